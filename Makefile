@@ -1,0 +1,31 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+# Every target installs what is missing first, so none needs a manual step.
+SHELL := /bin/bash
+NPM_FLAGS := --no-audit --no-fund --loglevel=error
+STAMP := node_modules/.shadowcast-installed
+
+.PHONY: all install build test demo bench clean
+
+all: build
+
+# Re-install only when the lock file changes; `npm ci` gives the pinned tree.
+$(STAMP): package.json package-lock.json
+	npm ci $(NPM_FLAGS)
+	@touch $@
+
+install: $(STAMP)
+
+build: $(STAMP)
+	npx tsc -p tsconfig.json
+
+test: build
+	npx uvu dist '\.test\.js$$'
+
+demo: build
+	node dist/runs/cli.js demo
+
+bench: build
+	node --expose-gc dist/bench/run.js
+
+clean:
+	rm -rf dist bench/results
