@@ -1,0 +1,122 @@
+/**
+ * Cleaning: raw observations -> a regular grid. Rules (docs/formats.md):
+ *  1. Sort by time (stable); count rows that went backwards.
+ *  2. De-duplicate equal timestamps, keeping the LAST row in file order (a
+ *     re-sent sample supersedes the earlier one); say how many.
+ *  3. Reject negative values where the metric forbids them (naming the line).
+ *     NaN / empty cells are treated as missing, not as errors.
+ *  4. The step is the median gap between consecutive timestamps. Timestamps
+ *     within 25 % of a step of the grid are snapped to it (collector jitter);
+ *     gaps that are not near a whole number of steps, or a share of more than
+ *     5 % of gaps shorter than 0.75 step, mean the file mixes steps: rejected.
+ *  5. Missing grid points (gaps, NaN) are filled by linear interpolation
+ *     between the nearest observed neighbours (the nearest value at the ends)
+ *     and flagged in `filled`; the count and the longest gap go to the notes.
+ *  6. An all-NaN series, or one with fewer than 3 observations, is rejected.
+ */
+import { TelemetryError } from './errors.js';
+import type { Location } from './errors.js';
+import type { RawSeries, Series } from './series.js';
+
+const JITTER = 0.25;
+const MIXED_SHARE = 0.05;
+
+function where(s: RawSeries, i: number): Location {
+  return s.jsonPath ? { file: s.file, column: `${s.column}[${s.lines[i]}]` } : { file: s.file, line: s.lines[i]!, column: s.column };
+}
+
+function label(s: RawSeries): string {
+  return `series ${s.node}/${s.metric}`;
+}
+
+export function cleanSeries(s: RawSeries): Series {
+  const n = s.times.length;
+  if (n === 0) throw new TelemetryError({ file: s.file }, `data rows for ${label(s)}`, 'none (a header only)');
+  const order = Array.from({ length: n }, (_, i) => i);
+  let backwards = 0;
+  for (let i = 1; i < n; i++) if (s.times[i]! < s.times[i - 1]!) backwards++;
+  order.sort((a, b) => s.times[a]! - s.times[b]! || a - b);
+
+  // 2. keep the last row of each timestamp.
+  const keep: number[] = [];
+  let duplicates = 0;
+  for (const i of order) {
+    if (keep.length > 0 && s.times[keep[keep.length - 1]!] === s.times[i]) {
+      keep[keep.length - 1] = Math.max(keep[keep.length - 1]!, i);
+      duplicates++;
+    } else keep.push(i);
+  }
+
+  // 3. value checks.
+  let observed = 0;
+  for (const i of keep) {
+    const v = s.values[i]!;
+    if (Number.isNaN(v)) continue;
+    observed++;
+    if (v < 0 && !s.allowNegative) throw new TelemetryError(where(s, i), `a non-negative value (${s.metric} cannot be negative)`, String(v));
+  }
+  if (observed === 0) throw new TelemetryError({ file: s.file, column: s.column }, `at least one numeric value for ${label(s)}`, `all ${keep.length} values NaN or empty`);
+  if (keep.length < 3) throw new TelemetryError({ file: s.file, column: s.column }, `at least 3 distinct timestamps for ${label(s)}`, `${keep.length}`);
+
+  // 4. step detection and snapping.
+  const gaps: number[] = [];
+  for (let k = 1; k < keep.length; k++) gaps.push(s.times[keep[k]!]! - s.times[keep[k - 1]!]!);
+  const sorted = [...gaps].sort((a, b) => a - b);
+  const step = sorted[Math.floor(sorted.length / 2)]!;
+  let short = 0;
+  let firstShort = -1;
+  for (let k = 0; k < gaps.length; k++) {
+    const r = gaps[k]! / step;
+    if (r < 1 - JITTER) {
+      short++;
+      if (firstShort < 0) firstShort = k;
+    } else if (Math.abs(r - Math.round(r)) > JITTER) {
+      throw new TelemetryError(where(s, keep[k + 1]!), `a regular step of ${step / 1000} s (the median) or a whole multiple of it`, `${gaps[k]! / 1000} s since line ${s.lines[keep[k]!]} (mixed steps)`);
+    }
+  }
+  if (short > MIXED_SHARE * gaps.length) {
+    throw new TelemetryError(where(s, keep[firstShort + 1]!), `a regular step of ${step / 1000} s (the median)`, `${short} of ${gaps.length} gaps shorter than 0.75 step, first ${gaps[firstShort]! / 1000} s (mixed steps)`);
+  }
+  const t0 = s.times[keep[0]!]!;
+  const slots = Math.round((s.times[keep[keep.length - 1]!]! - t0) / step) + 1;
+  const values = new Float64Array(slots).fill(Number.NaN);
+  let snappedTogether = 0;
+  for (const i of keep) {
+    const slot = Math.round((s.times[i]! - t0) / step);
+    if (!Number.isNaN(values[slot]!)) snappedTogether++;
+    if (!Number.isNaN(s.values[i]!)) values[slot] = s.values[i]!;
+  }
+
+  // 5. fill.
+  const filled = new Uint8Array(slots);
+  let nFilled = 0;
+  let longest = 0;
+  let prev = -1;
+  for (let k = 0; k <= slots; k++) {
+    if (k < slots && Number.isNaN(values[k]!)) continue;
+    const gap = k - prev - 1;
+    if (gap > 0) {
+      longest = Math.max(longest, gap);
+      for (let j = prev + 1; j < k; j++) {
+        filled[j] = 1;
+        nFilled++;
+        if (prev < 0) values[j] = values[k]!;
+        else if (k >= slots) values[j] = values[prev]!;
+        else values[j] = values[prev]! + ((values[k]! - values[prev]!) * (j - prev)) / (k - prev);
+      }
+    }
+    prev = k;
+  }
+
+  const notes = [...s.notes];
+  if (backwards > 0) notes.push(`${backwards} rows were out of time order; sorted`);
+  if (duplicates > 0) notes.push(`${duplicates} duplicate timestamps dropped (kept the last row of each)`);
+  if (short > 0 || snappedTogether > 0) notes.push(`${short + snappedTogether} rows closer than a step were merged into their grid slot`);
+  if (nFilled > 0) notes.push(`${nFilled} of ${slots} points filled by linear interpolation (longest gap ${longest} steps)`);
+  if (nFilled > 0.2 * slots) notes.push(`warning: more than 20 % of the series is filled`);
+  return {
+    node: s.node, metric: s.metric, file: s.file, startMs: t0, stepMs: step, values, filled,
+    allowNegative: s.allowNegative, notes,
+    ...(s.limit !== undefined ? { limit: s.limit } : {}),
+  };
+}

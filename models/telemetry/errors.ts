@@ -1,0 +1,30 @@
+/**
+ * Every telemetry problem is reported as a TelemetryError naming where it is
+ * (file, line, column or JSON path) and what was expected there, so that a
+ * person can open the file at that spot and fix it.
+ */
+export interface Location {
+  readonly file: string;
+  /** 1-based line in the file (the header is line 1); absent for whole-file problems. */
+  readonly line?: number;
+  /** Column name or 1-based index, or a JSON path for JSON inputs. */
+  readonly column?: string;
+}
+
+export class TelemetryError extends Error {
+  readonly location: Location;
+  constructor(location: Location, expected: string, got?: string) {
+    const where = [location.file, location.line !== undefined ? `line ${location.line}` : '', location.column !== undefined ? `column ${location.column}` : '']
+      .filter(Boolean)
+      .join(': ');
+    super(`${where}: expected ${expected}${got !== undefined ? `, got ${got}` : ''}`);
+    this.name = 'TelemetryError';
+    this.location = location;
+  }
+}
+
+/** Shows a raw cell in an error message without flooding it. */
+export function shown(raw: string): string {
+  const s = raw.length > 40 ? `${raw.slice(0, 40)}...` : raw;
+  return JSON.stringify(s);
+}

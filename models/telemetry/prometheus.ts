@@ -1,0 +1,88 @@
+/**
+ * A saved Prometheus `query_range` response (`{"status":"success","data":
+ * {"resultType":"matrix","result":[{"metric":{...},"values":[[t,"v"],...]}]}}`).
+ * Labels map to the twin as follows (documented in docs/formats.md):
+ *  - node: the first label present of `pod`, `service`, `instance`, `job`
+ *    (pod hashes are NOT stripped here: Prometheus users pick the label);
+ *    `unknown` when none is present.
+ *  - metric: `__name__` (or `value` for an expression result without one);
+ *    when two results would get the same (node, metric), every remaining
+ *    label is appended as `{k=v,...}` (sorted) so that none is merged silently.
+ * Values are strings ("NaN", "+Inf" allowed by Prometheus: NaN becomes a gap,
+ * infinities are rejected). Errors name the JSON path, and JSON syntax errors
+ * the line and column.
+ */
+import { readFile } from 'node:fs/promises';
+import { TelemetryError, shown } from './errors.js';
+import type { RawSeries } from './series.js';
+import { negativeAllowed, percentLimit } from './series.js';
+
+const NODE_LABELS = ['pod', 'service', 'instance', 'job'];
+
+interface PromResult {
+  metric?: Record<string, unknown>;
+  values?: unknown;
+}
+
+function lineColumnOf(text: string, pos: number): { line: number; column: number } {
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  return { line, column: pos - before.lastIndexOf('\n') };
+}
+
+export async function readPrometheus(file: string): Promise<RawSeries[]> {
+  const text = await readFile(file, 'utf8').catch((e: Error) => {
+    throw new TelemetryError({ file }, 'a readable file', e.message);
+  });
+  if (text.trim() === '') throw new TelemetryError({ file }, 'a Prometheus query_range JSON response', 'an empty file');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const lc = pos ? lineColumnOf(text, Number(pos[1])) : undefined;
+    throw new TelemetryError({ file, ...(lc ? { line: lc.line, column: String(lc.column) } : {}) }, 'valid JSON', msg);
+  }
+  const d = doc as { status?: unknown; data?: { resultType?: unknown; result?: unknown } };
+  if (d.status !== 'success') throw new TelemetryError({ file, column: 'status' }, '"success"', shown(String(d.status)));
+  if (d.data?.resultType !== 'matrix') throw new TelemetryError({ file, column: 'data.resultType' }, '"matrix" (a query_range response)', shown(String(d.data?.resultType)));
+  const results = d.data.result;
+  if (!Array.isArray(results) || results.length === 0) throw new TelemetryError({ file, column: 'data.result' }, 'a non-empty array of series', 'none');
+
+  const named = (results as PromResult[]).map((r, k) => {
+    const labels: Record<string, string> = {};
+    for (const [key, v] of Object.entries(r.metric ?? {})) labels[key] = String(v);
+    const nodeLabel = NODE_LABELS.find((l) => labels[l] !== undefined);
+    const node = nodeLabel ? labels[nodeLabel]! : 'unknown';
+    const metric = labels.__name__ ?? 'value';
+    const rest = Object.keys(labels).filter((key) => key !== '__name__' && key !== nodeLabel).sort().map((key) => `${key}=${labels[key]}`);
+    return { k, r, node, metric, rest };
+  });
+  const counts = new Map<string, number>();
+  for (const n of named) counts.set(`${n.node}\u0000${n.metric}`, (counts.get(`${n.node}\u0000${n.metric}`) ?? 0) + 1);
+
+  return named.map(({ k, r, node, metric: baseMetric, rest }) => {
+    const metric = (counts.get(`${node}\u0000${baseMetric}`) ?? 0) > 1 && rest.length > 0 ? `${baseMetric}{${rest.join(',')}}` : baseMetric;
+    const at = `data.result[${k}].values`;
+    if (!Array.isArray(r.values)) throw new TelemetryError({ file, column: at }, 'an array of [time, "value"] pairs', typeof r.values);
+    const times: number[] = [], values: number[] = [], lines: number[] = [];
+    (r.values as unknown[]).forEach((pair, i) => {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TelemetryError({ file, column: `${at}[${i}]` }, 'a [time, "value"] pair', shown(JSON.stringify(pair)));
+      const t = Number(pair[0]);
+      if (!Number.isFinite(t)) throw new TelemetryError({ file, column: `${at}[${i}][0]` }, 'epoch seconds', shown(String(pair[0])));
+      const raw = String(pair[1]);
+      const v = raw === 'NaN' ? Number.NaN : Number(raw);
+      if (raw !== 'NaN' && !Number.isFinite(v)) throw new TelemetryError({ file, column: `${at}[${i}][1]` }, 'a finite number as a string', shown(raw));
+      times.push(t * 1000);
+      values.push(v);
+      lines.push(i);
+    });
+    const limit = percentLimit(metric);
+    const s: RawSeries = {
+      node, metric, file, times, values, lines, column: at, jsonPath: true, allowNegative: negativeAllowed(metric), notes: [],
+      ...(limit !== undefined ? { limit } : {}),
+    };
+    return s;
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * One entry point for all telemetry: detects the layout of each file and
+ * returns cleaned series. Detection: `.json` -> Prometheus; a CSV header with
+ * `TimeStamp` and `PodName`/`ServiceName` -> Nezha; exactly
+ * `timestamp,value` -> NAB; `node`, `metric` and `value` columns -> long;
+ * otherwise wide. A layout can also be forced.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { cleanSeries } from './clean.js';
+import { TelemetryError } from './errors.js';
+import { readLongCsv } from './long-csv.js';
+import { readNab } from './nab.js';
+import { readNezha } from './nezha.js';
+import { readPrometheus } from './prometheus.js';
+import type { RawSeries, Series } from './series.js';
+import { readWideCsv } from './wide-csv.js';
+
+export type TelemetryLayout = 'long' | 'wide' | 'nab' | 'nezha' | 'prometheus';
+export const LAYOUTS: readonly TelemetryLayout[] = ['long', 'wide', 'nab', 'nezha', 'prometheus'];
+
+async function firstLine(file: string): Promise<string> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  stream.on('error', () => undefined);
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  try {
+    for await (const line of rl) return line;
+    return '';
+  } catch (e) {
+    throw new TelemetryError({ file }, 'a readable file', (e as Error).message);
+  } finally {
+    rl.close();
+    stream.destroy();
+  }
+}
+
+export async function detectLayout(file: string): Promise<TelemetryLayout> {
+  if (/\.json$/i.test(file)) return 'prometheus';
+  const head = (await firstLine(file)).split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+  if (head.includes('TimeStamp') && (head.includes('PodName') || head.includes('ServiceName'))) return 'nezha';
+  const lower = head.map((c) => c.toLowerCase());
+  if (lower.length === 2 && lower[0] === 'timestamp' && lower[1] === 'value') return 'nab';
+  if (lower.includes('node') && lower.includes('metric') && lower.includes('value')) return 'long';
+  return 'wide';
+}
+
+export async function readRaw(file: string, layout?: TelemetryLayout): Promise<RawSeries[]> {
+  switch (layout ?? (await detectLayout(file))) {
+    case 'long': return readLongCsv(file);
+    case 'wide': return readWideCsv(file);
+    case 'nab': return readNab(file);
+    case 'nezha': return readNezha(file);
+    case 'prometheus': return readPrometheus(file);
+  }
+}
+
+/** Reads and cleans every file; series with the same (node, metric) in two files are an error. */
+export async function readTelemetry(files: readonly string[], layout?: TelemetryLayout): Promise<Series[]> {
+  const out: Series[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    for (const raw of await readRaw(file, layout)) {
+      const key = `${raw.node}/${raw.metric}`;
+      const before = seen.get(key);
+      if (before !== undefined) throw new TelemetryError({ file }, `each node/metric in one file only`, `${key} also in ${before}`);
+      seen.set(key, file);
+      out.push(cleanSeries(raw));
+    }
+  }
+  return out;
+}
