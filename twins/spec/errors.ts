@@ -1,0 +1,77 @@
+/**
+ * One error type for every problem found in a twin, a snapshot or an import,
+ * so the CLI can print them all at once. Paths use the twin file's own shape:
+ * `nodes[3].service.mean`, `edges[0].to`, `nodes.cart.busy` (snapshot).
+ */
+
+export interface TwinProblem {
+  /** Where: a path into the input (`nodes[3].service.mean`), or `(file)` / `line 12` for whole-file problems. */
+  readonly path: string;
+  /** What was expected / what is wrong. */
+  readonly message: string;
+  /** 1-based line and column in the source file when known (YAML / JSON twin files). */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export class TwinSpecError extends Error {
+  readonly problems: readonly TwinProblem[];
+  readonly file: string;
+
+  constructor(file: string, problems: readonly TwinProblem[]) {
+    super(formatProblems(file, problems));
+    this.name = 'TwinSpecError';
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+export function formatProblem(file: string, p: TwinProblem): string {
+  const where = p.line !== undefined ? `${file}:${p.line}${p.column !== undefined ? `:${p.column}` : ''}` : file;
+  return `${where}: ${p.path}: ${p.message}`;
+}
+
+export function formatProblems(file: string, problems: readonly TwinProblem[]): string {
+  const head = `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}`;
+  return [head, ...problems.map((p) => '  ' + formatProblem(file, p))].join('\n');
+}
+
+/** A path into the input as segments: ['nodes', 3, 'service', 'mean']. */
+export type PathSegments = readonly (string | number)[];
+
+/** Where a path sits in the source file, when the reader knows (YAML/JSON via the yaml package). */
+export type Locator = (path: PathSegments) => { line: number; column: number } | undefined;
+
+/** Display form of a path: nodes[3].service.mean; the root is `(root)`. */
+export function pathToString(path: PathSegments): string {
+  let out = '';
+  for (const seg of path) out = joinPath(out, seg);
+  return out === '' ? '(root)' : out;
+}
+
+/** Appends a property or index to a display path: join('nodes', 3) = 'nodes[3]', join('nodes[3]', 'service') = 'nodes[3].service'. */
+export function joinPath(base: string, key: string | number): string {
+  if (typeof key === 'number') return `${base}[${key}]`;
+  if (/^[A-Za-z_$][\w$]*$/.test(key)) return base === '' ? key : `${base}.${key}`;
+  return `${base}[${JSON.stringify(key)}]`;
+}
+
+/** Collects problems (with line numbers when a locator is given); `throwIfAny` raises them together. */
+export class Problems {
+  readonly list: TwinProblem[] = [];
+  constructor(private readonly locate?: Locator) {}
+  at(path: PathSegments, message: string): void {
+    const pos = this.locate?.(path);
+    this.list.push(pos ? { path: pathToString(path), message, line: pos.line, column: pos.column } : { path: pathToString(path), message });
+  }
+  /** For problems that are not inside the document (a whole file, a CSV line). */
+  raw(path: string, message: string): void {
+    this.list.push({ path, message });
+  }
+  get size(): number {
+    return this.list.length;
+  }
+  throwIfAny(file: string): void {
+    if (this.list.length > 0) throw new TwinSpecError(file, this.list);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Rate profile CSV: a header `time,rate`, then rows of seconds from the start
+ * of the simulation and requests/s. Times strictly increasing, the first >= 0;
+ * rates finite and >= 0. Blank lines are skipped; `#` lines are comments.
+ * Every problem names the line.
+ */
+import { readFile } from 'node:fs/promises';
+import { Problems } from './errors.js';
+import { isBlank, readCsvRows } from '../csv.js';
+import type { RateProfile } from './normalize.js';
+
+export async function readRateProfile(file: string): Promise<RateProfile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const p = new Problems();
+    p.raw('(file)', `cannot read rate profile: ${(e as Error).message}`);
+    p.throwIfAny(file);
+    throw e;
+  }
+  return parseRateProfile(text, file);
+}
+
+export async function parseRateProfile(text: string, file: string): Promise<RateProfile> {
+  const p = new Problems();
+  let rows;
+  try {
+    rows = (await readCsvRows(text)).filter((r) => !isBlank(r) && !r.fields[0]!.startsWith('#'));
+  } catch (e) {
+    p.raw('(file)', `malformed CSV: ${(e as Error).message}`);
+    p.throwIfAny(file);
+    throw e;
+  }
+  const head = rows.shift();
+  if (!head || head.fields.length !== 2 || head.fields[0]!.toLowerCase() !== 'time' || head.fields[1]!.toLowerCase() !== 'rate') {
+    p.raw(head ? `line ${head.line}` : '(file)', `expected the header "time,rate"${head ? `, got ${JSON.stringify(head.fields.join(','))}` : ' (the file is empty)'}`);
+    p.throwIfAny(file);
+  }
+  const times: number[] = [];
+  const rates: number[] = [];
+  for (const r of rows) {
+    const where = `line ${r.line}`;
+    if (r.fields.length !== 2) {
+      p.raw(where, `expected 2 fields (time,rate), got ${r.fields.length}`);
+      continue;
+    }
+    const t = r.fields[0] === '' ? NaN : Number(r.fields[0]);
+    const v = r.fields[1] === '' ? NaN : Number(r.fields[1]);
+    if (!Number.isFinite(t) || t < 0) p.raw(`${where} time`, `expected a finite number of seconds >= 0, got ${JSON.stringify(r.fields[0])}`);
+    else if (times.length > 0 && t <= times[times.length - 1]!) p.raw(`${where} time`, `expected times strictly increasing, got ${t} after ${times[times.length - 1]}`);
+    if (!Number.isFinite(v) || v < 0) p.raw(`${where} rate`, `expected a finite rate >= 0 (requests/s), got ${JSON.stringify(r.fields[1])}`);
+    if (Number.isFinite(t) && Number.isFinite(v)) {
+      times.push(t);
+      rates.push(v);
+    }
+  }
+  if (p.size === 0 && times.length === 0) p.raw('(file)', 'expected at least one row after the header');
+  if (p.size === 0 && !rates.some((v) => v > 0)) p.raw('(file)', 'expected at least one positive rate');
+  p.throwIfAny(file);
+  return { file, times: Float64Array.from(times), rates: Float64Array.from(rates) };
+}

@@ -1,0 +1,194 @@
+/**
+ * JSON Schema (draft-07, checked with ajv) of the twin file. It checks shapes,
+ * types and simple ranges; cross-references and sums are checked afterwards in
+ * semantic.ts. Every `anyOf`/`oneOf` carries a `description` that becomes the
+ * single "expected ..." message when none of its branches match (validate.ts).
+ * Format documentation: docs/twin-spec.md.
+ */
+import type { SchemaObject } from 'ajv';
+import { DURATION_PATTERN, SIZE_PATTERN } from './units.js';
+import { NODE_KINDS } from './types.js';
+
+const posNum = { type: 'number', exclusiveMinimum: 0 };
+const nonNegNum = { type: 'number', minimum: 0 };
+const posInt = { type: 'integer', minimum: 1 };
+const nonNegInt = { type: 'integer', minimum: 0 };
+const prob = { type: 'number', minimum: 0, maximum: 1 };
+const id = { type: 'string', minLength: 1, pattern: '^[^\\s]+$', description: 'a non-empty id without spaces' };
+
+const duration = {
+  description: 'a duration: seconds (number) or a string like "250ms", "2s", "1h"',
+  anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }],
+};
+const size = {
+  description: 'a size: bytes (number) or a string like "512Mi", "2Gi", "1GB"',
+  anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: SIZE_PATTERN }],
+};
+
+function dist(type: string, props: Record<string, unknown>, required: string[], alt?: { sets: string[][]; description: string }): SchemaObject {
+  const s: SchemaObject = {
+    type: 'object',
+    properties: { type: { const: type }, ...props },
+    required: ['type', ...required],
+    additionalProperties: false,
+  };
+  if (alt) s.oneOf = alt.sets.map((r) => ({ required: r }));
+  if (alt) s.description = alt.description;
+  return s;
+}
+
+export const distributionSchema: SchemaObject = {
+  type: 'object',
+  description: 'a distribution {type: exponential|deterministic|uniform|normal|lognormal|gamma|empirical, ...}',
+  required: ['type'],
+  discriminator: { propertyName: 'type' },
+  oneOf: [
+    dist('exponential', { mean: duration }, ['mean']),
+    dist('deterministic', { value: duration }, ['value']),
+    dist('uniform', { min: duration, max: duration }, ['min', 'max']),
+    dist('normal', { mean: duration, sd: duration }, ['mean', 'sd']),
+    dist('lognormal', { mean: duration, cv: posNum, p50: duration, p99: duration }, [], {
+      sets: [['mean', 'cv'], ['p50', 'p99']],
+      description: 'either {mean, cv} or {p50, p99}',
+    }),
+    dist('gamma', { shape: posNum, scale: duration, mean: duration, cv: posNum }, [], {
+      sets: [['shape', 'scale'], ['mean', 'cv']],
+      description: 'either {shape, scale} or {mean, cv}',
+    }),
+    dist('empirical', { values: { type: 'array', minItems: 1, items: duration } }, ['values']),
+  ],
+};
+
+const retries = {
+  type: 'object',
+  properties: { max: nonNegInt, backoff: duration, jitter: prob },
+  required: ['max'],
+  additionalProperties: false,
+};
+
+const nodeProps = {
+  id,
+  kind: { enum: NODE_KINDS },
+  replicas: posInt,
+  servers: posInt,
+  queue: nonNegInt,
+  service: distributionSchema,
+  delay: duration,
+  timeout: duration,
+  retries,
+  failure: {
+    type: 'object',
+    properties: { mtbf: duration, mttr: duration },
+    required: ['mtbf', 'mttr'],
+    additionalProperties: false,
+  },
+  resources: {
+    type: 'object',
+    properties: { cores: posNum, cpuPerRequest: duration, memBase: size, memPerInFlight: size, memLimit: size },
+    required: ['cores', 'cpuPerRequest', 'memBase', 'memPerInFlight', 'memLimit'],
+    additionalProperties: false,
+  },
+  autoscale: {
+    type: 'object',
+    properties: { target: prob, min: posInt, max: posInt, period: duration, startup: duration },
+    required: ['target', 'min', 'max'],
+    additionalProperties: false,
+  },
+  slo: {
+    type: 'object',
+    properties: { p99: duration, errorRate: prob, utilization: prob, window: duration },
+    additionalProperties: false,
+  },
+  attributes: {
+    type: 'object',
+    additionalProperties: { type: ['string', 'number', 'boolean'] },
+  },
+};
+
+const { id: _omitId, ...defaultProps } = nodeProps;
+
+const edge = {
+  type: 'object',
+  required: ['from', 'to', 'type'],
+  discriminator: { propertyName: 'type' },
+  description: 'an edge {from, to, type: route|call, ...}',
+  oneOf: [
+    {
+      type: 'object',
+      properties: { type: { const: 'route' }, from: id, to: id, probability: prob },
+      required: ['type', 'from', 'to', 'probability'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: {
+        type: { const: 'call' },
+        from: id,
+        to: id,
+        mode: { enum: ['sync', 'async'] },
+        mean: nonNegNum,
+        probability: prob,
+        count: { enum: ['rounded', 'poisson'] },
+        fanout: { enum: ['sequential', 'parallel'] },
+        group: { type: ['string', 'integer'] },
+        optional: { type: 'boolean' },
+        timeout: duration,
+        retries,
+      },
+      required: ['type', 'from', 'to'],
+      oneOf: [{ required: ['mean'] }, { required: ['probability'] }],
+      description: 'a call with either `mean` (calls per request) or `probability` (0 or 1 call), not both',
+      additionalProperties: false,
+    },
+  ],
+};
+
+const entry = {
+  type: 'object',
+  properties: {
+    id,
+    node: id,
+    rate: posNum,
+    profile: { type: 'string', minLength: 1 },
+    forecast: {
+      type: 'object',
+      properties: { node: id, metric: { type: 'string', minLength: 1 } },
+      additionalProperties: false,
+    },
+    scale: posNum,
+    interpolation: { enum: ['step', 'linear'] },
+    process: { enum: ['poisson', 'deterministic'] },
+    paths: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: { id, path: { type: 'array', minItems: 1, items: id }, weight: posNum },
+        required: ['path', 'weight'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['node'],
+  oneOf: [{ required: ['rate'] }, { required: ['profile'] }, { required: ['forecast'] }],
+  description: 'an entry with exactly one of `rate` (requests/s), `profile` (CSV time,rate) or `forecast` ({node, metric})',
+  additionalProperties: false,
+};
+
+export const twinSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    defaults: { type: 'object', properties: defaultProps, additionalProperties: false },
+    nodes: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', properties: nodeProps, required: ['id'], additionalProperties: false },
+    },
+    edges: { type: 'array', items: edge },
+    entries: { type: 'array', minItems: 1, items: entry },
+  },
+  required: ['name', 'nodes', 'entries'],
+  additionalProperties: false,
+};

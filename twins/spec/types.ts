@@ -1,0 +1,213 @@
+/**
+ * The normalized twin: what the simulator consumes. Produced only by
+ * `twinFromObject` / `loadTwinFile` (twins/spec/load.ts) and the importers,
+ * after schema and semantic validation, so every number here is finite and in
+ * range, every reference is resolved to an integer node index, and every
+ * object is frozen.
+ *
+ * Units everywhere: seconds, requests (or packets) per second, bytes.
+ */
+
+export type NodeKind = 'service' | 'database' | 'cache' | 'gateway' | 'router' | 'link';
+export const NODE_KINDS: readonly NodeKind[] = ['service', 'database', 'cache', 'gateway', 'router', 'link'];
+
+/**
+ * A service-time distribution, in seconds, exactly as the engine's
+ * `distributionFromSpec(spec, path)` takes it. Durations written as strings in
+ * the twin file ("4ms") are already converted to seconds here.
+ * `normal` is truncated at 0 by the engine when used for service times.
+ */
+export type DistributionSpec =
+  | { readonly type: 'exponential'; readonly mean: number }
+  | { readonly type: 'deterministic'; readonly value: number }
+  | { readonly type: 'uniform'; readonly min: number; readonly max: number }
+  | { readonly type: 'normal'; readonly mean: number; readonly sd: number }
+  | { readonly type: 'lognormal'; readonly mean: number; readonly cv: number }
+  | { readonly type: 'lognormal'; readonly p50: number; readonly p99: number }
+  | { readonly type: 'gamma'; readonly shape: number; readonly scale: number }
+  | { readonly type: 'gamma'; readonly mean: number; readonly cv: number }
+  | { readonly type: 'empirical'; readonly values: readonly number[] };
+
+export type DistributionType = DistributionSpec['type'];
+
+/** Retries a caller makes after a failed or timed-out call (or a client after a failed request). */
+export interface RetryPolicy {
+  /** Extra attempts after the first (0 = no retry). */
+  readonly max: number;
+  /** Base backoff before retry k (k = 1..max): backoff * 2^(k-1), seconds. */
+  readonly backoff: number;
+  /** Relative jitter in [0, 1]: the delay is multiplied by U(1 - jitter, 1 + jitter). */
+  readonly jitter: number;
+}
+
+/** Replica crashes: time to failure ~ Exp(mean mtbf), restart takes ~ Exp(mean mttr), per replica. */
+export interface FailureModel {
+  readonly mtbf: number;
+  readonly mttr: number;
+}
+
+/** Per-replica resources. Memory above `memLimit` is an OOM crash of that replica. */
+export interface Resources {
+  /** CPU cores per replica. */
+  readonly cores: number;
+  /** CPU seconds (core-seconds) one request consumes. */
+  readonly cpuPerRequest: number;
+  /** Resident memory of an idle replica, bytes. */
+  readonly memBase: number;
+  /** Extra memory per request in flight on the replica (in service or queued), bytes. */
+  readonly memPerInFlight: number;
+  /** OOM limit per replica, bytes (> memBase). */
+  readonly memLimit: number;
+}
+
+/** HPA-like controller: every `period` s, desired = ceil(replicas * utilization / target), clamped to [min, max]; new replicas serve after `startup` s. */
+export interface Autoscale {
+  /** Target worker utilization in (0, 1]. */
+  readonly target: number;
+  readonly min: number;
+  readonly max: number;
+  readonly period: number;
+  readonly startup: number;
+}
+
+/**
+ * Failure conditions of a node: it *fails* in a replication when any declared
+ * condition holds over a sliding `window` (seconds). Absent fields are not checked.
+ */
+export interface Slo {
+  /** p99 response time (seconds) above this is a breach. */
+  readonly p99: number | null;
+  /** Share of responses that are errors (dropped, timed out, failed) above this, in [0, 1]. */
+  readonly errorRate: number | null;
+  /** Worker utilization above this, in (0, 1]. */
+  readonly utilization: number | null;
+  readonly window: number;
+}
+
+/** After service a job moves to `to` with `probability` (Jackson routing); 1 - sum leaves the system. */
+export interface RouteEdge {
+  /** Stable key `${from}->${to}#${k}` (k = index among edges with the same endpoints, file order). */
+  readonly key: string;
+  readonly to: number;
+  readonly probability: number;
+  /** Cumulative probability up to and including this edge, in node route order; draw u ~ U(0,1), take the first edge with u < cumulative, none = leave. */
+  readonly cumulative: number;
+}
+
+/**
+ * An RPC from the node's worker to `to`. The number of calls per request is
+ * floor(meanCalls) + Bernoulli(frac(meanCalls)) when `count` is 'rounded'
+ * (a probability p is meanCalls = p <= 1), Poisson(meanCalls) when 'poisson'.
+ */
+export interface CallEdge {
+  readonly key: string;
+  readonly to: number;
+  /** sync: the caller's worker is held until the reply (or timeout); async: fire and forget. */
+  readonly mode: 'sync' | 'async';
+  readonly meanCalls: number;
+  readonly count: 'rounded' | 'poisson';
+  /** When one request makes several calls on this edge: one after the other, or all at once. */
+  readonly fanout: 'sequential' | 'parallel';
+  /** Failure or timeout of an optional call does not make the caller's response an error. */
+  readonly optional: boolean;
+  /** Caller-side deadline of one attempt (edge's own, else the callee's node timeout), seconds; null = none. */
+  readonly timeout: number | null;
+  /** Caller-side retries (edge's own, else the callee's node retries); null = none. */
+  readonly retries: RetryPolicy | null;
+}
+
+/** Calls of one group run in parallel; the node's groups run one after the other, in order. */
+export interface CallGroup {
+  readonly name: string;
+  readonly calls: readonly CallEdge[];
+}
+
+export interface TwinNode {
+  /** Position in `Twin.nodes` (stable: order of the file / importer). */
+  readonly index: number;
+  readonly id: string;
+  readonly kind: NodeKind;
+  /** Replicas at start (before any state snapshot or autoscaling). */
+  readonly replicas: number;
+  /** Concurrent workers per replica. */
+  readonly servers: number;
+  /** Waiting-room capacity per replica; null = unbounded. A request arriving to a full queue is dropped with an error. */
+  readonly queue: number | null;
+  /** Own (exclusive) work per request, seconds; null = pass-through (routers only: no station, zero time). */
+  readonly service: DistributionSpec | null;
+  /** Fixed latency added after service without holding a worker (links: propagation delay), seconds. */
+  readonly delay: number;
+  /** Default caller-side deadline for requests to this node (entries and calls), seconds; null = none. */
+  readonly timeout: number | null;
+  /** Default caller-side retries for requests to this node; null = none. */
+  readonly retries: RetryPolicy | null;
+  readonly failure: FailureModel | null;
+  readonly resources: Resources | null;
+  readonly autoscale: Autoscale | null;
+  readonly slo: Slo | null;
+  /** Probabilistic routing after service, in file order, with cumulative probabilities. */
+  readonly routes: readonly RouteEdge[];
+  /** Sum of route probabilities (<= 1); 1 - routeTotal is the probability of leaving. */
+  readonly routeTotal: number;
+  /** Call groups in the order they run (sync and async calls alike). */
+  readonly callGroups: readonly CallGroup[];
+  /** Free-form metadata (labels, coordinates, capacities from importers). Not used by the simulator. */
+  readonly attributes: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Where the arrival rate of an entry comes from. */
+export type ArrivalSpec =
+  | { readonly kind: 'constant'; readonly rate: number }
+  | {
+      readonly kind: 'profile';
+      /** File the profile came from (for messages). */
+      readonly file: string;
+      /** Seconds from the start of the simulation, strictly increasing, first >= 0. */
+      readonly times: Float64Array;
+      /** Requests/s at each time (finite, >= 0). */
+      readonly rates: Float64Array;
+      /** step: rate holds until the next point; linear: interpolated. Before the first point: first rate; after the last: last rate. */
+      readonly interpolation: 'step' | 'linear';
+      /** Multiplier applied to every rate. */
+      readonly scale: number;
+    }
+  | {
+      readonly kind: 'forecast';
+      /** Forecast series (models/forecast.ts): replication i is driven by sample path i of (node, metric). */
+      readonly node: string;
+      readonly metric: string;
+      readonly scale: number;
+    };
+
+/** A fixed path (a flow class): its jobs visit `nodes` in order and ignore route edges. */
+export interface FlowPath {
+  readonly id: string;
+  /** Node indices, first = the entry node. */
+  readonly nodes: Int32Array;
+  readonly probability: number;
+  readonly cumulative: number;
+}
+
+export interface TwinEntry {
+  /** Stable id: the file's `id`, else `${node}#${k}`. */
+  readonly id: string;
+  readonly node: number;
+  readonly arrival: ArrivalSpec;
+  /** poisson: exponential gaps at the current rate (non-homogeneous when the rate varies); deterministic: gaps 1/rate. */
+  readonly process: 'poisson' | 'deterministic';
+  /** null: jobs follow the entry node's route and call edges. Otherwise each job picks one path (u < cumulative). */
+  readonly paths: readonly FlowPath[] | null;
+}
+
+export interface Twin {
+  readonly name: string;
+  /** File or importer the twin came from. */
+  readonly source: string;
+  readonly description: string;
+  readonly nodes: readonly TwinNode[];
+  /** id -> index. */
+  readonly indexOf: ReadonlyMap<string, number>;
+  readonly entries: readonly TwinEntry[];
+  /** Non-fatal findings (unreachable nodes, fallbacks taken by importers). */
+  readonly warnings: readonly string[];
+}
