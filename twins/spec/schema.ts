@@ -18,11 +18,11 @@ const id = { type: 'string', minLength: 1, pattern: '^[^\\s]+$', description: 'a
 
 const duration = {
   description: 'a duration: seconds (number) or a string like "250ms", "2s", "1h"',
-  anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }],
+  anyOf: [{ type: 'number' }, { type: 'string', pattern: DURATION_PATTERN }],
 };
 const size = {
   description: 'a size: bytes (number) or a string like "512Mi", "2Gi", "1GB"',
-  anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: SIZE_PATTERN }],
+  anyOf: [{ type: 'number' }, { type: 'string', pattern: SIZE_PATTERN }],
 };
 
 function dist(type: string, props: Record<string, unknown>, required: string[], alt?: { sets: string[][]; description: string }): SchemaObject {

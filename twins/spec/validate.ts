@@ -72,7 +72,7 @@ function message(e: ErrorObject): { path: PathSegments; text: string } {
     case 'oneOf': {
       const desc = describeSchema(e.parentSchema) ?? 'a valid value';
       const many = e.keyword === 'oneOf' && Array.isArray(p.passingSchemas);
-      return { path, text: `expected ${desc}${many ? ' (more than one given)' : ''}` };
+      return { path, text: `expected ${desc}${many ? " (more than one given)" : ""}${typeof e.data !== "object" ? `, got ${JSON.stringify(e.data)}` : ""}` };
     }
     default:
       return { path, text: e.message ?? `invalid (${e.keyword})` };
