@@ -1,0 +1,202 @@
+/**
+ * Predictive state transfer: a snapshot of production's present, from which
+ * every replication starts instead of from empty. Format: docs/state-snapshot.md.
+ *
+ *   { "format": "shadowcast-state/1", "takenAt": ISO-8601, "twin"?: name,
+ *     "nodes": { "<id>": { "replicasUp", "starting"?, "busy"?, "queue"?, "memory"?, "rate"? } } }
+ *
+ * busy / queue: a total (spread evenly over the up replicas, remainder to the
+ * first ones) or one integer per up replica. memory: bytes per replica, one
+ * number for all up replicas or one per replica; unit strings ("180Mi") allowed.
+ */
+import { readFile } from 'node:fs/promises';
+import type { SchemaObject } from 'ajv';
+import { Problems, TwinSpecError, type Locator, type PathSegments } from './spec/errors.js';
+import { parseTwinText, checkFinite } from './spec/load.js';
+import { parseSize, SIZE_PATTERN, UnitError } from './spec/units.js';
+import type { Twin, TwinNode } from './spec/types.js';
+import { validateWithSchema } from './spec/validate.js';
+
+export const STATE_FORMAT = 'shadowcast-state/1';
+
+/** The state of one node at the snapshot, per up replica. */
+export interface NodeState {
+  readonly node: number;
+  /** Replicas serving at the snapshot. */
+  readonly replicasUp: number;
+  /** Replicas started but not yet ready; they become ready `autoscale.startup` seconds in (0 without an autoscaler). */
+  readonly starting: number;
+  /** Busy workers per up replica (length replicasUp), each <= servers. Their remaining service is drawn fresh by the simulator. */
+  readonly busy: Int32Array;
+  /** Waiting requests per up replica (length replicasUp), each <= queue capacity. */
+  readonly queue: Int32Array;
+  /** Memory in use per up replica, bytes; null = not given (the simulator derives it from memBase + in flight). */
+  readonly memory: Float64Array | null;
+  /** Arrival rate at the node when the snapshot was taken, requests/s; null = not given. */
+  readonly rate: number | null;
+}
+
+export interface StateSnapshot {
+  readonly takenAt: string;
+  readonly takenAtMs: number;
+  /** Twin name the snapshot declares (checked against the twin), or null. */
+  readonly twin: string | null;
+  /** Indexed by node index; null = no state given: the node starts empty with its configured replicas. */
+  readonly nodes: readonly (NodeState | null)[];
+}
+
+const count = { type: 'integer', minimum: 0 };
+const countOrList = {
+  description: 'a non-negative integer (total) or a list with one non-negative integer per up replica',
+  anyOf: [count, { type: 'array', items: count }],
+};
+const size = {
+  description: 'bytes per replica: a number, a string like "180Mi", or a list with one per up replica',
+  anyOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'string', pattern: SIZE_PATTERN },
+    { type: 'array', items: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: SIZE_PATTERN }] } },
+  ],
+};
+
+export const stateSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    format: { const: STATE_FORMAT },
+    takenAt: { type: 'string', minLength: 1 },
+    twin: { type: 'string' },
+    nodes: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        properties: { replicasUp: count, starting: count, busy: countOrList, queue: countOrList, memory: size, rate: { type: 'number', minimum: 0 } },
+        required: ['replicasUp'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['format', 'takenAt', 'nodes'],
+  additionalProperties: false,
+};
+
+interface NodeStateInput {
+  replicasUp: number;
+  starting?: number;
+  busy?: number | number[];
+  queue?: number | number[];
+  memory?: number | string | (number | string)[];
+  rate?: number;
+}
+
+interface StateInput {
+  format: string;
+  takenAt: string;
+  twin?: string;
+  nodes: Record<string, NodeStateInput>;
+}
+
+/** Spreads a total over n replicas (remainder to the first ones) or checks a per-replica list's length. */
+function perReplica(p: Problems, path: PathSegments, v: number | number[] | undefined, n: number, cap: number | null, what: string): Int32Array | null {
+  const out = new Int32Array(n);
+  if (v === undefined) return out;
+  if (Array.isArray(v)) {
+    if (v.length !== n) {
+      p.at(path, `expected one value per up replica (${n}), got ${v.length}`);
+      return null;
+    }
+    let ok = true;
+    v.forEach((x, i) => {
+      if (cap !== null && x > cap) {
+        p.at([...path, i], `expected at most ${cap} ${what} per replica, got ${x}`);
+        ok = false;
+      }
+      out[i] = x;
+    });
+    return ok ? out : null;
+  }
+  if (n === 0) {
+    if (v > 0) p.at(path, `expected 0 with no replica up, got ${v}`);
+    return v > 0 ? null : out;
+  }
+  if (cap !== null && v > cap * n) {
+    p.at(path, `expected at most ${cap * n} ${what} (${n} replica${n === 1 ? '' : 's'} x ${cap}), got ${v}`);
+    return null;
+  }
+  for (let i = 0; i < n; i++) out[i] = Math.floor(v / n) + (i < v % n ? 1 : 0);
+  return out;
+}
+
+function memoryOf(p: Problems, path: PathSegments, v: NodeStateInput['memory'], n: number, node: TwinNode): Float64Array | null {
+  if (v === undefined) return null;
+  const list = Array.isArray(v) ? v : new Array<number | string>(n).fill(v);
+  if (list.length !== n) {
+    p.at(path, `expected one value per up replica (${n}), got ${list.length}`);
+    return null;
+  }
+  const out = new Float64Array(n);
+  let ok = true;
+  list.forEach((x, i) => {
+    const at = Array.isArray(v) ? [...path, i] : path;
+    try {
+      out[i] = parseSize(x);
+    } catch (e) {
+      if (!(e instanceof UnitError)) throw e;
+      p.at(at, e.message);
+      ok = false;
+      return;
+    }
+    const limit = node.resources?.memLimit;
+    if (limit !== undefined && out[i]! >= limit) {
+      p.at(at, `expected memory below the node's memLimit (${limit} bytes), got ${out[i]}: that replica would already be OOM-killed`);
+      ok = false;
+    }
+  });
+  return ok ? out : null;
+}
+
+/** Validates a parsed snapshot against a twin. Throws TwinSpecError listing every problem. */
+export function stateFromObject(data: unknown, twin: Twin, source: string, locate?: Locator): StateSnapshot {
+  const p = new Problems(locate);
+  checkFinite(data, [], p);
+  p.throwIfAny(source);
+  validateWithSchema(stateSchema, data, p);
+  p.throwIfAny(source);
+  const input = data as StateInput;
+  const takenAtMs = Date.parse(input.takenAt);
+  if (!Number.isFinite(takenAtMs)) p.at(['takenAt'], `expected an ISO-8601 timestamp, got ${JSON.stringify(input.takenAt)}`);
+  if (input.twin !== undefined && input.twin !== twin.name) p.at(['twin'], `snapshot is for twin ${JSON.stringify(input.twin)}, not ${JSON.stringify(twin.name)}`);
+  const nodes: (NodeState | null)[] = twin.nodes.map(() => null);
+  for (const [id, s] of Object.entries(input.nodes)) {
+    const at = (k?: string): PathSegments => (k === undefined ? ['nodes', id] : ['nodes', id, k]);
+    const index = twin.indexOf.get(id);
+    if (index === undefined) {
+      p.at(at(), `unknown node id ${JSON.stringify(id)} (not in twin ${JSON.stringify(twin.name)})`);
+      continue;
+    }
+    const node = twin.nodes[index]!;
+    const before = p.size;
+    if (node.autoscale && s.replicasUp + (s.starting ?? 0) > node.autoscale.max) {
+      p.at(at('replicasUp'), `expected replicasUp + starting <= autoscale.max (${node.autoscale.max}), got ${s.replicasUp + (s.starting ?? 0)}`);
+    }
+    const station = node.service !== null;
+    const busy = perReplica(p, at('busy'), s.busy, s.replicasUp, station ? node.servers : 0, 'busy workers');
+    const queue = perReplica(p, at('queue'), s.queue, s.replicasUp, station ? node.queue : 0, 'queued requests');
+    const memory = memoryOf(p, at('memory'), s.memory, s.replicasUp, node);
+    if (p.size > before || !busy || !queue) continue;
+    nodes[index] = Object.freeze({ node: index, replicasUp: s.replicasUp, starting: s.starting ?? 0, busy, queue, memory, rate: s.rate ?? null });
+  }
+  p.throwIfAny(source);
+  return Object.freeze({ takenAt: input.takenAt, takenAtMs, twin: input.twin ?? null, nodes: Object.freeze(nodes) });
+}
+
+/** Reads a snapshot file (JSON; YAML accepted too) and validates it against the twin. */
+export async function readStateSnapshot(file: string, twin: Twin): Promise<StateSnapshot> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new TwinSpecError(file, [{ path: '(file)', message: `cannot read: ${(e as Error).message}` }]);
+  }
+  const { data, locate } = parseTwinText(text, file);
+  return stateFromObject(data, twin, file, locate);
+}
