@@ -1,0 +1,27 @@
+/**
+ * `make bench`: runs every benchmark section (or those named on the command
+ * line), prints each table and writes bench/results/<section>.json.
+ */
+import { formatTable, writeSection, type BenchSection } from './table.js';
+
+const sections: Record<string, () => Promise<BenchSection[]>> = {
+  engine: async () => (await import('./engine.js')).benchEngine(),
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length ? wanted : Object.keys(sections);
+  for (const name of names) {
+    const run = sections[name];
+    if (!run) throw new Error(`unknown bench section '${name}'; known: ${Object.keys(sections).join(', ')}`);
+    for (const section of await run()) {
+      console.log(formatTable(section));
+      console.log(`(written to ${await writeSection(section)})`);
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
