@@ -24,6 +24,8 @@ import { normalDraw, quantileSorted } from './quantile.js';
 
 export const MAX_TRAJECTORIES = 500;
 export const MIN_TRAJECTORIES = 30;
+/** Draws taken from a simulating model for its quantiles. */
+export const SIMULATED_DRAWS = 200;
 /** Levels computed for every forecast: the required ones plus the 95 % interval ends used for calibration. */
 export const LEVELS: readonly number[] = [...new Set([0.025, ...REQUIRED_QUANTILES, 0.975])].sort((a, b) => a - b);
 
@@ -66,23 +68,21 @@ function errorSamples(model: FittedModel, reference: Float64Array[] | undefined,
 export function buildDistribution(model: FittedModel, reference: Float64Array[] | undefined, h: number, nPaths: number, rng: PRNG, scale = 1): Distribution {
   const point = model.point(h);
   if (model.samplePaths) {
-    const paths = model.samplePaths(h, nPaths, rng);
-    return { point, quantiles: quantilesOfRows(paths, nPaths, h, scale), paths: scaleAboutMedian(paths, nPaths, h, scale), how: `${model.name} simulated paths` };
+    // Quantiles need more draws than a caller may want paths (backtests ask for none).
+    const draws = Math.max(nPaths, SIMULATED_DRAWS);
+    const sims = scaleAboutMedian(model.samplePaths(h, draws, rng), draws, h, scale);
+    return { point, quantiles: quantilesOfRows(sims, draws, h, 1), paths: sims.slice(0, nPaths * h), how: `${model.name} simulated paths (${draws} draws)` };
   }
   const { rows, how } = errorSamples(model, reference, h, rng);
   // Scale about the per-step median error, so calibration widens or narrows without moving the centre.
   const med = new Float64Array(h);
   const col = new Float64Array(rows.length);
-  for (let k = 0; k < h; k++) {
-    for (let j = 0; j < rows.length; j++) col[j] = rows[j]![k]!;
-    col.sort();
-    med[k] = quantileSorted(col, 0.5);
-  }
   const quantiles = new Map<number, Float64Array>();
   for (const q of LEVELS) quantiles.set(q, new Float64Array(h));
   for (let k = 0; k < h; k++) {
     for (let j = 0; j < rows.length; j++) col[j] = rows[j]![k]!;
     col.sort();
+    med[k] = quantileSorted(col, 0.5);
     for (const q of LEVELS) quantiles.get(q)![k] = point[k]! + med[k]! + scale * (quantileSorted(col, q) - med[k]!);
   }
   const paths = new Float64Array(nPaths * h);

@@ -37,7 +37,7 @@ function initialState(y: Float64Array, m: number): { l: number; b: number; s: Fl
 }
 
 /** Runs the filter; keeps the state history only when `keep` (the selected parameters). */
-function run(y: Float64Array, m: number, p: EtsParams, keep: boolean, from: number): Run {
+function run(y: Float64Array, m: number, p: EtsParams, keep: boolean, from: number, abandonAbove = Infinity): Run {
   const n = y.length;
   const init = initialState(y, m);
   const s = Float64Array.from(init.s);
@@ -50,7 +50,11 @@ function run(y: Float64Array, m: number, p: EtsParams, keep: boolean, from: numb
     const slot = seasonal ? t % m : 0;
     const st = seasonal ? s[slot]! : 0;
     const e = y[t]! - (l + p.phi * b + st);
-    if (t >= from) sse += e * e;
+    if (t >= from) {
+      sse += e * e;
+      // The error sum only grows: once it passes the best so far this candidate has lost.
+      if (sse > abandonAbove) break;
+    }
     const ln = l + p.phi * b + p.alpha * e;
     b = p.phi * b + p.beta * e;
     l = ln;
@@ -70,7 +74,7 @@ export function fitEtsParams(y: Float64Array, m: number): EtsParams {
       for (const gamma of m > 1 ? GAMMAS : [0]) {
         if (gamma > 1 - alpha) continue;
         const p = { alpha, beta, phi, gamma };
-        const r = run(y, m, p, false, from);
+        const r = run(y, m, p, false, from, bestSse);
         if (r.sse < bestSse) { bestSse = r.sse; best = p; }
       }
     }

@@ -1,0 +1,88 @@
+/**
+ * Telemetry files -> a ForecastBundle: what `shadowcast forecast` does,
+ * callable as a library. All series of one bundle share one step (the
+ * simulator reads one time axis); series whose history ends before the
+ * latest one are forecast from their own end over the extra steps, and the
+ * steps before the common start are dropped, so every series starts at the
+ * same instant without pretending it has data it lacks.
+ */
+import type { ForecastBundle, ForecastSeries } from './forecast.js';
+import { forecastAll } from './fit-pool.js';
+import type { PoolOptions } from './fit-pool.js';
+import { GlobalLstm } from './forecasters/lstm.js';
+import type { LstmOptions, LstmTrainReport } from './forecasters/lstm.js';
+import type { LocalModelName } from './forecasters/registry.js';
+import { horizonSteps } from './horizon.js';
+import type { HorizonSpec } from './horizon.js';
+import type { ModelChoice, PipelineResult, SeriesHistory } from './pipeline.js';
+import type { Series } from './telemetry/series.js';
+
+export interface TelemetryForecastOptions {
+  readonly horizon: HorizonSpec;
+  readonly model: ModelChoice;
+  readonly paths: number;
+  readonly seed: number;
+  readonly period?: number;
+  readonly candidates?: readonly LocalModelName[];
+  readonly calibrate?: boolean;
+  readonly lstm?: Partial<LstmOptions>;
+  /** Limits by `node/metric` (override those the readers inferred). */
+  readonly limits?: Readonly<Record<string, number>>;
+}
+
+export interface TelemetryForecast {
+  readonly bundle: ForecastBundle;
+  readonly results: readonly PipelineResult[];
+  readonly lstm?: LstmTrainReport;
+}
+
+export function toHistory(s: Series, limits?: Readonly<Record<string, number>>): SeriesHistory {
+  const limit = limits?.[`${s.node}/${s.metric}`] ?? s.limit;
+  return { node: s.node, metric: s.metric, stepMs: s.stepMs, startMs: s.startMs, values: s.values, allowNegative: s.allowNegative, notes: s.notes, ...(limit !== undefined ? { limit } : {}) };
+}
+
+export async function forecastTelemetry(series: readonly Series[], o: TelemetryForecastOptions, pool: PoolOptions = {}): Promise<TelemetryForecast> {
+  if (series.length === 0) throw new RangeError('no series to forecast');
+  const stepMs = series[0]!.stepMs;
+  const odd = series.find((s) => s.stepMs !== stepMs);
+  if (odd) throw new RangeError(`${odd.file}: series ${odd.node}/${odd.metric} has a step of ${odd.stepMs / 1000} s but ${series[0]!.node}/${series[0]!.metric} has ${stepMs / 1000} s; one forecast needs one step: forecast them separately`);
+  const ends = series.map((s) => s.startMs + (s.values.length - 1) * stepMs);
+  const lastEnd = Math.max(...ends);
+  const h = horizonSteps(o.horizon, stepMs);
+  const lags = ends.map((e) => Math.round((lastEnd - e) / stepMs));
+  const histories = series.map((s) => toHistory(s, o.limits));
+
+  let lstm: GlobalLstm | undefined;
+  let report: LstmTrainReport | undefined;
+  if (o.model === 'lstm') ({ model: lstm, report } = await GlobalLstm.train(histories, { seed: o.seed, ...o.lstm }));
+  try {
+    const results: PipelineResult[] = [];
+    // Series are grouped by lag so that each group is one parallel call with one horizon.
+    const byLag = new Map<number, number[]>();
+    lags.forEach((lag, i) => byLag.set(lag, [...(byLag.get(lag) ?? []), i]));
+    const all = new Array<PipelineResult>(series.length);
+    for (const [lag, idx] of byLag) {
+      const rs = await forecastAll(idx.map((i) => histories[i]!), {
+        model: o.model, horizon: h + lag, paths: o.paths, seed: o.seed,
+        ...(o.period !== undefined ? { period: o.period } : {}), ...(o.candidates ? { candidates: o.candidates } : {}),
+        ...(o.calibrate !== undefined ? { calibrate: o.calibrate } : {}), ...(lstm ? { external: lstm } : {}),
+      }, lstm ? { ...pool, workers: 0 } : pool);
+      rs.forEach((r, j) => { all[idx[j]!] = lag === 0 ? r : dropLeading(r, lag, h, o.paths); });
+    }
+    results.push(...all);
+    const bundle: ForecastBundle = { startMs: lastEnd + stepMs, stepMs, steps: h, paths: o.paths, seed: o.seed, series: results.map((r) => r.series) };
+    return { bundle, results, ...(report ? { lstm: report } : {}) };
+  } finally {
+    lstm?.dispose();
+  }
+}
+
+function dropLeading(r: PipelineResult, lag: number, h: number, nPaths: number): PipelineResult {
+  const s = r.series;
+  const full = h + lag;
+  const paths = new Float32Array(nPaths * h);
+  for (let p = 0; p < nPaths; p++) paths.set(s.paths.subarray(p * full + lag, (p + 1) * full), p * h);
+  const quantiles = new Map([...s.quantiles].map(([q, v]) => [q, v.slice(lag)] as const));
+  const series: ForecastSeries = { ...s, quantiles, paths, notes: [...s.notes, `history ends ${lag} steps before the common start: forecast from its own end, first ${lag} steps dropped`] };
+  return { ...r, series };
+}
