@@ -1,0 +1,129 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TwinSpecError } from '../spec/errors.js';
+import type { Twin } from '../spec/types.js';
+import { parseZooGraphml, readZooGraphml } from './graphml.js';
+import { haversine, importZooTwin, networkTwinInput } from './network.js';
+
+const zoo = join(fileURLToPath(new URL('../../../../', import.meta.url)), 'shared', 'data', 'topology-zoo');
+const file = (name: string): string => join(zoo, `${name}.graphml`);
+
+/** Offered load per station recomputed from the twin's entries (rate x path probability). */
+function stationLoads(twin: Twin): Map<string, number> {
+  const load = new Map<string, number>();
+  for (const e of twin.entries) {
+    if (e.arrival.kind !== 'constant') throw new Error('expected constant rates');
+    for (const p of e.paths ?? []) {
+      for (const i of p.nodes) {
+        const n = twin.nodes[i]!;
+        if (n.kind === 'link') load.set(n.id, (load.get(n.id) ?? 0) + e.arrival.rate * p.probability);
+      }
+    }
+  }
+  return load;
+}
+
+const sizes: Record<string, [number, number]> = {
+  Abilene: [11, 14], Geant2009: [34, 52], SwitchL3: [42, 63], Garr201201: [61, 89], Uninett: [74, 97], Cogentco: [197, 245],
+};
+
+test('all six Topology Zoo files import: routers, two stations per link, flows', async () => {
+  for (const [name, [routers, links]] of Object.entries(sizes)) {
+    const { twin, report } = await importZooTwin(file(name));
+    assert.is(report.routers, routers, name);
+    assert.is(report.links, links, name);
+    assert.is(twin.nodes.length, routers + 2 * links, name);
+    assert.is(twin.nodes.filter((n) => n.kind === 'router' && n.service === null).length, routers, name);
+    assert.ok(twin.entries.length > 0 && report.flows > 0, name);
+    // Default scaling: the busiest link direction runs at 0.7, checked from the twin itself.
+    let busiest = 0;
+    for (const [id, load] of stationLoads(twin)) {
+      const n = twin.nodes[twin.indexOf.get(id)!]!;
+      const mean = n.service!.type === 'exponential' ? n.service!.mean : NaN;
+      busiest = Math.max(busiest, load * mean);
+    }
+    assert.ok(Math.abs(busiest - 0.7) < 1e-9, `${name}: busiest ${busiest}`);
+  }
+});
+
+test('Uninett: integer attributes read, four components reported, flows stay inside components', async () => {
+  const { twin, report } = await importZooTwin(file('Uninett'));
+  assert.is(report.components.length, 4);
+  assert.equal(report.components.map((c) => c.length), [71, 1, 1, 1]);
+  assert.ok(report.notes.some((n) => n.includes('attr.type="integer"')));
+  assert.ok(twin.warnings.some((w) => w.includes('4 connected components')));
+  const isolated = new Set(report.components.slice(1).flat());
+  for (const e of twin.entries) assert.not.ok(isolated.has(twin.nodes[e.node]!.id));
+  assert.is(report.flows, 71 * 70);
+});
+
+test('Garr201201: parallel links kept with stable keys, identical across two imports', async () => {
+  const a = await importZooTwin(file('Garr201201'));
+  const b = await importZooTwin(file('Garr201201'));
+  assert.is(a.report.parallelLinks, 14);
+  assert.equal(a.twin.nodes.map((n) => n.id), b.twin.nodes.map((n) => n.id));
+  assert.equal(a.input, b.input);
+  // Router pair 14-35 has three links in the file: keys #0, #1, #2, both directions.
+  for (const k of [0, 1, 2]) {
+    assert.ok(a.twin.indexOf.has(`14->35#${k}`) || a.twin.indexOf.has(`35->14#${k}`), `link ${k}`);
+  }
+  const topo = await readZooGraphml(file('Garr201201'));
+  assert.is(topo.links[0]!.key, '0->35#0'); // first <edge source="0" target="35"> of the file
+  assert.is(new Set(topo.links.map((l) => l.key)).size, topo.links.length);
+});
+
+test('capacity fallback is counted and documented', async () => {
+  const garr = await importZooTwin(file('Garr201201'));
+  assert.is(garr.report.capacityKnown, 77);
+  assert.is(garr.report.capacityFallback, 12);
+  assert.is(garr.report.fallbackRule, 'median of known links');
+  const fallbackStations = garr.twin.nodes.filter((n) => n.attributes.capacitySource === 'median of known links');
+  assert.is(fallbackStations.length, 24);
+  const abilene = await importZooTwin(file('Abilene'), { defaultCapacity: 10e9, load: 1000, packetBytes: 1000 });
+  assert.is(abilene.report.capacityFallback, 14);
+  assert.is(abilene.report.fallbackRule, 'defaultCapacity');
+  const link = abilene.twin.nodes.find((n) => n.kind === 'link')!;
+  assert.equal(link.service, { type: 'exponential', mean: 8000 / 10e9 });
+  const total = abilene.twin.entries.reduce((s, e) => s + (e.arrival.kind === 'constant' ? e.arrival.rate : 0), 0);
+  assert.ok(Math.abs(total - 1000) < 1e-9);
+  const geant = await importZooTwin(file('Geant2009'));
+  assert.is(geant.report.capacityFallback, 0);
+});
+
+test('propagation delay from coordinates; gravity flows follow shortest paths', async () => {
+  assert.ok(Math.abs(haversine(40.71427, -74.00597, 41.85003, -87.65005) / 1000 - 1145) < 5); // New York - Chicago
+  const { twin } = await importZooTwin(file('Abilene'), { load: 110 });
+  // Abilene routers 0 (New York) and 1 (Chicago).
+  const ny = twin.nodes.find((n) => n.attributes.label === 'New York')!;
+  const chi = twin.nodes.find((n) => n.attributes.label === 'Chicago')!;
+  const link = twin.nodes.find((n) => n.id === `${ny.id}->${chi.id}#0` || n.id === `${chi.id}->${ny.id}#0`)!;
+  assert.ok(Math.abs(link.delay - 1145e3 / 2e8) < 5e-5, String(link.delay));
+  // Uniform gravity: 110 packets/s over 110 ordered pairs = 1 each; every path starts at its origin and ends at a router.
+  const fromNy = twin.entries.find((e) => e.node === ny.index)!;
+  assert.is(fromNy.paths!.length, 10);
+  assert.ok(Math.abs((fromNy.arrival.kind === 'constant' ? fromNy.arrival.rate : 0) - 10) < 1e-9);
+  for (const p of fromNy.paths!) {
+    assert.is(p.nodes[0], ny.index);
+    assert.is(twin.nodes[p.nodes[p.nodes.length - 1]!]!.kind, 'router');
+    for (let i = 1; i < p.nodes.length; i += 2) assert.is(twin.nodes[p.nodes[i]!]!.kind, 'link');
+  }
+  const hops = await importZooTwin(file('Abilene'), { load: 110, pathMetric: 'hops' });
+  assert.ok(hops.twin.entries.every((e) => e.paths!.every((p) => p.nodes.length >= 3)));
+});
+
+test('bad options and bad GraphML are clear errors', async () => {
+  const topo = await readZooGraphml(file('Abilene'));
+  assert.throws(() => networkTwinInput(topo, { load: -5 }), (e: unknown) => e instanceof TwinSpecError && /options\.load: expected a finite positive number/.test(e.message));
+  assert.throws(() => networkTwinInput(topo, { maxUtilization: 1.5 }), (e: unknown) => e instanceof TwinSpecError && /options\.maxUtilization/.test(e.message));
+  assert.throws(() => parseZooGraphml('<graphml><graph><edge source="a" target="b"/></graph></graphml>', 'x.graphml'), (e: unknown) => e instanceof TwinSpecError && /cannot parse GraphML/.test(e.message));
+  try {
+    await readZooGraphml(join(zoo, 'Missing.graphml'));
+    assert.unreachable('should have thrown');
+  } catch (e) {
+    assert.match((e as Error).message, /cannot read/);
+  }
+});
+
+test.run();

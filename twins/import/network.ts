@@ -1,0 +1,306 @@
+/**
+ * A network twin from a topology (Topology Zoo GraphML, read by graphml.ts).
+ * Rules (docs/twin-spec.md, "Network twins"):
+ *  - routers are pass-through nodes (kind router, no service);
+ *  - every link is full duplex: one station per direction, ids
+ *    `${a}->${b}#${k}` (k from the file, shared by both directions), one
+ *    server, a tail-drop buffer of `bufferPackets`;
+ *  - service time = packet size (bits) / capacity (LinkSpeedRaw, bits/s),
+ *    exponential by default (Kleinrock's independence assumption) or
+ *    deterministic; a link without LinkSpeedRaw gets the median capacity of
+ *    the network's links that have one, or `defaultCapacity` when none has;
+ *  - propagation delay = haversine distance / 2e8 m/s, a fixed `delay`; a link
+ *    with an endpoint lacking coordinates gets the median delay of the others;
+ *  - traffic: gravity model, demand(i, j) proportional to w_i * w_j (i != j,
+ *    same connected component), scaled so the total is `load` packets/s, or so
+ *    the busiest link direction reaches `maxUtilization`;
+ *  - each origin-destination flow follows one fixed shortest path (by
+ *    propagation delay plus 1 us per hop, or by hops); among parallel links the
+ *    one with the highest capacity, then the lowest k, carries it. Every origin
+ *    router is one entry whose jobs pick their flow's path by demand.
+ */
+import { MultiUndirectedGraph, UndirectedGraph } from 'graphology';
+import { connectedComponents } from 'graphology-components';
+import { dijkstra } from 'graphology-shortest-path';
+import { Problems } from '../spec/errors.js';
+import type { EntryInput, NodeInput, TwinInput } from '../spec/input.js';
+import { twinFromObject } from '../spec/load.js';
+import type { Twin } from '../spec/types.js';
+import type { ZooRouter, ZooTopology } from './graphml.js';
+import { readZooGraphml } from './graphml.js';
+
+export interface NetworkOptions {
+  /** Packet size, bytes (default 1500). */
+  readonly packetBytes?: number;
+  /** Capacity for links without LinkSpeedRaw when no link of the network has one, bits/s (default 1e9). */
+  readonly defaultCapacity?: number;
+  /** Total offered load, packets/s. Give this or `maxUtilization` (default: maxUtilization 0.7). */
+  readonly load?: number;
+  /** Scale the load so the busiest link direction has this utilization, in (0, 1). */
+  readonly maxUtilization?: number;
+  /** Gravity weights: uniform (default), the router's degree, or given per router id (missing = 0). */
+  readonly weights?: 'uniform' | 'degree' | Readonly<Record<string, number>>;
+  /** Shortest paths by propagation delay (default) or by hop count. */
+  readonly pathMetric?: 'delay' | 'hops';
+  /** Service-time model of a link (default exponential). */
+  readonly serviceModel?: 'exponential' | 'deterministic';
+  /** Buffer per link direction, packets (default 1000). */
+  readonly bufferPackets?: number;
+  /** Failure conditions of every link station (default utilization 0.9, loss 0.001, 60 s window). */
+  readonly linkSlo?: { utilization?: number; errorRate?: number; p99?: number; window?: number };
+}
+
+export interface NetworkImportReport {
+  readonly network: string;
+  readonly routers: number;
+  readonly links: number;
+  readonly stations: number;
+  /** Links that share their two routers with an earlier link (kept, k > 0). */
+  readonly parallelLinks: number;
+  /** Router ids per connected component, largest first. */
+  readonly components: readonly (readonly string[])[];
+  readonly capacityKnown: number;
+  readonly capacityFallback: number;
+  /** Capacity given to the fallback links, bits/s, and why. */
+  readonly fallbackCapacity: number;
+  readonly fallbackRule: 'median of known links' | 'defaultCapacity' | 'none needed';
+  readonly delayFallback: number;
+  readonly flows: number;
+  /** Total offered load, packets/s. */
+  readonly load: number;
+  /** The busiest link direction at that load. */
+  readonly busiest: { readonly station: string; readonly utilization: number };
+  readonly notes: readonly string[];
+}
+
+const LIGHT_IN_FIBRE = 2e8; // m/s
+const EARTH_RADIUS = 6371e3; // m
+const HOP_PENALTY = 1e-6; // s
+
+export function haversine(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const r = Math.PI / 180;
+  const dLat = (lat2 - lat1) * r;
+  const dLon = (lon2 - lon1) * r;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface LinkInfo {
+  key: string;
+  source: string;
+  target: string;
+  k: number;
+  capacity: number;
+  capacitySource: string;
+  delay: number;
+  distanceKm: number | null;
+  label: string | null;
+}
+
+function linkInfos(topo: ZooTopology, opts: NetworkOptions, notes: string[]) {
+  const byId = new Map<string, ZooRouter>(topo.routers.map((r) => [r.id, r]));
+  const known = topo.links.map((l) => l.capacity).filter((c): c is number => c !== null);
+  const missing = topo.links.length - known.length;
+  const fallbackRule: NetworkImportReport['fallbackRule'] = missing === 0 ? 'none needed' : known.length > 0 ? 'median of known links' : 'defaultCapacity';
+  const fallbackCapacity = known.length > 0 ? median(known) : opts.defaultCapacity ?? 1e9;
+  if (missing > 0) notes.push(`${missing} of ${topo.links.length} links have no LinkSpeedRaw: given ${fallbackCapacity} bits/s (${fallbackRule})`);
+  const distances = topo.links.map((l) => {
+    const a = byId.get(l.source)!;
+    const b = byId.get(l.target)!;
+    return a.latitude !== null && a.longitude !== null && b.latitude !== null && b.longitude !== null ? haversine(a.latitude, a.longitude, b.latitude, b.longitude) : null;
+  });
+  const knownDelays = distances.filter((d): d is number => d !== null).map((d) => d / LIGHT_IN_FIBRE);
+  const fallbackDelay = knownDelays.length > 0 ? median(knownDelays) : 0;
+  const delayFallback = distances.filter((d) => d === null).length;
+  if (delayFallback > 0) notes.push(`${delayFallback} link(s) touch a router without coordinates: given the median propagation delay ${fallbackDelay.toExponential(3)} s`);
+  const infos: LinkInfo[] = topo.links.map((l, i) => ({
+    key: l.key, source: l.source, target: l.target, k: l.k,
+    capacity: l.capacity ?? fallbackCapacity,
+    capacitySource: l.capacity !== null ? 'LinkSpeedRaw' : fallbackRule,
+    delay: distances[i] !== null ? distances[i]! / LIGHT_IN_FIBRE : fallbackDelay,
+    distanceKm: distances[i] !== null ? distances[i]! / 1000 : null,
+    label: l.label,
+  }));
+  return { infos, capacityKnown: known.length, capacityFallback: missing, fallbackCapacity, fallbackRule, delayFallback };
+}
+
+function checkOptions(opts: NetworkOptions, file: string): void {
+  const p = new Problems();
+  const pos = (k: keyof NetworkOptions, v: number | undefined): void => {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) p.raw(`options.${k}`, `expected a finite positive number, got ${v}`);
+  };
+  pos('packetBytes', opts.packetBytes);
+  pos('defaultCapacity', opts.defaultCapacity);
+  pos('load', opts.load);
+  pos('bufferPackets', opts.bufferPackets);
+  if (opts.bufferPackets !== undefined && !Number.isInteger(opts.bufferPackets)) p.raw('options.bufferPackets', `expected an integer, got ${opts.bufferPackets}`);
+  if (opts.maxUtilization !== undefined && !(opts.maxUtilization > 0 && opts.maxUtilization < 1)) p.raw('options.maxUtilization', `expected a number in (0, 1), got ${opts.maxUtilization}`);
+  if (opts.load !== undefined && opts.maxUtilization !== undefined) p.raw('options', 'expected either load or maxUtilization, not both');
+  if (typeof opts.weights === 'object') {
+    for (const [id, w] of Object.entries(opts.weights)) if (!(Number.isFinite(w) && w >= 0)) p.raw(`options.weights.${id}`, `expected a finite number >= 0, got ${w}`);
+  }
+  p.throwIfAny(file);
+}
+
+/** Builds the twin file object (TwinInput) and a report; validate it with twinFromObject. Throws TwinSpecError on bad options. */
+export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): { input: TwinInput; report: NetworkImportReport } {
+  checkOptions(opts, topo.file);
+  const notes = [...topo.notes];
+  const packetBits = (opts.packetBytes ?? 1500) * 8;
+  const { infos, ...cap } = linkInfos(topo, opts, notes);
+
+  // Components (graphology-components) on the router graph.
+  const multi = new MultiUndirectedGraph();
+  for (const r of topo.routers) multi.addNode(r.id);
+  for (const l of infos) multi.addEdgeWithKey(l.key, l.source, l.target);
+  const components = connectedComponents(multi).sort((a, b) => b.length - a.length || topo.routers.findIndex((r) => r.id === a[0]) - topo.routers.findIndex((r) => r.id === b[0]));
+  const componentOf = new Map<string, number>();
+  components.forEach((c, i) => c.forEach((id) => componentOf.set(id, i)));
+  if (components.length > 1) notes.push(`${components.length} connected components (sizes ${components.map((c) => c.length).join(', ')}): flows only between routers of the same component`);
+
+  // Shortest paths on the simple graph; per router pair the best parallel link.
+  const best = new Map<string, LinkInfo>();
+  const simple = new UndirectedGraph<Record<string, never>, { w: number }>();
+  for (const r of topo.routers) simple.addNode(r.id);
+  for (const l of infos) {
+    const pair = l.source < l.target ? `${l.source}\u0000${l.target}` : `${l.target}\u0000${l.source}`;
+    const cur = best.get(pair);
+    if (!cur || l.capacity > cur.capacity || (l.capacity === cur.capacity && l.k < cur.k)) best.set(pair, l);
+    const w = opts.pathMetric === 'hops' ? 1 : l.delay + HOP_PENALTY;
+    if (simple.hasEdge(l.source, l.target)) {
+      const e = simple.edge(l.source, l.target)!;
+      if (w < simple.getEdgeAttribute(e, 'w')) simple.setEdgeAttribute(e, 'w', w);
+    } else simple.addEdge(l.source, l.target, { w });
+  }
+  const station = (a: string, b: string): string => {
+    const l = best.get(a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`)!;
+    return `${a}->${b}#${l.k}`;
+  };
+
+  // Gravity weights.
+  const degree = (id: string): number => multi.degree(id);
+  const weight = (id: string): number => {
+    const w = opts.weights;
+    if (w === undefined || w === 'uniform') return 1;
+    if (w === 'degree') return degree(id);
+    return w[id] ?? 0;
+  };
+
+  // Flows: origin -> [(destination, unit demand, path of node ids)].
+  interface Flow { dest: string; demand: number; path: string[] }
+  const flows = new Map<string, Flow[]>();
+  let unitTotal = 0;
+  const stationLoad = new Map<string, number>();
+  for (const o of topo.routers) {
+    const wo = weight(o.id);
+    if (wo <= 0) continue;
+    const paths = dijkstra.singleSource(simple, o.id, 'w');
+    const list: Flow[] = [];
+    for (const d of topo.routers) {
+      if (d.id === o.id || componentOf.get(d.id) !== componentOf.get(o.id)) continue;
+      const demand = wo * weight(d.id);
+      const hops = paths[d.id];
+      if (demand <= 0 || !hops) continue;
+      const path: string[] = [hops[0]!];
+      for (let i = 1; i < hops.length; i++) {
+        const s = station(hops[i - 1]!, hops[i]!);
+        path.push(s, hops[i]!);
+        stationLoad.set(s, (stationLoad.get(s) ?? 0) + demand);
+      }
+      unitTotal += demand;
+      list.push({ dest: d.id, demand, path });
+    }
+    if (list.length > 0) flows.set(o.id, list);
+  }
+
+  // Scale: unit demand -> packets/s.
+  const serviceOf = new Map<string, number>();
+  for (const l of infos) {
+    serviceOf.set(`${l.source}->${l.target}#${l.k}`, packetBits / l.capacity);
+    serviceOf.set(`${l.target}->${l.source}#${l.k}`, packetBits / l.capacity);
+  }
+  let busiestUnit = { station: '', utilization: 0 };
+  for (const [s, load] of stationLoad) {
+    const u = load * serviceOf.get(s)!;
+    if (u > busiestUnit.utilization) busiestUnit = { station: s, utilization: u };
+  }
+  if (unitTotal === 0) notes.push('no flows: every gravity weight is 0 or every router is isolated');
+  const scale =
+    unitTotal === 0 ? 0 : opts.load !== undefined ? opts.load / unitTotal : (opts.maxUtilization ?? 0.7) / busiestUnit.utilization;
+
+  const nodes: NodeInput[] = topo.routers.map((r) => ({
+    id: r.id,
+    kind: 'router',
+    attributes: {
+      label: r.label,
+      ...(r.latitude !== null ? { latitude: r.latitude } : {}),
+      ...(r.longitude !== null ? { longitude: r.longitude } : {}),
+      ...(r.internal !== null ? { internal: r.internal } : {}),
+    },
+  }));
+  const slo = opts.linkSlo ?? { utilization: 0.9, errorRate: 0.001, window: 60 };
+  for (const l of infos) {
+    for (const [a, b] of [[l.source, l.target], [l.target, l.source]] as const) {
+      const mean = packetBits / l.capacity;
+      nodes.push({
+        id: `${a}->${b}#${l.k}`,
+        kind: 'link',
+        replicas: 1,
+        servers: 1,
+        queue: opts.bufferPackets ?? 1000,
+        service: opts.serviceModel === 'deterministic' ? { type: 'deterministic', value: mean } : { type: 'exponential', mean },
+        delay: l.delay,
+        slo,
+        attributes: {
+          link: l.key, capacity: l.capacity, capacitySource: l.capacitySource,
+          ...(l.distanceKm !== null ? { distanceKm: +l.distanceKm.toFixed(3) } : {}),
+          ...(l.label !== null ? { label: l.label } : {}),
+        },
+      });
+    }
+  }
+  const entries: EntryInput[] = [];
+  for (const [o, list] of flows) {
+    const rate = list.reduce((s, f) => s + f.demand, 0) * scale;
+    entries.push({
+      id: `from-${o}`,
+      node: o,
+      rate,
+      paths: list.map((f) => ({ id: `${o}~${f.dest}`, path: f.path, weight: f.demand })),
+    });
+  }
+  const report: NetworkImportReport = {
+    network: topo.name,
+    routers: topo.routers.length,
+    links: infos.length,
+    stations: infos.length * 2,
+    parallelLinks: infos.filter((l) => l.k > 0).length,
+    components,
+    ...cap,
+    flows: [...flows.values()].reduce((s, l) => s + l.length, 0),
+    load: unitTotal * scale,
+    busiest: { station: busiestUnit.station, utilization: busiestUnit.utilization * scale },
+    notes,
+  };
+  const input: TwinInput = {
+    name: topo.name,
+    description: `Network twin of ${topo.name} (${topo.file}): ${report.routers} routers, ${report.links} links, gravity traffic ${report.load.toFixed(1)} packets/s`,
+    nodes,
+    entries,
+  };
+  return { input, report };
+}
+
+/** Reads a Topology Zoo GraphML file and returns the validated twin, its file object and the import report. */
+export async function importZooTwin(file: string, opts: NetworkOptions = {}): Promise<{ twin: Twin; input: TwinInput; report: NetworkImportReport }> {
+  const topo = await readZooGraphml(file);
+  const { input, report } = networkTwinInput(topo, opts);
+  const twin = twinFromObject(input, { source: file, warnings: report.notes });
+  return { twin, input, report };
+}
