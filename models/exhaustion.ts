@@ -29,7 +29,8 @@ export function wilson(successes: number, n: number, z = 1.959963984540054): [nu
   const d = 1 + (z * z) / n;
   const c = (p + (z * z) / (2 * n)) / d;
   const w = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
-  return [Math.max(0, c - w), Math.min(1, c + w)];
+  // Exact ends at 0 and n (the formula leaves rounding dust there).
+  return [successes === 0 ? 0 : Math.max(0, c - w), successes === n ? 1 : Math.min(1, c + w)];
 }
 
 /** First step index (0-based) of each path at or above the limit; Infinity when none. */
