@@ -14,6 +14,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { TelemetryError, shown } from './errors.js';
+import { jsonErrorOffset } from './json-position.js';
 import type { RawSeries } from './series.js';
 import { negativeAllowed, percentLimit } from './series.js';
 
@@ -40,9 +41,9 @@ export async function readPrometheus(file: string): Promise<RawSeries[]> {
     doc = JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const lc = pos ? lineColumnOf(text, Number(pos[1])) : undefined;
-    throw new TelemetryError({ file, ...(lc ? { line: lc.line, column: String(lc.column) } : {}) }, 'valid JSON', msg);
+    const pos = jsonErrorOffset(text);
+    const lc = pos !== undefined ? lineColumnOf(text, pos) : undefined;
+    throw new TelemetryError({ file, ...(lc ? { line: lc.line, column: String(lc.column) } : {}) }, 'valid JSON', msg.split('\n')[0]);
   }
   const d = doc as { status?: unknown; data?: { resultType?: unknown; result?: unknown } };
   if (d.status !== 'success') throw new TelemetryError({ file, column: 'status' }, '"success"', shown(String(d.status)));

@@ -59,7 +59,9 @@ export async function readTelemetry(files: readonly string[], layout?: Telemetry
   const out: Series[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
-    for (const raw of await readRaw(file, layout)) {
+    const raws = await readRaw(file, layout);
+    if (raws.length === 0) throw new TelemetryError({ file }, 'data rows after the header', 'none');
+    for (const raw of raws) {
       const key = `${raw.node}/${raw.metric}`;
       const before = seen.get(key);
       if (before !== undefined) throw new TelemetryError({ file }, `each node/metric in one file only`, `${key} also in ${before}`);
