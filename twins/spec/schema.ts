@@ -66,7 +66,7 @@ const retries = {
   additionalProperties: false,
 };
 
-const nodeProps = {
+export const nodeProperties: Record<string, unknown> = {
   id,
   kind: { enum: NODE_KINDS },
   replicas: posInt,
@@ -105,7 +105,10 @@ const nodeProps = {
   },
 };
 
-const { id: _omitId, ...defaultProps } = nodeProps;
+const { id: _omitId, ...defaultProps } = nodeProperties;
+
+/** Node fields other than `id` (for importers whose records carry node parameters). */
+export const nodeFieldProperties: Record<string, unknown> = defaultProps;
 
 const edge = {
   type: 'object',
@@ -184,7 +187,7 @@ export const twinSchema: SchemaObject = {
     nodes: {
       type: 'array',
       minItems: 1,
-      items: { type: 'object', properties: nodeProps, required: ['id'], additionalProperties: false },
+      items: { type: 'object', properties: nodeProperties, required: ['id'], additionalProperties: false },
     },
     edges: { type: 'array', items: edge },
     entries: { type: 'array', minItems: 1, items: entry },

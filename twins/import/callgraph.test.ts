@@ -1,0 +1,144 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TwinSpecError } from '../spec/errors.js';
+import { syncCallCycles } from '../graph.js';
+import { callGraphTwinInput, importCallGraphFile } from './callgraph.js';
+import { callGraphFromTrace, importTraceFile, serviceOfPod } from './nezha.js';
+
+const trace = join(fileURLToPath(new URL('../../../../', import.meta.url)), 'shared', 'data', 'nezha-train-ticket', '2023-01-29', 'trace', '08_50_trace.csv');
+
+const shopGraph = {
+  name: 'mini',
+  services: [
+    { id: 'web', kind: 'gateway', rate: 100, servers: 32, service: { type: 'exponential', mean: '2ms' } },
+    { id: 'api', servers: 4, service: { type: 'lognormal', mean: 0.005, cv: 1 } },
+    { id: 'db', kind: 'database' },
+    { id: 'mail', rate: 2 },
+  ],
+  calls: [
+    { from: 'web', to: 'api', perRequest: 1.5 },
+    { from: 'api', to: 'db', rate: 75 },
+    { from: 'api', to: 'mail', rate: 1, mode: 'async' },
+  ],
+};
+
+function problems(data: unknown): string[] {
+  try {
+    callGraphTwinInput(data, 'g.json');
+  } catch (e) {
+    if (e instanceof TwinSpecError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+
+test('call-graph JSON: rates become calls per request, roots become entries', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cg-'));
+  const file = join(dir, 'g.json');
+  await writeFile(file, JSON.stringify(shopGraph));
+  const { twin } = await importCallGraphFile(file);
+  assert.equal(twin.nodes.map((n) => n.id), ['web', 'api', 'db', 'mail']);
+  const api = twin.nodes[1]!;
+  // api's rate = 100 x 1.5 = 150/s, so 75 db calls/s = 0.5 per request.
+  const db = api.callGroups.flatMap((g) => g.calls).find((c) => c.to === 2)!;
+  assert.ok(Math.abs(db.meanCalls - 0.5) < 1e-12);
+  const mail = api.callGroups.flatMap((g) => g.calls).find((c) => c.to === 3)!;
+  assert.is(mail.mode, 'async');
+  assert.ok(Math.abs(mail.meanCalls - 1 / 150) < 1e-12);
+  assert.equal(twin.entries.map((e) => [e.id, e.arrival]), [['web', { kind: 'constant', rate: 100 }]]);
+  assert.equal(twin.nodes[2]!.service, { type: 'exponential', mean: 0.01 }); // the placeholder default
+  assert.is(twin.nodes[2]!.kind, 'database');
+  assert.ok(twin.warnings.some((w) => w.includes('no service-time distribution') && w.includes('db')));
+});
+
+test('call-graph JSON: bad input names the path', () => {
+  const bad = (f: (g: typeof shopGraph) => unknown): string[] => problems(f(JSON.parse(JSON.stringify(shopGraph)) as typeof shopGraph));
+  assert.ok(bad((g) => ({ ...g, calls: [...g.calls, { from: 'web', to: 'nope', perRequest: 1 }] })).includes('calls[3].to: unknown service "nope"'));
+  assert.ok(bad((g) => ({ ...g, services: [...g.services, { id: 'web' }] })).some((p) => p.startsWith('services[4].id: duplicate id "web"')));
+  assert.ok(bad((g) => ({ ...g, calls: [{ from: 'web', to: 'api' }] })).some((p) => p.startsWith('calls[0]: expected a call with either `perRequest`')));
+  assert.ok(bad((g) => ({ ...g, services: g.services.map((s) => (s.id === 'web' ? { ...s, rate: undefined } : s)) })).some((p) => p.startsWith('services[0].rate: required for a service no call reaches')));
+  assert.ok(bad((g) => ({ ...g, services: g.services.map((s) => (s.id === 'web' ? { ...s, rate: -1 } : s)) })).some((p) => p.startsWith('services[0].rate: expected a number > 0')));
+  assert.ok(bad((g) => ({ ...g, calls: [...g.calls, { from: 'db', to: 'web', perRequest: 1 }] })).some((p) => p.startsWith('services: no entry point')));
+  // A sync cycle is caught when the twin is built.
+  const cyc = { name: 'c', services: [{ id: 'a', rate: 1 }, { id: 'b' }, { id: 'c' }], calls: [{ from: 'a', to: 'b', perRequest: 1 }, { from: 'b', to: 'c', perRequest: 1 }, { from: 'c', to: 'b', perRequest: 0.5 }] };
+  const { input } = callGraphTwinInput(cyc, 'c.json');
+  assert.equal(input.entries.map((e) => e.node), ['a']);
+});
+
+test('pod names map to their deployment', () => {
+  assert.is(serviceOfPod('ts-order-service-5b67c48447-mv5hb'), 'ts-order-service');
+  assert.is(serviceOfPod('ts-ui-dashboard-5477b965f-2chkr'), 'ts-ui-dashboard');
+  assert.is(serviceOfPod('redis'), 'redis');
+});
+
+test('Nezha Train-Ticket trace: a plausible call graph with the gateway as entry', async () => {
+  const { twin, report, graph } = await importTraceFile(trace);
+  assert.is(report.spans, 4890);
+  assert.is(report.traces, 71);
+  assert.is(report.roots, 71);
+  assert.is(report.orphans, 0);
+  assert.is(twin.entries.length, 1);
+  const entry = twin.nodes[twin.entries[0]!.node]!;
+  assert.is(entry.id, 'ts-gateway-service');
+  assert.is(entry.kind, 'gateway');
+  // 71 root traces over ~168 s.
+  const rate = twin.entries[0]!.arrival.kind === 'constant' ? twin.entries[0]!.arrival.rate : 0;
+  assert.ok(rate > 0.35 && rate < 0.5, String(rate));
+  assert.is(twin.nodes.length, 25);
+  assert.equal(syncCallCycles(twin), []);
+  // Every service is reached from the gateway.
+  assert.equal(twin.warnings, []);
+  // Gateway fan-out: one downstream request per gateway request, on average.
+  const out = graph.calls.filter((c) => c.from === 'ts-gateway-service').reduce((s, c) => s + c.perRequest!, 0);
+  assert.ok(Math.abs(out - 1) < 0.05, String(out));
+  // Known edges of Train-Ticket.
+  const has = (a: string, b: string): boolean => graph.calls.some((c) => c.from === a && c.to === b);
+  assert.ok(has('ts-travel-service', 'ts-seat-service'));
+  assert.ok(has('ts-seat-service', 'ts-config-service'));
+  assert.ok(has('ts-basic-service', 'ts-station-service'));
+  // Self times are positive and below the end-to-end durations (ms scale).
+  for (const s of report.services) assert.ok(s.meanSelf > 0 && s.meanSelf < 1, `${s.id} ${s.meanSelf}`);
+});
+
+test('self time subtracts the union of child calls', async () => {
+  const csv = [
+    'TraceID,SpanID,ParentID,PodName,OperationName,StartTimeUnixNano,EndTimeUnixNano,Duration',
+    't1,a,root,front-aaaaaaa-bbbbb,/x,1000000000,1100000000,100000',
+    't1,a2,a,front-aaaaaaa-bbbbb,inner,1001000000,1099000000,98000',
+    // two overlapping calls 10..40 ms and 30..50 ms: union 40 ms; front self = 100 - 40 = 60 ms
+    't1,b,a2,back-ccccccc-ddddd,/y,1010000000,1040000000,30000',
+    't1,c,a2,back-ccccccc-ddddd,/y,1030000000,1050000000,20000',
+    't2,r,root,front-aaaaaaa-bbbbb,/x,3000000000,3060000000,60000',
+  ].join('\n');
+  const { graph, report } = await callGraphFromTrace(csv, 'mini.csv');
+  const front = report.services.find((s) => s.id === 'front')!;
+  assert.ok(Math.abs(front.meanSelf - (0.06 + 0.06) / 2) < 1e-9, String(front.meanSelf));
+  assert.equal(graph.calls, [{ from: 'front', to: 'back', perRequest: 1, mode: 'sync' }]);
+  assert.is(report.window, 2);
+  assert.ok(Math.abs(graph.services.find((s) => s.id === 'front')!.rate! - 0.5) < 1e-12);
+});
+
+test('bad trace rows name the line', async () => {
+  const head = 'TraceID,SpanID,ParentID,PodName,OperationName,StartTimeUnixNano,EndTimeUnixNano';
+  for (const [csv, re] of [
+    ['TraceID,SpanID\nx,y', /expected the header columns .*missing: ParentID/],
+    [`${head}\nt,a,root,p,op,10,5`, /line 2 EndTimeUnixNano: expected an end at or after the start/],
+    [`${head}\nt,a,root,p,op,abc,5`, /line 2: expected integer StartTimeUnixNano/],
+    [`${head}\nt,a,root,p,op,1,5\nt,a,root,p,op,1,5`, /line 3 SpanID: duplicate span a/],
+    [`${head}\nt,a,root,p,op,1,5`, /expected at least 2 root spans/],
+  ] as const) {
+    try {
+      await callGraphFromTrace(csv, 'bad.csv');
+      assert.unreachable(`should have thrown for ${csv}`);
+    } catch (e) {
+      assert.instance(e, TwinSpecError);
+      assert.match((e as Error).message, re);
+    }
+  }
+});
+
+test.run();
