@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TwinSpecError } from '../spec/errors.js';
 import { syncCallCycles } from '../graph.js';
+import { twinFromObject } from '../spec/load.js';
 import { callGraphTwinInput, importCallGraphFile } from './callgraph.js';
 import { callGraphFromTrace, importTraceFile, serviceOfPod } from './nezha.js';
 
@@ -67,6 +68,7 @@ test('call-graph JSON: bad input names the path', () => {
   const cyc = { name: 'c', services: [{ id: 'a', rate: 1 }, { id: 'b' }, { id: 'c' }], calls: [{ from: 'a', to: 'b', perRequest: 1 }, { from: 'b', to: 'c', perRequest: 1 }, { from: 'c', to: 'b', perRequest: 0.5 }] };
   const { input } = callGraphTwinInput(cyc, 'c.json');
   assert.equal(input.entries.map((e) => e.node), ['a']);
+  assert.throws(() => twinFromObject(input, { source: 'c.json' }), (e: unknown) => e instanceof TwinSpecError && /edges\[2\]: sync calls form a cycle: b -> c -> b/.test(e.message));
 });
 
 test('pod names map to their deployment', () => {

@@ -1,0 +1,59 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildTwinGraph, neighbourhood, reachableFromEntries, routeTraps, syncCallCycles } from './graph.js';
+import { loadTwinFile, parseTwinText, twinFromObject } from './spec/load.js';
+import type { ForecastBundle } from '../models/forecast.js';
+import { bindForecast } from './forecast-refs.js';
+import { TwinSpecError } from './spec/errors.js';
+
+const examples = join(fileURLToPath(new URL('../../', import.meta.url)), 'twins', 'examples');
+
+test('shop graph: call edges keyed, neighbourhoods, reachability', async () => {
+  const twin = await loadTwinFile(join(examples, 'shop.yaml'));
+  const g = buildTwinGraph(twin);
+  assert.is(g.order, 12);
+  assert.ok(g.hasEdge('frontend->currency#0'));
+  assert.ok(g.hasEdge('checkout->shipping#1')); // the second checkout -> shipping call
+  assert.is(g.getEdgeAttribute('checkout->email#0', 'mode'), 'async');
+  assert.equal([...neighbourhood(g, ['cart'], 1)].sort(), ['cart', 'cartcache', 'checkout', 'frontend']);
+  assert.is(neighbourhood(g, ['catalogdb'], 0).size, 1);
+  assert.is(reachableFromEntries(twin, g).size, 12);
+  assert.equal(syncCallCycles(twin), []);
+  assert.equal(routeTraps(twin, g), []);
+});
+
+test('network graph: fixed paths become path edges', async () => {
+  const twin = await loadTwinFile(join(examples, 'network.yaml'));
+  const g = buildTwinGraph(twin);
+  assert.ok(g.hasEdge('A->A->C#0#path'));
+  assert.ok(g.hasEdge('A->C#0->C#path'));
+  // B->C#0 to C->B#0: both directions of one link are distinct stations.
+  assert.not.ok(g.hasEdge('B->C#0->B#path'));
+  assert.ok(neighbourhood(g, ['A->C#0'], 1).has('A'));
+});
+
+test('unreachable nodes are warnings, not errors', () => {
+  const { data } = parseTwinText('name: t\nnodes:\n  - { id: a, service: { type: exponential, mean: 1 } }\n  - { id: b, service: { type: exponential, mean: 1 } }\nentries:\n  - { node: a, rate: 1 }\n', 't.yaml');
+  const twin = twinFromObject(data, { source: 't.yaml' });
+  assert.equal(twin.warnings, ['1 node(s) receive no traffic from any entry: b']);
+});
+
+const bundle = (node: string, metric: string, values: number[]): ForecastBundle => ({
+  startMs: 0, stepMs: 60000, steps: values.length, paths: 1, seed: 1,
+  series: [{ node, metric, model: 'test', quantiles: new Map(), paths: Float32Array.from(values), notes: [] }],
+});
+
+test('forecast entries bind to series by node and metric', () => {
+  const text = 'name: f\nnodes:\n  - { id: web, service: { type: exponential, mean: 1 } }\nentries:\n  - { node: web, rate: 3 }\n  - { node: web, forecast: {} , scale: 0.5 }\n';
+  const twin = twinFromObject(parseTwinText(text, 'f.yaml').data, { source: 'f.yaml' });
+  assert.equal(twin.entries[1]!.arrival, { kind: 'forecast', node: 'web', metric: 'rate', scale: 0.5 });
+  const ok = bindForecast(twin, bundle('web', 'rate', [1, -2, 3]), 'fc/');
+  assert.is(ok.series[0], null);
+  assert.is(ok.series[1]!.node, 'web');
+  assert.ok(ok.warnings[0]!.includes('1 negative sample-path value'));
+  assert.throws(() => bindForecast(twin, bundle('web', 'cpu', [1]), 'fc/'), (e: unknown) => e instanceof TwinSpecError && /entries\[1\]\.forecast: no series web\/rate in forecast fc\/ \(it has: web\/cpu\)/.test(e.message));
+});
+
+test.run();
