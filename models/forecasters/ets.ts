@@ -36,8 +36,15 @@ function initialState(y: Float64Array, m: number): { l: number; b: number; s: Fl
   return { l: a, b: 0, s };
 }
 
-/** Runs the filter; keeps the state history only when `keep` (the selected parameters). */
-function run(y: Float64Array, m: number, p: EtsParams, keep: boolean, from: number, abandonAbove = Infinity): Run {
+/**
+ * Runs the filter; keeps the state history only when `keep` (the selected
+ * parameters). The score is the squared one-step error plus the squared
+ * `hSel`-step error: one-step error alone rewards a level that chases
+ * autocorrelated noise, which is worse than useless over a 24-step horizon.
+ * The hSel-step forecast uses the level and trend of hSel steps ago (a ring
+ * buffer) and the seasonal value as it stands (exact when hSel <= m).
+ */
+function run(y: Float64Array, m: number, p: EtsParams, keep: boolean, from: number, hSel = 1, abandonAbove = Infinity): Run {
   const n = y.length;
   const init = initialState(y, m);
   const s = Float64Array.from(init.s);
@@ -46,25 +53,32 @@ function run(y: Float64Array, m: number, p: EtsParams, keep: boolean, from: numb
   const trend = keep ? new Float64Array(n) : new Float64Array(0);
   const season = keep ? new Float64Array(n) : new Float64Array(0);
   const seasonal = m > 1;
+  const ringL = new Float64Array(hSel), ringB = new Float64Array(hSel);
+  const dH = dampSum(p.phi, hSel);
   for (let t = 0; t < n; t++) {
     const slot = seasonal ? t % m : 0;
     const st = seasonal ? s[slot]! : 0;
     const e = y[t]! - (l + p.phi * b + st);
+    const r = t % hSel;
     if (t >= from) {
-      sse += e * e;
+      const eh = hSel > 1 && t >= hSel ? y[t]! - (ringL[r]! + dH * ringB[r]! + st) : e;
+      sse += e * e + eh * eh;
       // The error sum only grows: once it passes the best so far this candidate has lost.
       if (sse > abandonAbove) break;
     }
     const ln = l + p.phi * b + p.alpha * e;
     b = p.phi * b + p.beta * e;
     l = ln;
+    ringL[r] = l;
+    ringB[r] = b;
     if (seasonal) s[slot] = st + p.gamma * e;
     if (keep) { level[t] = l; trend[t] = b; season[t] = seasonal ? s[slot]! : 0; }
   }
   return { sse, level, trend, season, season0: init.s };
 }
 
-export function fitEtsParams(y: Float64Array, m: number): EtsParams {
+export function fitEtsParams(y: Float64Array, m: number, horizon = 1): EtsParams {
+  const hSel = Math.max(1, m > 1 ? Math.min(horizon, m) : horizon);
   // The first seasons only warm the state up; score the rest.
   const from = Math.min(y.length - 1, m > 1 ? 2 * m : 10);
   let best: EtsParams = { alpha: 0.2, beta: 0, phi: 0, gamma: 0 };
@@ -74,7 +88,7 @@ export function fitEtsParams(y: Float64Array, m: number): EtsParams {
       for (const gamma of m > 1 ? GAMMAS : [0]) {
         if (gamma > 1 - alpha) continue;
         const p = { alpha, beta, phi, gamma };
-        const r = run(y, m, p, false, from, bestSse);
+        const r = run(y, m, p, false, from, hSel, bestSse);
         if (r.sse < bestSse) { bestSse = r.sse; best = p; }
       }
     }
@@ -95,7 +109,7 @@ export const ets: Forecaster = {
     const m = Math.max(1, ctx.period);
     const n = y.length;
     if (n < (m > 1 ? 2 * m : 3)) throw new RangeError(`ETS needs ${m > 1 ? 2 * m : 3} points, got ${n}`);
-    const p = fitEtsParams(y, m);
+    const p = fitEtsParams(y, m, ctx.horizon);
     const r = run(y, m, p, true, 0);
     const damp: number[] = [0];
     for (let k = 1; k <= Math.max(ctx.horizon, 1) * 4; k++) damp.push(dampSum(p.phi, k));

@@ -40,7 +40,6 @@ export const sarima: Forecaster = {
     const opts: { p: number; d: number; q: number; P?: number; D?: number; Q?: number; s?: number } = m > 1 ? { p: 1, d: 0, q: 1, P: 0, D: 1, Q: 0, s: m } : { p: 1, d: 1, q: 1 };
     let min = Infinity, max = -Infinity;
     for (const v of hist) { if (v < min) min = v; if (v > max) max = v; }
-    const band = Math.max(max - min, Math.abs(max) * 1e-6, 1e-9);
     let model: ArimaInstance | undefined;
     let pred: number[] = [], varc: number[] = [];
     let failure: string | undefined;
@@ -53,11 +52,7 @@ export const sarima: Forecaster = {
     } finally {
       model?.destroy();
     }
-    if (!failure) {
-      const bad = pred.length !== h || pred.some((v) => !Number.isFinite(v) || v < min - 2 * band || v > max + 2 * band)
-        || varc.some((v) => !Number.isFinite(v) || v < 0 || v > 100 * band * band);
-      if (bad) failure = 'SARIMA forecast was explosive (left twice the historical range or had a runaway variance)';
-    }
+    if (!failure && isExplosive(pred, varc, h, min, max)) failure = 'SARIMA forecast was explosive (left twice the historical range or had a runaway variance)';
     if (failure) {
       const fb = seasonalNaive.fit(y, ctx) as FittedModel;
       return { ...fb, name: 'snaive (fallback from sarima)', notes: [...notes, `${failure}: seasonal naive used instead`] };
@@ -76,4 +71,11 @@ export const sarima: Forecaster = {
 function extend(a: Float64Array, k: number): Float64Array {
   if (k <= a.length) return a.slice(0, k);
   throw new RangeError(`SARIMA was fitted for ${a.length} steps, asked for ${k}`);
+}
+
+/** A forecast is explosive when it leaves the history's range by more than twice that range, or its variance runs away. */
+export function isExplosive(pred: readonly number[], variance: readonly number[], h: number, min: number, max: number): boolean {
+  const band = Math.max(max - min, Math.abs(max) * 1e-6, 1e-9);
+  return pred.length !== h || pred.some((v) => !Number.isFinite(v) || v < min - 2 * band || v > max + 2 * band)
+    || variance.some((v) => !Number.isFinite(v) || v < 0 || v > 100 * band * band);
 }

@@ -42,5 +42,5 @@ export interface Forecaster {
   readonly name: ModelName;
   /** Minimum history length for this model given the period; shorter histories get a simpler model. */
   minLength(period: number, horizon: number): number;
-  fit(y: Float64Array, ctx: FitContext): FittedModel | Promise<FittedModel>;
+  fit(y: Float64Array, ctx: FitContext): FittedModel;
 }
