@@ -124,19 +124,26 @@ export class NodeObserver {
     this.coresUp = this.resources ? replicasUp * this.resources.cores : 0;
   }
 
-  /** A response left the node (ok or error) after `latency` seconds. */
-  response(ok: boolean, latency: number): void {
-    if (ok) this.ok++;
-    else this.errors++;
+  /**
+   * A response left the node (ok or error) after `latency` seconds. `counted`
+   * is false for answers nobody waited for any more: their caller already
+   * counted a timeout, but their latency still belongs to the node.
+   */
+  response(ok: boolean, latency: number, counted: boolean): void {
     this.hist.add(latency);
-    if (this.w < this.winOk.length) {
-      if (ok) this.winOk[this.w]!++;
-      else this.winErr[this.w]!++;
-      this.winHist[this.w]!.add(latency);
-    }
-    if (ok) this.sloOk++;
-    else this.sloErr++;
+    const inWindow = this.w < this.winOk.length;
+    if (inWindow) this.winHist[this.w]!.add(latency);
     this.sloHist?.add(latency);
+    if (!counted) return;
+    if (ok) {
+      this.ok++;
+      this.sloOk++;
+      if (inWindow) this.winOk[this.w]!++;
+    } else {
+      this.errors++;
+      this.sloErr++;
+      if (inWindow) this.winErr[this.w]!++;
+    }
   }
 
   /** A caller gave up waiting on this node: an error from the caller's side. */

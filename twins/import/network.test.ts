@@ -2,7 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
 import { TwinSpecError } from '../spec/errors.js';
+import { parseTwinText, twinFromObject } from '../spec/load.js';
 import type { Twin } from '../spec/types.js';
 import { parseZooGraphml, readZooGraphml } from './graphml.js';
 import { haversine, importZooTwin, networkTwinInput } from './network.js';
@@ -111,6 +113,13 @@ test('propagation delay from coordinates; gravity flows follow shortest paths', 
   }
   const hops = await importZooTwin(file('Abilene'), { load: 110, pathMetric: 'hops' });
   assert.ok(hops.twin.entries.every((e) => e.paths!.every((p) => p.nodes.length >= 3)));
+});
+
+test('an imported twin written as YAML reads back to the same twin', async () => {
+  const { twin, input } = await importZooTwin(file('Geant2009'), { load: 5000 });
+  const back = twinFromObject(parseTwinText(stringify(input), 'geant.yaml').data, { source: 'geant.yaml' });
+  assert.equal(back.nodes.map((n) => [n.id, n.service, n.delay, n.queue]), twin.nodes.map((n) => [n.id, n.service, n.delay, n.queue]));
+  assert.equal(back.entries.map((e) => e.paths!.map((p) => Array.from(p.nodes))), twin.entries.map((e) => e.paths!.map((p) => Array.from(p.nodes))));
 });
 
 test('bad options and bad GraphML are clear errors', async () => {

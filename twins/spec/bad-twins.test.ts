@@ -111,6 +111,12 @@ test('route probabilities out of a node summing over 1, and routing traps', () =
   expectProblem(base({ edges: trap }), 'nodes[1]', 'can never leave');
 });
 
+test('routers without a service cannot make calls', () => {
+  const nodes = '  - { id: a, kind: router }\n  - { id: b, service: { type: exponential, mean: 1 } }';
+  expectProblem(base({ nodes, edges: '  - { type: call, from: a, to: b, mean: 1 }' }), 'edges[0].from', 'pass-through router');
+  assert.equal(problems(base({ nodes, edges: '  - { type: route, from: a, to: b, probability: 1 }' })), []);
+});
+
 test('call edges: mean xor probability', () => {
   expectProblem(base({ edges: '  - { type: call, from: a, to: b, mean: 1, probability: 0.5 }' }), 'edges[0]', 'more than one given');
   expectProblem(base({ edges: '  - { type: call, from: a, to: b }' }), 'edges[0]', 'either `mean`');

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { Problems, TwinSpecError, type Locator, type PathSegments } from './errors.js';
 import type { TwinInput } from './input.js';
 import { normalizeTwin, type RateProfile } from './normalize.js';
@@ -56,7 +56,6 @@ function locatorFor(doc: Document, lines: LineCounter): Locator {
         const pos = lines.linePos(node.range[0]);
         return { line: pos.line, column: pos.col };
       }
-      if (isScalar(node) && node.range) return { line: lines.linePos(node.range[0]).line, column: lines.linePos(node.range[0]).col };
     }
     return undefined;
   };

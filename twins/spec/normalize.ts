@@ -139,6 +139,10 @@ export function normalizeTwin(input: TwinInput, opts: NormalizeOptions): Twin {
       d.routes.push({ key, to, probability: e.probability, edge: i });
       routeEdgeOf.set(from, [...(routeEdgeOf.get(from) ?? []), i]);
     } else {
+      if (d.base.service === null) {
+        p.at(['edges', i, 'from'], `${JSON.stringify(e.from)} is a pass-through router (no service): it has no worker to make calls`);
+        return;
+      }
       const call = buildCall(p, e, i, key, to, input.nodes[to], drafts[to]);
       if (!call) return;
       const group = e.group === undefined ? `#${i}` : String(e.group);
