@@ -65,7 +65,7 @@ test('distribution errors name the field', () => {
   expectProblem(base({ nodes: node('{ type: lognormal, mean: 1 }') }), 'nodes[0].service', 'either {mean, cv} or {p50, p99}');
   expectProblem(base({ nodes: node('{ type: lognormal, p50: 10ms, p99: 5ms }') }), 'nodes[0].service.p99', 'expected p99 > p50');
   expectProblem(base({ nodes: node('{ type: lognormal, mean: 1, cv: 1, p50: 1 }') }), 'nodes[0].service', 'not a mix');
-  expectProblem(base({ nodes: node('{ type: uniform, min: 3, max: 1 }') }), 'nodes[0].service.max', 'expected max >= min');
+  expectProblem(base({ nodes: node('{ type: uniform, min: 3, max: 1 }') }), 'nodes[0].service.max', 'expected max > min');
   expectProblem(base({ nodes: node('{ type: gamma, shape: 2 }') }), 'nodes[0].service', 'either {shape, scale} or {mean, cv}');
   expectProblem(base({ nodes: node('{ type: empirical, values: [] }') }), 'nodes[0].service.values', 'at least 1 item');
   expectProblem(base({ nodes: node('{ type: exponential, mean: 1, sd: 2 }') }), 'nodes[0].service.sd', 'unknown property');

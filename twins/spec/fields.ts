@@ -84,8 +84,8 @@ export function distribution(problems: Problems, path: PathSegments, d: Distribu
     case 'uniform': {
       const min = duration(problems, at('min'), d.min, 'nonneg');
       const max = duration(problems, at('max'), d.max, 'positive');
-      if (min !== null && max !== null && min > max) {
-        problems.at(at('max'), `expected max >= min (${min}), got ${max}`);
+      if (min !== null && max !== null && min >= max) {
+        problems.at(at('max'), `expected max > min (${min}), got ${max}`);
         return null;
       }
       return ok([min, max], () => ({ type: 'uniform', min: min!, max: max! }));
