@@ -4,7 +4,10 @@
  * simulator reads one time axis); series whose history ends before the
  * latest one are forecast from their own end over the extra steps, and the
  * steps before the common start are dropped, so every series starts at the
- * same instant without pretending it has data it lacks.
+ * same instant without pretending it has data it lacks. A series ending more
+ * than one horizon earlier is an error (its forecast would be mostly
+ * extrapolation); one whose grid is offset by a fraction of a step is aligned
+ * to the nearest step, with a note.
  */
 import type { ForecastBundle, ForecastSeries } from './forecast.js';
 import { forecastAll } from './fit-pool.js';
@@ -50,6 +53,14 @@ export async function forecastTelemetry(series: readonly Series[], o: TelemetryF
   const lastEnd = Math.max(...ends);
   const h = horizonSteps(o.horizon, stepMs);
   const lags = ends.map((e) => Math.round((lastEnd - e) / stepMs));
+  const latest = ends.indexOf(lastEnd);
+  lags.forEach((lag, i) => {
+    if (lag > h) {
+      const s = series[i]!, l = series[latest]!;
+      throw new RangeError(`${s.file}: series ${s.node}/${s.metric} ends ${lag} steps before ${l.node}/${l.metric} (${new Date(ends[i]!).toISOString()} vs ${new Date(lastEnd).toISOString()}), more than the horizon of ${h} steps: forecast them separately`);
+    }
+  });
+  const offGrid = ends.map((e) => Math.abs((lastEnd - e) / stepMs - Math.round((lastEnd - e) / stepMs)) > 1e-9);
   const histories = series.map((s) => toHistory(s, o.limits));
 
   let lstm: GlobalLstm | undefined;
@@ -67,7 +78,11 @@ export async function forecastTelemetry(series: readonly Series[], o: TelemetryF
         ...(o.period !== undefined ? { period: o.period } : {}), ...(o.candidates ? { candidates: o.candidates } : {}),
         ...(o.calibrate !== undefined ? { calibrate: o.calibrate } : {}), ...(lstm ? { external: lstm } : {}),
       }, lstm ? { ...pool, workers: 0 } : pool);
-      rs.forEach((r, j) => { all[idx[j]!] = lag === 0 ? r : dropLeading(r, lag, h, o.paths); });
+      rs.forEach((r, j) => {
+        const i = idx[j]!;
+        const shifted = lag === 0 ? r : dropLeading(r, lag, h, o.paths);
+        all[i] = offGrid[i] ? { ...shifted, series: { ...shifted.series, notes: [...shifted.series.notes, `its time grid is offset from the common start by ${(((lastEnd - ends[i]!) / stepMs) % 1).toFixed(2)} step: aligned to the nearest step`] } } : shifted;
+      });
     }
     results.push(...all);
     const bundle: ForecastBundle = { startMs: lastEnd + stepMs, stepMs, steps: h, paths: o.paths, seed: o.seed, series: results.map((r) => r.series) };

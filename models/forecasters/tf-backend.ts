@@ -62,6 +62,8 @@ async function register(name: BackendName): Promise<string> {
 
 /** Makes `name` the active tfjs backend or throws BackendUnavailableError; returns tf. */
 export async function useBackend(name: BackendName): Promise<typeof tf> {
+  // Production mode: no per-op debug checks, and no "install tfjs-node" banner on stderr for every CLI run.
+  tf.enableProdMode();
   if (!BACKENDS.includes(name)) throw new BackendUnavailableError(name, `unknown backend; expected one of ${BACKENDS.join(', ')}`);
   const registered = await register(name);
   let ok: boolean;
