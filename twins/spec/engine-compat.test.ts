@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { distributionFromSpec } from '../../engine/distributions.js';
+import { distributionFromSpec } from '../../engine/index.js';
 import { importTraceFile } from '../import/nezha.js';
 import { importZooTwin } from '../import/network.js';
 import { loadTwinFile } from './load.js';

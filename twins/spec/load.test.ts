@@ -53,4 +53,12 @@ test('network example: routers pass through, links carry delay, fixed paths', as
   assert.is(fromB.paths![1]!.cumulative, 1);
 });
 
+test('a twin survives structured cloning (worker threads receive it that way)', async () => {
+  const twin = await loadTwinFile(example('network.yaml'));
+  const copy = structuredClone(twin);
+  assert.equal(copy.nodes, twin.nodes);
+  assert.equal(copy.entries.map((e) => e.paths!.map((p) => Array.from(p.nodes))), twin.entries.map((e) => e.paths!.map((p) => Array.from(p.nodes))));
+  assert.is(copy.indexOf.get('A->C#0'), twin.indexOf.get('A->C#0'));
+});
+
 test.run();
