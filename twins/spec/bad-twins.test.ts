@@ -73,7 +73,8 @@ test('distribution errors name the field', () => {
 });
 
 test('unknown properties and kinds are reported', () => {
-  expectProblem(base({ nodes: '  - { id: a, servise: { type: exponential, mean: 1 } }' }), 'nodes[0].servise', 'unknown property');
+  expectProblem(base({ nodes: '  - { id: a, servise: { type: exponential, mean: 1 } }' }), 'nodes[0].servise', 'unknown property (did you mean "service"?)');
+  expectProblem(base({ nodes: '  - { id: a, zzz: 1, service: { type: exponential, mean: 1 } }' }), 'nodes[0].zzz', 'unknown property (expected one of: id, kind, replicas');
   expectProblem(base({ nodes: '  - { id: a, kind: lambda, service: { type: exponential, mean: 1 } }' }), 'nodes[0].kind', 'expected one of');
 });
 

@@ -36,6 +36,17 @@ function branchTags(schema: unknown, prop: string): string[] {
   return out;
 }
 
+/** Levenshtein distance, for "did you mean" hints on misspelt properties. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
 function message(e: ErrorObject): { path: PathSegments; text: string } {
   const path = pointerToSegments(e.instancePath);
   const p = e.params as Record<string, unknown>;
@@ -44,7 +55,10 @@ function message(e: ErrorObject): { path: PathSegments; text: string } {
       return { path: [...path, String(p.missingProperty)], text: 'required' };
     case 'additionalProperties': {
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      return { path: [...path, String(p.additionalProperty)], text: `unknown property${allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''}` };
+      const name = String(p.additionalProperty);
+      const near = allowed.find((a) => editDistance(a.toLowerCase(), name.toLowerCase()) <= 2);
+      const hint = near ? ` (did you mean ${JSON.stringify(near)}?)` : allowed.length ? ` (expected one of: ${allowed.join(', ')})` : '';
+      return { path: [...path, name], text: `unknown property${hint}` };
     }
     case 'type':
       return { path, text: `expected ${String(p.type).replace(',', ' or ')}, got ${JSON.stringify(e.data)}` };
