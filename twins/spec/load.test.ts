@@ -53,6 +53,14 @@ test('network example: routers pass through, links carry delay, fixed paths', as
   assert.is(fromB.paths![1]!.cumulative, 1);
 });
 
+test('route probabilities summing to 1 within rounding are exactly 1', async () => {
+  const { parseTwinText, twinFromObject } = await import('./load.js');
+  const text = 'name: r\nnodes:\n  - { id: a, service: { type: exponential, mean: 1 } }\n  - { id: b, service: { type: exponential, mean: 1 } }\n  - { id: c, service: { type: exponential, mean: 1 } }\n  - { id: d, service: { type: exponential, mean: 1 } }\nedges:\n  - { type: route, from: a, to: b, probability: 0.1 }\n  - { type: route, from: a, to: c, probability: 0.2 }\n  - { type: route, from: a, to: d, probability: 0.7 }\nentries:\n  - { node: a, rate: 1 }\n';
+  const twin = twinFromObject(parseTwinText(text, 'r.yaml').data, { source: 'r.yaml' });
+  assert.is(twin.nodes[0]!.routeTotal, 1);
+  assert.is(twin.nodes[0]!.routes[2]!.cumulative, 1);
+});
+
 test('a twin survives structured cloning (worker threads receive it that way)', async () => {
   const twin = await loadTwinFile(example('network.yaml'));
   const copy = structuredClone(twin);

@@ -193,10 +193,15 @@ export function normalizeTwin(input: TwinInput, opts: NormalizeOptions): Twin {
 
   const nodes: TwinNode[] = drafts.map((d) => {
     let cum = 0;
-    const routes: RouteEdge[] = d!.routes.map((r) => {
+    const total = d!.routes.reduce((s, r) => s + r.probability, 0);
+    // A sum within rounding of 1 is 1: no job leaks out through float error.
+    const snap = Math.abs(total - 1) <= EPS;
+    const routes: RouteEdge[] = d!.routes.map((r, j) => {
       cum += r.probability;
-      return { key: r.key, to: r.to, probability: r.probability, cumulative: Math.min(cum, 1) };
+      const last = j === d!.routes.length - 1;
+      return { key: r.key, to: r.to, probability: r.probability, cumulative: last && snap ? 1 : Math.min(cum, 1) };
     });
+    if (snap) cum = 1;
     const callGroups: CallGroup[] = [...d!.groups].map(([name, calls]) => ({ name, calls }));
     return { ...d!.base, routes, routeTotal: Math.min(cum, 1), callGroups };
   });
