@@ -71,6 +71,16 @@ test('Garr201201: parallel links kept with stable keys, identical across two imp
   for (const k of [0, 1, 2]) {
     assert.ok(a.twin.indexOf.has(`14->35#${k}`) || a.twin.indexOf.has(`35->14#${k}`), `link ${k}`);
   }
+  // Split (default): each of the three 14-35 links carries traffic in both directions; best: only one.
+  const loads = stationLoads(a.twin);
+  const pair = (t: Twin) => t.nodes.filter((n) => /^(14->35|35->14)#/.test(n.id)).map((n) => n.id);
+  for (const id of pair(a.twin)) assert.ok((loads.get(id) ?? 0) > 0, `${id} carries traffic`);
+  assert.is(pair(a.twin).length, 6);
+  assert.ok(a.report.flowsSplit > 0);
+  const best = await importZooTwin(file('Garr201201'), { parallel: 'best' });
+  const bestLoads = stationLoads(best.twin);
+  assert.is(pair(best.twin).filter((id) => (bestLoads.get(id) ?? 0) > 0).length, 2);
+  assert.is(best.report.flowsSplit, 0);
   const topo = await readZooGraphml(file('Garr201201'));
   assert.is(topo.links[0]!.key, '0->35#0'); // first <edge source="0" target="35"> of the file
   assert.is(new Set(topo.links.map((l) => l.key)).size, topo.links.length);

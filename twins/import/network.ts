@@ -15,9 +15,10 @@
  *    same connected component), scaled so the total is `load` packets/s, or so
  *    the busiest link direction reaches `maxUtilization`;
  *  - each origin-destination flow follows one fixed shortest path (by
- *    propagation delay plus 1 us per hop, or by hops); among parallel links the
- *    one with the highest capacity, then the lowest k, carries it. Every origin
- *    router is one entry whose jobs pick their flow's path by demand.
+ *    propagation delay plus 1 us per hop, or by hops); over parallel links a
+ *    flow is split in proportion to capacity (path variants, at most 16 per
+ *    flow), or (`parallel: best`) the highest-capacity link carries it. Every
+ *    origin router is one entry whose jobs pick their flow's path by demand.
  */
 import { MultiUndirectedGraph, UndirectedGraph } from 'graphology';
 import { connectedComponents } from 'graphology-components';
@@ -46,6 +47,13 @@ export interface NetworkOptions {
   readonly serviceModel?: 'exponential' | 'deterministic';
   /** Buffer per link direction, packets (default 1000). */
   readonly bufferPackets?: number;
+  /**
+   * Parallel links between two routers: `split` (default) spreads each flow
+   * over them in proportion to capacity (a link aggregate / ECMP by flow
+   * hash: the flow becomes path variants); `best` sends it over the highest
+   * capacity one (lowest k on ties) and leaves the others idle.
+   */
+  readonly parallel?: 'split' | 'best';
   /** Failure conditions of every link station (default utilization 0.9, loss 0.001, 60 s window). */
   readonly linkSlo?: { utilization?: number; errorRate?: number; p99?: number; window?: number };
 }
@@ -65,7 +73,11 @@ export interface NetworkImportReport {
   readonly fallbackCapacity: number;
   readonly fallbackRule: 'median of known links' | 'defaultCapacity' | 'none needed';
   readonly delayFallback: number;
+  /** Origin-destination flows (before splitting over parallel links). */
   readonly flows: number;
+  /** Flows that cross parallel links and were split into path variants; flows with more than 16 variants take the best links instead (counted in flowsNotSplit). */
+  readonly flowsSplit: number;
+  readonly flowsNotSplit: number;
   /** Total offered load, packets/s. */
   readonly load: number;
   /** The busiest link direction at that load. */
@@ -164,12 +176,14 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
   components.forEach((c, i) => c.forEach((id) => componentOf.set(id, i)));
   if (components.length > 1) notes.push(`${components.length} connected components (sizes ${components.map((c) => c.length).join(', ')}): flows only between routers of the same component`);
 
-  // Shortest paths on the simple graph; per router pair the best parallel link.
+  // Shortest paths on the simple graph; per router pair its links (file order) and the best one.
   const best = new Map<string, LinkInfo>();
+  const members = new Map<string, LinkInfo[]>();
   const simple = new UndirectedGraph<Record<string, never>, { w: number }>();
   for (const r of topo.routers) simple.addNode(r.id);
   for (const l of infos) {
     const pair = l.source < l.target ? `${l.source}\u0000${l.target}` : `${l.target}\u0000${l.source}`;
+    members.set(pair, [...(members.get(pair) ?? []), l]);
     const cur = best.get(pair);
     if (!cur || l.capacity > cur.capacity || (l.capacity === cur.capacity && l.k < cur.k)) best.set(pair, l);
     const w = opts.pathMetric === 'hops' ? 1 : l.delay + HOP_PENALTY;
@@ -178,9 +192,13 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
       if (w < simple.getEdgeAttribute(e, 'w')) simple.setEdgeAttribute(e, 'w', w);
     } else simple.addEdge(l.source, l.target, { w });
   }
-  const station = (a: string, b: string): string => {
-    const l = best.get(a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`)!;
-    return `${a}->${b}#${l.k}`;
+  /** The stations a hop a -> b may use, with the share of the flow each carries. */
+  const choices = (a: string, b: string, split: boolean): { station: string; share: number }[] => {
+    const pair = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+    if (!split) return [{ station: `${a}->${b}#${best.get(pair)!.k}`, share: 1 }];
+    const ls = members.get(pair)!;
+    const total = ls.reduce((t, l) => t + l.capacity, 0);
+    return ls.map((l) => ({ station: `${a}->${b}#${l.k}`, share: l.capacity / total }));
   };
 
   // Gravity weights.
@@ -192,10 +210,15 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
     return w[id] ?? 0;
   };
 
-  // Flows: origin -> [(destination, unit demand, path of node ids)].
-  interface Flow { dest: string; demand: number; path: string[] }
+  // Flows: origin -> [(id, unit demand, path of node ids)], one per path variant.
+  interface Flow { id: string; demand: number; path: string[] }
   const flows = new Map<string, Flow[]>();
   let unitTotal = 0;
+  let flowCount = 0;
+  let flowsSplit = 0;
+  let flowsNotSplit = 0;
+  const MAX_VARIANTS = 16;
+  const splitting = (opts.parallel ?? 'split') === 'split';
   const stationLoad = new Map<string, number>();
   for (const o of topo.routers) {
     const wo = weight(o.id);
@@ -207,14 +230,24 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
       const demand = wo * weight(d.id);
       const hops = paths[d.id];
       if (demand <= 0 || !hops) continue;
-      const path: string[] = [hops[0]!];
-      for (let i = 1; i < hops.length; i++) {
-        const s = station(hops[i - 1]!, hops[i]!);
-        path.push(s, hops[i]!);
-        stationLoad.set(s, (stationLoad.get(s) ?? 0) + demand);
-      }
+      let perHop = hops.slice(1).map((h, i) => choices(hops[i]!, h, splitting));
+      let variants = perHop.reduce((n, c) => n * c.length, 1);
+      if (variants > MAX_VARIANTS) {
+        perHop = hops.slice(1).map((h, i) => choices(hops[i]!, h, false));
+        variants = 1;
+        flowsNotSplit++;
+      } else if (variants > 1) flowsSplit++;
+      flowCount++;
       unitTotal += demand;
-      list.push({ dest: d.id, demand, path });
+      // Cartesian product of the hop choices, in file order of the links.
+      let partial: { path: string[]; share: number }[] = [{ path: [hops[0]!], share: 1 }];
+      perHop.forEach((opts, i) => {
+        partial = partial.flatMap((v) => opts.map((c) => ({ path: [...v.path, c.station, hops[i + 1]!], share: v.share * c.share })));
+      });
+      partial.forEach((v, j) => {
+        for (let i = 1; i < v.path.length; i += 2) stationLoad.set(v.path[i]!, (stationLoad.get(v.path[i]!) ?? 0) + demand * v.share);
+        list.push({ id: variants === 1 ? `${o.id}~${d.id}` : `${o.id}~${d.id}/${j}`, demand: demand * v.share, path: v.path });
+      });
     }
     if (list.length > 0) flows.set(o.id, list);
   }
@@ -230,6 +263,7 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
     const u = load * serviceOf.get(s)!;
     if (u > busiestUnit.utilization) busiestUnit = { station: s, utilization: u };
   }
+  if (flowsNotSplit > 0) notes.push(`${flowsNotSplit} flow(s) cross so many parallel links that splitting would give more than ${MAX_VARIANTS} path variants: they take the best link of each hop`);
   if (unitTotal === 0) notes.push('no flows: every gravity weight is 0 or every router is isolated');
   const scale =
     unitTotal === 0 ? 0 : opts.load !== undefined ? opts.load / unitTotal : (opts.maxUtilization ?? 0.7) / busiestUnit.utilization;
@@ -272,7 +306,7 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
       id: `from-${o}`,
       node: o,
       rate,
-      paths: list.map((f) => ({ id: `${o}~${f.dest}`, path: f.path, weight: f.demand })),
+      paths: list.map((f) => ({ id: f.id, path: f.path, weight: f.demand })),
     });
   }
   const report: NetworkImportReport = {
@@ -283,7 +317,9 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
     parallelLinks: infos.filter((l) => l.k > 0).length,
     components,
     ...cap,
-    flows: [...flows.values()].reduce((s, l) => s + l.length, 0),
+    flows: flowCount,
+    flowsSplit,
+    flowsNotSplit,
     load: unitTotal * scale,
     busiest: { station: busiestUnit.station, utilization: busiestUnit.utilization * scale },
     notes,
