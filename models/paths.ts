@@ -38,8 +38,8 @@ export interface Distribution {
 }
 
 /** Per-step error samples (rows = samples) from which quantiles and paths are drawn. */
-function errorSamples(model: FittedModel, reference: Float64Array[] | undefined, h: number, rng: PRNG): { rows: Float64Array[]; how: string } {
-  const own = model.errorTrajectories?.(h, MAX_TRAJECTORIES);
+function errorSamples(model: FittedModel, reference: Float64Array[] | undefined, h: number, rng: PRNG, maxRows: number): { rows: Float64Array[]; how: string } {
+  const own = model.errorTrajectories?.(h, maxRows);
   if (own && own.length >= MIN_TRAJECTORIES) return { rows: own, how: `residual bootstrap of ${own.length} ${model.name} error trajectories` };
   const sd = model.sd?.(h);
   if (!sd) throw new RangeError(`${model.name}: too little history for error trajectories and no predictive sd`);
@@ -47,11 +47,11 @@ function errorSamples(model: FittedModel, reference: Float64Array[] | undefined,
     const rms = new Float64Array(h);
     for (const r of reference) for (let k = 0; k < h; k++) rms[k] += r[k]! * r[k]!;
     for (let k = 0; k < h; k++) rms[k] = Math.sqrt(rms[k]! / reference.length) || 1;
-    const rows = reference.map((r) => Float64Array.from(r, (e, k) => (e / rms[k]!) * sd[k]!));
+    const rows = reference.slice(0, maxRows).map((r) => Float64Array.from(r, (e, k) => (e / rms[k]!) * sd[k]!));
     return { rows, how: `${model.name} sd with the correlation of ${reference.length} reference error trajectories` };
   }
   const rows: Float64Array[] = [];
-  for (let j = 0; j < MAX_TRAJECTORIES; j++) {
+  for (let j = 0; j < maxRows; j++) {
     const e = new Float64Array(h);
     let z = normalDraw(rng);
     e[0] = z * sd[0]!;
@@ -65,7 +65,11 @@ function errorSamples(model: FittedModel, reference: Float64Array[] | undefined,
   return { rows, how: `${model.name} sd with Gaussian AR(1) paths (too little history for trajectories)` };
 }
 
-export function buildDistribution(model: FittedModel, reference: Float64Array[] | undefined, h: number, nPaths: number, rng: PRNG, scale = 1): Distribution {
+/**
+ * `maxRows` caps the error samples: 500 for a forecast; backtests inside the
+ * pipeline pass fewer (sorting them per step is most of a backtest's cost).
+ */
+export function buildDistribution(model: FittedModel, reference: Float64Array[] | undefined, h: number, nPaths: number, rng: PRNG, scale = 1, maxRows = MAX_TRAJECTORIES): Distribution {
   const point = model.point(h);
   if (model.samplePaths) {
     // Quantiles need more draws than a caller may want paths (backtests ask for none).
@@ -73,7 +77,7 @@ export function buildDistribution(model: FittedModel, reference: Float64Array[] 
     const sims = scaleAboutMedian(model.samplePaths(h, draws, rng), draws, h, scale);
     return { point, quantiles: quantilesOfRows(sims, draws, h, 1), paths: sims.slice(0, nPaths * h), how: `${model.name} simulated paths (${draws} draws)` };
   }
-  const { rows, how } = errorSamples(model, reference, h, rng);
+  const { rows, how } = errorSamples(model, reference, h, rng, maxRows);
   // Scale about the per-step median error, so calibration widens or narrows without moving the centre.
   const med = new Float64Array(h);
   const col = new Float64Array(rows.length);

@@ -71,6 +71,9 @@ export interface PipelineResult {
   readonly candidateMase: Readonly<Record<string, number>>;
 }
 
+/** Error trajectories per held-out forecast inside the pipeline (fewer than a final forecast's 500: the tails need only ~5 points each). */
+export const BACKTEST_TRAJECTORIES = 200;
+
 export const DEFAULT_CANDIDATES: readonly LocalModelName[] = ['snaive', 'ets'];
 
 export function seriesSeed(seed: number, node: string, metric: string): string {
@@ -86,8 +89,8 @@ function forecasterFor(name: ModelName, opts: PipelineOptions): Forecaster | Ext
 }
 
 /** Fits `name`, falling back to seasonal naive (with a note) when the history is too short or the fit fails. */
-async function fitWithFallback(name: ModelName, y: Float64Array, ctx: FitContext, opts: PipelineOptions): Promise<FittedModel> {
-  const f = forecasterFor(name, opts);
+async function fitWithFallback(name: ModelName, y: Float64Array, ctx: FitContext, opts: PipelineOptions, override?: Forecaster): Promise<FittedModel> {
+  const f = override ?? forecasterFor(name, opts);
   const need = f.minLength(ctx.period, ctx.horizon);
   if (name !== 'snaive' && y.length < need) {
     const fb = await LOCAL_FORECASTERS.snaive.fit(y, ctx);
@@ -114,10 +117,10 @@ async function referenceTrajectories(model: FittedModel, y: Float64Array, ctx: F
   return undefined;
 }
 
-async function distributionOf(name: ModelName, y: Float64Array, ctx: FitContext, opts: PipelineOptions, nPaths: number, rng: seedrandom.PRNG, scale: number): Promise<{ dist: Distribution; model: FittedModel }> {
-  const model = await fitWithFallback(name, y, ctx, opts);
+async function distributionOf(name: ModelName, y: Float64Array, ctx: FitContext, opts: PipelineOptions, nPaths: number, rng: seedrandom.PRNG, scale: number, override?: Forecaster, maxRows?: number): Promise<{ dist: Distribution; model: FittedModel }> {
+  const model = await fitWithFallback(name, y, ctx, opts, override);
   try {
-    const dist = buildDistribution(model, await referenceTrajectories(model, y, ctx), ctx.horizon, nPaths, rng, scale);
+    const dist = buildDistribution(model, await referenceTrajectories(model, y, ctx), ctx.horizon, nPaths, rng, scale, maxRows);
     return { dist, model };
   } finally {
     model.free?.();
@@ -134,14 +137,18 @@ async function innerBacktest(name: ModelName, y: Float64Array, ctx: FitContext, 
   const h = ctx.horizon;
   const points: HeldOutPoint[] = [];
   let maseSum = 0;
+  // Parameters chosen once on the history before the earliest origin, kept for every origin.
+  const base = forecasterFor(name, opts);
+  const earliest = y.subarray(0, y.length - origins * h);
+  const frozen = 'frozen' in base && base.frozen && earliest.length >= base.minLength(ctx.period, h) ? base.frozen(earliest, ctx) : undefined;
   for (let j = 1; j <= origins; j++) {
     const o = y.length - j * h;
     const train = y.subarray(0, o);
-    const { dist } = await distributionOf(name, train, ctx, opts, 0, rng, 1);
+    const { dist } = await distributionOf(name, train, ctx, opts, 0, rng, 1, frozen, BACKTEST_TRAJECTORIES);
     const actual = y.subarray(o, o + h);
     const q = dist.quantiles;
     // MASE on the original scale (what the bench reports), coverage in model space (invariant).
-    const orig = (a: ArrayLike<number>) => Float64Array.from(a as ArrayLike<number>, (v) => inverseValue(t, v));
+    const orig = (a: Float64Array): Float64Array => (t === 'none' ? a : a.map((v) => inverseValue(t, v)));
     const qOrig = new Map<number, Float64Array>([...q].map(([lv, v]) => [lv, orig(v)]));
     maseSum += scoreWindow(orig(actual), qOrig, maseScale(orig(train), ctx.period)).mase;
     for (let k = 0; k < h; k++) {

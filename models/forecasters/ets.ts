@@ -102,14 +102,18 @@ function dampSum(phi: number, k: number): number {
   return s;
 }
 
-export const ets: Forecaster = {
+function makeEts(fixed?: EtsParams): Forecaster {
+  return {
   name: 'ets',
   minLength: (period, horizon) => (period > 1 ? 2 * period + horizon : 10 + horizon),
+  frozen(y: Float64Array, ctx: FitContext): Forecaster {
+    return makeEts(fitEtsParams(y, Math.max(1, ctx.period), ctx.horizon));
+  },
   fit(y: Float64Array, ctx: FitContext): FittedModel {
     const m = Math.max(1, ctx.period);
     const n = y.length;
     if (n < (m > 1 ? 2 * m : 3)) throw new RangeError(`ETS needs ${m > 1 ? 2 * m : 3} points, got ${n}`);
-    const p = fitEtsParams(y, m, ctx.horizon);
+    const p = fixed ?? fitEtsParams(y, m, ctx.horizon);
     const r = run(y, m, p, true, 0);
     const damp: number[] = [0];
     for (let k = 1; k <= Math.max(ctx.horizon, 1) * 4; k++) damp.push(dampSum(p.phi, k));
@@ -123,7 +127,7 @@ export const ets: Forecaster = {
     const forecastAt = (t: number, k: number) => r.level[t]! + dsum(k) * r.trend[t]! + seasonAt(t, k);
     return {
       name: 'ets',
-      notes: [`ETS alpha=${p.alpha} beta=${p.beta} phi=${p.phi} gamma=${p.gamma} period=${m}`],
+      notes: [`ETS alpha=${p.alpha} beta=${p.beta} phi=${p.phi} gamma=${p.gamma} period=${m}${fixed ? ' (parameters kept from an earlier history)' : ''}`],
       point(h) {
         const out = new Float64Array(h);
         for (let k = 1; k <= h; k++) out[k - 1] = forecastAt(n - 1, k);
@@ -142,3 +146,6 @@ export const ets: Forecaster = {
     };
   },
 };
+}
+
+export const ets: Forecaster = makeEts();

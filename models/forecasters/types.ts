@@ -43,4 +43,10 @@ export interface Forecaster {
   /** Minimum history length for this model given the period; shorter histories get a simpler model. */
   minLength(period: number, horizon: number): number;
   fit(y: Float64Array, ctx: FitContext): FittedModel;
+  /**
+   * A copy whose parameters are chosen once on `y` and then kept for every
+   * later fit: rolling-origin backtests refit at many origins, and choosing
+   * parameters on the earliest history only is both leak-free and cheaper.
+   */
+  frozen?(y: Float64Array, ctx: FitContext): Forecaster;
 }

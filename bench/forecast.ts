@@ -1,0 +1,139 @@
+/**
+ * Forecast benchmarks (issue 4):
+ *  - accuracy: the NAB CloudWatch series with at least a week of history (16
+ *    of 17: iio_us-east-1_i-a2eb1cd9_NetworkIn has 4.3 days), 24-step
+ *    horizon, 20 rolling origins at the end of each series; `auto` against
+ *    seasonal naive (mean MASE ratio <= 0.9) and 80/95 % coverage within 5
+ *    points; the other models over 10 origins for comparison.
+ *  - speed: 1000 synthetic series of 2016 points (5-minute step, daily season
+ *    288), `auto` with calibration, quantiles and 100 paths, on worker threads
+ *    (target 15 s on the 2-core machine).
+ *  - LSTM: seconds per epoch on every tfjs backend that loads here.
+ */
+import { availableParallelism } from 'node:os';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { summariseBacktests } from '../models/backtest.js';
+import type { SeriesBacktest } from '../models/backtest.js';
+import { backtestAll, forecastAll } from '../models/fit-pool.js';
+import { toHistory } from '../models/forecast-telemetry.js';
+import { GlobalLstm } from '../models/forecasters/lstm.js';
+import { BACKENDS } from '../models/forecasters/tf-backend.js';
+import type { ModelChoice, SeriesHistory } from '../models/pipeline.js';
+import { readTelemetry } from '../models/telemetry/read.js';
+import { seasonalSeries } from '../models/test-support.js';
+import { REPO_ROOT } from './table.js';
+import type { BenchSection, Cell } from './table.js';
+
+const NAB_DIR = join(REPO_ROOT, '..', 'shared', 'data', 'nab');
+const H = 24;
+const WEEK = 2016;
+
+async function nabHistories(): Promise<{ used: SeriesHistory[]; skipped: string[] }> {
+  const files = (await readdir(NAB_DIR)).filter((f) => f.endsWith('.csv')).sort().map((f) => join(NAB_DIR, f));
+  const series = await readTelemetry(files);
+  return {
+    used: series.filter((s) => s.values.length >= WEEK).map((s) => toHistory(s)),
+    skipped: series.filter((s) => s.values.length < WEEK).map((s) => `${s.node} (${s.values.length} points)`),
+  };
+}
+
+async function accuracy(): Promise<BenchSection[]> {
+  const { used, skipped } = await nabHistories();
+  const t0 = performance.now();
+  const auto = await backtestAll(used, { model: 'auto', horizon: H, paths: 100, seed: 1, windows: 20 });
+  const autoSeconds = (performance.now() - t0) / 1000;
+  const sum = summariseBacktests(auto);
+  const rows: Array<Record<string, Cell>> = auto.map((r: SeriesBacktest) => ({
+    series: r.node, chosen: mostCommon(r.model.used), 'auto MASE': r.model.mase, 'snaive MASE': r.baseline.mase, ratio: r.relativeMase,
+    'cover 80': r.model.cover80, 'cover 95': r.model.cover95, 'pinball ratio': r.model.pinball / r.baseline.pinball,
+  }));
+  rows.push({ series: `mean of ${sum.series}`, chosen: 'auto', 'auto MASE': sum.model.mase, 'snaive MASE': sum.baseline.mase, ratio: sum.relativeMase, 'cover 80': sum.model.cover80, 'cover 95': sum.model.cover95, 'pinball ratio': mean(auto.map((r) => r.model.pinball / r.baseline.pinball)) });
+  const nab: BenchSection = {
+    name: 'forecast-accuracy',
+    title: `Forecast accuracy: NAB CloudWatch, ${used.length} series, horizon ${H}, 20 rolling origins (auto = snaive|ets per series, calibrated)`,
+    columns: ['series', 'chosen', 'auto MASE', 'snaive MASE', 'ratio', 'cover 80', 'cover 95', 'pinball ratio'],
+    rows,
+    targets: [
+      { what: 'auto mean MASE <= 0.9 x seasonal naive', met: sum.relativeMase <= 0.9, detail: `${sum.model.mase.toFixed(3)} / ${sum.baseline.mase.toFixed(3)} = ${sum.relativeMase.toFixed(3)}` },
+      { what: '80 % intervals cover 75-85 %', met: Math.abs(sum.model.cover80 - 0.8) <= 0.05, detail: `${(100 * sum.model.cover80).toFixed(1)} %` },
+      { what: '95 % intervals cover 90-100 %', met: Math.abs(sum.model.cover95 - 0.95) <= 0.05, detail: `${(100 * sum.model.cover95).toFixed(1)} %` },
+    ],
+    extra: { skipped, seconds: autoSeconds, windows: 20, horizon: H },
+  };
+
+  // Every model on the same series, 10 origins, each as the pipeline runs it (snaive/ets calibrated; mstl/sarima uncalibrated: each calibration would cost 6 extra fits per origin).
+  const modelRows: Array<Record<string, Cell>> = [];
+  for (const [model, calibrate] of [['snaive', true], ['ets', true], ['auto', true], ['mstl', false], ['sarima', false]] as const) {
+    const t = performance.now();
+    const r = summariseBacktests(await backtestAll(used, { model: model as ModelChoice, horizon: H, paths: 100, seed: 1, windows: 10, calibrate }));
+    modelRows.push({ model, calibrated: calibrate, 'mean MASE': r.model.mase, 'vs snaive': r.relativeMase, 'cover 80': r.model.cover80, 'cover 95': r.model.cover95, seconds: (performance.now() - t) / 1000 });
+  }
+  const models: BenchSection = {
+    name: 'forecast-models',
+    title: `Forecast models on NAB (${used.length} series, horizon ${H}, 10 rolling origins)`,
+    columns: ['model', 'calibrated', 'mean MASE', 'vs snaive', 'cover 80', 'cover 95', 'seconds'],
+    rows: modelRows,
+  };
+  return [nab, models];
+}
+
+function mostCommon(xs: readonly string[]): string {
+  const c = new Map<string, number>();
+  for (const x of xs) c.set(x, (c.get(x) ?? 0) + 1);
+  return [...c].sort((a, b) => b[1] - a[1])[0]![0];
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+}
+
+async function speed(): Promise<BenchSection> {
+  const n = 1000;
+  const histories: SeriesHistory[] = Array.from({ length: n }, (_, i) => ({
+    node: `node${i}`, metric: 'cpu', stepMs: 300_000, startMs: 0, allowNegative: false, notes: [],
+    values: seasonalSeries(WEEK, 288, `speed-${i}`, { level: 20 + (i % 50), amplitude: 2 + (i % 7), noise: 1 + (i % 3) * 0.5, ar: 0.6 }).map((v) => Math.max(0, v)),
+  }));
+  const workers = availableParallelism();
+  const rows: Array<Record<string, Cell>> = [];
+  let autoSeconds = Number.NaN;
+  for (const model of ['auto', 'ets', 'snaive'] as const) {
+    const t = performance.now();
+    const r = await forecastAll(histories, { model, horizon: H, paths: 100, seed: 1 }, { workers });
+    const seconds = (performance.now() - t) / 1000;
+    if (model === 'auto') autoSeconds = seconds;
+    rows.push({ model, series: n, points: WEEK, paths: r[0]!.series.paths.length / H, workers, seconds, 'ms/series': (1000 * seconds) / n });
+  }
+  return {
+    name: 'forecast-speed',
+    title: `Forecast speed: ${n} series x ${WEEK} points, horizon ${H}, quantiles + 100 paths`,
+    columns: ['model', 'series', 'points', 'paths', 'workers', 'seconds', 'ms/series'],
+    rows,
+    targets: [{ what: `1000 series with auto in <= 15 s on ${workers} cores`, met: autoSeconds <= 15, detail: `${autoSeconds.toFixed(2)} s` }],
+  };
+}
+
+async function lstm(): Promise<BenchSection> {
+  const { used } = await nabHistories();
+  const rows: Array<Record<string, Cell>> = [];
+  for (const backend of BACKENDS) {
+    try {
+      const { model, report } = await GlobalLstm.train(used, { backend, epochs: 2, seed: 1 });
+      model.dispose();
+      rows.push({ backend, status: 'ran', windows: report.samples, 's/epoch (1st)': report.secondsPerEpoch[0]!, 's/epoch (2nd)': report.secondsPerEpoch[1]!, 'loss (2nd)': report.loss[1]! });
+    } catch (e) {
+      rows.push({ backend, status: `unavailable: ${(e as Error).message.slice(0, 110)}`, windows: null, 's/epoch (1st)': null, 's/epoch (2nd)': null, 'loss (2nd)': null });
+    }
+  }
+  return {
+    name: 'forecast-lstm',
+    title: `LSTM training (global, 16 units, window 48, ${used.length} NAB series x 256 windows, batch 128)`,
+    columns: ['backend', 'status', 'windows', 's/epoch (1st)', 's/epoch (2nd)', 'loss (2nd)'],
+    rows,
+    extra: { note: 'tensorflow / tensorflow-gpu need @tensorflow/tfjs-node[-gpu], which cannot be installed without internet; the GPU path is unverified' },
+  };
+}
+
+export async function benchForecast(): Promise<BenchSection[]> {
+  return [...(await accuracy()), await speed(), await lstm()];
+}
