@@ -96,4 +96,12 @@ test('reads a file; problems carry line numbers', async () => {
   assert.equal(Array.from(s.nodes[shop.indexOf.get('cart')!]!.busy), [2, 1]);
 });
 
+test('the shop example snapshot loads against the shop twin', async () => {
+  const s = await readStateSnapshot(join(shopFile, '..', 'shop-state.json'), shop);
+  const pc = s.nodes[shop.indexOf.get('productcatalog')!]!;
+  assert.equal(Array.from(pc.queue), [60]);
+  assert.equal(Array.from(pc.memory!), [115 * 1048576]);
+  assert.equal(Array.from(s.nodes[shop.indexOf.get('frontend')!]!.busy), [5, 5, 4]);
+});
+
 test.run();
