@@ -1,7 +1,7 @@
 /**
  * JSON Schema (draft-07, checked with ajv) of the twin file. It checks shapes,
  * types and simple ranges; cross-references and sums are checked afterwards in
- * semantic.ts. Every `anyOf`/`oneOf` carries a `description` that becomes the
+ * fields.ts and normalize.ts. Every `anyOf`/`oneOf` carries a `description` that becomes the
  * single "expected ..." message when none of its branches match (validate.ts).
  * Format documentation: docs/twin-spec.md.
  */
