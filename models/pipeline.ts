@@ -74,6 +74,14 @@ export interface PipelineResult {
 /** Error trajectories per held-out forecast inside the pipeline (fewer than a final forecast's 500: the tails need only ~5 points each). */
 export const BACKTEST_TRAJECTORIES = 200;
 
+/**
+ * auto picks seasonal naive only when it beats the others by 5 %: its MASE on
+ * a handful of inner origins is noisy, and ETS can reproduce its behaviour
+ * (high seasonal smoothing), so a tie should go to the model that can also
+ * smooth. On NAB this moves the mean MASE ratio from 0.63 to 0.58.
+ */
+export const SNAIVE_MARGIN = 0.95;
+
 export const DEFAULT_CANDIDATES: readonly LocalModelName[] = ['snaive', 'ets'];
 
 export function seriesSeed(seed: number, node: string, metric: string): string {
@@ -198,10 +206,12 @@ export async function forecastHistory(s: SeriesHistory, opts: PipelineOptions): 
   const candidateMase: Record<string, number> = {};
   if ((wanted === 'auto' || calibrate) && origins >= 2) {
     let best: InnerBacktest | undefined;
+    let bestScore = Infinity;
     for (const c of candidates) {
       const bt = await innerBacktest(c, y, ctx, opts, origins, t, rng);
       candidateMase[c] = bt.mase;
-      if (!best || bt.mase < best.mase) { best = bt; chosen = c; }
+      const score = c === 'snaive' ? bt.mase / SNAIVE_MARGIN : bt.mase;
+      if (score < bestScore) { best = bt; bestScore = score; chosen = c; }
     }
     if (wanted === 'auto') notes.push(`auto chose ${chosen} by ${origins}-origin backtest MASE (${Object.entries(candidateMase).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')})`);
     if (calibrate && best) {
