@@ -21,7 +21,7 @@ import { GlobalLstm } from '../models/forecasters/lstm.js';
 import { BACKENDS } from '../models/forecasters/tf-backend.js';
 import type { ModelChoice, SeriesHistory } from '../models/pipeline.js';
 import { readTelemetry } from '../models/telemetry/read.js';
-import { seasonalSeries } from '../models/test-support.js';
+import { seasonalSeries } from '../models/synthetic.js';
 import { REPO_ROOT } from './table.js';
 import type { BenchSection, Cell } from './table.js';
 

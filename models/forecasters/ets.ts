@@ -102,50 +102,51 @@ function dampSum(phi: number, k: number): number {
   return s;
 }
 
+/** The ETS forecaster; with `fixed`, parameters are not searched (see Forecaster.frozen). */
 function makeEts(fixed?: EtsParams): Forecaster {
   return {
-  name: 'ets',
-  minLength: (period, horizon) => (period > 1 ? 2 * period + horizon : 10 + horizon),
-  frozen(y: Float64Array, ctx: FitContext): Forecaster {
-    return makeEts(fitEtsParams(y, Math.max(1, ctx.period), ctx.horizon));
-  },
-  fit(y: Float64Array, ctx: FitContext): FittedModel {
-    const m = Math.max(1, ctx.period);
-    const n = y.length;
-    if (n < (m > 1 ? 2 * m : 3)) throw new RangeError(`ETS needs ${m > 1 ? 2 * m : 3} points, got ${n}`);
-    const p = fixed ?? fitEtsParams(y, m, ctx.horizon);
-    const r = run(y, m, p, true, 0);
-    const damp: number[] = [0];
-    for (let k = 1; k <= Math.max(ctx.horizon, 1) * 4; k++) damp.push(dampSum(p.phi, k));
-    const dsum = (k: number) => (k < damp.length ? damp[k]! : dampSum(p.phi, k));
-    // Seasonal value for time t+k as known at time t.
-    const seasonAt = (t: number, k: number): number => {
-      if (m <= 1) return 0;
-      const src = t + k - m * Math.ceil(k / m);
-      return src >= 0 ? r.season[src]! : r.season0[((src % m) + m) % m]!;
-    };
-    const forecastAt = (t: number, k: number) => r.level[t]! + dsum(k) * r.trend[t]! + seasonAt(t, k);
-    return {
-      name: 'ets',
-      notes: [`ETS alpha=${p.alpha} beta=${p.beta} phi=${p.phi} gamma=${p.gamma} period=${m}${fixed ? ' (parameters kept from an earlier history)' : ''}`],
-      point(h) {
-        const out = new Float64Array(h);
-        for (let k = 1; k <= h; k++) out[k - 1] = forecastAt(n - 1, k);
-        return out;
-      },
-      errorTrajectories(h, max) {
-        const out: Float64Array[] = [];
-        const first = m > 1 ? 2 * m : 10;
-        for (let t = n - 1 - h; t >= first && out.length < max; t--) {
-          const e = new Float64Array(h);
-          for (let k = 1; k <= h; k++) e[k - 1] = y[t + k]! - forecastAt(t, k);
-          out.push(e);
-        }
-        return out;
-      },
-    };
-  },
-};
+    name: 'ets',
+    minLength: (period, horizon) => (period > 1 ? 2 * period + horizon : 10 + horizon),
+    frozen(y: Float64Array, ctx: FitContext): Forecaster {
+      return makeEts(fitEtsParams(y, Math.max(1, ctx.period), ctx.horizon));
+    },
+    fit(y: Float64Array, ctx: FitContext): FittedModel {
+      const m = Math.max(1, ctx.period);
+      const n = y.length;
+      if (n < (m > 1 ? 2 * m : 3)) throw new RangeError(`ETS needs ${m > 1 ? 2 * m : 3} points, got ${n}`);
+      const p = fixed ?? fitEtsParams(y, m, ctx.horizon);
+      const r = run(y, m, p, true, 0);
+      const damp: number[] = [0];
+      for (let k = 1; k <= Math.max(ctx.horizon, 1) * 4; k++) damp.push(dampSum(p.phi, k));
+      const dsum = (k: number) => (k < damp.length ? damp[k]! : dampSum(p.phi, k));
+      // Seasonal value for time t+k as known at time t.
+      const seasonAt = (t: number, k: number): number => {
+        if (m <= 1) return 0;
+        const src = t + k - m * Math.ceil(k / m);
+        return src >= 0 ? r.season[src]! : r.season0[((src % m) + m) % m]!;
+      };
+      const forecastAt = (t: number, k: number) => r.level[t]! + dsum(k) * r.trend[t]! + seasonAt(t, k);
+      return {
+        name: 'ets',
+        notes: [`ETS alpha=${p.alpha} beta=${p.beta} phi=${p.phi} gamma=${p.gamma} period=${m}${fixed ? ' (parameters kept from an earlier history)' : ''}`],
+        point(h) {
+          const out = new Float64Array(h);
+          for (let k = 1; k <= h; k++) out[k - 1] = forecastAt(n - 1, k);
+          return out;
+        },
+        errorTrajectories(h, max) {
+          const out: Float64Array[] = [];
+          const first = m > 1 ? 2 * m : 10;
+          for (let t = n - 1 - h; t >= first && out.length < max; t--) {
+            const e = new Float64Array(h);
+            for (let k = 1; k <= h; k++) e[k - 1] = y[t + k]! - forecastAt(t, k);
+            out.push(e);
+          }
+          return out;
+        },
+      };
+    },
+  };
 }
 
 export const ets: Forecaster = makeEts();
