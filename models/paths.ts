@@ -16,6 +16,11 @@
  *     step-to-step correlation is min(sd[k-1]/sd[k], 0.9).
  * A calibration factor (models/calibrate.ts) then scales every error about
  * the per-step median error.
+ *
+ * Across series: the trajectory behind path p is chosen by a stream shared
+ * by all series of a forecast (`pick`), so path p of every series replays the
+ * errors of the same historical moment: what moved together in the past
+ * moves together in the paths (for series ending at the same time).
  */
 import type { PRNG } from 'seedrandom';
 import { REQUIRED_QUANTILES } from './forecast.js';
@@ -69,7 +74,7 @@ function errorSamples(model: FittedModel, reference: Float64Array[] | undefined,
  * `maxRows` caps the error samples: 500 for a forecast; backtests inside the
  * pipeline pass fewer (sorting them per step is most of a backtest's cost).
  */
-export function buildDistribution(model: FittedModel, reference: Float64Array[] | undefined, h: number, nPaths: number, rng: PRNG, scale = 1, maxRows = MAX_TRAJECTORIES): Distribution {
+export function buildDistribution(model: FittedModel, reference: Float64Array[] | undefined, h: number, nPaths: number, rng: PRNG, scale = 1, maxRows = MAX_TRAJECTORIES, pick: () => number = rng): Distribution {
   const point = model.point(h);
   if (model.samplePaths) {
     // Quantiles need more draws than a caller may want paths (backtests ask for none).
@@ -91,7 +96,9 @@ export function buildDistribution(model: FittedModel, reference: Float64Array[] 
   }
   const paths = new Float64Array(nPaths * h);
   for (let p = 0; p < nPaths; p++) {
-    const r = rows[Math.floor(rng() * rows.length)]!;
+    // Row j is the origin j steps before the last one: series that share a time axis and a `pick` stream draw
+    // the same historical moments for the same path, which keeps their correlation across series.
+    const r = rows[Math.floor(pick() * maxRows) % rows.length]!;
     for (let k = 0; k < h; k++) paths[p * h + k] = point[k]! + med[k]! + scale * (r[k]! - med[k]!);
   }
   return { point, quantiles, paths, how: scale === 1 ? how : `${how}, widths x${scale.toFixed(2)} (calibrated)` };

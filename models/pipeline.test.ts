@@ -101,6 +101,24 @@ test('results are identical for 0, 1 and 2 workers', async () => {
   assert.not.equal(Array.from(other[0]!.series.paths), Array.from(a[0]!.series.paths));
 });
 
+test('paths keep the correlation across series: co-moving series get co-moving paths', async () => {
+  // b = 2 a + 5 on the same noise; c has its own noise.
+  const a = seasonalSeries(288 * 4, 288, 'xs-a', { noise: 2, ar: 0.8 });
+  const b = a.map((v) => 2 * v + 5);
+  const c = seasonalSeries(288 * 4, 288, 'xs-c', { noise: 2, ar: 0.8 });
+  const opts = { model: 'ets' as const, horizon: 12, paths: 200, seed: 7 };
+  const [ra, rb, rc] = await forecastAll([history(a, 'a'), history(b, 'b'), history(c, 'c')], opts, { workers: 0 });
+  const last = (r: typeof ra) => Array.from({ length: 200 }, (_, p) => r!.series.paths[p * 12 + 11]!);
+  const corr = (x: number[], y: number[]) => {
+    const mx = x.reduce((s, v) => s + v, 0) / x.length, my = y.reduce((s, v) => s + v, 0) / y.length;
+    let sxy = 0, sxx = 0, syy = 0;
+    for (let i = 0; i < x.length; i++) { sxy += (x[i]! - mx) * (y[i]! - my); sxx += (x[i]! - mx) ** 2; syy += (y[i]! - my) ** 2; }
+    return sxy / Math.sqrt(sxx * syy);
+  };
+  assert.ok(corr(last(ra), last(rb)) > 0.9, `a-b ${corr(last(ra), last(rb))}`);
+  assert.ok(Math.abs(corr(last(ra), last(rc))) < 0.3, `a-c ${corr(last(ra), last(rc))}`);
+});
+
 test('short series: a model needing two seasons falls back and says so', async () => {
   const y = seasonalSeries(300, 288, 'short');
   const r = await forecastHistory(history(y), { model: 'ets', horizon: 12, paths: 10, seed: 1 });

@@ -125,10 +125,10 @@ async function referenceTrajectories(model: FittedModel, y: Float64Array, ctx: F
   return undefined;
 }
 
-async function distributionOf(name: ModelName, y: Float64Array, ctx: FitContext, opts: PipelineOptions, nPaths: number, rng: seedrandom.PRNG, scale: number, override?: Forecaster, maxRows?: number): Promise<{ dist: Distribution; model: FittedModel }> {
+async function distributionOf(name: ModelName, y: Float64Array, ctx: FitContext, opts: PipelineOptions, nPaths: number, rng: seedrandom.PRNG, scale: number, override?: Forecaster, maxRows?: number, pick?: () => number): Promise<{ dist: Distribution; model: FittedModel }> {
   const model = await fitWithFallback(name, y, ctx, opts, override);
   try {
-    const dist = buildDistribution(model, await referenceTrajectories(model, y, ctx), ctx.horizon, nPaths, rng, scale, maxRows);
+    const dist = buildDistribution(model, await referenceTrajectories(model, y, ctx), ctx.horizon, nPaths, rng, scale, maxRows, pick);
     return { dist, model };
   } finally {
     model.free?.();
@@ -222,7 +222,9 @@ export async function forecastHistory(s: SeriesHistory, opts: PipelineOptions): 
     notes.push(`history too short for rolling-origin ${wanted === 'auto' ? 'model choice and ' : ''}calibration: ${chosen}, uncalibrated intervals`);
   }
 
-  const { dist, model } = await distributionOf(chosen, y, ctx, opts, opts.paths, rng, scale);
+  // The same stream for every series (seeded by the seed alone): path p of each series replays the same past moment.
+  const pick = seedrandom(`${opts.seed}\u0000paths`);
+  const { dist, model } = await distributionOf(chosen, y, ctx, opts, opts.paths, rng, scale, undefined, undefined, pick);
   notes.push(...model.notes, `distribution: ${dist.how}`);
   const floor = s.allowNegative ? -Infinity : 0;
   const back = (v: number) => Math.max(floor, inverseValue(t, v));
