@@ -207,13 +207,13 @@ export class Empirical implements Distribution {
 
 /** JSON form of a distribution, as written in twin files. */
 export type DistributionSpec =
-  | { type: 'exponential'; mean?: number; rate?: number }
-  | { type: 'deterministic'; value: number }
-  | { type: 'uniform'; min: number; max: number }
-  | { type: 'normal'; mean: number; sd: number }
-  | { type: 'lognormal'; mean?: number; cv?: number; p50?: number; p99?: number }
-  | { type: 'gamma'; shape?: number; scale?: number; mean?: number; cv?: number }
-  | { type: 'empirical'; values: number[] };
+  | { readonly type: 'exponential'; readonly mean?: number; readonly rate?: number }
+  | { readonly type: 'deterministic'; readonly value: number }
+  | { readonly type: 'uniform'; readonly min: number; readonly max: number }
+  | { readonly type: 'normal'; readonly mean: number; readonly sd: number }
+  | { readonly type: 'lognormal'; readonly mean?: number; readonly cv?: number; readonly p50?: number; readonly p99?: number }
+  | { readonly type: 'gamma'; readonly shape?: number; readonly scale?: number; readonly mean?: number; readonly cv?: number }
+  | { readonly type: 'empirical'; readonly values: readonly number[] };
 
 /**
  * Builds a distribution from its JSON form. Errors are prefixed by `path`

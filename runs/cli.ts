@@ -10,7 +10,10 @@ export interface Command {
 }
 
 const commands: Record<string, Command> = {
-  demo: { summary: 'run the bundled example end to end', load: () => import('./commands/demo.js') },
+  simulate: { summary: 'Monte Carlo of a twin: which nodes fail, how likely, when', load: () => import('./commands/simulate.js') },
+  forecast: { summary: 'forecast telemetry as quantiles and sample paths', load: () => import('./commands/forecast.js') },
+  backtest: { summary: 'rolling-origin accuracy of the forecasters', load: () => import('./commands/backtest.js') },
+  demo: { summary: 'run the bundled examples end to end', load: () => import('./commands/demo.js') },
 };
 
 function usage(): string {

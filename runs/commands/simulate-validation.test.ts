@@ -1,0 +1,85 @@
+/**
+ * Twin files run through the `simulate` command agree with queueing theory
+ * within 99 % intervals: the bundled 3-station Jackson network (per-station
+ * throughput, utilisation, sojourn; end-to-end sojourn) and an M/M/4.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { jacksonThroughputs, mmc } from '../../engine/queueing-theory.js';
+import { REPO_ROOT } from '../../bench/table.js';
+import { run } from './simulate.js';
+
+interface Est { mean: number; lo: number; hi: number }
+interface SummaryFile {
+  format: string;
+  nodes: Array<{ id: string; figures: Record<string, Est> }>;
+  entries: Array<{ id: string; meanLatency: Est }>;
+}
+
+function within(label: string, e: Est, exact: number): void {
+  const where = `${label}: ${e.mean.toPrecision(5)} [${e.lo.toPrecision(5)}, ${e.hi.toPrecision(5)}] (99%), exact ${exact.toPrecision(5)}`;
+  if (process.env.SHADOWCAST_VERBOSE) console.log(`  ${where}`);
+  assert.ok(e.lo <= exact && exact <= e.hi, `${where}: outside the interval`);
+  assert.ok((e.hi - e.lo) / 2 <= 0.03 * exact, `${where}: half-width over 3 %`);
+}
+
+async function simulateFile(twin: string, extra: string[]): Promise<SummaryFile> {
+  const out = await mkdtemp(join(tmpdir(), 'shadowcast-sim-'));
+  const code = await run(['--twin', twin, '--out', out, '--confidence', '0.99', '--quiet', '--no-resume', ...extra]);
+  assert.is(code, 0);
+  return JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as SummaryFile;
+}
+
+test('the Jackson example twin matches the traffic equations and M/M/1 formulas', async () => {
+  const s = await simulateFile(join(REPO_ROOT, 'twins/examples/jackson.yaml'), ['--replications', '16', '--horizon', '250000s', '--warmup', '5000s', '--seed', '7']);
+  assert.is(s.format, 'shadowcast-simulation/1');
+  const mu = [1 / 0.5, 1 / 1.3, 1 / 2.3];
+  const routing = [[0, 0.5, 0.3], [0.2, 0, 0], [0.1, 0, 0]];
+  const lambda = jacksonThroughputs([1, 0, 0], routing);
+  let totalL = 0;
+  ['s1', 's2', 's3'].forEach((id, i) => {
+    const node = s.nodes.find((n) => n.id === id)!;
+    const exact = mmc(lambda[i]!, mu[i]!, 1);
+    totalL += exact.l;
+    within(`${id} throughput`, node.figures.throughput!, lambda[i]!);
+    within(`${id} utilisation`, node.figures.utilisation!, exact.rho);
+    within(`${id} sojourn per visit`, node.figures.meanLatency!, exact.w);
+  });
+  within('end-to-end sojourn', s.entries[0]!.meanLatency, totalL / 1);
+});
+
+test('an M/M/4 written as a twin file: Lq, W and utilisation match Erlang C', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'shadowcast-mmc-'));
+  const file = join(dir, 'mmc.yaml');
+  await writeFile(file, [
+    'name: mmc', 'nodes:', '  - id: q', '    kind: service', '    replicas: 1', '    servers: 4',
+    '    service: { type: exponential, mean: 1s }', 'entries:', '  - { id: in, node: q, rate: 3.6 }', '',
+  ].join('\n'));
+  const s = await simulateFile(file, ['--replications', '20', '--horizon', '200000s', '--warmup', '4000s', '--seed', '8']);
+  const q = s.nodes[0]!.figures;
+  const exact = mmc(3.6, 1, 4);
+  within('utilisation', q.utilisation!, exact.rho);
+  within('Lq', q.meanQueue!, exact.lq);
+  within('W', q.meanLatency!, exact.w);
+});
+
+async function rejection(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return '(no error)';
+}
+
+test('simulate reports bad arguments clearly', async () => {
+  assert.match(await rejection(run(['--out', '/tmp/x'])), /--twin FILE is required/);
+  assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--horizon', 'soon'])), /--horizon: expected a duration like 90s, 30m or 2h, got 'soon'/);
+  assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--replications', '0'])), /--replications: expected a positive integer, got '0'/);
+  assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--horizon', '1m', '--warmup', '2m'])), /--warmup \(120s\) must be shorter than --horizon \(60s\)/);
+});
+
+test.run();

@@ -1,0 +1,52 @@
+/**
+ * Chunk checkpoints: each finished chunk is written (temp file + rename)
+ * under a folder named by a hash of everything the result depends on, so an
+ * interrupted run resumes without recomputing what finished, and a changed
+ * input can never pick up stale chunks.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChunkSummary } from '../../twins/flow/summary.js';
+
+/** JSON for hashing: Maps and typed arrays become arrays, keys in a stable order. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v instanceof Map) return [...v.entries()];
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
+    }
+    if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+    return v;
+  });
+}
+
+export function runKey(parts: unknown): string {
+  return createHash('sha256').update(stableJson(parts)).digest('hex').slice(0, 16);
+}
+
+export class ChunkStore {
+  constructor(readonly dir: string) {}
+
+  private file(chunk: number): string {
+    return join(this.dir, `chunk-${String(chunk).padStart(5, '0')}.json`);
+  }
+
+  async load(chunk: number): Promise<ChunkSummary | null> {
+    try {
+      return JSON.parse(await readFile(this.file(chunk), 'utf8'), (_k, v: unknown) => (v === 'NaN' ? NaN : v)) as ChunkSummary;
+    } catch {
+      return null;
+    }
+  }
+
+  async save(chunk: number, summary: ChunkSummary): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const file = this.file(chunk);
+    const tmp = `${file}.${process.pid}.tmp`;
+    // NaN (a figure with no observations) must survive the round trip.
+    await writeFile(tmp, JSON.stringify(summary, (_k, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v)));
+    await rename(tmp, file);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The files `shadowcast simulate` writes (schema in docs/simulation-output.md):
+ * summary.json (every figure as mean with lo/hi), nodes.csv (a row per node)
+ * and windows.csv (a row per node and report window).
+ */
+import type { Estimate, RiskReport } from '../../twins/risk.js';
+import { NODE_METRICS, WINDOW_METRICS } from '../../twins/flow/summary.js';
+
+export const SUMMARY_FORMAT = 'shadowcast-simulation/1';
+
+export interface RunInfo {
+  readonly twin: string;
+  readonly source: string;
+  readonly seed: number | string;
+  readonly replications: number;
+  readonly horizon: number;
+  readonly warmup: number;
+  readonly confidence: number;
+  readonly windowSeconds: number;
+  readonly workers: number;
+  readonly seconds: number;
+  readonly events: number;
+  readonly forecast: string | null;
+  readonly state: string | null;
+  readonly scenario: string | null;
+  readonly warnings: readonly string[];
+}
+
+export function summaryJson(info: RunInfo, risk: RiskReport): string {
+  const body = {
+    format: SUMMARY_FORMAT,
+    run: { ...info, eventsPerSecond: info.seconds > 0 ? info.events / info.seconds : null },
+    nodes: risk.nodes.map((n) => ({
+      id: n.id,
+      pFail: n.pFail,
+      failures: n.failures,
+      replications: n.replications,
+      mainCondition: n.mainCondition,
+      conditions: n.conditions,
+      timeToFailure: n.timeToFailure,
+      latency: n.latency,
+      figures: n.figures,
+    })),
+    entries: risk.entries,
+  };
+  return JSON.stringify(body, null, 1) + '\n';
+}
+
+function csvCell(v: string | number | null | undefined): string {
+  if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
+  if (typeof v === 'number') return String(Number(v.toPrecision(8)));
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+const estCols = (name: string) => [`${name}`, `${name}_lo`, `${name}_hi`];
+const estVals = (e: Estimate) => [e.mean, e.lo, e.hi];
+
+export function nodesCsv(risk: RiskReport): string {
+  const header = ['node', 'p_fail', 'p_fail_lo', 'p_fail_hi', 'failures', 'replications', 'main_condition', 'ttf_p10', 'ttf_p50', 'ttf_p90', 'latency_p50', 'latency_p95', 'latency_p99', ...NODE_METRICS.flatMap(estCols)];
+  const rows = risk.nodes.map((n) => [
+    n.id, n.pFail.mean, n.pFail.lo, n.pFail.hi, n.failures, n.replications, n.mainCondition ?? '',
+    n.timeToFailure?.p10 ?? null, n.timeToFailure?.p50 ?? null, n.timeToFailure?.p90 ?? null,
+    n.latency.p50, n.latency.p95, n.latency.p99,
+    ...NODE_METRICS.flatMap((m) => estVals(n.figures[m])),
+  ]);
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+export function windowsCsv(risk: RiskReport): string {
+  const header = ['node', 'window', 'start_s', 'end_s', ...WINDOW_METRICS.flatMap(estCols), 'latency_p50', 'latency_p95', 'latency_p99'];
+  const rows = risk.windows.map((w) => [
+    w.node, w.window, w.start, w.end, ...WINDOW_METRICS.flatMap((m) => estVals(w.figures[m])), w.latency.p50, w.latency.p95, w.latency.p99,
+  ]);
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}

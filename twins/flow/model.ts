@@ -1,0 +1,781 @@
+/**
+ * The request-flow model of a twin on the engine: one replication.
+ *
+ * Requests arrive at entries, queue at a replica of a node (least in flight
+ * first), hold a worker for their own service time and then for their call
+ * groups (groups one after another, calls within a group in parallel), and
+ * leave by route edges or a fixed path, answering their caller at the end.
+ * Callers keep deadlines and retry; a callee that timed out keeps working
+ * (wasted work), so retry storms emerge rather than being scripted. Replicas
+ * crash (mtbf/mttr, or OOM when memory in flight passes the limit), and an
+ * HPA-like controller adds and drains replicas. docs/simulation.md has the
+ * full semantics.
+ *
+ * Invariant that keeps the cascades safe: `arrive` never finishes a request
+ * synchronously (drops, OOM and pass-through nodes go through zero-delay
+ * events), so a caller's call-group loop is never re-entered.
+ */
+import { KeyedStream, PoissonArrivals, distributionFromSpec, mix32, type Distribution, type ReplicationContext, type Rng } from '../../engine/index.js';
+import type { ForecastBundle } from '../../models/forecast.js';
+import type { StateSnapshot } from '../state.js';
+import type { CallEdge, FlowPath, Twin, TwinNode } from '../spec/types.js';
+import { entryRate } from './arrivals.js';
+import { NodeObserver } from './observer.js';
+import { Call, Pool, ReplicaState, ReqState, Replica, Request } from './records.js';
+import { EntryObserver } from './entry-observer.js';
+
+export interface FlowOptions {
+  /** Simulated seconds. */
+  readonly horizon: number;
+  /** Whole-run figures and failures count from here on (warm-up deletion); default 0. */
+  readonly warmup?: number;
+  /** Length of a report window (windows.csv), seconds. */
+  readonly reportWindow: number;
+  readonly state?: StateSnapshot | null;
+  readonly forecast?: ForecastBundle | null;
+  /** Restart time after an OOM crash when the node declares no failure model, seconds. */
+  readonly oomRestart?: number;
+}
+
+/** SLO window used for nodes that declare resources but no SLO. */
+const DEFAULT_SLO_WINDOW = 60;
+export const DEFAULT_OOM_RESTART = 30;
+/** HPA's default tolerance: no change while |utilisation/target − 1| is within it. */
+const AUTOSCALE_TOLERANCE = 0.1;
+
+interface NodeRuntime {
+  readonly node: TwinNode;
+  readonly service: Distribution | null;
+  readonly queueCap: number;
+  readonly replicas: Replica[];
+  readonly obs: NodeObserver;
+  readonly rngFailure: Rng;
+  /** Keys of work that starts at this node without a caller (snapshot work). */
+  readonly rngKeys: Rng;
+  busy: number;
+  queued: number;
+  /** Replicas taking new work. */
+  up: number;
+  /** Replicas holding work (up + draining): the capacity measured. */
+  serving: number;
+  starting: number;
+  lastBusyArea: number;
+  lastCapArea: number;
+}
+
+export class FlowModel {
+  readonly nodes: NodeRuntime[];
+  readonly entries: EntryObserver[];
+  private readonly sim: ReplicationContext['sim'];
+  private readonly reqs = new Pool(() => new Request());
+  private readonly calls = new Pool(() => new Call());
+  private readonly replicas: Replica[] = [];
+  private readonly paths: FlowPath[] = [];
+  private readonly entryPaths: number[][] = [];
+  private readonly entryRng: Rng[] = [];
+  private readonly entryKeys: Rng[] = [];
+  /** One keyed generator, loaded with a request's (or call's) state around each use. */
+  private readonly keyed = new KeyedStream();
+  private readonly keyedRng: Rng = () => this.keyed.next();
+  private readonly oomRestart: number;
+  private readonly windows: number;
+  // Handler ids.
+  private readonly hArrive: number;
+  private readonly hService: number;
+  private readonly hDelay: number;
+  private readonly hTimeout: number;
+  private readonly hRetry: number;
+  private readonly hReject: number;
+  private readonly hOom: number;
+  private readonly hFail: number;
+  private readonly hRestart: number;
+  private readonly hReady: number;
+  private readonly hScale: number;
+  private readonly hSlo: number;
+  private readonly hWindow: number;
+
+  constructor(readonly twin: Twin, ctx: ReplicationContext, readonly options: FlowOptions) {
+    const sim = ctx.sim;
+    this.sim = sim;
+    const { horizon, reportWindow } = options;
+    this.oomRestart = options.oomRestart ?? DEFAULT_OOM_RESTART;
+    this.windows = Math.max(1, Math.ceil(horizon / reportWindow - 1e-9));
+    const s = ctx.streams;
+    this.nodes = twin.nodes.map((node) => ({
+      node,
+      service: node.service ? distributionFromSpec(node.service, `nodes[${node.index}].service`) : null,
+      queueCap: node.queue ?? Infinity,
+      replicas: [],
+      obs: new NodeObserver(0, this.windows, node.slo, node.resources, node.queue !== null),
+      rngFailure: s.stream(`failure:${node.id}`),
+      rngKeys: s.stream(`keys:${node.id}`),
+      busy: 0, queued: 0, up: 0, serving: 0, starting: 0, lastBusyArea: 0, lastCapArea: 0,
+    }));
+    this.entries = twin.entries.map((e) => new EntryObserver(e.id, this.windows));
+
+    this.hArrive = sim.on((e) => this.onArrival(e));
+    this.hService = sim.on((r) => this.serviceDone(r));
+    this.hDelay = sim.on((r) => this.afterVisit(r));
+    this.hTimeout = sim.on((c) => this.onTimeout(c));
+    this.hRetry = sim.on((c) => { this.calls.items[c]!.timer = -1; this.issue(c); });
+    this.hReject = sim.on((r) => this.afterVisit(r));
+    this.hOom = sim.on((rep) => this.onOom(rep));
+    this.hFail = sim.on((rep) => { this.replicas[rep]!.timer = -1; this.crash(this.replicas[rep]!, false); });
+    this.hRestart = sim.on((rep) => this.onRestart(rep));
+    this.hReady = sim.on((rep) => this.onReady(rep));
+    this.hScale = sim.on((n) => this.onAutoscale(n));
+    this.hSlo = sim.on((n) => this.onSloWindow(n));
+    this.hWindow = sim.on(() => this.onWindow());
+
+    this.startReplicas(options.state ?? null);
+    this.startEntries(ctx.replication, options.forecast ?? null, ctx);
+    for (let k = 1; k < this.windows; k++) sim.scheduleAt(k * reportWindow, this.hWindow, 0, -1);
+    const warmup = options.warmup ?? 0;
+    if (warmup > 0) {
+      const reset = sim.on(() => {
+        for (const rt of this.nodes) { rt.obs.resetRun(sim.now); for (const rep of rt.replicas) rep.peakMemory = 0; }
+        for (const e of this.entries) e.resetRun();
+      });
+      sim.scheduleAt(warmup, reset, 0, -1);
+    }
+    this.nodes.forEach((rt, i) => {
+      const window = rt.node.slo?.window ?? (rt.node.resources ? DEFAULT_SLO_WINDOW : 0);
+      if (window > 0 && window <= horizon) sim.schedule(window, this.hSlo, i);
+      if (rt.node.autoscale) sim.schedule(rt.node.autoscale.period, this.hScale, i);
+    });
+  }
+
+  /** Events executed so far (arrivals, completions, timers, ...). */
+  get events(): number {
+    return this.sim.executed;
+  }
+
+  // ---------------------------------------------------------------- set-up
+
+  private startReplicas(state: StateSnapshot | null): void {
+    const now = this.sim.now;
+    this.nodes.forEach((rt, i) => {
+      const ns = state?.nodes[i] ?? null;
+      const up = ns ? ns.replicasUp : rt.node.replicas;
+      for (let k = 0; k < up; k++) this.addReplica(i, ReplicaState.Up);
+      for (let k = 0; k < (ns?.starting ?? 0); k++) {
+        const rep = this.addReplica(i, ReplicaState.Starting);
+        rep.timer = this.sim.schedule(rt.node.autoscale?.startup ?? 0, this.hReady, rep.id);
+      }
+      rt.obs.setCapacity(now, rt.serving, rt.node.servers);
+      if (!ns) return;
+      // Predictive state transfer: the work production had in hand at the snapshot.
+      for (let k = 0; k < up; k++) {
+        const rep = rt.replicas[k]!;
+        for (let b = 0; b < ns.busy[k]! + ns.queue[k]!; b++) this.arrive(this.newRequest(-1, -1, -1, toKey(rt.rngKeys())), i, rep);
+        const mem = ns.memory?.[k];
+        if (mem !== undefined && rt.node.resources) {
+          const explained = rt.node.resources.memBase + rt.node.resources.memPerInFlight * rep.inFlight;
+          rep.memOffset = Math.max(0, mem - explained);
+          rep.peakMemory = Math.max(rep.peakMemory, mem);
+        }
+      }
+    });
+  }
+
+  private addReplica(node: number, state: ReplicaState): Replica {
+    const rt = this.nodes[node]!;
+    const rep = new Replica(this.replicas.length, node);
+    rep.state = state;
+    this.replicas.push(rep);
+    rt.replicas.push(rep);
+    if (state === ReplicaState.Up) this.replicaUp(rep);
+    else if (state === ReplicaState.Starting) rt.starting++;
+    return rep;
+  }
+
+  private replicaUp(rep: Replica): void {
+    const rt = this.nodes[rep.node]!;
+    rep.state = ReplicaState.Up;
+    rt.up++;
+    rt.serving++;
+    rt.obs.setCapacity(this.sim.now, rt.serving, rt.node.servers);
+    const f = rt.node.failure;
+    if (f) rep.timer = this.sim.schedule(-Math.log(1 - rt.rngFailure()) * f.mtbf, this.hFail, rep.id);
+  }
+
+  private startEntries(replication: number, forecast: ForecastBundle | null, ctx: ReplicationContext): void {
+    this.twin.entries.forEach((entry, e) => {
+      const ids: number[] = [];
+      for (const p of entry.paths ?? []) { ids.push(this.paths.length); this.paths.push(p); }
+      this.entryPaths.push(ids);
+      this.entryRng.push(ctx.streams.stream(`paths:${entry.id}`));
+      this.entryKeys.push(ctx.streams.stream(`keys:${entry.id}`));
+      const rate = entryRate(entry, replication, forecast);
+      const rng = ctx.streams.stream(`arrivals:${entry.id}`);
+      const poisson = new PoissonArrivals(rate);
+      // Deterministic arrivals sit at Λ = 1, 2, 3, ...: evenly spaced in "expected arrivals", so they follow the rate too.
+      const next = entry.process === 'poisson'
+        ? (now: number) => poisson.next(now, rng)
+        : (now: number) => rate.inverseCumulative(rate.cumulativeAt(now) + 1);
+      this.entryNext[e] = next;
+      const first = next(this.sim.now);
+      if (first <= this.options.horizon) this.sim.scheduleAt(first, this.hArrive, e);
+    });
+  }
+  private readonly entryNext: Array<(now: number) => number> = [];
+
+  // ---------------------------------------------------------------- requests
+
+  private newRequest(call: number, path: number, entry: number, key: number): number {
+    const id = this.reqs.alloc();
+    const r = this.reqs.items[id]!;
+    r.state = ReqState.Queued;
+    r.call = call;
+    r.orphaned = false;
+    r.event = -1;
+    r.group = 0;
+    r.pending = 0;
+    r.error = false;
+    r.firstCall = -1;
+    r.path = path;
+    r.pathPos = 0;
+    r.entry = entry;
+    r.replica = -1;
+    r.key = key;
+    r.visit = 0;
+    return id;
+  }
+
+  private freeRequest(id: number): void {
+    this.reqs.items[id]!.state = ReqState.Free;
+    this.reqs.release(id);
+  }
+
+  private onArrival(e: number): void {
+    const now = this.sim.now;
+    const next = this.entryNext[e]!(now);
+    if (next <= this.options.horizon) this.sim.scheduleAt(next, this.hArrive, e);
+    const entry = this.twin.entries[e]!;
+    let path = -1;
+    const ids = this.entryPaths[e]!;
+    if (ids.length > 0) {
+      const u = this.entryRng[e]!();
+      path = ids[ids.length - 1]!;
+      for (const id of ids) if (u < this.paths[id]!.cumulative) { path = id; break; }
+    }
+    const node = this.twin.nodes[entry.node]!;
+    this.entries[e]!.arrival();
+    const cid = this.newCall(-1, e, null, path >= 0 ? this.paths[path]!.nodes[0]! : entry.node, 0);
+    const c = this.calls.items[cid]!;
+    c.path = path;
+    c.key = toKey(this.entryKeys[e]!());
+    c.start = now;
+    c.timeout = node.timeout;
+    c.maxRetries = node.retries?.max ?? 0;
+    c.backoff = node.retries?.backoff ?? 0;
+    c.jitter = node.retries?.jitter ?? 0;
+    this.issue(cid);
+  }
+
+  /** A request arrives at a node (a new visit). Never completes synchronously. */
+  private arrive(id: number, node: number, forced: Replica | null = null): void {
+    const rt = this.nodes[node]!;
+    const r = this.reqs.items[id]!;
+    const now = this.sim.now;
+    r.node = node;
+    r.visitStart = now;
+    r.group = 0;
+    r.pending = 0;
+    r.error = false;
+    r.rs = mix32(r.key, ++r.visit);
+    rt.obs.arrivals++;
+    if (rt.service === null) {
+      // Pass-through (a router): no station; continue at once, but as an event.
+      r.state = ReqState.Calling;
+      r.replica = -1;
+      r.event = this.sim.schedule(0, this.hService, id);
+      return;
+    }
+    const rep = forced ?? this.pickReplica(rt);
+    if (rep === null || rep.inFlight >= rt.node.servers + rt.queueCap) {
+      // No replica up (refused) or a full queue (dropped): an immediate error response.
+      rt.obs.drops++;
+      if (rep !== null) rt.obs.immediate(now, 'overflow');
+      r.error = true;
+      r.replica = -1;
+      r.state = ReqState.Delay;
+      r.event = this.sim.schedule(0, this.hReject, id);
+      return;
+    }
+    r.replica = rep.id;
+    rep.inFlight++;
+    const res = rt.node.resources;
+    if (res) {
+      const mem = res.memBase + rep.memOffset + res.memPerInFlight * rep.inFlight;
+      if (mem > rep.peakMemory) rep.peakMemory = mem;
+      if (mem > res.memLimit && rep.state === ReplicaState.Up) {
+        // Memory over the limit: the kernel kills the replica. Processed as an event so this caller's loop ends first.
+        rep.state = ReplicaState.Down;
+        this.sim.schedule(0, this.hOom, rep.id);
+      }
+    }
+    if (rep.busy < rt.node.servers) this.startService(id, rt, rep);
+    else {
+      r.state = ReqState.Queued;
+      rep.enqueue(id);
+      rt.queued++;
+      rt.obs.setQueued(now, rt.queued);
+    }
+  }
+
+  /** Least requests in flight among replicas taking work; ties to the lowest index. */
+  private pickReplica(rt: NodeRuntime): Replica | null {
+    let best: Replica | null = null;
+    for (const rep of rt.replicas) {
+      if (rep.state !== ReplicaState.Up) continue;
+      if (best === null || rep.inFlight < best.inFlight) best = rep;
+    }
+    return best;
+  }
+
+  private startService(id: number, rt: NodeRuntime, rep: Replica): void {
+    const r = this.reqs.items[id]!;
+    r.state = ReqState.InService;
+    rep.busy++;
+    rt.busy++;
+    rt.obs.setBusy(this.sim.now, rt.busy);
+    this.keyed.state = r.rs;
+    const service = rt.service!.sample(this.keyedRng);
+    r.rs = this.keyed.state;
+    r.event = this.sim.schedule(service, this.hService, id);
+  }
+
+  private serviceDone(id: number): void {
+    const r = this.reqs.items[id]!;
+    r.event = -1;
+    const rt = this.nodes[r.node]!;
+    if (rt.node.resources) rt.obs.cpu(rt.node.resources.cpuPerRequest);
+    r.group = 0;
+    this.runGroups(id);
+  }
+
+  private callCount(edge: CallEdge, rng: Rng): number {
+    const m = edge.meanCalls;
+    if (edge.count === 'rounded') {
+      const whole = Math.floor(m);
+      return whole + (rng() < m - whole ? 1 : 0);
+    }
+    // Poisson by inversion: means per request are small.
+    let k = 0, p = Math.exp(-m), cdf = p;
+    const u = rng();
+    while (u > cdf && k < 1000) { k++; p *= m / k; cdf += p; }
+    return k;
+  }
+
+  /** Runs call groups from r.group on; finishes the visit when none is left waiting. */
+  private runGroups(id: number): void {
+    const r = this.reqs.items[id]!;
+    const rt = this.nodes[r.node]!;
+    const groups = rt.node.callGroups;
+    while (r.group < groups.length) {
+      r.pending = 0;
+      const calls = groups[r.group]!.calls;
+      for (let j = 0; j < calls.length; j++) {
+        const edge = calls[j]!;
+        this.keyed.state = r.rs;
+        const n = this.callCount(edge, this.keyedRng);
+        r.rs = this.keyed.state;
+        if (n === 0) continue;
+        // A call's key depends only on where it sits in the caller's work, never on timing.
+        const base = mix32(mix32(r.rs, r.group), j);
+        if (edge.mode === 'async') {
+          for (let k = 0; k < n; k++) this.arrive(this.newRequest(-1, -1, -1, mix32(base, k)), edge.to);
+        } else if (edge.fanout === 'parallel') {
+          for (let k = 0; k < n; k++) { r.pending++; this.startCall(id, edge, 0, mix32(base, k)); }
+        } else {
+          r.pending++;
+          this.startCall(id, edge, n - 1, base);
+        }
+      }
+      if (r.pending > 0) {
+        r.state = ReqState.Calling;
+        return;
+      }
+      r.group++;
+    }
+    this.finishVisit(id);
+  }
+
+  /** The request's work at its node is done (ok unless r.error): free the worker, then cross the link delay. */
+  private finishVisit(id: number): void {
+    const r = this.reqs.items[id]!;
+    const rt = this.nodes[r.node]!;
+    if (r.replica >= 0) {
+      const rep = this.replicas[r.replica]!;
+      r.replica = -1;
+      rep.busy--;
+      rep.inFlight--;
+      rt.busy--;
+      rt.obs.setBusy(this.sim.now, rt.busy);
+      this.serveNext(rt, rep);
+    }
+    if (rt.node.delay > 0) {
+      r.state = ReqState.Delay;
+      r.event = this.sim.schedule(rt.node.delay, this.hDelay, id);
+    } else {
+      this.afterVisit(id);
+    }
+  }
+
+  private serveNext(rt: NodeRuntime, rep: Replica): void {
+    if (rep.queued > 0 && rep.busy < rt.node.servers) {
+      const next = rep.dequeue();
+      rt.queued--;
+      rt.obs.setQueued(this.sim.now, rt.queued);
+      this.startService(next, rt, rep);
+    }
+    if (rep.state === ReplicaState.Draining && rep.inFlight === 0) this.retire(rep);
+  }
+
+  /** Records the visit's response and moves on (route or path) or answers the caller. */
+  private afterVisit(id: number): void {
+    const r = this.reqs.items[id]!;
+    r.event = -1;
+    const rt = this.nodes[r.node]!;
+    rt.obs.response(!r.error, this.sim.now - r.visitStart, !r.orphaned);
+    if (r.orphaned) rt.obs.wasted++;
+    if (!r.error) {
+      const next = this.nextNode(r, rt);
+      if (next >= 0) {
+        this.arrive(id, next);
+        return;
+      }
+    }
+    const call = r.call;
+    const ok = !r.error;
+    this.freeRequest(id);
+    if (call >= 0) this.attemptDone(call, ok);
+  }
+
+  private nextNode(r: Request, rt: NodeRuntime): number {
+    if (r.path >= 0) {
+      const nodes = this.paths[r.path]!.nodes;
+      r.pathPos++;
+      return r.pathPos < nodes.length ? nodes[r.pathPos]! : -1;
+    }
+    const routes = rt.node.routes;
+    if (routes.length === 0) return -1;
+    this.keyed.state = r.rs;
+    const u = this.keyed.next();
+    r.rs = this.keyed.state;
+    for (const e of routes) if (u < e.cumulative) return e.to;
+    return -1;
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  private newCall(caller: number, entry: number, edge: CallEdge | null, to: number, remaining: number): number {
+    const cid = this.calls.alloc();
+    const c = this.calls.items[cid]!;
+    c.live = true;
+    c.caller = caller;
+    c.entry = entry;
+    c.edge = edge;
+    c.to = to;
+    c.attempt = 0;
+    c.remaining = remaining;
+    c.child = -1;
+    c.timer = -1;
+    c.path = -1;
+    c.timeout = edge?.timeout ?? null;
+    c.maxRetries = edge?.retries?.max ?? 0;
+    c.backoff = edge?.retries?.backoff ?? 0;
+    c.jitter = edge?.retries?.jitter ?? 0;
+    c.optional = edge?.optional ?? false;
+    c.prevSibling = -1;
+    c.nextSibling = -1;
+    c.key = 0;
+    c.ordinal = 0;
+    return cid;
+  }
+
+  private startCall(caller: number, edge: CallEdge, remaining: number, key: number): void {
+    const cid = this.newCall(caller, -1, edge, edge.to, remaining);
+    this.calls.items[cid]!.key = key;
+    const r = this.reqs.items[caller]!;
+    const c = this.calls.items[cid]!;
+    // Link into the caller's active calls, so a fail-fast can orphan the rest.
+    c.nextSibling = r.firstCall;
+    if (r.firstCall >= 0) this.calls.items[r.firstCall]!.prevSibling = cid;
+    r.firstCall = cid;
+    this.issue(cid);
+  }
+
+  /** Sends one attempt of a call. */
+  private issue(cid: number): void {
+    const c = this.calls.items[cid]!;
+    const child = this.newRequest(cid, c.path, c.entry, mix32(mix32(c.key, c.ordinal), c.attempt));
+    c.child = child;
+    if (c.timeout !== null) c.timer = this.sim.schedule(c.timeout, this.hTimeout, cid);
+    this.arrive(child, c.to);
+  }
+
+  private attemptDone(cid: number, ok: boolean): void {
+    const c = this.calls.items[cid]!;
+    c.child = -1;
+    if (c.timer >= 0) { this.sim.cancel(c.timer); c.timer = -1; }
+    if (ok) this.callSucceeded(cid);
+    else this.attemptFailed(cid);
+  }
+
+  private onTimeout(cid: number): void {
+    const c = this.calls.items[cid]!;
+    c.timer = -1;
+    const child = this.reqs.items[c.child]!;
+    // The callee keeps working; its answer will find nobody waiting.
+    child.orphaned = true;
+    child.call = -1;
+    c.child = -1;
+    this.nodes[c.to]!.obs.timeout();
+    this.attemptFailed(cid);
+  }
+
+  private attemptFailed(cid: number): void {
+    const c = this.calls.items[cid]!;
+    if (c.attempt < c.maxRetries) {
+      c.attempt++;
+      this.nodes[c.to]!.obs.retries++;
+      this.keyed.state = mix32(mix32(c.key, c.ordinal), 0x7e7 + c.attempt);
+      const delay = c.backoff * 2 ** (c.attempt - 1) * (1 + c.jitter * (2 * this.keyed.next() - 1));
+      c.timer = this.sim.schedule(Math.max(0, delay), this.hRetry, cid);
+      return;
+    }
+    this.callFailed(cid);
+  }
+
+  private callSucceeded(cid: number): void {
+    const c = this.calls.items[cid]!;
+    if (c.caller < 0) {
+      this.entries[c.entry]!.response(true, this.sim.now - c.start);
+      this.freeCall(cid);
+      return;
+    }
+    this.laneAdvance(cid);
+  }
+
+  /** One call of a lane is over (succeeded, or failed but optional): next call on a sequential lane, or the lane is done. */
+  private laneAdvance(cid: number): void {
+    const c = this.calls.items[cid]!;
+    if (c.remaining > 0) {
+      c.remaining--;
+      c.attempt = 0;
+      c.ordinal++;
+      this.issue(cid);
+      return;
+    }
+    const caller = c.caller;
+    this.unlink(cid);
+    this.freeCall(cid);
+    const r = this.reqs.items[caller]!;
+    if (--r.pending === 0) {
+      r.group++;
+      this.runGroups(caller);
+    }
+  }
+
+  private callFailed(cid: number): void {
+    const c = this.calls.items[cid]!;
+    if (c.caller < 0) {
+      this.entries[c.entry]!.response(false, this.sim.now - c.start);
+      this.freeCall(cid);
+      return;
+    }
+    if (c.optional) {
+      this.laneAdvance(cid);
+      return;
+    }
+    // A mandatory call failed: the caller answers with an error now (fail fast) and abandons its other calls.
+    const caller = c.caller;
+    this.unlink(cid);
+    this.freeCall(cid);
+    const r = this.reqs.items[caller]!;
+    r.error = true;
+    this.abandonCalls(r);
+    r.pending = 0;
+    this.finishVisit(caller);
+  }
+
+  /** Orphans every active call of a request (its attempts keep running downstream) and cancels their timers. */
+  private abandonCalls(r: Request): void {
+    let cid = r.firstCall;
+    while (cid >= 0) {
+      const c = this.calls.items[cid]!;
+      const next = c.nextSibling;
+      if (c.timer >= 0) this.sim.cancel(c.timer);
+      if (c.child >= 0) {
+        const child = this.reqs.items[c.child]!;
+        child.orphaned = true;
+        child.call = -1;
+      }
+      this.freeCall(cid);
+      cid = next;
+    }
+    r.firstCall = -1;
+  }
+
+  private unlink(cid: number): void {
+    const c = this.calls.items[cid]!;
+    if (c.caller < 0) return;
+    const r = this.reqs.items[c.caller]!;
+    if (c.prevSibling >= 0) this.calls.items[c.prevSibling]!.nextSibling = c.nextSibling;
+    else r.firstCall = c.nextSibling;
+    if (c.nextSibling >= 0) this.calls.items[c.nextSibling]!.prevSibling = c.prevSibling;
+    c.prevSibling = -1;
+    c.nextSibling = -1;
+  }
+
+  private freeCall(cid: number): void {
+    const c = this.calls.items[cid]!;
+    c.live = false;
+    c.timer = -1;
+    c.child = -1;
+    this.calls.release(cid);
+  }
+
+  // ---------------------------------------------------------------- replicas
+
+  private onOom(repId: number): void {
+    const rep = this.replicas[repId]!;
+    const rt = this.nodes[rep.node]!;
+    rt.obs.ooms++;
+    rt.obs.immediate(this.sim.now, 'oom');
+    this.crash(rep, true);
+  }
+
+  /** The replica dies: everything on it fails at once; it restarts after mttr (or the OOM restart time). */
+  private crash(rep: Replica, oom: boolean): void {
+    const rt = this.nodes[rep.node]!;
+    const now = this.sim.now;
+    const wasServing = rep.state === ReplicaState.Up || rep.state === ReplicaState.Draining || oom;
+    const wasUp = rep.state === ReplicaState.Up || oom;
+    const draining = rep.state === ReplicaState.Draining;
+    rep.state = ReplicaState.Down;
+    if (rep.timer >= 0) { this.sim.cancel(rep.timer); rep.timer = -1; }
+    rt.obs.crashes++;
+    if (wasUp) rt.up--;
+    if (wasServing) rt.serving--;
+    rt.obs.setCapacity(now, rt.serving, rt.node.servers);
+    // Victims are collected first: the cascade of error answers may start new work elsewhere.
+    const victims: number[] = [];
+    const items = this.reqs.items;
+    for (let id = 0; id < items.length; id++) if (items[id]!.state !== ReqState.Free && items[id]!.replica === rep.id) victims.push(id);
+    rt.queued -= rep.clearQueue().length;
+    rt.busy -= rep.busy;
+    rep.busy = 0;
+    rep.inFlight = 0;
+    rt.obs.setBusy(now, rt.busy);
+    rt.obs.setQueued(now, rt.queued);
+    for (const id of victims) {
+      const r = items[id]!;
+      if (r.event >= 0) { this.sim.cancel(r.event); r.event = -1; }
+      this.abandonCalls(r);
+      r.error = true;
+      r.replica = -1;
+      this.afterVisit(id);
+    }
+    if (draining) {
+      rep.state = ReplicaState.Gone;
+      return;
+    }
+    const f = rt.node.failure;
+    const restart = f ? -Math.log(1 - rt.rngFailure()) * f.mttr : this.oomRestart;
+    rep.timer = this.sim.schedule(restart, this.hRestart, rep.id);
+  }
+
+  private onRestart(repId: number): void {
+    const rep = this.replicas[repId]!;
+    rep.timer = -1;
+    rep.memOffset = 0;
+    this.replicaUp(rep);
+  }
+
+  private onReady(repId: number): void {
+    const rep = this.replicas[repId]!;
+    rep.timer = -1;
+    this.nodes[rep.node]!.starting--;
+    this.replicaUp(rep);
+  }
+
+  private retire(rep: Replica): void {
+    const rt = this.nodes[rep.node]!;
+    if (rep.timer >= 0) { this.sim.cancel(rep.timer); rep.timer = -1; }
+    rep.state = ReplicaState.Gone;
+    rt.serving--;
+    rt.obs.setCapacity(this.sim.now, rt.serving, rt.node.servers);
+  }
+
+  /** HPA: desired = ceil(ready × utilisation / target) over the last period, within [min, max]; one replica drained per period at most. */
+  private onAutoscale(n: number): void {
+    const rt = this.nodes[n]!;
+    const a = rt.node.autoscale!;
+    const now = this.sim.now;
+    if (now + a.period <= this.options.horizon) this.sim.schedule(a.period, this.hScale, n);
+    rt.obs.integrate(now);
+    const dBusy = rt.obs.busyArea - rt.lastBusyArea;
+    const dCap = rt.obs.capArea - rt.lastCapArea;
+    rt.lastBusyArea = rt.obs.busyArea;
+    rt.lastCapArea = rt.obs.capArea;
+    const util = dCap > 0 ? dBusy / dCap : 1;
+    const ready = rt.up;
+    let desired = ready === 0 ? a.min : Math.ceil(ready * (util / a.target));
+    if (ready > 0 && Math.abs(util / a.target - 1) <= AUTOSCALE_TOLERANCE) desired = ready;
+    desired = Math.min(a.max, Math.max(a.min, desired));
+    if (desired > ready + rt.starting) {
+      for (let k = ready + rt.starting; k < desired; k++) {
+        const rep = this.addReplica(n, ReplicaState.Starting);
+        rep.timer = this.sim.schedule(a.startup, this.hReady, rep.id);
+      }
+    } else if (desired < ready) {
+      let victim: Replica | null = null;
+      for (const rep of rt.replicas) if (rep.state === ReplicaState.Up && (victim === null || rep.inFlight <= victim.inFlight)) victim = rep;
+      if (victim) {
+        victim.state = ReplicaState.Draining;
+        rt.up--;
+        if (victim.inFlight === 0) this.retire(victim);
+      }
+    }
+  }
+
+  private onSloWindow(n: number): void {
+    const rt = this.nodes[n]!;
+    const window = rt.node.slo?.window ?? DEFAULT_SLO_WINDOW;
+    rt.obs.closeSloWindow(this.sim.now);
+    if (this.sim.now + window <= this.options.horizon + 1e-9) this.sim.schedule(window, this.hSlo, n);
+  }
+
+  private onWindow(): void {
+    const now = this.sim.now;
+    for (const rt of this.nodes) {
+      rt.obs.integrate(now);
+      rt.obs.nextWindow();
+    }
+    for (const e of this.entries) e.nextWindow();
+  }
+
+  /** Closes the run at the horizon: integrates every level up to it. */
+  finish(): void {
+    const now = this.sim.now;
+    for (const rt of this.nodes) {
+      rt.obs.integrate(now);
+      let peak = 0;
+      for (const rep of rt.replicas) if (rep.peakMemory > peak) peak = rep.peakMemory;
+      rt.obs.peakMemory = peak;
+    }
+  }
+
+  /** Pooled records ever allocated (memory check). */
+  get allocated(): { requests: number; calls: number; replicas: number } {
+    return { requests: this.reqs.size, calls: this.calls.size, replicas: this.replicas.length };
+  }
+}
+
+/** A uniform draw as a 32-bit key. */
+function toKey(u: number): number {
+  return Math.floor(u * 4294967296) >>> 0;
+}

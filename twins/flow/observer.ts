@@ -1,0 +1,223 @@
+/**
+ * What one replication measures at one node: outcomes, response times and
+ * time integrals (busy workers, workers up, queue), kept three ways at once:
+ * over the whole run, per report window (windows.csv), and per SLO window,
+ * where the node's failure conditions are checked. A node *fails* the first
+ * time a condition holds; the time and the condition are kept.
+ */
+import { LogHistogram } from '../../engine/index.js';
+import type { Resources, Slo } from '../spec/types.js';
+
+/** Fewest outcomes in an SLO window for its error rate or p99 to count (a window with 2 requests and 1 error is not a 50 % error rate). */
+export const MIN_SLO_SAMPLES = 20;
+
+export type FailureCondition = 'latency' | 'errors' | 'saturation' | 'cpu' | 'overflow' | 'oom';
+export const FAILURE_CONDITIONS: readonly FailureCondition[] = ['latency', 'errors', 'saturation', 'cpu', 'overflow', 'oom'];
+
+export class NodeObserver {
+  // Whole run.
+  arrivals = 0;
+  ok = 0;
+  errors = 0;
+  timeouts = 0;
+  drops = 0;
+  ooms = 0;
+  crashes = 0;
+  retries = 0;
+  /** Responses nobody waited for any more (the caller had timed out or failed): wasted work. */
+  wasted = 0;
+  cpuSeconds = 0;
+  readonly hist = new LogHistogram(0.01);
+  busyArea = 0;
+  capArea = 0;
+  queueArea = 0;
+  replicasArea = 0;
+  peakQueue = 0;
+  peakMemory = 0;
+
+  // Current levels, integrated on every change.
+  private last: number;
+  private busy = 0;
+  private cap = 0;
+  private queued = 0;
+  private replicasUp = 0;
+  private coresUp = 0;
+
+  // Report windows.
+  private w = 0;
+  readonly winBusy: Float64Array;
+  readonly winCap: Float64Array;
+  readonly winQueue: Float64Array;
+  readonly winOk: Float64Array;
+  readonly winErr: Float64Array;
+  readonly winHist: LogHistogram[];
+
+  // SLO window.
+  private sloStart: number;
+  private sloOk = 0;
+  private sloErr = 0;
+  private readonly sloHist: LogHistogram | null;
+  private sloBusy = 0;
+  private sloCap = 0;
+  private sloCpu = 0;
+  private sloCoreArea = 0;
+  private coreArea = 0;
+
+  failed = false;
+  failTime = NaN;
+  failCondition: FailureCondition | '' = '';
+
+  constructor(
+    now: number,
+    windows: number,
+    readonly slo: Slo | null,
+    readonly resources: Resources | null,
+    readonly boundedQueue: boolean,
+  ) {
+    this.last = now;
+    this.sloStart = now;
+    this.winBusy = new Float64Array(windows);
+    this.winCap = new Float64Array(windows);
+    this.winQueue = new Float64Array(windows);
+    this.winOk = new Float64Array(windows);
+    this.winErr = new Float64Array(windows);
+    this.winHist = Array.from({ length: windows }, () => new LogHistogram(0.01));
+    this.sloHist = slo && slo.p99 !== null ? new LogHistogram(0.01) : null;
+  }
+
+  /** Integrates the current levels up to `now`. */
+  integrate(now: number): void {
+    const dt = now - this.last;
+    if (dt <= 0) return;
+    const b = this.busy * dt, c = this.cap * dt, q = this.queued * dt;
+    this.busyArea += b;
+    this.capArea += c;
+    this.queueArea += q;
+    this.replicasArea += this.replicasUp * dt;
+    this.coreArea += this.coresUp * dt;
+    if (this.w < this.winBusy.length) {
+      this.winBusy[this.w]! += b;
+      this.winCap[this.w]! += c;
+      this.winQueue[this.w]! += q;
+    }
+    this.sloBusy += b;
+    this.sloCap += c;
+    this.sloCoreArea += this.coresUp * dt;
+    this.last = now;
+  }
+
+  setBusy(now: number, busy: number): void {
+    this.integrate(now);
+    this.busy = busy;
+  }
+
+  setQueued(now: number, queued: number): void {
+    this.integrate(now);
+    this.queued = queued;
+    if (queued > this.peakQueue) this.peakQueue = queued;
+  }
+
+  setCapacity(now: number, replicasUp: number, workersPerReplica: number): void {
+    this.integrate(now);
+    this.replicasUp = replicasUp;
+    this.cap = replicasUp * workersPerReplica;
+    this.coresUp = this.resources ? replicasUp * this.resources.cores : 0;
+  }
+
+  /**
+   * A response left the node (ok or error) after `latency` seconds. `counted`
+   * is false for answers nobody waited for any more: their caller already
+   * counted a timeout, but their latency still belongs to the node.
+   */
+  response(ok: boolean, latency: number, counted: boolean): void {
+    this.hist.add(latency);
+    const inWindow = this.w < this.winOk.length;
+    if (inWindow) this.winHist[this.w]!.add(latency);
+    this.sloHist?.add(latency);
+    if (!counted) return;
+    if (ok) {
+      this.ok++;
+      this.sloOk++;
+      if (inWindow) this.winOk[this.w]!++;
+    } else {
+      this.errors++;
+      this.sloErr++;
+      if (inWindow) this.winErr[this.w]!++;
+    }
+  }
+
+  /** A caller gave up waiting on this node: an error from the caller's side. */
+  timeout(): void {
+    this.timeouts++;
+    if (this.w < this.winErr.length) this.winErr[this.w]!++;
+    this.sloErr++;
+  }
+
+  cpu(seconds: number): void {
+    this.cpuSeconds += seconds;
+    this.sloCpu += seconds;
+  }
+
+  /** Conditions that fail a node the moment they happen. */
+  immediate(now: number, condition: 'overflow' | 'oom'): void {
+    if (condition === 'overflow' && !this.boundedQueue) return;
+    this.fail(now, condition);
+  }
+
+  private fail(now: number, condition: FailureCondition): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.failTime = now;
+    this.failCondition = condition;
+  }
+
+  /** Closes a report window at `now` (the caller integrates first). */
+  nextWindow(): void {
+    this.w++;
+  }
+
+  /** Closes the SLO window ending at `now`: checks the declared conditions over it. */
+  closeSloWindow(now: number): void {
+    this.integrate(now);
+    const slo = this.slo;
+    const outcomes = this.sloOk + this.sloErr;
+    if (slo) {
+      if (slo.errorRate !== null && outcomes >= MIN_SLO_SAMPLES && this.sloErr / outcomes > slo.errorRate) this.fail(now, 'errors');
+      if (this.sloHist && slo.p99 !== null && this.sloHist.count >= MIN_SLO_SAMPLES && this.sloHist.quantile(0.99) > slo.p99) this.fail(now, 'latency');
+      if (slo.utilization !== null && this.sloCap > 0 && this.sloBusy / this.sloCap > slo.utilization) this.fail(now, 'saturation');
+    }
+    // CPU demand above the cores the replicas have: the node cannot keep up whatever its workers do.
+    if (this.resources && this.sloCoreArea > 0 && this.sloCpu / this.sloCoreArea > 1) this.fail(now, 'cpu');
+    this.sloStart = now;
+    this.sloOk = 0;
+    this.sloErr = 0;
+    this.sloHist?.reset();
+    this.sloBusy = 0;
+    this.sloCap = 0;
+    this.sloCpu = 0;
+    this.sloCoreArea = 0;
+  }
+
+  /**
+   * Warm-up deletion: forgets the whole-run figures and any failure so far
+   * (the state and the report windows are kept).
+   */
+  resetRun(now: number): void {
+    this.integrate(now);
+    this.arrivals = 0; this.ok = 0; this.errors = 0; this.timeouts = 0; this.drops = 0; this.ooms = 0; this.crashes = 0;
+    this.retries = 0; this.wasted = 0; this.cpuSeconds = 0;
+    this.hist.reset();
+    this.busyArea = 0; this.capArea = 0; this.queueArea = 0; this.replicasArea = 0; this.coreArea = 0;
+    this.peakQueue = this.queued;
+    this.failed = false; this.failTime = NaN; this.failCondition = '';
+  }
+
+  /** Share of worker capacity that was busy over the run. */
+  utilisation(): number {
+    return this.capArea > 0 ? this.busyArea / this.capArea : 0;
+  }
+
+  cpuUtilisation(): number {
+    return this.coreArea > 0 ? this.cpuSeconds / this.coreArea : NaN;
+  }
+}
