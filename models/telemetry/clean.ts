@@ -14,7 +14,7 @@
  *     and flagged in `filled`; the count and the longest gap go to the notes.
  *  6. An all-NaN series, or one with fewer than 3 observations, is rejected.
  */
-import { TelemetryError } from './errors.js';
+import { EmptySeriesError, TelemetryError } from './errors.js';
 import type { Location } from './errors.js';
 import type { RawSeries, Series } from './series.js';
 
@@ -55,7 +55,7 @@ export function cleanSeries(s: RawSeries): Series {
     observed++;
     if (v < 0 && !s.allowNegative) throw new TelemetryError(where(s, i), `a non-negative value (${s.metric} cannot be negative)`, String(v));
   }
-  if (observed === 0) throw new TelemetryError({ file: s.file, column: s.column }, `at least one numeric value for ${label(s)}`, `all ${keep.length} values NaN or empty`);
+  if (observed === 0) throw new EmptySeriesError({ file: s.file, column: s.column }, `at least one numeric value for ${label(s)}`, `all ${keep.length} values NaN or empty`);
   if (keep.length < 3) throw new TelemetryError({ file: s.file, column: s.column }, `at least 3 distinct timestamps for ${label(s)}`, `${keep.length}`);
 
   // 4. step detection and snapping.

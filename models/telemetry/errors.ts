@@ -28,3 +28,11 @@ export function shown(raw: string): string {
   const s = raw.length > 40 ? `${raw.slice(0, 40)}...` : raw;
   return JSON.stringify(s);
 }
+
+/** A series with no numeric value at all (e.g. latency of a pod that served nothing): callers may skip it. */
+export class EmptySeriesError extends TelemetryError {
+  constructor(location: Location, expected: string, got: string) {
+    super(location, expected, got);
+    this.name = 'EmptySeriesError';
+  }
+}

@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { cleanSeries } from './clean.js';
-import { TelemetryError } from './errors.js';
+import { EmptySeriesError, TelemetryError } from './errors.js';
 import { readLongCsv } from './long-csv.js';
 import { readNab } from './nab.js';
 import { readNezha } from './nezha.js';
@@ -54,20 +54,40 @@ export async function readRaw(file: string, layout?: TelemetryLayout): Promise<R
   }
 }
 
+export interface ReadOptions {
+  readonly layout?: TelemetryLayout;
+  /**
+   * Skip series with no numeric value (an idle pod's latency) instead of
+   * failing; each skipped one is reported through `onSkip`. Every other
+   * problem still fails. When every series is empty, the first error is thrown.
+   */
+  readonly skipEmpty?: boolean;
+  readonly onSkip?: (error: EmptySeriesError) => void;
+}
+
 /** Reads and cleans every file; series with the same (node, metric) in two files are an error. */
-export async function readTelemetry(files: readonly string[], layout?: TelemetryLayout): Promise<Series[]> {
+export async function readTelemetry(files: readonly string[], options: ReadOptions | TelemetryLayout = {}): Promise<Series[]> {
+  const o: ReadOptions = typeof options === 'string' ? { layout: options } : options;
   const out: Series[] = [];
+  const skipped: EmptySeriesError[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
-    const raws = await readRaw(file, layout);
+    const raws = await readRaw(file, o.layout);
     if (raws.length === 0) throw new TelemetryError({ file }, 'data rows after the header', 'none');
     for (const raw of raws) {
       const key = `${raw.node}/${raw.metric}`;
       const before = seen.get(key);
       if (before !== undefined) throw new TelemetryError({ file }, `each node/metric in one file only`, `${key} also in ${before}`);
       seen.set(key, file);
-      out.push(cleanSeries(raw));
+      try {
+        out.push(cleanSeries(raw));
+      } catch (e) {
+        if (!(o.skipEmpty && e instanceof EmptySeriesError)) throw e;
+        skipped.push(e);
+        o.onSkip?.(e);
+      }
     }
   }
+  if (out.length === 0 && skipped.length > 0) throw skipped[0]!;
   return out;
 }

@@ -124,6 +124,17 @@ test('bad input: each case names the file, line and column and what was expected
   await rejects(readTelemetry([join(dir, 'missing.csv')]), /missing\.csv: expected a readable file/);
 });
 
+test('an all-empty column is skipped with a report when asked, and fails otherwise', async () => {
+  const dir = await tempDir();
+  const file = await writeTemp(dir, 'idle.csv', 'timestamp,web.latency,web.rate\n1704067200,,1\n1704067260,NaN,2\n1704067320,,3\n');
+  await rejects(readTelemetry([file]), /idle\.csv: column web\.latency: expected at least one numeric value for series web\/latency/);
+  const skipped: string[] = [];
+  const series = await readTelemetry([file], { skipEmpty: true, onSkip: (e) => skipped.push(e.message) });
+  assert.equal(series.map((s) => s.metric), ['rate']);
+  assert.is(skipped.length, 1);
+  assert.match(skipped[0]!, /web\/latency/);
+});
+
 test('cleaning: a negative value is fine for a metric that measures a change', () => {
   const s = cleanSeries({ node: 'n', metric: 'temp_delta', file: 'f', times: [0, 1000, 2000], values: [1, -1, 2], lines: [2, 3, 4], column: 'v', allowNegative: true, notes: [] });
   assert.equal(Array.from(s.values), [1, -1, 2]);

@@ -59,7 +59,9 @@ export async function run(argv: string[]): Promise<number> {
   const period = values.period === undefined ? undefined : positiveInt(values.period, '--period', 1);
   const candidates = parseCandidates(values.candidates);
 
-  const series = await readTelemetry(files, parseLayout(values.layout));
+  const layout = parseLayout(values.layout);
+  // An all-empty series (an idle pod's latency) is skipped with a warning; any other problem stops the run.
+  const series = await readTelemetry(files, { ...(layout ? { layout } : {}), skipEmpty: true, onSkip: (e) => console.error(`warning: skipped ${e.message}`) });
   const bar = createProgress('backtest', series.length);
   const histories = series.map((s) => toHistory(s));
   // One horizon in steps per series (their steps may differ; the backtest needs no common axis).
