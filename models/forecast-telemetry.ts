@@ -60,6 +60,9 @@ export async function forecastTelemetry(series: readonly Series[], o: TelemetryF
       throw new RangeError(`${s.file}: series ${s.node}/${s.metric} ends ${lag} steps before ${l.node}/${l.metric} (${new Date(ends[i]!).toISOString()} vs ${new Date(lastEnd).toISOString()}), more than the horizon of ${h} steps: forecast them separately`);
     }
   });
+  series.forEach((s, i) => {
+    if (h + lags[i]! > s.values.length) throw new RangeError(`${s.file}: series ${s.node}/${s.metric} has ${s.values.length} points, fewer than the horizon of ${h + lags[i]!} steps; shorten the horizon or give more history`);
+  });
   const offGrid = ends.map((e) => Math.abs((lastEnd - e) / stepMs - Math.round((lastEnd - e) / stepMs)) > 1e-9);
   const histories = series.map((s) => toHistory(s, o.limits));
 

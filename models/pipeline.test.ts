@@ -130,6 +130,12 @@ test('short series: a model needing two seasons falls back and says so', async (
   assert.ok(tiny.series.notes.some((n) => /too short for ets/.test(n)));
   assert.ok(tiny.series.notes.some((n) => /uncalibrated intervals/.test(n)));
   for (const q of REQUIRED_QUANTILES) assert.ok(tiny.series.quantiles.get(q)!.every(Number.isFinite));
+  try {
+    await forecastHistory(history(Float64Array.from([1, 2, 3, 2, 1])), { model: 'ets', horizon: 6, paths: 10, seed: 1 });
+    assert.unreachable('a horizon longer than the history was accepted');
+  } catch (e) {
+    assert.match((e as Error).message, /series svc\/cpu: a horizon of 6 steps is longer than its history of 5 points/);
+  }
 });
 
 test('constant series: the constant, no spread, and a note', async () => {

@@ -176,6 +176,8 @@ export async function forecastHistory(s: SeriesHistory, opts: PipelineOptions): 
   const n = s.values.length;
   if (!Number.isInteger(h) || h < 1) throw new RangeError(`horizon must be a positive whole number of steps, got ${h}`);
   if (n < 3) throw new RangeError(`series ${s.node}/${s.metric}: at least 3 points are needed, got ${n}`);
+  // Beyond its own length a history says nothing about the future: refuse rather than extrapolate a random walk.
+  if (h > n) throw new RangeError(`series ${s.node}/${s.metric}: a horizon of ${h} steps is longer than its history of ${n} points; shorten the horizon or give more history`);
   for (let i = 0; i < n; i++) if (!Number.isFinite(s.values[i]!)) throw new RangeError(`series ${s.node}/${s.metric}: value ${i} is not finite (clean the series first)`);
   const notes: string[] = [...s.notes];
   const rng = seedrandom(seriesSeed(opts.seed, s.node, s.metric));
