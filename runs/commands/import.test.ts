@@ -1,0 +1,211 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../bench/table.js';
+import { importZooTwin } from '../../twins/import/network.js';
+import { importTraceFile } from '../../twins/import/nezha.js';
+import { loadTwinFile } from '../../twins/spec/load.js';
+import type { Twin } from '../../twins/spec/types.js';
+import { parseImportArgs, run, twinCounts } from './import.js';
+
+const DATA = join(REPO_ROOT, '..', 'shared', 'data');
+const zoo = (name: string): string => join(DATA, 'topology-zoo', `${name}.graphml`);
+const TRACE = join(DATA, 'nezha-train-ticket', '2023-01-29', 'trace', '08_50_trace.csv');
+
+/** Runs the command with console.log captured; returns the exit code and the printed text. */
+async function capture(argv: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...xs: unknown[]) => void lines.push(xs.map(String).join(' '));
+  try {
+    const code = await run(argv);
+    return { code, out: lines.join('\n') };
+  } finally {
+    console.log = log;
+  }
+}
+
+async function rejects(argv: string[], pattern: RegExp): Promise<void> {
+  try {
+    await run(argv);
+  } catch (e) {
+    assert.match((e as Error).message, pattern, `${argv.join(' ')}: ${(e as Error).message}`);
+    return;
+  }
+  assert.unreachable(`${argv.join(' ')} should have thrown`);
+}
+
+function ids(t: Twin): string[] {
+  return t.nodes.map((n) => n.id);
+}
+
+function edgeKeys(t: Twin): string[] {
+  return t.nodes.flatMap((n) => [...n.routes.map((r) => r.key), ...n.callGroups.flatMap((g) => g.calls.map((c) => `${c.key}:${c.meanCalls}:${c.mode}`))]);
+}
+
+const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'import-cmd-'));
+
+test('--help prints the usage and returns 0', async () => {
+  const { code, out } = await capture(['--help']);
+  assert.is(code, 0);
+  assert.match(out, /usage: shadowcast import <zoo\|callgraph\|trace> FILE --out TWIN/);
+  assert.match(out, /--parallel P/);
+});
+
+test('zoo Abilene: writes YAML that loads back to the same twin; capacity fallback reported', async () => {
+  const dir = await tmp();
+  const out = join(dir, 'abilene.yaml');
+  const r = await capture(['zoo', zoo('Abilene'), '--out', out]);
+  assert.is(r.code, 0);
+  const back = await loadTwinFile(out);
+  const { twin } = await importZooTwin(zoo('Abilene'));
+  assert.is(back.nodes.length, 11 + 2 * 14);
+  assert.equal(ids(back), ids(twin));
+  assert.equal(back.nodes, twin.nodes);
+  assert.equal(back.entries, twin.entries);
+  assert.is(back.entries.length, 11);
+  assert.match(r.out, /nodes\s+39: 11 routers, 28 link stations \(14 links/);
+  assert.match(r.out, /entries\s+11 \(one per origin router\), 110 paths for 110 flows/);
+  assert.match(r.out, /0 links with LinkSpeedRaw, 14 fallback \(defaultCapacity: 1000000000 bits\/s\)/);
+  assert.match(r.out, /components\s+1 \(sizes 11\)/);
+  assert.ok(r.out.includes(`wrote ${out}`), r.out);
+  assert.match(await readFile(out, 'utf8'), /^name: Abilene$/m); // YAML, not JSON
+  assert.equal(await readdir(dir), ['abilene.yaml']); // no temporary file left behind
+});
+
+test('zoo Uninett as JSON: four components reported, loads back; options reach the importer', async () => {
+  const dir = await tmp();
+  const out = join(dir, 'uninett.json');
+  const r = await capture(['zoo', zoo('Uninett'), '--out', out, '--load', '5000', '--packet-bytes', '9000', '--parallel', 'best', '--service-model', 'deterministic', '--buffer-packets', '50', '--slo-utilization', '0.8']);
+  assert.is(r.code, 0);
+  assert.match(r.out, /components\s+4 \(sizes 71, 1, 1, 1\)/);
+  assert.match(r.out, /4 connected components/);
+  assert.match(r.out, /load\s+5000 packets\/s/);
+  JSON.parse(await readFile(out, 'utf8')); // JSON by extension
+  const back = await loadTwinFile(out);
+  assert.is(back.nodes.length, 74 + 2 * 97);
+  const { twin } = await importZooTwin(zoo('Uninett'), {
+    load: 5000, packetBytes: 9000, parallel: 'best', serviceModel: 'deterministic', bufferPackets: 50, linkSlo: { utilization: 0.8, errorRate: 0.001, window: 60 },
+  });
+  assert.equal(ids(back), ids(twin));
+  assert.equal(back.nodes, twin.nodes);
+  assert.equal(back.entries, twin.entries);
+  const link = back.nodes.find((n) => n.kind === 'link')!;
+  assert.is(link.queue, 50);
+  assert.is(link.service!.type, 'deterministic');
+  assert.is(link.slo!.utilization, 0.8);
+  const total = back.entries.reduce((s, e) => s + (e.arrival.kind === 'constant' ? e.arrival.rate : 0), 0);
+  assert.ok(Math.abs(total - 5000) < 1e-6, `total load ${total}`);
+});
+
+test('zoo Garr201201 --parallel best: every flow keeps one path (split would give 8036 paths)', async () => {
+  const dir = await tmp();
+  const out = join(dir, 'garr.yaml');
+  const r = await capture(['zoo', zoo('Garr201201'), '--out', out, '--parallel', 'best']);
+  assert.match(r.out, /89 links, full duplex; 14 parallel/);
+  assert.match(r.out, /entries\s+61 \(one per origin router\), 3660 paths for 3660 flows \(0 split over parallel links, 0 not split\)/);
+  const back = await loadTwinFile(out);
+  assert.is(twinCounts(back).paths, 3660);
+});
+
+test('callgraph: a small JSON imports, writes and loads back with its calls and entry', async () => {
+  const dir = await tmp();
+  const src = join(dir, 'mini.json');
+  await writeFile(src, JSON.stringify({
+    name: 'mini',
+    services: [
+      { id: 'web', kind: 'gateway', rate: 100, servers: 32, service: { type: 'exponential', mean: '2ms' } },
+      { id: 'api' },
+      { id: 'db', kind: 'database' },
+    ],
+    calls: [
+      { from: 'web', to: 'api', perRequest: 1.5 },
+      { from: 'api', to: 'db', rate: 75, mode: 'sync' },
+    ],
+  }));
+  const out = join(dir, 'sub', 'mini.yml');
+  const r = await capture(['callgraph', src, '--out', out]);
+  assert.is(r.code, 0);
+  assert.match(r.out, /nodes\s+3 services/);
+  assert.match(r.out, /edges\s+2 call, 0 route/);
+  assert.match(r.out, /entries\s+1: web at 100 req\/s/);
+  assert.match(r.out, /use the default .*: api, db/);
+  const back = await loadTwinFile(out);
+  assert.is(back.name, 'mini');
+  assert.equal(ids(back), ['web', 'api', 'db']);
+  assert.equal(edgeKeys(back), ['web->api#0:1.5:sync', 'api->db#0:0.5:sync']); // 75 calls/s over api's 150 req/s
+  assert.is(back.entries.length, 1);
+  assert.is(back.nodes[back.entries[0]!.node]!.id, 'web');
+});
+
+test('trace: the Nezha Train-Ticket trace gives 25 services, the gateway as the only entry, and loads back', async () => {
+  const dir = await tmp();
+  const out = join(dir, 'tt.yaml');
+  const r = await capture(['trace', TRACE, '--out', out, '--name', 'train-ticket']);
+  assert.is(r.code, 0);
+  assert.match(r.out, /spans\s+4890 in 71 traces, 71 root spans/);
+  assert.match(r.out, /nodes\s+25 services/);
+  const back = await loadTwinFile(out);
+  const { twin } = await importTraceFile(TRACE, { name: 'train-ticket' });
+  assert.is(back.name, 'train-ticket');
+  assert.is(back.nodes.length, 25);
+  assert.equal(ids(back), ids(twin));
+  assert.equal(edgeKeys(back), edgeKeys(twin));
+  assert.equal(back.entries, twin.entries);
+  assert.is(back.entries.length, 1);
+  assert.is(back.nodes[back.entries[0]!.node]!.id, 'ts-gateway-service');
+  const rate = back.entries[0]!.arrival.kind === 'constant' ? back.entries[0]!.arrival.rate : NaN;
+  assert.ok(rate > 0.4 && rate < 0.44, `entry rate ${rate}`);
+  const c = twinCounts(back);
+  assert.ok(c.calls > 0 && c.routes === 0);
+  assert.match(r.out, new RegExp(`edges\\s+${c.calls} call, 0 route`));
+});
+
+test('bad arguments give messages naming what is wrong', async () => {
+  const dir = await tmp();
+  const out = join(dir, 'x.yaml');
+  await rejects([], /expected a kind \(zoo, callgraph or trace\)/);
+  await rejects(['zo', zoo('Abilene'), '--out', out], /unknown kind 'zo': expected zoo, callgraph or trace/);
+  await rejects(['zoo'], /import zoo: expected an input FILE/);
+  await rejects(['zoo', zoo('Abilene')], /--out: expected the twin file to write/);
+  await rejects(['zoo', join(dir, 'missing.graphml'), '--out', out], /input FILE '.*missing\.graphml' cannot be read \(ENOENT\)/);
+  await rejects(['zoo', zoo('Abilene'), '--out', join(dir, 'x.txt')], /--out: expected a file name ending \.yaml, \.yml or \.json/);
+  await rejects(['zoo', zoo('Abilene'), zoo('Uninett'), '--out', out], /expected one input FILE/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--load', '1', '--utilization', '0.5'], /--load and --utilization: expected one of them, not both/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--utilization', '1'], /--utilization: expected a number between 0 and 1 \(exclusive\), got '1'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--load=-3'], /--load: expected a finite positive number, got '-3'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--load', '0'], /--load: expected a finite positive number, got '0'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--packet-bytes', 'big'], /--packet-bytes: expected a finite positive number, got 'big'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--buffer-packets', '2.5'], /--buffer-packets: expected a positive integer, got '2.5'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--parallel', 'ecmp'], /--parallel: expected 'split' or 'best', got 'ecmp'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--path-metric', 'km'], /--path-metric: expected 'delay' or 'hops', got 'km'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--weights', join(dir, 'none.json')], /--weights: expected 'uniform', 'degree' or a readable JSON file/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--slo-p99', 'soon'], /--slo-p99: expected a positive duration like 5ms, 60s or 2m, got 'soon'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--slo-utilization', 'off', '--slo-error-rate', 'off'], /expected at least one link SLO condition/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--name', 'x'], /--name: only for 'import callgraph' and 'import trace'/);
+  await rejects(['trace', TRACE, '--out', out, '--parallel', 'best'], /import trace: --parallel: network option\(s\), only for 'import zoo'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--bogus'], /Unknown option '--bogus'/);
+  // A file that is not what the kind expects: the importer's own error, naming the file.
+  await rejects(['callgraph', TRACE, '--out', out], /08_50_trace\.csv/);
+  assert.equal(await readdir(dir), []); // nothing written by any failed import
+});
+
+test('weights from a JSON file and by degree reach the importer', async () => {
+  const dir = await tmp();
+  const w = join(dir, 'w.json');
+  await writeFile(w, JSON.stringify({ '0': 2, '1': 1 }));
+  const args = await parseImportArgs(['zoo', zoo('Abilene'), '--out', join(dir, 'a.yaml'), '--weights', w, '--path-metric', 'hops', '--slo-p99', '5ms', '--slo-error-rate', 'off']);
+  assert.ok(args);
+  assert.equal(args.network.weights, { '0': 2, '1': 1 });
+  assert.is(args.network.pathMetric, 'hops');
+  assert.equal(args.network.linkSlo, { utilization: 0.9, window: 60, p99: 0.005 });
+  const r = await capture(['zoo', zoo('Abilene'), '--out', join(dir, 'a.yaml'), '--weights', w]);
+  // Only routers 0 and 1 have weight: two flows (0 -> 1, 1 -> 0), two entries.
+  assert.match(r.out, /entries\s+2 \(one per origin router\), 2 paths for 2 flows/);
+  const deg = await parseImportArgs(['zoo', zoo('Abilene'), '--out', join(dir, 'a.yaml'), '--weights', 'degree']);
+  assert.is(deg!.network.weights, 'degree');
+});
+
+test.run();
