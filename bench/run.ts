@@ -6,6 +6,8 @@ import { formatTable, writeSection, type BenchSection } from './table.js';
 
 const sections: Record<string, () => Promise<BenchSection[]>> = {
   engine: async () => (await import('./engine.js')).benchEngine(),
+  twins: async () => (await import('./twins.js')).benchTwins(),
+  forecast: async () => (await import('./forecast.js')).benchForecast(),
 };
 
 async function main(): Promise<void> {

@@ -46,17 +46,26 @@ export class LogHistogram {
   }
 
   add(x: number, weight = 1): void {
+    this.addAt(this.bucketOf(x), x, weight);
+  }
+
+  /** Bucket index of x (or NaN for the zero bucket); lets one value go into several histograms of the same alpha with one logarithm. */
+  bucketOf(x: number): number {
+    return x <= ZERO_THRESHOLD ? NaN : Math.ceil(Math.log(x) * this.invLogGamma);
+  }
+
+  /** Adds x, whose bucket `bucketOf(x)` gave (from this or another histogram of the same alpha). */
+  addAt(bucket: number, x: number, weight = 1): void {
     this.count += weight;
     this.sum += x * weight;
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
-    if (x <= ZERO_THRESHOLD) {
+    if (bucket !== bucket) {
       this.zeros += weight;
       return;
     }
-    const i = Math.ceil(Math.log(x) * this.invLogGamma);
-    this.ensure(i);
-    this.counts[i - this.offset]! += weight;
+    this.ensure(bucket);
+    this.counts[bucket - this.offset]! += weight;
   }
 
   get mean(): number {

@@ -13,6 +13,7 @@ const commands: Record<string, Command> = {
   simulate: { summary: 'Monte Carlo of a twin: which nodes fail, how likely, when', load: () => import('./commands/simulate.js') },
   forecast: { summary: 'forecast telemetry as quantiles and sample paths', load: () => import('./commands/forecast.js') },
   backtest: { summary: 'rolling-origin accuracy of the forecasters', load: () => import('./commands/backtest.js') },
+  import: { summary: 'import a twin from Topology Zoo GraphML, a call graph or a trace', load: () => import('./commands/import.js') },
   demo: { summary: 'run the bundled examples end to end', load: () => import('./commands/demo.js') },
 };
 

@@ -1,33 +1,40 @@
 /**
  * `shadowcast demo`: the bundled examples end to end. Part 1 simulates the
- * 3-station Jackson network with independent replications and prints each
- * station's figures with 95 % intervals beside the exact product-form values,
- * so a reader sees both the engine working and how close it is.
+ * 3-station Jackson network on the bare engine and prints each station's
+ * figures with 95 % intervals beside the exact product-form values. Part 2 is
+ * the main job: Monte Carlo of the shop twin (twins/examples/shop.yaml),
+ * which nodes fail, how likely and when, written to out/demo/.
  */
 import { parseArgs } from 'node:util';
 import { OpenNetwork, across, replicate, type Exponential, type NetworkResults } from '../../engine/index.js';
 import { jacksonExample } from '../../engine/examples.js';
 import { jacksonThroughputs, mmc } from '../../engine/queueing-theory.js';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../bench/table.js';
 import { formatInterval, table } from '../format.js';
+import { simulate } from './simulate.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       replications: { type: 'string', default: '20' },
+      'shop-replications': { type: 'string', default: '40' },
+      horizon: { type: 'string', default: '30m' },
       seed: { type: 'string', default: '1' },
+      out: { type: 'string', default: join(REPO_ROOT, 'out', 'demo') },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: shadowcast demo [--replications N] [--seed S]');
+    console.log('usage: shadowcast demo [--replications N] [--shop-replications N] [--horizon DUR] [--seed S] [--out DIR]');
     return 0;
   }
   const replications = Number(values.replications);
   const seed = Number(values.seed);
   const spec = jacksonExample();
   const horizon = 50_000, warmup = 1_000;
-  console.log(`Jackson network (3 stations, feedback), ${replications} replications of ${horizon} time units, warm-up ${warmup}, seed ${seed}`);
+  console.log(`== Part 1: the engine on a Jackson network (3 stations, feedback), ${replications} replications of ${horizon} time units, warm-up ${warmup}, seed ${seed} ==`);
   const t0 = performance.now();
   const runs: NetworkResults[] = replicate(
     { build: ({ sim, streams }) => { const net = new OpenNetwork(sim, jacksonExample(), streams); return { resetStatistics: () => net.resetStatistics(), collect: () => net.results() }; } },
@@ -54,5 +61,13 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`end-to-end sojourn: ${formatInterval(e2e)} (exact ${(totalL / gamma.reduce((a, b) => a + b, 0)).toFixed(4)}); intervals are 95 % Student t over replications`);
   const events = runs.reduce((acc, r) => acc + r.stations.reduce((a, s) => a + s.arrivals + s.completed, 0), 0);
   console.log(`${events.toLocaleString('en-US')} events (after warm-up) in ${seconds.toFixed(2)} s`);
+
+  const twin = join(REPO_ROOT, 'twins', 'examples', 'shop.yaml');
+  console.log(`\n== Part 2: the shop twin (${twin}), ${values['shop-replications']} futures of ${values.horizon} ==`);
+  const { parseSimulateArgs } = await import('./simulate.js');
+  const args = parseSimulateArgs(['--twin', twin, '--out', values.out!, '--replications', values['shop-replications']!, '--horizon', values.horizon!, '--window', '5m', '--seed', String(seed)])!;
+  const result = await simulate(args);
+  console.log(result.table);
+  console.log(`\nwritten: ${result.files.join(', ')}`);
   return 0;
 }

@@ -123,4 +123,22 @@ test('forecast-driven entry: replication i follows sample path i', () => {
   }
 });
 
+
+test("Little's law holds at every node of the shop: time in node (queue + workers) = sum of response times", async () => {
+  const { loadTwinFile } = await import('../spec/load.js');
+  const { join } = await import('node:path');
+  const { REPO_ROOT } = await import('../../bench/table.js');
+  const twin = await loadTwinFile(join(REPO_ROOT, 'twins/examples/shop.yaml'));
+  const horizon = 300;
+  const m = runTwinReplication(twin, { horizon, reportWindow: horizon, seed: 17 }, 0);
+  for (const rt of m.nodes) {
+    const o = rt.obs;
+    const inNode = (o.busyArea + o.queueArea) / horizon;
+    const viaLatency = o.hist.sum / horizon;
+    // Only requests still in flight at the horizon differ: a fraction of a percent.
+    assert.ok(Math.abs(inNode - viaLatency) <= 0.01 * inNode + 1e-3, `${rt.node.id}: L ${inNode} vs λW ${viaLatency}`);
+    assert.ok(o.hist.count > 100, `${rt.node.id} has traffic`);
+  }
+});
+
 test.run();

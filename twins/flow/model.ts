@@ -716,7 +716,7 @@ export class FlowModel {
     const a = rt.node.autoscale!;
     const now = this.sim.now;
     if (now + a.period <= this.options.horizon) this.sim.schedule(a.period, this.hScale, n);
-    rt.obs.integrate(now);
+    rt.obs.settle(now);
     const dBusy = rt.obs.busyArea - rt.lastBusyArea;
     const dCap = rt.obs.capArea - rt.lastCapArea;
     rt.lastBusyArea = rt.obs.busyArea;
@@ -751,10 +751,7 @@ export class FlowModel {
 
   private onWindow(): void {
     const now = this.sim.now;
-    for (const rt of this.nodes) {
-      rt.obs.integrate(now);
-      rt.obs.nextWindow();
-    }
+    for (const rt of this.nodes) rt.obs.nextWindow(now);
     for (const e of this.entries) e.nextWindow();
   }
 
@@ -762,7 +759,7 @@ export class FlowModel {
   finish(): void {
     const now = this.sim.now;
     for (const rt of this.nodes) {
-      rt.obs.integrate(now);
+      rt.obs.settle(now);
       let peak = 0;
       for (const rep of rt.replicas) if (rep.peakMemory > peak) peak = rep.peakMemory;
       rt.obs.peakMemory = peak;

@@ -37,6 +37,7 @@ export class NodeObserver {
 
   // Current levels, integrated on every change.
   private last: number;
+  private capLast: number;
   private busy = 0;
   private cap = 0;
   private queued = 0;
@@ -75,6 +76,7 @@ export class NodeObserver {
     readonly boundedQueue: boolean,
   ) {
     this.last = now;
+    this.capLast = now;
     this.sloStart = now;
     this.winBusy = new Float64Array(windows);
     this.winCap = new Float64Array(windows);
@@ -85,25 +87,43 @@ export class NodeObserver {
     this.sloHist = slo && slo.p99 !== null ? new LogHistogram(0.01) : null;
   }
 
-  /** Integrates the current levels up to `now`. */
+  /**
+   * Integrates the current levels up to `now`. Busy workers and the queue
+   * change on nearly every event; capacity (replicas, workers, cores) rarely,
+   * so it is integrated separately, only when it changes or a period closes.
+   */
   integrate(now: number): void {
     const dt = now - this.last;
     if (dt <= 0) return;
-    const b = this.busy * dt, c = this.cap * dt, q = this.queued * dt;
+    const b = this.busy * dt, q = this.queued * dt;
     this.busyArea += b;
-    this.capArea += c;
     this.queueArea += q;
-    this.replicasArea += this.replicasUp * dt;
-    this.coreArea += this.coresUp * dt;
     if (this.w < this.winBusy.length) {
       this.winBusy[this.w]! += b;
-      this.winCap[this.w]! += c;
       this.winQueue[this.w]! += q;
     }
     this.sloBusy += b;
+    this.last = now;
+  }
+
+  /** Integrates capacity up to `now` (before it changes, and when a period closes). */
+  private integrateCapacity(now: number): void {
+    const dt = now - this.capLast;
+    if (dt <= 0) return;
+    const c = this.cap * dt;
+    this.capArea += c;
+    this.replicasArea += this.replicasUp * dt;
+    this.coreArea += this.coresUp * dt;
+    if (this.w < this.winCap.length) this.winCap[this.w]! += c;
     this.sloCap += c;
     this.sloCoreArea += this.coresUp * dt;
-    this.last = now;
+    this.capLast = now;
+  }
+
+  /** Brings every integral up to `now`. */
+  settle(now: number): void {
+    this.integrate(now);
+    this.integrateCapacity(now);
   }
 
   setBusy(now: number, busy: number): void {
@@ -118,7 +138,7 @@ export class NodeObserver {
   }
 
   setCapacity(now: number, replicasUp: number, workersPerReplica: number): void {
-    this.integrate(now);
+    this.integrateCapacity(now);
     this.replicasUp = replicasUp;
     this.cap = replicasUp * workersPerReplica;
     this.coresUp = this.resources ? replicasUp * this.resources.cores : 0;
@@ -130,10 +150,11 @@ export class NodeObserver {
    * counted a timeout, but their latency still belongs to the node.
    */
   response(ok: boolean, latency: number, counted: boolean): void {
-    this.hist.add(latency);
+    const bucket = this.hist.bucketOf(latency);
+    this.hist.addAt(bucket, latency);
     const inWindow = this.w < this.winOk.length;
-    if (inWindow) this.winHist[this.w]!.add(latency);
-    this.sloHist?.add(latency);
+    if (inWindow) this.winHist[this.w]!.addAt(bucket, latency);
+    this.sloHist?.addAt(bucket, latency);
     if (!counted) return;
     if (ok) {
       this.ok++;
@@ -171,14 +192,15 @@ export class NodeObserver {
     this.failCondition = condition;
   }
 
-  /** Closes a report window at `now` (the caller integrates first). */
-  nextWindow(): void {
+  /** Closes the report window ending at `now`. */
+  nextWindow(now: number): void {
+    this.settle(now);
     this.w++;
   }
 
   /** Closes the SLO window ending at `now`: checks the declared conditions over it. */
   closeSloWindow(now: number): void {
-    this.integrate(now);
+    this.settle(now);
     const slo = this.slo;
     const outcomes = this.sloOk + this.sloErr;
     if (slo) {
@@ -203,7 +225,7 @@ export class NodeObserver {
    * (the state and the report windows are kept).
    */
   resetRun(now: number): void {
-    this.integrate(now);
+    this.settle(now);
     this.arrivals = 0; this.ok = 0; this.errors = 0; this.timeouts = 0; this.drops = 0; this.ooms = 0; this.crashes = 0;
     this.retries = 0; this.wasted = 0; this.cpuSeconds = 0;
     this.hist.reset();

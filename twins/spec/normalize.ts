@@ -171,7 +171,7 @@ export function normalizeTwin(input: TwinInput, opts: NormalizeOptions): Twin {
     const first = entryIds.get(id);
     if (first !== undefined) p.at(['entries', i, 'id'], `duplicate entry id ${JSON.stringify(id)} (first at entries[${first}])`);
     else entryIds.set(id, i);
-    if (e.forecast?.node !== undefined) resolve(['entries', i, 'forecast', 'node'], e.forecast.node, 'forecast series node');
+    // forecast.node names a series of the forecast (often a telemetry source, not a twin node): bindForecast checks it against the bundle.
     const arrival = buildArrival(p, e, i, opts.profiles);
     let paths: FlowPath[] | null = null;
     if (e.paths) {

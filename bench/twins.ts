@@ -1,0 +1,57 @@
+/**
+ * Twin simulation speed: the shop example with call semantics on one worker
+ * (events/s), the speed-up of two workers over one, and a full run of 1000
+ * replications of the shop at nominal load over 1 h (replications/s, peak
+ * memory). Events = every event the kernel executes (arrivals, service
+ * completions, timers, windows).
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { runMonteCarlo } from '../runs/montecarlo/runner.js';
+import { runTwinReplication } from '../twins/flow/simulate.js';
+import { loadTwinFile } from '../twins/spec/load.js';
+import { REPO_ROOT, type BenchSection, type Cell } from './table.js';
+
+const FULL_REPLICATIONS = Number(process.env.BENCH_SHOP_REPLICATIONS ?? 1000);
+const FULL_HORIZON = Number(process.env.BENCH_SHOP_HORIZON ?? 3600);
+
+export async function benchTwins(): Promise<BenchSection[]> {
+  const twin = await loadTwinFile(join(REPO_ROOT, 'twins/examples/shop.yaml'));
+  const rows: Record<string, Cell>[] = [];
+
+  // One thread, no pool: the model's own speed.
+  runTwinReplication(twin, { horizon: 300, reportWindow: 300, seed: 1 }, 0); // JIT warm-up
+  let events = 0;
+  const t0 = performance.now();
+  for (let r = 0; r < 2; r++) events += runTwinReplication(twin, { horizon: FULL_HORIZON, reportWindow: 300, seed: 2 }, r).events;
+  const single = (performance.now() - t0) / 1000;
+  const perWorker = events / single;
+  rows.push({ run: 'shop, 2 replications x 1h, in-thread', replications: 2, workers: 0, seconds: single, 'events/s': perWorker, 'replications/s': 2 / single, 'peak RSS MiB': null });
+
+  // Scaling: the same 16 replications on one worker, then on two.
+  const scaling = { replications: 16, horizon: 900, reportWindow: 300, seed: 3, chunkSize: 1 };
+  const one = await runMonteCarlo(twin, { ...scaling, workers: 1 });
+  const two = await runMonteCarlo(twin, { ...scaling, workers: 2 });
+  for (const r of [one, two]) {
+    rows.push({ run: 'shop, 16 replications x 15m', replications: 16, workers: r.workers, seconds: r.seconds, 'events/s': r.summary.events / r.seconds, 'replications/s': 16 / r.seconds, 'peak RSS MiB': null });
+  }
+  const speedup = one.seconds / two.seconds;
+
+  // The full run: its RSS peak is the process's (worker threads included).
+  const full = await runMonteCarlo(twin, { replications: FULL_REPLICATIONS, horizon: FULL_HORIZON, reportWindow: 300, seed: 4, workers: availableParallelism() });
+  const peakRss = process.resourceUsage().maxRSS / 1024;
+  rows.push({ run: `shop, ${FULL_REPLICATIONS} replications x ${FULL_HORIZON / 60}m`, replications: FULL_REPLICATIONS, workers: full.workers, seconds: full.seconds, 'events/s': full.summary.events / full.seconds, 'replications/s': FULL_REPLICATIONS / full.seconds, 'peak RSS MiB': peakRss });
+
+  return [{
+    name: 'twins',
+    title: 'Twin Monte Carlo: shop example (12 nodes, calls, timeouts, retries), nominal 150 req/s',
+    columns: ['run', 'replications', 'workers', 'seconds', 'events/s', 'replications/s', 'peak RSS MiB'],
+    rows,
+    targets: [
+      { what: 'shop >= 2 M events/s per worker', met: perWorker >= 2e6, detail: `${(perWorker / 1e6).toFixed(2)} M events/s` },
+      { what: '2 workers >= 1.7 x one worker', met: speedup >= 1.7, detail: `${speedup.toFixed(2)} x` },
+      { what: `${FULL_REPLICATIONS} replications of 1 h: replications/s and peak memory (reported)`, met: true, detail: `${(FULL_REPLICATIONS / full.seconds).toFixed(2)} replications/s, peak RSS ${peakRss.toFixed(0)} MiB, ${full.seconds.toFixed(0)} s` },
+    ],
+    extra: { speedup, eventsPerReplication: full.summary.events / FULL_REPLICATIONS },
+  }];
+}
