@@ -26,6 +26,11 @@ export function normalCdf(x: number): number {
 /** Standard normal quantile Φ⁻¹(p), p in (0, 1). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
+  return normalQuantileUnchecked(p);
+}
+
+/** Φ⁻¹(p) without the range check, for samplers that guarantee 0 < p < 1. */
+export function normalQuantileUnchecked(p: number): number {
   const plow = 0.02425;
   let q: number, r: number;
   if (p < plow) {

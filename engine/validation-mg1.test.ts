@@ -20,7 +20,7 @@ for (const [label, service, rho] of cases) {
     const lambda = rho / d.mean;
     const runs = replicateNetwork(
       () => ({ stations: [{ name: 'q', servers: 1, service: service(), arrivals: lambda }] }),
-      { seed: 301, replications: 12, warmup: 5_000, horizon: 300_000 },
+      { seed: 301, replications: 20, warmup: 5_000, horizon: 400_000 },
     );
     const exact = pollaczekKhinchine(lambda, d.mean, d.variance);
     const wq = assertCovers('Wq', runs.map((r) => r.stations[0]!.meanWait), exact.wq);

@@ -13,7 +13,7 @@ test('M/M/4 rho 0.9: Erlang C probability of waiting and Wq', () => {
   const c = 4, mu = 1, lambda = 0.9 * c * mu;
   const runs = replicateNetwork(
     () => ({ stations: [{ name: 'q', servers: c, service: new Exponential(mu), arrivals: lambda }] }),
-    { seed: 201, replications: 12, warmup: 5_000, horizon: 200_000 },
+    { seed: 201, replications: 16, warmup: 5_000, horizon: 200_000 },
   );
   const exact = mmc(lambda, mu, c);
   assertCovers('P(wait)', runs.map((r) => r.stations[0]!.probWait), exact.probWait);
