@@ -63,25 +63,8 @@ export class EventCalendar {
     this.slotHandler[slot] = handler;
     this.slotArg[slot] = arg;
     const key = (priority - MIN_PRIORITY) * PRIORITY_SCALE + this.counter++;
-    let i = this.n++;
-    if (i >= this.hTime.length) this.growHeap();
-    // Sift up with a hole: parents move down until the new key fits.
-    const hTime = this.hTime, hKey = this.hKey, hSlot = this.hSlot, pos = this.pos;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = hTime[p]!;
-      if (pt < time || (pt === time && hKey[p]! < key)) break;
-      hTime[i] = pt;
-      hKey[i] = hKey[p]!;
-      const ps = hSlot[p]!;
-      hSlot[i] = ps;
-      pos[ps] = i;
-      i = p;
-    }
-    hTime[i] = time;
-    hKey[i] = key;
-    hSlot[i] = slot;
-    pos[slot] = i;
+    if (this.n >= this.hTime.length) this.growHeap();
+    this.siftUpFrom(this.n++, time, key, slot);
     return slot + this.slotGen[slot]! * 0x100000000;
   }
 

@@ -9,10 +9,9 @@
  * first ones) or one integer per up replica. memory: bytes per replica, one
  * number for all up replicas or one per replica; unit strings ("180Mi") allowed.
  */
-import { readFile } from 'node:fs/promises';
 import type { SchemaObject } from 'ajv';
-import { Problems, TwinSpecError, type Locator, type PathSegments } from './spec/errors.js';
-import { parseTwinText, checkFinite } from './spec/load.js';
+import { Problems, type Locator, type PathSegments } from './spec/errors.js';
+import { checkFinite, readSpecText } from './spec/load.js';
 import { parseSize, SIZE_PATTERN, UnitError } from './spec/units.js';
 import type { Twin, TwinNode } from './spec/types.js';
 import { validateWithSchema } from './spec/validate.js';
@@ -191,12 +190,6 @@ export function stateFromObject(data: unknown, twin: Twin, source: string, locat
 
 /** Reads a snapshot file (JSON; YAML accepted too) and validates it against the twin. */
 export async function readStateSnapshot(file: string, twin: Twin): Promise<StateSnapshot> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new TwinSpecError(file, [{ path: '(file)', message: `cannot read: ${(e as Error).message}` }]);
-  }
-  const { data, locate } = parseTwinText(text, file);
+  const { data, locate } = await readSpecText(file);
   return stateFromObject(data, twin, file, locate);
 }

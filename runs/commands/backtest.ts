@@ -10,10 +10,10 @@ import { summariseBacktests } from '../../models/backtest.js';
 import { backtestAll } from '../../models/fit-pool.js';
 import { toHistory } from '../../models/forecast-telemetry.js';
 import { horizonSteps, parseHorizon } from '../../models/horizon.js';
-import { LAYOUTS, readTelemetry } from '../../models/telemetry/read.js';
+import { LAYOUTS } from '../../models/telemetry/read.js';
 import { MODEL_NAMES } from '../../models/forecasters/types.js';
 import { createProgress } from '../progress.js';
-import { parseCandidates, parseLayout, parseModel, positiveInt } from './forecast.js';
+import { parseCandidates, parseModel, positiveInt, readCommandTelemetry } from './forecast.js';
 
 export const BACKTEST_USAGE = `usage: shadowcast backtest --telemetry FILE... --horizon 24 [options]
 
@@ -59,9 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   const period = values.period === undefined ? undefined : positiveInt(values.period, '--period', 1);
   const candidates = parseCandidates(values.candidates);
 
-  const layout = parseLayout(values.layout);
-  // An all-empty series (an idle pod's latency) is skipped with a warning; any other problem stops the run.
-  const series = await readTelemetry(files, { ...(layout ? { layout } : {}), skipEmpty: true, onSkip: (e) => console.error(`warning: skipped ${e.message}`) });
+  const series = await readCommandTelemetry(files, values.layout);
   const bar = createProgress('backtest', series.length);
   const histories = series.map((s) => toHistory(s));
   // One horizon in steps per series (their steps may differ; the backtest needs no common axis).

@@ -66,6 +66,12 @@ export function parseCandidates(raw: string | undefined): LocalModelName[] | und
   return names as LocalModelName[];
 }
 
+/** Telemetry for a command: an all-empty series (an idle pod's latency) is skipped with a warning; any other problem stops the run. */
+export function readCommandTelemetry(files: readonly string[], layoutFlag: string | undefined): ReturnType<typeof readTelemetry> {
+  const layout = parseLayout(layoutFlag);
+  return readTelemetry([...files], { ...(layout ? { layout } : {}), skipEmpty: true, onSkip: (e) => console.error(`warning: skipped ${e.message}`) });
+}
+
 export function parseLayout(raw: string | undefined): TelemetryLayout | undefined {
   if (raw === undefined) return undefined;
   if (!(LAYOUTS as readonly string[]).includes(raw)) throw new UsageError(`--layout: expected one of ${LAYOUTS.join(', ')}, got ${JSON.stringify(raw)}`);
@@ -114,9 +120,7 @@ export async function run(argv: string[]): Promise<number> {
   const period = values.period === undefined ? undefined : positiveInt(values.period, '--period', 1);
   const candidates = parseCandidates(values.candidates);
 
-  const layout = parseLayout(values.layout);
-  // An all-empty series (an idle pod's latency) is skipped with a warning; any other problem stops the run.
-  const series = await readTelemetry(files, { ...(layout ? { layout } : {}), skipEmpty: true, onSkip: (e) => console.error(`warning: skipped ${e.message}`) });
+  const series = await readCommandTelemetry(files, values.layout);
   const bar = createProgress('forecast', series.length);
   let result;
   try {

@@ -141,4 +141,25 @@ test("Little's law holds at every node of the shop: time in node (queue + worker
   }
 });
 
+test('autoscaling: HPA settles at work / target replicas, new ones serve only after startup, and it scales down', () => {
+  // 2.4 s of work arrives per second on 1-worker replicas; target 0.6, from 1 replica at the start.
+  const twin = (rate: number, replicas: number, process: 'poisson' | 'deterministic', service: Record<string, unknown>) => twinOf({
+    nodes: [{ id: 'api', kind: 'service', replicas, servers: 1, service, autoscale: { target: 0.6, min: 1, max: 10, period: '15s', startup: '30s' } }],
+    entries: [{ id: 'in', node: 'api', rate, process }],
+  });
+  // Deterministic load: utilisation is exact, so the controller must converge to 2.4 / 0.6 = 4 replicas.
+  const exact = simulateChunk(twin(2.4, 1, 'deterministic', { type: 'deterministic', value: 1 }), { horizon: 2_400, reportWindow: 2_400, warmup: 1_200, seed: 18 }, 0, 1);
+  assert.ok(Math.abs(exact.nodes[0]!.metrics.meanReplicas[0]! - 4) < 0.02, `deterministic load: ${exact.nodes[0]!.metrics.meanReplicas[0]} replicas`);
+  // Poisson load: ceil() and the 10 % band bias upward; the rules bound the mean by
+  // work / (1.1 target) = 3.64 and ceil(work / (0.9 target)) + 1 = 6.
+  const noisy = simulateChunk(twin(2.4, 1, 'poisson', { type: 'exponential', mean: 1 }), { horizon: 3_600, reportWindow: 3_600, warmup: 1_200, seed: 18 }, 0, 6);
+  for (const r of noisy.nodes[0]!.metrics.meanReplicas) assert.ok(r >= 3.64 && r <= 6, `poisson load: ${r} replicas`);
+  // The first 30 s (startup) have one replica only, however hard it is pushed.
+  const first = simulateChunk(twin(2.4, 1, 'poisson', { type: 'exponential', mean: 1 }), { horizon: 30, reportWindow: 30, seed: 18 }, 0, 3);
+  for (const r of first.nodes[0]!.metrics.meanReplicas) assert.is(r, 1);
+  // A light load drains back towards the minimum, one replica per period.
+  const down = simulateChunk(twin(0.2, 6, 'poisson', { type: 'exponential', mean: 1 }), { horizon: 1_800, reportWindow: 1_800, warmup: 900, seed: 19 }, 0, 4);
+  for (const r of down.nodes[0]!.metrics.meanReplicas) assert.ok(r < 1.6, `replicas at light load: ${r}`);
+});
+
 test.run();

@@ -717,10 +717,10 @@ export class FlowModel {
     const now = this.sim.now;
     if (now + a.period <= this.options.horizon) this.sim.schedule(a.period, this.hScale, n);
     rt.obs.settle(now);
-    const dBusy = rt.obs.busyArea - rt.lastBusyArea;
-    const dCap = rt.obs.capArea - rt.lastCapArea;
-    rt.lastBusyArea = rt.obs.busyArea;
-    rt.lastCapArea = rt.obs.capArea;
+    const dBusy = rt.obs.controlBusy - rt.lastBusyArea;
+    const dCap = rt.obs.controlCap - rt.lastCapArea;
+    rt.lastBusyArea = rt.obs.controlBusy;
+    rt.lastCapArea = rt.obs.controlCap;
     const util = dCap > 0 ? dBusy / dCap : 1;
     const ready = rt.up;
     let desired = ready === 0 ? a.min : Math.ceil(ready * (util / a.target));

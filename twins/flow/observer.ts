@@ -34,6 +34,9 @@ export class NodeObserver {
   replicasArea = 0;
   peakQueue = 0;
   peakMemory = 0;
+  /** Busy and capacity integrals since time 0, never reset: the autoscaler's own measure (warm-up deletion must not disturb the controller). */
+  controlBusy = 0;
+  controlCap = 0;
 
   // Current levels, integrated on every change.
   private last: number;
@@ -54,7 +57,6 @@ export class NodeObserver {
   readonly winHist: LogHistogram[];
 
   // SLO window.
-  private sloStart: number;
   private sloOk = 0;
   private sloErr = 0;
   private readonly sloHist: LogHistogram | null;
@@ -77,7 +79,6 @@ export class NodeObserver {
   ) {
     this.last = now;
     this.capLast = now;
-    this.sloStart = now;
     this.winBusy = new Float64Array(windows);
     this.winCap = new Float64Array(windows);
     this.winQueue = new Float64Array(windows);
@@ -97,6 +98,7 @@ export class NodeObserver {
     if (dt <= 0) return;
     const b = this.busy * dt, q = this.queued * dt;
     this.busyArea += b;
+    this.controlBusy += b;
     this.queueArea += q;
     if (this.w < this.winBusy.length) {
       this.winBusy[this.w]! += b;
@@ -112,6 +114,7 @@ export class NodeObserver {
     if (dt <= 0) return;
     const c = this.cap * dt;
     this.capArea += c;
+    this.controlCap += c;
     this.replicasArea += this.replicasUp * dt;
     this.coreArea += this.coresUp * dt;
     if (this.w < this.winCap.length) this.winCap[this.w]! += c;
@@ -210,7 +213,6 @@ export class NodeObserver {
     }
     // CPU demand above the cores the replicas have: the node cannot keep up whatever its workers do.
     if (this.resources && this.sloCoreArea > 0 && this.sloCpu / this.sloCoreArea > 1) this.fail(now, 'cpu');
-    this.sloStart = now;
     this.sloOk = 0;
     this.sloErr = 0;
     this.sloHist?.reset();

@@ -9,11 +9,10 @@
  * services no call reaches, at their `rate`. Nodes without a `service` get
  * `defaults.service` (a placeholder the report names). Format: docs/twin-spec.md.
  */
-import { readFile } from 'node:fs/promises';
 import type { SchemaObject } from 'ajv';
-import { Problems, TwinSpecError, type Locator } from '../spec/errors.js';
+import { Problems, type Locator } from '../spec/errors.js';
 import type { CallEdgeInput, NodeFields, NodeInput, RetriesInput, TwinInput } from '../spec/input.js';
-import { checkFinite, parseTwinText, twinFromObject } from '../spec/load.js';
+import { checkFinite, readSpecText, twinFromObject } from '../spec/load.js';
 import { nodeFieldProperties } from '../spec/schema.js';
 import type { Twin } from '../spec/types.js';
 import { validateWithSchema } from '../spec/validate.js';
@@ -174,13 +173,7 @@ export function callGraphTwinInput(data: unknown, source: string, opts: CallGrap
 
 /** Reads a call-graph JSON file and returns the validated twin. */
 export async function importCallGraphFile(file: string, opts: CallGraphOptions = {}): Promise<{ twin: Twin; input: TwinInput }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new TwinSpecError(file, [{ path: '(file)', message: `cannot read: ${(e as Error).message}` }]);
-  }
-  const { data, locate } = parseTwinText(text, file);
+  const { data, locate } = await readSpecText(file);
   const { input, notes } = callGraphTwinInput(data, file, opts, locate);
   return { twin: twinFromObject(input, { source: file, warnings: notes }), input };
 }

@@ -61,6 +61,17 @@ function locatorFor(doc: Document, lines: LineCounter): Locator {
   };
 }
 
+/** Reads and parses a YAML or JSON file of the twin family (twin, call graph, snapshot); a file that cannot be read is a TwinSpecError. */
+export async function readSpecText(file: string): Promise<{ data: unknown; locate: Locator }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new TwinSpecError(file, [{ path: '(file)', message: `cannot read: ${(e as Error).message}` }]);
+  }
+  return parseTwinText(text, file);
+}
+
 /** Parses YAML or JSON text; syntax errors become problems with line numbers. */
 export function parseTwinText(text: string, source: string): { data: unknown; locate: Locator } {
   const lines = new LineCounter();
@@ -100,13 +111,7 @@ export async function loadTwinFile(file: string, extraWarnings: readonly string[
   if (!['.yaml', '.yml', '.json'].includes(ext)) {
     throw new TwinSpecError(file, [{ path: '(file)', message: `expected a .yaml, .yml or .json twin file, got "${ext || 'no extension'}"` }]);
   }
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new TwinSpecError(file, [{ path: '(file)', message: `cannot read: ${(e as Error).message}` }]);
-  }
-  const { data, locate } = parseTwinText(text, file);
+  const { data, locate } = await readSpecText(file);
   const input = validateTwinInput(data, file, locate);
   const profiles = await loadProfiles(input, dirname(file), file, locate);
   return normalizeTwin(input, { source: file, locate, profiles, warnings: extraWarnings });
