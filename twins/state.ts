@@ -11,10 +11,9 @@
  */
 import type { SchemaObject } from 'ajv';
 import { Problems, type Locator, type PathSegments } from './spec/errors.js';
-import { checkFinite, readSpecText } from './spec/load.js';
+import { readSpecText, validateDocument } from './spec/load.js';
 import { parseSize, SIZE_PATTERN, UnitError } from './spec/units.js';
 import type { Twin, TwinNode } from './spec/types.js';
-import { validateWithSchema } from './spec/validate.js';
 
 export const STATE_FORMAT = 'shadowcast-state/1';
 
@@ -155,12 +154,8 @@ function memoryOf(p: Problems, path: PathSegments, v: NodeStateInput['memory'], 
 
 /** Validates a parsed snapshot against a twin. Throws TwinSpecError listing every problem. */
 export function stateFromObject(data: unknown, twin: Twin, source: string, locate?: Locator): StateSnapshot {
+  const input = validateDocument<StateInput>(stateSchema, data, source, locate);
   const p = new Problems(locate);
-  checkFinite(data, [], p);
-  p.throwIfAny(source);
-  validateWithSchema(stateSchema, data, p);
-  p.throwIfAny(source);
-  const input = data as StateInput;
   const takenAtMs = Date.parse(input.takenAt);
   if (!Number.isFinite(takenAtMs)) p.at(['takenAt'], `expected an ISO-8601 timestamp, got ${JSON.stringify(input.takenAt)}`);
   if (input.twin !== undefined && input.twin !== twin.name) p.at(['twin'], `snapshot is for twin ${JSON.stringify(input.twin)}, not ${JSON.stringify(twin.name)}`);

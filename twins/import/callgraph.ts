@@ -12,10 +12,9 @@
 import type { SchemaObject } from 'ajv';
 import { Problems, type Locator } from '../spec/errors.js';
 import type { CallEdgeInput, NodeFields, NodeInput, RetriesInput, TwinInput } from '../spec/input.js';
-import { checkFinite, readSpecText, twinFromObject } from '../spec/load.js';
+import { readSpecText, twinFromObject, validateDocument } from '../spec/load.js';
 import { nodeFieldProperties } from '../spec/schema.js';
 import type { Twin } from '../spec/types.js';
-import { validateWithSchema } from '../spec/validate.js';
 
 export interface ServiceRecord extends NodeFields {
   id: string;
@@ -90,12 +89,8 @@ export const callGraphSchema: SchemaObject = {
 
 /** Converts a validated call graph into the twin file shape. Throws TwinSpecError naming `services[i]...` / `calls[i]...`. */
 export function callGraphTwinInput(data: unknown, source: string, opts: CallGraphOptions = {}, locate?: Locator): { input: TwinInput; notes: string[] } {
+  const g = validateDocument<CallGraphJson>(callGraphSchema, data, source, locate);
   const p = new Problems(locate);
-  checkFinite(data, [], p);
-  p.throwIfAny(source);
-  validateWithSchema(callGraphSchema, data, p);
-  p.throwIfAny(source);
-  const g = data as CallGraphJson;
   const notes: string[] = [];
   const index = new Map<string, number>();
   g.services.forEach((s, i) => {

@@ -32,14 +32,23 @@ export interface FromObjectOptions {
   readonly warnings?: readonly string[];
 }
 
-/** Schema-validates an untyped object (parsed JSON/YAML, or an importer's output). Throws TwinSpecError. */
-export function validateTwinInput(data: unknown, source: string, locate?: Locator): TwinInput {
+/**
+ * Checks a parsed document of the twin family (twin, call graph, snapshot):
+ * every number finite, then the schema. Throws TwinSpecError listing every
+ * problem with its path (and line, given a locator).
+ */
+export function validateDocument<T>(schema: Parameters<typeof validateWithSchema>[0], data: unknown, source: string, locate?: Locator): T {
   const p = new Problems(locate);
   checkFinite(data, [], p);
   p.throwIfAny(source);
-  validateWithSchema(twinSchema, data, p);
+  validateWithSchema(schema, data, p);
   p.throwIfAny(source);
-  return data as TwinInput;
+  return data as T;
+}
+
+/** Schema-validates an untyped object (parsed JSON/YAML, or an importer's output). Throws TwinSpecError. */
+export function validateTwinInput(data: unknown, source: string, locate?: Locator): TwinInput {
+  return validateDocument<TwinInput>(twinSchema, data, source, locate);
 }
 
 /** A twin from an already-parsed object. Profiles must be given (they are files). Throws TwinSpecError. */
