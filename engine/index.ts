@@ -11,7 +11,7 @@ export { PoissonArrivals, RateFunction, type RateShape } from './arrivals.js';
 export { Station, type StationOptions, type StationResults } from './station.js';
 export { JobQueue } from './job-queue.js';
 export { JobTable } from './job-table.js';
-export { OpenNetwork, validateRouting, type NetworkResults, type NetworkSpec, type NetworkStationSpec } from './network.js';
+export { OpenNetwork, networkModel, validateRouting, type NetworkResults, type NetworkSpec, type NetworkStationSpec } from './network.js';
 export { LogHistogram, type HistogramJson } from './histogram.js';
 export { Tally, TimeWeighted, confidenceInterval, wilsonInterval, type Interval } from './statistics.js';
 export { normalCdf, normalQuantile, studentTQuantile } from './quantiles.js';

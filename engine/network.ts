@@ -10,6 +10,7 @@ import { LogHistogram } from './histogram.js';
 import { JobTable } from './job-table.js';
 import type { Rng } from './rng.js';
 import { StreamFactory } from './rng.js';
+import type { ReplicationModel } from './replicate.js';
 import type { Simulator } from './simulator.js';
 import { Station, type StationResults } from './station.js';
 
@@ -149,4 +150,14 @@ export class OpenNetwork {
       sojourn: { mean: this.departed > 0 ? this.sumSojourn / this.departed : NaN, histogram: this.sojournHist },
     };
   }
+}
+
+/** Replications of a network: a fresh spec per replication keeps replications independent. */
+export function networkModel(spec: () => NetworkSpec): ReplicationModel<NetworkResults> {
+  return {
+    build: ({ sim, streams }) => {
+      const net = new OpenNetwork(sim, spec(), streams);
+      return { resetStatistics: () => net.resetStatistics(), collect: () => net.results() };
+    },
+  };
 }

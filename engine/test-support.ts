@@ -4,7 +4,7 @@
  * confidence interval, and that the interval is tight enough to mean something.
  */
 import * as assert from 'uvu/assert';
-import { OpenNetwork, type NetworkResults, type NetworkSpec } from './network.js';
+import { networkModel, type NetworkResults, type NetworkSpec } from './network.js';
 import { replicate } from './replicate.js';
 import { confidenceInterval, type Interval } from './statistics.js';
 
@@ -16,12 +16,9 @@ export interface ValidationRun {
   readonly first?: number;
 }
 
-/** Replications of a network (a fresh spec per replication keeps them independent). */
+/** Replications of a network for a validation run. */
 export function replicateNetwork(spec: () => NetworkSpec, run: ValidationRun): NetworkResults[] {
-  return replicate(
-    { build: ({ sim, streams }) => { const net = new OpenNetwork(sim, spec(), streams); return { resetStatistics: () => net.resetStatistics(), collect: () => net.results() }; } },
-    run,
-  );
+  return replicate(networkModel(spec), run);
 }
 
 export interface CoverOptions {

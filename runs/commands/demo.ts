@@ -6,7 +6,7 @@
  * which nodes fail, how likely and when, written to out/demo/.
  */
 import { parseArgs } from 'node:util';
-import { OpenNetwork, across, replicate, type Exponential, type NetworkResults } from '../../engine/index.js';
+import { across, networkModel, replicate, type Exponential, type NetworkResults } from '../../engine/index.js';
 import { jacksonExample } from '../../engine/examples.js';
 import { jacksonThroughputs, mmc } from '../../engine/queueing-theory.js';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`== Part 1: the engine on a Jackson network (3 stations, feedback), ${replications} replications of ${horizon} time units, warm-up ${warmup}, seed ${seed} ==`);
   const t0 = performance.now();
   const runs: NetworkResults[] = replicate(
-    { build: ({ sim, streams }) => { const net = new OpenNetwork(sim, jacksonExample(), streams); return { resetStatistics: () => net.resetStatistics(), collect: () => net.results() }; } },
+    networkModel(jacksonExample),
     { seed, replications, warmup, horizon },
   );
   const seconds = (performance.now() - t0) / 1000;

@@ -21,7 +21,7 @@ import { importTraceFile } from '../../twins/import/nezha.js';
 import type { TwinInput } from '../../twins/spec/input.js';
 import { loadTwinFile, twinFromObject } from '../../twins/spec/load.js';
 import type { Twin } from '../../twins/spec/types.js';
-import { parseDuration } from '../../twins/spec/units.js';
+import { parsePositiveDuration } from '../../twins/spec/units.js';
 import { twinInputToText } from '../../twins/spec/write.js';
 
 export const USAGE = `usage: shadowcast import <zoo|callgraph|trace> FILE --out TWIN [options]
@@ -95,9 +95,7 @@ function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[])
 
 function duration(flag: string, v: string): number {
   try {
-    const d = parseDuration(/^[0-9.]+(e[-+]?[0-9]+)?$/i.test(v) ? Number(v) : v);
-    if (!(d > 0)) throw new RangeError('must be > 0');
-    return d;
+    return parsePositiveDuration(v);
   } catch {
     throw argError(`--${flag}`, 'a positive duration like 5ms, 60s or 2m', v);
   }

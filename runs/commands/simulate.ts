@@ -10,7 +10,7 @@ import { bindForecast } from '../../twins/forecast-refs.js';
 import { assessRisk } from '../../twins/risk.js';
 import { applyScenario, readScenarioFile } from '../../twins/scenario.js';
 import { loadTwinFile } from '../../twins/spec/load.js';
-import { parseDuration } from '../../twins/spec/units.js';
+import { parsePositiveDuration } from '../../twins/spec/units.js';
 import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
 import { createProgress } from '../progress.js';
@@ -60,9 +60,7 @@ function positiveInt(name: string, v: string): number {
 
 function duration(name: string, v: string): number {
   try {
-    const d = parseDuration(/^[0-9.]+$/.test(v) ? Number(v) : v);
-    if (!(d > 0)) throw new RangeError('must be > 0');
-    return d;
+    return parsePositiveDuration(v);
   } catch (e) {
     throw new RangeError(`--${name}: expected a duration like 90s, 30m or 2h, got '${v}' (${(e as Error).message})`);
   }

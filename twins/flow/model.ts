@@ -74,6 +74,8 @@ export class FlowModel {
   private readonly entryPaths: number[][] = [];
   private readonly entryRng: Rng[] = [];
   private readonly entryKeys: Rng[] = [];
+  /** Per entry: the time of its next arrival after a given time. */
+  private readonly entryNext: Array<(now: number) => number> = [];
   /** One keyed generator, loaded with a request's (or call's) state around each use. */
   private readonly keyed = new KeyedStream();
   private readonly keyedRng: Rng = () => this.keyed.next();
@@ -167,7 +169,7 @@ export class FlowModel {
       // Predictive state transfer: the work production had in hand at the snapshot.
       for (let k = 0; k < up; k++) {
         const rep = rt.replicas[k]!;
-        for (let b = 0; b < ns.busy[k]! + ns.queue[k]!; b++) this.arrive(this.newRequest(-1, -1, -1, toKey(rt.rngKeys())), i, rep);
+        for (let b = 0; b < ns.busy[k]! + ns.queue[k]!; b++) this.arrive(this.newRequest(-1, -1, toKey(rt.rngKeys())), i, rep);
         const mem = ns.memory?.[k];
         if (mem !== undefined && rt.node.resources) {
           const explained = rt.node.resources.memBase + rt.node.resources.memPerInFlight * rep.inFlight;
@@ -218,11 +220,10 @@ export class FlowModel {
       if (first <= this.options.horizon) this.sim.scheduleAt(first, this.hArrive, e);
     });
   }
-  private readonly entryNext: Array<(now: number) => number> = [];
 
   // ---------------------------------------------------------------- requests
 
-  private newRequest(call: number, path: number, entry: number, key: number): number {
+  private newRequest(call: number, path: number, key: number): number {
     const id = this.reqs.alloc();
     const r = this.reqs.items[id]!;
     r.state = ReqState.Queued;
@@ -235,7 +236,6 @@ export class FlowModel {
     r.firstCall = -1;
     r.path = path;
     r.pathPos = 0;
-    r.entry = entry;
     r.replica = -1;
     r.key = key;
     r.visit = 0;
@@ -385,7 +385,7 @@ export class FlowModel {
         // A call's key depends only on where it sits in the caller's work, never on timing.
         const base = mix32(mix32(r.rs, r.group), j);
         if (edge.mode === 'async') {
-          for (let k = 0; k < n; k++) this.arrive(this.newRequest(-1, -1, -1, mix32(base, k)), edge.to);
+          for (let k = 0; k < n; k++) this.arrive(this.newRequest(-1, -1, mix32(base, k)), edge.to);
         } else if (edge.fanout === 'parallel') {
           for (let k = 0; k < n; k++) { r.pending++; this.startCall(id, edge, 0, mix32(base, k)); }
         } else {
@@ -473,10 +473,8 @@ export class FlowModel {
   private newCall(caller: number, entry: number, edge: CallEdge | null, to: number, remaining: number): number {
     const cid = this.calls.alloc();
     const c = this.calls.items[cid]!;
-    c.live = true;
     c.caller = caller;
     c.entry = entry;
-    c.edge = edge;
     c.to = to;
     c.attempt = 0;
     c.remaining = remaining;
@@ -510,7 +508,7 @@ export class FlowModel {
   /** Sends one attempt of a call. */
   private issue(cid: number): void {
     const c = this.calls.items[cid]!;
-    const child = this.newRequest(cid, c.path, c.entry, mix32(mix32(c.key, c.ordinal), c.attempt));
+    const child = this.newRequest(cid, c.path, mix32(mix32(c.key, c.ordinal), c.attempt));
     c.child = child;
     if (c.timeout !== null) c.timer = this.sim.schedule(c.timeout, this.hTimeout, cid);
     this.arrive(child, c.to);
@@ -632,7 +630,6 @@ export class FlowModel {
 
   private freeCall(cid: number): void {
     const c = this.calls.items[cid]!;
-    c.live = false;
     c.timer = -1;
     c.child = -1;
     this.calls.release(cid);

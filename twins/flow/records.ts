@@ -4,7 +4,6 @@
  * run allocates nothing per request once warm, and memory follows the work
  * in flight rather than simulated time. Events refer to records by id.
  */
-import type { CallEdge } from '../spec/types.js';
 
 export const enum ReqState {
   Free = 0,
@@ -39,8 +38,6 @@ export class Request {
   /** Fixed path of a flow class (-1: follow route edges) and the position on it. */
   path = -1;
   pathPos = 0;
-  /** Entry that created the root of this chain (for flow paths), -1 for internal work. */
-  entry = -1;
   /** The request's random key: its draws are the same in every variant of the twin (common random numbers). */
   key = 0;
   /** Visits so far (each visit draws from its own keyed state). */
@@ -51,12 +48,10 @@ export class Request {
 
 /** A logical call from a caller (a request, or the external client of an entry) to a node, with its retries. */
 export class Call {
-  live = false;
   /** Caller request id, or -1 for an entry's client. */
   caller = -1;
   /** Entry index for a client call. */
   entry = -1;
-  edge: CallEdge | null = null;
   to = -1;
   attempt = 0;
   /** Calls still to make on a sequential lane after this one. */
