@@ -22,7 +22,7 @@ import { BACKENDS } from '../models/forecasters/tf-backend.js';
 import type { ModelChoice, SeriesHistory } from '../models/pipeline.js';
 import { readTelemetry } from '../models/telemetry/read.js';
 import { seasonalSeries } from '../models/synthetic.js';
-import { REPO_ROOT } from './table.js';
+import { REPO_ROOT } from '../runs/paths.js';
 import type { BenchSection, Cell } from './table.js';
 
 const NAB_DIR = join(REPO_ROOT, '..', 'shared', 'data', 'nab');

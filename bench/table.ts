@@ -3,8 +3,8 @@
  * as JSON to bench/results/<name>.json (temp file + rename).
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../runs/paths.js';
 
 export type Cell = string | number | boolean | null;
 export interface BenchSection {
@@ -18,7 +18,6 @@ export interface BenchSection {
   readonly extra?: Record<string, unknown>;
 }
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
 
 function fmt(v: Cell): string {

@@ -9,8 +9,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { runMonteCarlo } from '../runs/montecarlo/runner.js';
 import { runTwinReplication } from '../twins/flow/simulate.js';
-import { loadTwinFile } from '../twins/spec/load.js';
-import { REPO_ROOT, type BenchSection, type Cell } from './table.js';
+import { loadTwinFile } from '../twins/definition/load.js';
+import { REPO_ROOT } from '../runs/paths.js';
+import type { BenchSection, Cell } from './table.js';
 
 const FULL_REPLICATIONS = Number(process.env.BENCH_SHOP_REPLICATIONS ?? 1000);
 const FULL_HORIZON = Number(process.env.BENCH_SHOP_HORIZON ?? 3600);

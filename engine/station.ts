@@ -42,7 +42,7 @@ export interface StationResults {
   /** Share of arrivals dropped (blocking probability). */
   readonly blocking: number;
   /** Mean busy servers / c. */
-  readonly utilisation: number;
+  readonly utilization: number;
   /** Time-average number in the station (L) and in the queue (Lq). */
   readonly meanInSystem: number;
   readonly meanInQueue: number;
@@ -233,7 +233,7 @@ export class Station {
       span,
       throughput: per(this.completed),
       blocking: this.arrivals > 0 ? this.dropped / this.arrivals : 0,
-      utilisation: per(this.areaBusy) / this.servers,
+      utilization: per(this.areaBusy) / this.servers,
       meanInSystem: per(this.areaInSystem),
       meanInQueue: per(this.areaInSystem - this.areaBusy),
       meanSojourn: this.completed > 0 ? this.sumSojourn / this.completed : NaN,

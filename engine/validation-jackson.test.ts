@@ -1,6 +1,6 @@
 /**
  * A 3-station open Jackson network with feedback (engine/examples.ts):
- * per-station throughput and utilisation from the traffic equations, and the
+ * per-station throughput and utilization from the traffic equations, and the
  * mean end-to-end sojourn from Little's law over the product-form solution.
  */
 import { test } from 'uvu';
@@ -9,7 +9,7 @@ import { jacksonExample } from './examples.js';
 import { jacksonThroughputs, mmc } from './queueing-theory.js';
 import { assertCovers, replicateNetwork } from './test-support.js';
 
-test('Jackson network with feedback: throughput, utilisation, L and end-to-end sojourn', () => {
+test('Jackson network with feedback: throughput, utilization, L and end-to-end sojourn', () => {
   const spec = jacksonExample();
   const gamma = spec.stations.map((s) => (typeof s.arrivals === 'number' ? s.arrivals : 0));
   const lambda = jacksonThroughputs(gamma, spec.routing!);
@@ -24,7 +24,7 @@ test('Jackson network with feedback: throughput, utilisation, L and end-to-end s
     const exact = mmc(lambda[i]!, mu, s.servers);
     totalL += exact.l;
     assertCovers(`${s.name} throughput`, runs.map((r) => r.stations[i]!.throughput), lambda[i]!);
-    assertCovers(`${s.name} utilisation`, runs.map((r) => r.stations[i]!.utilisation), exact.rho);
+    assertCovers(`${s.name} utilization`, runs.map((r) => r.stations[i]!.utilization), exact.rho);
     assertCovers(`${s.name} L`, runs.map((r) => r.stations[i]!.meanInSystem), exact.l);
   });
   const externalRate = gamma.reduce((a, b) => a + b, 0);

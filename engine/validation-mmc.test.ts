@@ -19,7 +19,7 @@ test('M/M/4 rho 0.9: Erlang C probability of waiting and Wq', () => {
   assertCovers('P(wait)', runs.map((r) => r.stations[0]!.probWait), exact.probWait);
   assertCovers('Wq', runs.map((r) => r.stations[0]!.meanWait), exact.wq);
   assertCovers('L', runs.map((r) => r.stations[0]!.meanInSystem), exact.l);
-  assertCovers('utilisation', runs.map((r) => r.stations[0]!.utilisation), exact.rho);
+  assertCovers('utilization', runs.map((r) => r.stations[0]!.utilization), exact.rho);
 });
 
 test('Erlang B reference value: c = 10, a = 8 gives 0.1217', () => {
@@ -37,7 +37,7 @@ for (const [label, service] of [
     );
     assertCovers('blocking', runs.map((r) => r.stations[0]!.blocking), erlangB(10, 8));
     // Carried load = a(1 − B) busy servers on average.
-    assertCovers('busy servers', runs.map((r) => r.stations[0]!.utilisation * 10), 8 * (1 - erlangB(10, 8)));
+    assertCovers('busy servers', runs.map((r) => r.stations[0]!.utilization * 10), 8 * (1 - erlangB(10, 8)));
   });
 }
 

@@ -6,8 +6,8 @@
  */
 import type { ForecastBundle, ForecastSeries } from '../models/forecast.js';
 import { findSeries } from '../models/forecast.js';
-import { Problems } from './spec/errors.js';
-import type { Twin } from './spec/types.js';
+import { Problems } from './definition/errors.js';
+import type { Twin } from './definition/types.js';
 
 export interface ForecastBinding {
   /** Per entry (same order as twin.entries): its series, or null for entries not driven by a forecast. */

@@ -64,7 +64,7 @@ export interface RiskReport {
 }
 
 /** Figures that cannot leave [0, 1] or go below 0; their intervals are clipped to that range. */
-const PROPORTIONS = new Set(['utilisation', 'errorRate', 'successRate']);
+const PROPORTIONS = new Set(['utilization', 'errorRate', 'successRate']);
 
 export function estimate(values: readonly number[], level = 0.95, kind: 'proportion' | 'nonNegative' | 'any' = 'nonNegative'): Estimate {
   const finite = values.filter(Number.isFinite);

@@ -3,13 +3,13 @@ import * as assert from 'uvu/assert';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TwinSpecError } from './spec/errors.js';
-import { loadTwinFile } from './spec/load.js';
-import type { Twin } from './spec/types.js';
+import { TwinSpecError } from './definition/errors.js';
+import { loadTwinFile } from './definition/load.js';
+import type { Twin } from './definition/types.js';
 import { readStateSnapshot, stateFromObject, STATE_FORMAT } from './state.js';
+import { exampleFile } from './examples/paths.js';
 
-const shopFile = join(fileURLToPath(new URL('../../', import.meta.url)), 'twins', 'examples', 'shop.yaml');
+const shopFile = exampleFile('shop.yaml');
 let shop: Twin;
 
 test.before(async () => {

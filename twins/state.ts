@@ -10,10 +10,10 @@
  * number for all up replicas or one per replica; unit strings ("180Mi") allowed.
  */
 import type { SchemaObject } from 'ajv';
-import { Problems, type Locator, type PathSegments } from './spec/errors.js';
-import { readSpecText, validateDocument } from './spec/load.js';
-import { parseSize, SIZE_PATTERN, UnitError } from './spec/units.js';
-import type { Twin, TwinNode } from './spec/types.js';
+import { Problems, type Locator, type PathSegments } from './definition/errors.js';
+import { readSpecText, validateDocument } from './definition/load.js';
+import { parseSize, SIZE_PATTERN, UnitError } from './definition/units.js';
+import type { Twin, TwinNode } from './definition/types.js';
 
 export const STATE_FORMAT = 'shadowcast-state/1';
 

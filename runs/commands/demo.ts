@@ -10,7 +10,7 @@ import { across, networkModel, replicate, type Exponential, type NetworkResults 
 import { jacksonExample } from '../../engine/examples.js';
 import { jacksonThroughputs, mmc } from '../../engine/queueing-theory.js';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../bench/table.js';
+import { REPO_ROOT } from '../paths.js';
 import { formatInterval, table } from '../format.js';
 import { simulate } from './simulate.js';
 
@@ -49,13 +49,13 @@ export async function run(argv: string[]): Promise<number> {
     return [
       `${s.name} (c=${s.servers})`,
       ci((r) => r.stations[i]!.throughput), lambda[i]!.toFixed(4),
-      ci((r) => r.stations[i]!.utilisation), exact.rho.toFixed(4),
+      ci((r) => r.stations[i]!.utilization), exact.rho.toFixed(4),
       ci((r) => r.stations[i]!.meanInSystem), exact.l.toFixed(4),
       ci((r) => r.stations[i]!.meanSojourn), exact.w.toFixed(4),
       ci((r) => r.stations[i]!.sojourn.quantile(0.95)),
     ];
   });
-  console.log(table(['station', 'throughput', 'exact', 'utilisation', 'exact', 'L', 'exact', 'W', 'exact', 'W p95'], rows));
+  console.log(table(['station', 'throughput', 'exact', 'utilization', 'exact', 'L', 'exact', 'W', 'exact', 'W p95'], rows));
   const totalL = spec.stations.reduce((acc, s, i) => acc + mmc(lambda[i]!, (s.service as Exponential).rate, s.servers).l, 0);
   const e2e = across(runs, (r) => r.sojourn.mean);
   console.log(`end-to-end sojourn: ${formatInterval(e2e)} (exact ${(totalL / gamma.reduce((a, b) => a + b, 0)).toFixed(4)}); intervals are 95 % Student t over replications`);

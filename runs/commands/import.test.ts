@@ -3,11 +3,11 @@ import * as assert from 'uvu/assert';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../bench/table.js';
-import { importZooTwin } from '../../twins/import/network.js';
-import { importTraceFile } from '../../twins/import/nezha.js';
-import { loadTwinFile } from '../../twins/spec/load.js';
-import type { Twin } from '../../twins/spec/types.js';
+import { REPO_ROOT } from '../paths.js';
+import { importZooTwin } from '../../twins/import/zoo.js';
+import { importTraceFile } from '../../twins/import/trace.js';
+import { loadTwinFile } from '../../twins/definition/load.js';
+import type { Twin } from '../../twins/definition/types.js';
 import { parseImportArgs, run, twinCounts } from './import.js';
 
 const DATA = join(REPO_ROOT, '..', 'shared', 'data');

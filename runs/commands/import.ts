@@ -16,13 +16,13 @@ import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { importCallGraphFile, type CallGraphOptions } from '../../twins/import/callgraph.js';
-import { importZooTwin, type NetworkOptions } from '../../twins/import/network.js';
-import { importTraceFile } from '../../twins/import/nezha.js';
-import type { TwinInput } from '../../twins/spec/input.js';
-import { loadTwinFile, twinFromObject } from '../../twins/spec/load.js';
-import type { Twin } from '../../twins/spec/types.js';
-import { parsePositiveDuration } from '../../twins/spec/units.js';
-import { twinInputToText } from '../../twins/spec/write.js';
+import { importZooTwin, type NetworkOptions } from '../../twins/import/zoo.js';
+import { importTraceFile } from '../../twins/import/trace.js';
+import type { TwinInput } from '../../twins/definition/input.js';
+import { loadTwinFile, twinFromObject } from '../../twins/definition/load.js';
+import type { Twin } from '../../twins/definition/types.js';
+import { parsePositiveDuration } from '../../twins/definition/units.js';
+import { twinInputToText } from '../../twins/definition/write.js';
 
 export const USAGE = `usage: shadowcast import <zoo|callgraph|trace> FILE --out TWIN [options]
 

@@ -1,7 +1,7 @@
 /**
  * Twin files run through the `simulate` command agree with queueing theory
  * within 99 % intervals: the bundled 3-station Jackson network (per-station
- * throughput, utilisation, sojourn; end-to-end sojourn) and an M/M/4.
+ * throughput, utilization, sojourn; end-to-end sojourn) and an M/M/4.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { jacksonThroughputs, mmc } from '../../engine/queueing-theory.js';
-import { REPO_ROOT } from '../../bench/table.js';
+import { REPO_ROOT } from '../paths.js';
 import { run } from './simulate.js';
 
 interface Est { mean: number; lo: number; hi: number }
@@ -45,13 +45,13 @@ test('the Jackson example twin matches the traffic equations and M/M/1 formulas'
     const exact = mmc(lambda[i]!, mu[i]!, 1);
     totalL += exact.l;
     within(`${id} throughput`, node.figures.throughput!, lambda[i]!);
-    within(`${id} utilisation`, node.figures.utilisation!, exact.rho);
+    within(`${id} utilization`, node.figures.utilization!, exact.rho);
     within(`${id} sojourn per visit`, node.figures.meanLatency!, exact.w);
   });
   within('end-to-end sojourn', s.entries[0]!.meanLatency, totalL / 1);
 });
 
-test('an M/M/4 written as a twin file: Lq, W and utilisation match Erlang C', async () => {
+test('an M/M/4 written as a twin file: Lq, W and utilization match Erlang C', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'shadowcast-mmc-'));
   const file = join(dir, 'mmc.yaml');
   await writeFile(file, [
@@ -61,7 +61,7 @@ test('an M/M/4 written as a twin file: Lq, W and utilisation match Erlang C', as
   const s = await simulateFile(file, ['--replications', '20', '--horizon', '200000s', '--warmup', '4000s', '--seed', '8']);
   const q = s.nodes[0]!.figures;
   const exact = mmc(3.6, 1, 4);
-  within('utilisation', q.utilisation!, exact.rho);
+  within('utilization', q.utilization!, exact.rho);
   within('Lq', q.meanQueue!, exact.lq);
   within('W', q.meanLatency!, exact.w);
 });

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { REPO_ROOT } from '../../bench/table.js';
+import { REPO_ROOT } from '../paths.js';
 import { Tally } from '../../engine/index.js';
-import { applyScenario } from '../../twins/scenario.js';
-import { loadTwinFile } from '../../twins/spec/load.js';
+import { applyScenario } from '../../twins/scenario/deltas.js';
+import { loadTwinFile } from '../../twins/definition/load.js';
 import { stableJson } from './checkpoint.js';
 import { MonteCarloError, runMonteCarlo, type MonteCarloOptions } from './runner.js';
 
@@ -66,16 +66,16 @@ test('common random numbers: a variant compared on the same seed has far less no
   const same = await runMonteCarlo(variant, { ...opts, seed: 31 });
   const indep = await runMonteCarlo(variant, { ...opts, seed: 32 });
   const node = shop.indexOf.get('productcatalog')!;
-  const diff = (x: typeof a, y: typeof a, metric: 'utilisation' | 'meanLatency') => {
+  const diff = (x: typeof a, y: typeof a, metric: 'utilization' | 'meanLatency') => {
     const t = new Tally();
     x.summary.nodes[node]!.metrics[metric].forEach((v, i) => t.add(v - y.summary.nodes[node]!.metrics[metric][i]!));
     return t;
   };
-  // Measured: 240x less variance in the utilisation difference, 5.6x in the latency difference.
-  const u = [diff(a, same, 'utilisation'), diff(a, indep, 'utilisation')] as const;
+  // Measured: 240x less variance in the utilization difference, 5.6x in the latency difference.
+  const u = [diff(a, same, 'utilization'), diff(a, indep, 'utilization')] as const;
   const l = [diff(a, same, 'meanLatency'), diff(a, indep, 'meanLatency')] as const;
   assert.ok(u[0].mean > 0 && l[0].mean > 0, 'a faster catalog is less busy and answers sooner');
-  assert.ok(u[0].variance * 20 < u[1].variance, `utilisation: CRN variance ${u[0].variance} vs independent ${u[1].variance}`);
+  assert.ok(u[0].variance * 20 < u[1].variance, `utilization: CRN variance ${u[0].variance} vs independent ${u[1].variance}`);
   assert.ok(l[0].variance * 2 < l[1].variance, `latency: CRN variance ${l[0].variance} vs independent ${l[1].variance}`);
 });
 

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { simulateChunk, type SimulationSettings } from '../../twins/flow/simulate.js';
 import { mergeChunks, type ChunkSummary } from '../../twins/flow/summary.js';
-import type { Twin } from '../../twins/spec/types.js';
+import type { Twin } from '../../twins/definition/types.js';
 import { ChunkStore, runKey } from './checkpoint.js';
 import { chunkRanges, defaultChunkSize, type ChunkRange } from './chunks.js';
 import type { ChunkTask } from './task.js';

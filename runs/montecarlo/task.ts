@@ -1,6 +1,6 @@
 /** What a worker receives for one chunk and what it may be asked to do wrong (fault injection for tests). */
 import type { SimulationSettings } from '../../twins/flow/simulate.js';
-import type { Twin } from '../../twins/spec/types.js';
+import type { Twin } from '../../twins/definition/types.js';
 
 export interface ChunkTask {
   readonly twin: Twin;

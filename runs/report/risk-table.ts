@@ -15,13 +15,13 @@ export function riskTable(risk: RiskReport): string {
     `${pct(n.pFail.mean)} [${pct(n.pFail.lo)}, ${pct(n.pFail.hi)}]`,
     n.mainCondition ?? '-',
     n.timeToFailure ? clock(n.timeToFailure.p50) : '-',
-    est(n.figures.utilisation, pct),
+    est(n.figures.utilization, pct),
     est(n.figures.errorRate, pct),
     ms(n.latency.p99),
   ]);
   const entryRows = risk.entries.map((e) => [e.id, est(e.successRate, pct), ms(e.latency.p50), ms(e.latency.p99), est(e.arrivals, (x) => x.toFixed(0))]);
   return [
-    table(['node', `P(fail) [${ci} Wilson]`, 'condition', 'ttf p50', `utilisation [${ci}]`, `error rate [${ci}]`, 'p99'], nodeRows),
+    table(['node', `P(fail) [${ci} Wilson]`, 'condition', 'ttf p50', `utilization [${ci}]`, `error rate [${ci}]`, 'p99'], nodeRows),
     '',
     table(['entry', `success rate [${ci}]`, 'p50', 'p99', 'requests/replication'], entryRows),
   ].join('\n');

@@ -5,7 +5,7 @@
  */
 import { RateFunction } from '../../engine/index.js';
 import { findSeries, samplePath, type ForecastBundle } from '../../models/forecast.js';
-import type { TwinEntry } from '../spec/types.js';
+import type { TwinEntry } from '../definition/types.js';
 
 export class ForecastMissingError extends Error {
   constructor(message: string) {

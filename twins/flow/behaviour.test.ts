@@ -44,7 +44,7 @@ test('timeouts with retries amplify the callee load by 1 + p + p², and p³ of r
   assertCovers('attempts timed out', callee.timeouts.map((t, i) => t / callee.arrivals[i]!), p);
   assertCovers('caller error rate', caller.errorRate, p ** 3, { maxRelHalfWidth: 0.05 });
   // Timed-out attempts keep running: every attempt's full service is busy time (λ·1.503·1 s over 10000 workers).
-  assertCovers('callee busy workers', callee.utilisation.map((u) => u * 10000), 20 * (1 + p + p * p));
+  assertCovers('callee busy workers', callee.utilization.map((u) => u * 10000), 20 * (1 + p + p * p));
   assert.ok(callee.wasted.every((w) => w > 0), 'answers arriving after the timeout are counted as wasted work');
 });
 
@@ -125,10 +125,9 @@ test('forecast-driven entry: replication i follows sample path i', () => {
 
 
 test("Little's law holds at every node of the shop: time in node (queue + workers) = sum of response times", async () => {
-  const { loadTwinFile } = await import('../spec/load.js');
-  const { join } = await import('node:path');
-  const { REPO_ROOT } = await import('../../bench/table.js');
-  const twin = await loadTwinFile(join(REPO_ROOT, 'twins/examples/shop.yaml'));
+  const { loadTwinFile } = await import('../definition/load.js');
+  const { exampleFile } = await import('../examples/paths.js');
+  const twin = await loadTwinFile(exampleFile('shop.yaml'));
   const horizon = 300;
   const m = runTwinReplication(twin, { horizon, reportWindow: horizon, seed: 17 }, 0);
   for (const rt of m.nodes) {
@@ -147,7 +146,7 @@ test('autoscaling: HPA settles at work / target replicas, new ones serve only af
     nodes: [{ id: 'api', kind: 'service', replicas, servers: 1, service, autoscale: { target: 0.6, min: 1, max: 10, period: '15s', startup: '30s' } }],
     entries: [{ id: 'in', node: 'api', rate, process }],
   });
-  // Deterministic load: utilisation is exact, so the controller must converge to 2.4 / 0.6 = 4 replicas.
+  // Deterministic load: utilization is exact, so the controller must converge to 2.4 / 0.6 = 4 replicas.
   const exact = simulateChunk(twin(2.4, 1, 'deterministic', { type: 'deterministic', value: 1 }), { horizon: 2_400, reportWindow: 2_400, warmup: 1_200, seed: 18 }, 0, 1);
   assert.ok(Math.abs(exact.nodes[0]!.metrics.meanReplicas[0]! - 4) < 0.02, `deterministic load: ${exact.nodes[0]!.metrics.meanReplicas[0]} replicas`);
   // Poisson load: ceil() and the 10 % band bias upward; the rules bound the mean by

@@ -18,7 +18,7 @@
 import { KeyedStream, PoissonArrivals, distributionFromSpec, mix32, type Distribution, type ReplicationContext, type Rng } from '../../engine/index.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import type { StateSnapshot } from '../state.js';
-import type { CallEdge, FlowPath, Twin, TwinNode } from '../spec/types.js';
+import type { CallEdge, FlowPath, Twin, TwinNode } from '../definition/types.js';
 import { entryRate } from './arrivals.js';
 import { NodeObserver } from './observer.js';
 import { Call, Pool, ReplicaState, ReqState, Replica, Request } from './records.js';
@@ -40,7 +40,7 @@ export interface FlowOptions {
 /** SLO window used for nodes that declare resources but no SLO. */
 const DEFAULT_SLO_WINDOW = 60;
 export const DEFAULT_OOM_RESTART = 30;
-/** HPA's default tolerance: no change while |utilisation/target − 1| is within it. */
+/** HPA's default tolerance: no change while |utilization/target − 1| is within it. */
 const AUTOSCALE_TOLERANCE = 0.1;
 
 interface NodeRuntime {
@@ -707,7 +707,7 @@ export class FlowModel {
     rt.obs.setCapacity(this.sim.now, rt.serving, rt.node.servers);
   }
 
-  /** HPA: desired = ceil(ready × utilisation / target) over the last period, within [min, max]; one replica drained per period at most. */
+  /** HPA: desired = ceil(ready × utilization / target) over the last period, within [min, max]; one replica drained per period at most. */
   private onAutoscale(n: number): void {
     const rt = this.nodes[n]!;
     const a = rt.node.autoscale!;

@@ -6,7 +6,7 @@
  * time a condition holds; the time and the condition are kept.
  */
 import { LogHistogram } from '../../engine/index.js';
-import type { Resources, Slo } from '../spec/types.js';
+import type { Resources, Slo } from '../definition/types.js';
 
 /** Fewest outcomes in an SLO window for its error rate or p99 to count (a window with 2 requests and 1 error is not a 50 % error rate). */
 export const MIN_SLO_SAMPLES = 20;
@@ -237,11 +237,11 @@ export class NodeObserver {
   }
 
   /** Share of worker capacity that was busy over the run. */
-  utilisation(): number {
+  utilization(): number {
     return this.capArea > 0 ? this.busyArea / this.capArea : 0;
   }
 
-  cpuUtilisation(): number {
+  cpuUtilization(): number {
     return this.coreArea > 0 ? this.cpuSeconds / this.coreArea : NaN;
   }
 }

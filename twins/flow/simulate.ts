@@ -6,7 +6,7 @@
 import { Simulator, StreamFactory } from '../../engine/index.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import type { StateSnapshot } from '../state.js';
-import type { Twin } from '../spec/types.js';
+import type { Twin } from '../definition/types.js';
 import { FlowModel } from './model.js';
 import { ChunkBuilder, type ChunkSummary } from './summary.js';
 

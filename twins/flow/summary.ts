@@ -10,13 +10,13 @@ import type { FlowModel } from './model.js';
 
 /** Per-replication figures of a node, one column each. */
 export const NODE_METRICS = [
-  'arrivals', 'throughput', 'utilisation', 'cpu', 'errorRate', 'meanQueue', 'peakQueue', 'meanLatency', 'p50', 'p99',
+  'arrivals', 'throughput', 'utilization', 'cpu', 'errorRate', 'meanQueue', 'peakQueue', 'meanLatency', 'p50', 'p99',
   'meanReplicas', 'peakMemory', 'drops', 'timeouts', 'retries', 'wasted', 'ooms', 'crashes',
 ] as const;
 export type NodeMetric = (typeof NODE_METRICS)[number];
 
 /** Per-window figures of a node, replication-major (index = rep * windows + w). */
-export const WINDOW_METRICS = ['utilisation', 'meanQueue', 'errorRate', 'throughput'] as const;
+export const WINDOW_METRICS = ['utilization', 'meanQueue', 'errorRate', 'throughput'] as const;
 export type WindowMetric = (typeof WINDOW_METRICS)[number];
 
 export interface NodeChunk {
@@ -89,8 +89,8 @@ export class ChunkBuilder {
       const values: Record<NodeMetric, number> = {
         arrivals: o.arrivals,
         throughput: (o.ok + o.errors) / span,
-        utilisation: o.utilisation(),
-        cpu: o.cpuUtilisation(),
+        utilization: o.utilization(),
+        cpu: o.cpuUtilization(),
         errorRate: ratio(o.errors + o.timeouts, outcomes),
         meanQueue: o.queueArea / span,
         peakQueue: o.peakQueue,
@@ -106,7 +106,7 @@ export class ChunkBuilder {
       n.condition.push(o.failCondition);
       for (let w = 0; w < this.windows; w++) {
         const span = Math.min(this.windowSeconds, horizon - w * this.windowSeconds);
-        n.windows.utilisation.push(ratio(o.winBusy[w]!, o.winCap[w]!));
+        n.windows.utilization.push(ratio(o.winBusy[w]!, o.winCap[w]!));
         n.windows.meanQueue.push(o.winQueue[w]! / span);
         n.windows.errorRate.push(ratio(o.winErr[w]!, o.winOk[w]! + o.winErr[w]!));
         n.windows.throughput.push((o.winOk[w]! + o.winErr[w]!) / span);

@@ -4,11 +4,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TwinSpecError } from '../spec/errors.js';
-import { syncCallCycles } from '../graph.js';
-import { twinFromObject } from '../spec/load.js';
+import { TwinSpecError } from '../definition/errors.js';
+import { syncCallCycles } from '../definition/graph.js';
+import { twinFromObject } from '../definition/load.js';
 import { callGraphTwinInput, importCallGraphFile } from './callgraph.js';
-import { callGraphFromTrace, importTraceFile, serviceOfPod } from './nezha.js';
+import { callGraphFromTrace, importTraceFile, serviceOfPod } from './trace.js';
 
 const trace = join(fileURLToPath(new URL('../../../../', import.meta.url)), 'shared', 'data', 'nezha-train-ticket', '2023-01-29', 'trace', '08_50_trace.csv');
 

@@ -10,11 +10,11 @@
  * `defaults.service` (a placeholder the report names). Format: docs/twin-spec.md.
  */
 import type { SchemaObject } from 'ajv';
-import { Problems, type Locator } from '../spec/errors.js';
-import type { CallEdgeInput, NodeFields, NodeInput, RetriesInput, TwinInput } from '../spec/input.js';
-import { readSpecText, twinFromObject, validateDocument } from '../spec/load.js';
-import { nodeFieldProperties } from '../spec/schema.js';
-import type { Twin } from '../spec/types.js';
+import { Problems, type Locator } from '../definition/errors.js';
+import type { CallEdgeInput, NodeFields, NodeInput, RetriesInput, TwinInput } from '../definition/input.js';
+import { readSpecText, twinFromObject, validateDocument } from '../definition/load.js';
+import { nodeFieldProperties } from '../definition/schema.js';
+import type { Twin } from '../definition/types.js';
 
 export interface ServiceRecord extends NodeFields {
   id: string;

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { MultiGraph } from 'graphology';
 import { parse } from 'graphology-graphml';
-import { TwinSpecError } from '../spec/errors.js';
+import { TwinSpecError } from '../definition/errors.js';
 
 export interface ZooRouter {
   /** The GraphML node id. */

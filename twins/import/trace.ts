@@ -14,10 +14,10 @@
  *  - every service's own observed rate = its invocations / the same window.
  */
 import { readFile } from 'node:fs/promises';
-import { Problems, TwinSpecError } from '../spec/errors.js';
-import type { NodeFields, TwinInput } from '../spec/input.js';
-import { twinFromObject } from '../spec/load.js';
-import type { NodeKind, Twin } from '../spec/types.js';
+import { Problems, TwinSpecError } from '../definition/errors.js';
+import type { NodeFields, TwinInput } from '../definition/input.js';
+import { twinFromObject } from '../definition/load.js';
+import type { NodeKind, Twin } from '../definition/types.js';
 import { isBlank, readCsvRows } from '../csv.js';
 import { callGraphTwinInput, type CallGraphJson, type CallGraphOptions, type ServiceRecord } from './callgraph.js';
 

@@ -1,17 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildTwinGraph, neighbourhood, reachableFromEntries, routeTraps, syncCallCycles } from './graph.js';
-import { loadTwinFile, parseTwinText, twinFromObject } from './spec/load.js';
-import type { ForecastBundle } from '../models/forecast.js';
-import { bindForecast } from './forecast-refs.js';
-import { TwinSpecError } from './spec/errors.js';
+import { loadTwinFile, parseTwinText, twinFromObject } from './load.js';
+import type { ForecastBundle } from '../../models/forecast.js';
+import { bindForecast } from '../forecast-refs.js';
+import { TwinSpecError } from './errors.js';
+import { exampleFile } from '../examples/paths.js';
 
-const examples = join(fileURLToPath(new URL('../../', import.meta.url)), 'twins', 'examples');
 
 test('shop graph: call edges keyed, neighbourhoods, reachability', async () => {
-  const twin = await loadTwinFile(join(examples, 'shop.yaml'));
+  const twin = await loadTwinFile(exampleFile('shop.yaml'));
   const g = buildTwinGraph(twin);
   assert.is(g.order, 12);
   assert.ok(g.hasEdge('frontend->currency#0'));
@@ -25,7 +23,7 @@ test('shop graph: call edges keyed, neighbourhoods, reachability', async () => {
 });
 
 test('network graph: fixed paths become path edges', async () => {
-  const twin = await loadTwinFile(join(examples, 'network.yaml'));
+  const twin = await loadTwinFile(exampleFile('network.yaml'));
   const g = buildTwinGraph(twin);
   assert.ok(g.hasEdge('A->A->C#0#path'));
   assert.ok(g.hasEdge('A->C#0->C#path'));

@@ -23,10 +23,10 @@
 import { MultiUndirectedGraph, UndirectedGraph } from 'graphology';
 import { connectedComponents } from 'graphology-components';
 import { dijkstra } from 'graphology-shortest-path';
-import { Problems } from '../spec/errors.js';
-import type { EntryInput, NodeInput, TwinInput } from '../spec/input.js';
-import { twinFromObject } from '../spec/load.js';
-import type { Twin } from '../spec/types.js';
+import { Problems } from '../definition/errors.js';
+import type { EntryInput, NodeInput, TwinInput } from '../definition/input.js';
+import { twinFromObject } from '../definition/load.js';
+import type { Twin } from '../definition/types.js';
 import type { ZooTopology } from './graphml.js';
 import { readZooGraphml } from './graphml.js';
 import { linkInfos, type FallbackRule, type LinkInfo } from './links.js';

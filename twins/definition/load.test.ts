@@ -1,12 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { loadTwinFile } from './load.js';
+import { exampleFile as example } from '../examples/paths.js';
 
-// dist/twins/spec -> twins/examples in the source tree.
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const example = (name: string): string => join(root, 'twins', 'examples', name);
 
 test('shop example loads: 12 nodes, a database and a cache, one entry', async () => {
   const twin = await loadTwinFile(example('shop.yaml'));

@@ -1,6 +1,6 @@
 /**
  * The normalized twin: what the simulator consumes. Produced only by
- * `twinFromObject` / `loadTwinFile` (twins/spec/load.ts) and the importers,
+ * `twinFromObject` / `loadTwinFile` (twins/definition/load.ts) and the importers,
  * after schema and semantic validation, so every number here is finite and in
  * range, every reference is resolved to an integer node index, and every
  * object is frozen.

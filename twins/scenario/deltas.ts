@@ -5,7 +5,7 @@
  * aligned and two variants can be compared with common random numbers.
  */
 import { readFile } from 'node:fs/promises';
-import type { Autoscale, DistributionSpec, RetryPolicy, Twin, TwinEntry, TwinNode } from './spec/types.js';
+import type { Autoscale, DistributionSpec, RetryPolicy, Twin, TwinEntry, TwinNode } from '../definition/types.js';
 
 export type ScenarioDelta =
   | { readonly op: 'replicas'; readonly node: string; readonly replicas: number }

@@ -3,11 +3,11 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { TwinSpecError } from '../spec/errors.js';
-import { parseTwinText, twinFromObject } from '../spec/load.js';
-import type { Twin } from '../spec/types.js';
+import { TwinSpecError } from '../definition/errors.js';
+import { parseTwinText, twinFromObject } from '../definition/load.js';
+import type { Twin } from '../definition/types.js';
 import { parseZooGraphml, readZooGraphml } from './graphml.js';
-import { haversine, importZooTwin, networkTwinInput } from './network.js';
+import { haversine, importZooTwin, networkTwinInput } from './zoo.js';
 
 const zoo = join(fileURLToPath(new URL('../../../../', import.meta.url)), 'shared', 'data', 'topology-zoo');
 const file = (name: string): string => join(zoo, `${name}.graphml`);

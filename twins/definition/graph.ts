@@ -5,7 +5,7 @@
  * stays immutable.
  */
 import { MultiDirectedGraph } from 'graphology';
-import type { Twin } from './spec/types.js';
+import type { Twin } from './types.js';
 
 export interface TwinGraphNode {
   readonly index: number;

@@ -8,7 +8,7 @@ import { Problems, type Locator, type PathSegments } from './errors.js';
 import * as F from './fields.js';
 import type { CallEdgeInput, EntryInput, NodeInput, TwinInput } from './input.js';
 import type { ArrivalSpec, CallEdge, CallGroup, FlowPath, RouteEdge, Twin, TwinEntry, TwinNode } from './types.js';
-import { routeTraps, syncCallCycles, reachableFromEntries, buildTwinGraph } from '../graph.js';
+import { routeTraps, syncCallCycles, reachableFromEntries, buildTwinGraph } from './graph.js';
 
 /** A rate profile already read from its CSV (twins/spec/profile.ts). */
 export interface RateProfile {

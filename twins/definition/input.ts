@@ -5,7 +5,7 @@
  */
 import type { NodeKind } from './types.js';
 
-/** Seconds, or a string like "250ms" (twins/spec/units.ts). */
+/** Seconds, or a string like "250ms" (twins/definition/units.ts). */
 export type DurationInput = number | string;
 /** Bytes, or a string like "512Mi". */
 export type SizeInput = number | string;

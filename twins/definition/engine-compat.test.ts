@@ -3,10 +3,11 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { distributionFromSpec } from '../../engine/index.js';
-import { importTraceFile } from '../import/nezha.js';
-import { importZooTwin } from '../import/network.js';
+import { importTraceFile } from '../import/trace.js';
+import { importZooTwin } from '../import/zoo.js';
 import { loadTwinFile } from './load.js';
 import type { Twin } from './types.js';
+import { exampleFile } from '../examples/paths.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const data = join(root, '..', 'shared', 'data');
@@ -24,7 +25,7 @@ function checkTwin(twin: Twin): void {
 }
 
 test('the engine builds every distribution of the examples and the importers', async () => {
-  for (const f of ['shop.yaml', 'jackson.yaml', 'network.yaml']) checkTwin(await loadTwinFile(join(root, 'twins', 'examples', f)));
+  for (const f of ['shop.yaml', 'jackson.yaml', 'network.yaml']) checkTwin(await loadTwinFile(exampleFile(f as 'shop.yaml')));
   checkTwin((await importZooTwin(join(data, 'topology-zoo', 'Garr201201.graphml'))).twin);
   checkTwin((await importTraceFile(join(data, 'nezha-train-ticket', '2023-01-29', 'trace', '08_50_trace.csv'))).twin);
 });

@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importTraceFile } from '../import/nezha.js';
+import { importTraceFile } from '../import/trace.js';
 import { loadTwinFile } from './load.js';
 import { writeTwinFile } from './write.js';
 
