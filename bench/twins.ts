@@ -30,7 +30,7 @@ export async function benchTwins(): Promise<BenchSection[]> {
   rows.push({ run: 'shop, 2 replications x 1h, in-thread', replications: 2, workers: 0, seconds: single, 'events/s': perWorker, 'replications/s': 2 / single, 'peak RSS MiB': null });
 
   // Scaling: the same 16 replications on one worker, then on two.
-  const scaling = { replications: 16, horizon: 900, reportWindow: 300, seed: 3, chunkSize: 1 };
+  const scaling = { replications: 16, settings: { horizon: 900, reportWindow: 300, seed: 3 }, chunkSize: 1 };
   const one = await runMonteCarlo(twin, { ...scaling, workers: 1 });
   const two = await runMonteCarlo(twin, { ...scaling, workers: 2 });
   for (const r of [one, two]) {
@@ -40,7 +40,7 @@ export async function benchTwins(): Promise<BenchSection[]> {
   const oneWorker = one.summary.events / one.seconds;
 
   // The full run: its RSS peak is the process's (worker threads included).
-  const full = await runMonteCarlo(twin, { replications: FULL_REPLICATIONS, horizon: FULL_HORIZON, reportWindow: 300, seed: 4, workers: availableParallelism() });
+  const full = await runMonteCarlo(twin, { replications: FULL_REPLICATIONS, settings: { horizon: FULL_HORIZON, reportWindow: 300, seed: 4 }, workers: availableParallelism() });
   const peakRss = process.resourceUsage().maxRSS / 1024;
   const fullPerWorker = full.summary.events / full.seconds / full.workers;
   rows.push({ run: `shop, ${FULL_REPLICATIONS} replications x ${FULL_HORIZON / 60}m`, replications: FULL_REPLICATIONS, workers: full.workers, seconds: full.seconds, 'events/s': full.summary.events / full.seconds, 'replications/s': FULL_REPLICATIONS / full.seconds, 'peak RSS MiB': peakRss });

@@ -1,6 +1,17 @@
-/** What a worker receives for one chunk and what it may be asked to do wrong (fault injection for tests). */
+/**
+ * What the Monte Carlo job receives for one chunk: plain, structured-clone
+ * data. The settings are the caller's SimulationSettings object as given,
+ * never re-listed field by field, so a new setting cannot be left behind.
+ */
 import type { SimulationSettings } from '../../twins/flow/simulate.js';
 import type { Twin } from '../../twins/definition/types.js';
+import type { ChunkRange } from './chunks.js';
+
+/** Fault injection for the runner's own tests: chunk `chunk` crashes on its first `attempts` attempts. */
+export interface CrashInjection {
+  readonly chunk: number;
+  readonly attempts: number;
+}
 
 export interface ChunkTask {
   readonly twin: Twin;
@@ -8,8 +19,9 @@ export interface ChunkTask {
   readonly chunk: number;
   readonly first: number;
   readonly count: number;
-  /** 0 on the first try, 1 on the retry. */
-  readonly attempt: number;
-  /** Fault injection for the runner's own tests: the worker thread exits on these attempts of this chunk. */
-  readonly crash?: { readonly chunk: number; readonly attempts: number } | null;
+  readonly crash: CrashInjection | null;
+}
+
+export function chunkTask(twin: Twin, settings: SimulationSettings, range: ChunkRange, crash: CrashInjection | null): ChunkTask {
+  return { twin, settings, chunk: range.chunk, first: range.first, count: range.count, crash };
 }

@@ -4,28 +4,25 @@
  * pure given (twin, options, seed, replication range).
  */
 import { Simulator, StreamFactory } from '../../engine/index.js';
-import type { ForecastBundle } from '../../models/forecast.js';
-import type { StateSnapshot } from '../state.js';
 import type { Twin } from '../definition/types.js';
-import { FlowModel } from './model.js';
+import { FlowModel, type FlowOptions } from './model.js';
 import { ChunkBuilder, type ChunkSummary } from './summary.js';
 
-export interface SimulationSettings {
-  readonly horizon: number;
-  readonly reportWindow: number;
-  /** Warm-up deleted from the whole-run figures (seconds, default 0). */
-  readonly warmup?: number;
+/**
+ * Everything a replication depends on besides the twin: the model's options
+ * and the seed. One plain, structured-clone object, handed whole to the model
+ * (and to worker threads), so a new model option reaches every replication
+ * without being re-listed anywhere.
+ */
+export interface SimulationSettings extends FlowOptions {
+  /** Replication i draws from streams derived from (seed, i). */
   readonly seed: number | string;
-  readonly state?: StateSnapshot | null;
-  readonly forecast?: ForecastBundle | null;
 }
 
 /** Runs one replication to the horizon and returns the finished model. */
 export function runTwinReplication(twin: Twin, settings: SimulationSettings, replication: number): FlowModel {
   const sim = new Simulator();
-  const model = new FlowModel(twin, { sim, streams: new StreamFactory(settings.seed, replication), replication }, {
-    horizon: settings.horizon, reportWindow: settings.reportWindow, warmup: settings.warmup ?? 0, state: settings.state ?? null, forecast: settings.forecast ?? null,
-  });
+  const model = new FlowModel(twin, { sim, streams: new StreamFactory(settings.seed, replication), replication }, settings);
   sim.run(settings.horizon);
   model.finish();
   return model;

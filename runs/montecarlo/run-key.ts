@@ -1,0 +1,30 @@
+/**
+ * The checkpoint key of a Monte Carlo run: a hash of what its results depend
+ * on — the twin's content (scenario already applied), the settings (forecast
+ * and state included) and the chunking — and of nothing else. Where a twin
+ * was read from, and how that path was spelt, is not content: two loads of
+ * one file share their checkpoints, and any changed value gets a fresh key.
+ */
+import type { SimulationSettings } from '../../twins/flow/simulate.js';
+import type { ArrivalSpec, Twin } from '../../twins/definition/types.js';
+import { runKey } from './checkpoint.js';
+
+/** Bumped when the checkpoint format or the key's recipe changes. */
+const KEY_VERSION = 2;
+
+/** A profile arrival without the file it was read from (a path, kept for messages only). */
+function arrivalContent(arrival: ArrivalSpec): unknown {
+  if (arrival.kind !== 'profile') return arrival;
+  const { file: _file, ...content } = arrival;
+  return content;
+}
+
+/** The twin less what only names its origin: `source` (the path as typed), `warnings` (messages), profile file paths. */
+export function twinContent(twin: Twin): unknown {
+  const { source: _source, warnings: _warnings, entries, ...content } = twin;
+  return { ...content, entries: entries.map((e) => ({ ...e, arrival: arrivalContent(e.arrival) })) };
+}
+
+export function monteCarloKey(twin: Twin, settings: SimulationSettings, chunkSize: number): string {
+  return runKey({ twin: twinContent(twin), settings, chunkSize, version: KEY_VERSION });
+}
