@@ -110,7 +110,8 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   const state: StateSnapshot | null = args.state ? await readStateSnapshot(args.state, twin) : null;
   const progress = args.quiet ? null : createProgress('simulate', args.replications);
   const result = await runMonteCarlo(twin, {
-    replications: args.replications, seed: args.seed, horizon: args.horizon, reportWindow: args.window, warmup: args.warmup, state, forecast,
+    replications: args.replications,
+    settings: { seed: args.seed, horizon: args.horizon, reportWindow: args.window, warmup: args.warmup, state, forecast },
     ...(args.workers !== undefined ? { workers: args.workers } : {}),
     checkpointDir: args.resume ? resolve(args.out, '.chunks') : null,
     onProgress: (done) => progress?.update(done),
