@@ -11,7 +11,7 @@ import { run as backtestCommand } from '../runs/commands/backtest.js';
 import { run as forecastCommand } from '../runs/commands/forecast.js';
 import { REQUIRED_QUANTILES } from './forecast.js';
 import { readForecast } from './forecast-file.js';
-import { NAB_DIR, NEZHA_METRIC_DIR, tempDir } from './test-support.js';
+import { NAB_DIR, NEZHA_METRIC_DIR, withTempDir } from './test-support.js';
 
 async function quiet<T>(f: () => Promise<T>): Promise<T> {
   const log = console.log, err = process.stderr.write.bind(process.stderr);
@@ -25,50 +25,53 @@ async function quiet<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-test('forecast writes a bundle that readForecast reads back, with exhaustion for bounded metrics', async () => {
-  const out = join(await tempDir(), 'fc');
-  const files = [join(NAB_DIR, 'ec2_cpu_utilization_24ae8d.csv'), join(NAB_DIR, 'rds_cpu_utilization_cc0c53.csv')];
-  const code = await quiet(() => forecastCommand(['--telemetry', ...files, '--horizon', '2h', '--paths', '20', '--seed', '4', '--workers', '0', '--out', out]));
-  assert.is(code, 0);
-  const b = await readForecast(out);
-  assert.is(b.steps, 24);
-  assert.is(b.stepMs, 300_000);
-  assert.is(b.paths, 20);
-  assert.is(b.seed, 4);
-  assert.equal(b.series.map((s) => `${s.node}/${s.metric}`), ['ec2_cpu_utilization_24ae8d/cpu_utilization', 'rds_cpu_utilization_cc0c53/cpu_utilization']);
-  assert.is(b.startMs, Date.UTC(2014, 1, 28, 14, 35));
-  for (const s of b.series) {
-    assert.match(s.model, /^auto:/);
-    for (const q of REQUIRED_QUANTILES) assert.is(s.quantiles.get(q)!.length, 24);
-  }
-  assert.is(b.series[0]!.limit, 100);
-  const ex = JSON.parse(await readFile(join(out, 'exhaustion.json'), 'utf8')) as { series: Array<{ node: string; probability: number }> };
-  assert.equal(ex.series.map((e) => e.node), ['ec2_cpu_utilization_24ae8d', 'rds_cpu_utilization_cc0c53']);
-  // The first ends 5 minutes before the second: forecast from its own end, the extra step dropped.
-  assert.ok(b.series[0]!.notes.some((n) => /ends 1 steps before the common start/.test(n)));
-  assert.ok(ex.series[0]!.probability >= 0 && ex.series[0]!.probability <= 1);
-});
+test('forecast writes a bundle that readForecast reads back, with exhaustion for bounded metrics', () =>
+  withTempDir(async (dir) => {
+    const out = join(dir, 'fc');
+    const files = [join(NAB_DIR, 'ec2_cpu_utilization_24ae8d.csv'), join(NAB_DIR, 'rds_cpu_utilization_cc0c53.csv')];
+    const code = await quiet(() => forecastCommand(['--telemetry', ...files, '--horizon', '2h', '--paths', '20', '--seed', '4', '--workers', '0', '--out', out]));
+    assert.is(code, 0);
+    const b = await readForecast(out);
+    assert.is(b.steps, 24);
+    assert.is(b.stepMs, 300_000);
+    assert.is(b.paths, 20);
+    assert.is(b.seed, 4);
+    assert.equal(b.series.map((s) => `${s.node}/${s.metric}`), ['ec2_cpu_utilization_24ae8d/cpu_utilization', 'rds_cpu_utilization_cc0c53/cpu_utilization']);
+    assert.is(b.startMs, Date.UTC(2014, 1, 28, 14, 35));
+    for (const s of b.series) {
+      assert.match(s.model, /^auto:/);
+      for (const q of REQUIRED_QUANTILES) assert.is(s.quantiles.get(q)!.length, 24);
+    }
+    assert.is(b.series[0]!.limit, 100);
+    const ex = JSON.parse(await readFile(join(out, 'exhaustion.json'), 'utf8')) as { series: Array<{ node: string; probability: number }> };
+    assert.equal(ex.series.map((e) => e.node), ['ec2_cpu_utilization_24ae8d', 'rds_cpu_utilization_cc0c53']);
+    // The first ends 5 minutes before the second: forecast from its own end, the extra step dropped.
+    assert.ok(b.series[0]!.notes.some((n) => /ends 1 steps before the common start/.test(n)));
+    assert.ok(ex.series[0]!.probability >= 0 && ex.series[0]!.probability <= 1);
+  }));
 
-test('forecast on Nezha pods with a short history and unusable columns still writes every usable series', async () => {
-  const out = join(await tempDir(), 'nz');
-  const file = join(NEZHA_METRIC_DIR, 'ts-route-service-b6c59fb57-zv8dt_metric.csv');
-  assert.is(await quiet(() => forecastCommand(['--telemetry', file, '--horizon', '30m', '--paths', '10', '--model', 'ets', '--out', out, '--workers', '0'])), 0);
-  const b = await readForecast(out);
-  assert.is(b.steps, 30);
-  const rate = b.series.find((s) => s.metric === 'rate')!;
-  assert.ok(rate.notes.some((n) => /shorter than two daily seasons/.test(n)));
-});
+test('forecast on Nezha pods with a short history and unusable columns still writes every usable series', () =>
+  withTempDir(async (dir) => {
+    const out = join(dir, 'nz');
+    const file = join(NEZHA_METRIC_DIR, 'ts-route-service-b6c59fb57-zv8dt_metric.csv');
+    assert.is(await quiet(() => forecastCommand(['--telemetry', file, '--horizon', '30m', '--paths', '10', '--model', 'ets', '--out', out, '--workers', '0'])), 0);
+    const b = await readForecast(out);
+    assert.is(b.steps, 30);
+    const rate = b.series.find((s) => s.metric === 'rate')!;
+    assert.ok(rate.notes.some((n) => /shorter than two daily seasons/.test(n)));
+  }));
 
-test('series that end more than a horizon apart are refused, naming both', async () => {
-  const out = join(await tempDir(), 'apart');
-  const files = [join(NAB_DIR, 'ec2_cpu_utilization_24ae8d.csv'), join(NAB_DIR, 'elb_request_count_8c0756.csv')];
-  try {
-    await quiet(() => forecastCommand(['--telemetry', ...files, '--horizon', '2h', '--out', out, '--workers', '0']));
-    assert.unreachable('accepted series a month apart');
-  } catch (e) {
-    assert.match((e as Error).message, /ec2_cpu_utilization_24ae8d\.csv: series ec2_cpu_utilization_24ae8d\/cpu_utilization ends \d+ steps before elb_request_count_8c0756\/request_count/);
-  }
-});
+test('series that end more than a horizon apart are refused, naming both', () =>
+  withTempDir(async (dir) => {
+    const out = join(dir, 'apart');
+    const files = [join(NAB_DIR, 'ec2_cpu_utilization_24ae8d.csv'), join(NAB_DIR, 'elb_request_count_8c0756.csv')];
+    try {
+      await quiet(() => forecastCommand(['--telemetry', ...files, '--horizon', '2h', '--out', out, '--workers', '0']));
+      assert.unreachable('accepted series a month apart');
+    } catch (e) {
+      assert.match((e as Error).message, /ec2_cpu_utilization_24ae8d\.csv: series ec2_cpu_utilization_24ae8d\/cpu_utilization ends \d+ steps before elb_request_count_8c0756\/request_count/);
+    }
+  }));
 
 test('usage errors name the flag; --help is exit 0', async () => {
   assert.is(await quiet(() => forecastCommand(['--help'])), 0);
@@ -88,16 +91,16 @@ test('usage errors name the flag; --help is exit 0', async () => {
   }
 });
 
-test('backtest prints a table and writes JSON with model and seasonal naive metrics', async () => {
-  const dir = await tempDir();
-  const json = join(dir, 'bt.json');
-  const code = await quiet(() => backtestCommand(['--telemetry', join(NAB_DIR, 'rds_cpu_utilization_cc0c53.csv'), '--horizon', '24', '--windows', '3', '--workers', '0', '--json', json]));
-  assert.is(code, 0);
-  const r = JSON.parse(await readFile(json, 'utf8')) as { summary: { series: number; model: { windows: number; mase: number; cover80: number }; baseline: { mase: number } } };
-  assert.is(r.summary.series, 1);
-  assert.is(r.summary.model.windows, 3);
-  assert.ok(r.summary.model.mase > 0 && r.summary.baseline.mase > 0);
-  assert.ok(r.summary.model.cover80 >= 0 && r.summary.model.cover80 <= 1);
-});
+test('backtest prints a table and writes JSON with model and seasonal naive metrics', () =>
+  withTempDir(async (dir) => {
+    const json = join(dir, 'bt.json');
+    const code = await quiet(() => backtestCommand(['--telemetry', join(NAB_DIR, 'rds_cpu_utilization_cc0c53.csv'), '--horizon', '24', '--windows', '3', '--workers', '0', '--json', json]));
+    assert.is(code, 0);
+    const r = JSON.parse(await readFile(json, 'utf8')) as { summary: { series: number; model: { windows: number; mase: number; cover80: number }; baseline: { mase: number } } };
+    assert.is(r.summary.series, 1);
+    assert.is(r.summary.model.windows, 3);
+    assert.ok(r.summary.model.mase > 0 && r.summary.baseline.mase > 0);
+    assert.ok(r.summary.model.cover80 >= 0 && r.summary.model.cover80 <= 1);
+  }));
 
 test.run();

@@ -1,5 +1,5 @@
 /** Paths and small helpers for the models tests (compiled to dist/models/). */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +11,18 @@ export const DATA_DIR = join(REPO_ROOT, '..', 'shared', 'data');
 export const NAB_DIR = join(DATA_DIR, 'nab');
 export const NEZHA_METRIC_DIR = join(DATA_DIR, 'nezha-train-ticket', '2023-01-29', 'metric');
 
-export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'shadowcast-models-'));
+/**
+ * Runs `use` with a fresh folder under the OS temp folder and removes the
+ * folder afterwards, whether `use` passed or threw: the suite leaves nothing
+ * behind in /tmp.
+ */
+export async function withTempDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'shadowcast-models-'));
+  try {
+    return await use(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export async function writeTemp(dir: string, name: string, text: string): Promise<string> {

@@ -1,23 +1,210 @@
 /**
- * Writes a set of files into a folder so that a reader sees all or none of
- * them: everything goes to a temp folder beside the target first and is
- * renamed into place only once every file is written.
+ * Writes a set of files as one folder so that a reader sees the old complete
+ * set or the new complete set, never a mix.
+ *
+ * The new set is written (and fsynced) in a temp folder beside DIR, on the
+ * same filesystem, named `.<name>.new-<pid>-<random>`. Then:
+ *   1. DIR is renamed aside to `.<name>.old-<pid>-<random>`;
+ *   2. the temp folder is renamed to DIR (DIR now holds the new set);
+ *   3. every entry of the old folder that the new set does not have (the
+ *      `.chunks/` checkpoints, anything else the user keeps there) is moved
+ *      into DIR by rename;
+ *   4. the old folder, now holding only superseded outputs, is removed.
+ * Node has no atomic folder exchange, so between 1 and 2 DIR does not exist
+ * for an instant; a crash there leaves the old set complete under its `.old-`
+ * name, and the next write puts it back first (recoverLeftovers). A failed
+ * write removes its temp folder and leaves DIR as it found it.
+ *
+ * Leftovers are only touched when the process that made them is gone (the pid
+ * in the name), so a write in progress keeps its folders. Two writes to the
+ * same DIR at once are still not supported: one of them may fail.
  */
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmod, lstat, mkdir, open, readdir, realpath, rename, rm } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+
+/** Temp/old folder names this process is using right now (its own pid says "alive" for them all). */
+const inFlight = new Set<string>();
 
 export async function writeFilesAtomically(dir: string, files: Readonly<Record<string, string>>): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const tmp = await mkdtemp(join(dir, '.writing-'));
-  try {
-    for (const [name, body] of Object.entries(files)) await writeFile(join(tmp, name), body);
-    const out: string[] = [];
-    for (const name of Object.keys(files)) {
-      await rename(join(tmp, name), join(dir, name));
-      out.push(join(dir, name));
-    }
-    return out;
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
+  const names = Object.keys(files);
+  for (const name of names) {
+    if (name !== basename(name) || name === '.' || name === '..' || name === '') throw new RangeError(`writeFilesAtomically: '${name}' is not a plain file name`);
   }
+  const target = await followLink(resolve(dir));
+  const fromTarget = relative(target, process.cwd());
+  const holdsCwd = fromTarget !== '..' && !fromTarget.startsWith(`..${sep}`) && !isAbsolute(fromTarget);
+  if (holdsCwd) {
+    // The folder is replaced as a whole: the process would be left standing in the removed old one.
+    throw new RangeError(`${dir}: the output folder must not be the current folder or hold it`);
+  }
+  const parent = dirname(target);
+  await mkdir(parent, { recursive: true });
+  await recoverLeftovers(target, new Set(names));
+  const existing = await isPresent(target) ? await lstat(target) : null;
+  if (existing && !existing.isDirectory()) throw new Error(`${dir}: exists and is not a folder`);
+
+  // mkdir rather than mkdtemp: the folder becomes DIR, so it gets DIR's usual mode, not mkdtemp's 0700.
+  const fresh = join(parent, `${leftoverPrefix(target, 'new')}${process.pid}-${randomBytes(6).toString('hex')}`);
+  await mkdir(fresh);
+  inFlight.add(fresh);
+  try {
+    if (existing) await chmod(fresh, existing.mode & 0o7777);
+    for (const name of names) await writeDurably(join(fresh, name), files[name]!);
+    await swapIn(target, fresh, new Set(names));
+  } catch (e) {
+    // Nothing half-written stays behind; after a successful swap the temp path no longer exists.
+    await rm(fresh, { recursive: true, force: true });
+    throw e;
+  } finally {
+    inFlight.delete(fresh);
+  }
+  return names.map((name) => join(dir, name));
+}
+
+/**
+ * Puts back what an interrupted write left beside `dir` (an absolute path),
+ * given the names of the output files:
+ *  - if `dir` is missing, or holds none of the outputs while the newest
+ *    `.old-` folder does (the crash fell between the two renames and a
+ *    resumed run has since made `dir/.chunks/` again), what `dir` holds is
+ *    merged into that `.old-` folder, which is then renamed back to `dir`:
+ *    the old set reappears whole, by one rename;
+ *  - the entries of any other `.old-` folder that `dir` lacks (checkpoints
+ *    caught mid-carry) are merged into `dir`, except outputs, which the set
+ *    in `dir` supersedes;
+ *  - the `.old-` and `.new-` folders of finished processes are removed.
+ * Exported so a caller can recover before it reads `dir` (e.g. before
+ * resuming from `dir/.chunks/`).
+ */
+export async function recoverLeftovers(dir: string, outputs: ReadonlySet<string>): Promise<void> {
+  const parent = dirname(dir);
+  let siblings: string[];
+  try {
+    siblings = await readdir(parent);
+  } catch (e) {
+    if (isCode(e, 'ENOENT')) return;
+    throw e;
+  }
+  const stale = (prefix: string): string[] =>
+    siblings.filter((s) => s.startsWith(prefix) && !isLive(join(parent, s), prefix)).map((s) => join(parent, s));
+  const olds = await newestFirst(stale(leftoverPrefix(dir, 'old')));
+  const newest = olds[0];
+  if (newest && (!(await isPresent(dir)) || (!(await holdsAny(dir, outputs)) && (await holdsAny(newest, outputs))))) {
+    if (await isPresent(dir)) {
+      await carryOver(dir, newest, new Set());
+      await rm(dir, { recursive: true, force: true });
+    }
+    await rename(newest, dir);
+    olds.shift();
+  }
+  for (const old of olds) {
+    if (await isPresent(dir)) await carryOver(old, dir, outputs);
+    await rm(old, { recursive: true, force: true });
+  }
+  for (const fresh of stale(leftoverPrefix(dir, 'new'))) await rm(fresh, { recursive: true, force: true });
+}
+
+async function swapIn(target: string, fresh: string, written: ReadonlySet<string>): Promise<void> {
+  if (!(await isPresent(target))) {
+    await rename(fresh, target);
+    return;
+  }
+  const old = join(dirname(target), `${leftoverPrefix(target, 'old')}${process.pid}-${randomBytes(6).toString('hex')}`);
+  inFlight.add(old);
+  try {
+    await rename(target, old);
+    try {
+      await rename(fresh, target);
+    } catch (e) {
+      // The new set could not go in: the old one goes back (if even that fails, the next write recovers it).
+      await rename(old, target).catch(() => undefined);
+      throw e;
+    }
+    await carryOver(old, target, written);
+    await rm(old, { recursive: true, force: true });
+  } finally {
+    inFlight.delete(old);
+  }
+}
+
+/** Per-file temp folders the earlier writer left inside DIR when it crashed: dropped, not carried. */
+const LEGACY_TEMP_PREFIX = '.writing-';
+
+/**
+ * Moves, by rename, every entry of `from` that `into` lacks, except the
+ * top-level `outputs`; folders both hold (`.chunks/`) are merged the same way,
+ * and on a clash of files `into` keeps its own.
+ */
+async function carryOver(from: string, into: string, outputs: ReadonlySet<string>): Promise<void> {
+  const present = new Set(await readdir(into));
+  for (const entry of await readdir(from)) {
+    if (outputs.has(entry) || entry.startsWith(LEGACY_TEMP_PREFIX)) continue;
+    const source = join(from, entry), destination = join(into, entry);
+    if (!present.has(entry)) await rename(source, destination);
+    else if ((await lstat(source)).isDirectory() && (await lstat(destination)).isDirectory()) await carryOver(source, destination, new Set());
+  }
+}
+
+async function holdsAny(dir: string, names: ReadonlySet<string>): Promise<boolean> {
+  if (!(await isPresent(dir))) return false;
+  return (await readdir(dir)).some((entry) => names.has(entry));
+}
+
+/** `.<name>.new-` / `.<name>.old-`: hidden siblings of `dir`, on its filesystem. */
+function leftoverPrefix(dir: string, kind: 'new' | 'old'): string {
+  return `.${basename(dir)}.${kind}-`;
+}
+
+/** A leftover is live while the process named in it runs (this process: while the write that made it runs). */
+function isLive(path: string, prefix: string): boolean {
+  const pid = Number(basename(path).slice(prefix.length).split('-')[0]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return inFlight.has(path);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return !isCode(e, 'ESRCH'); // EPERM: alive, owned by someone else
+  }
+}
+
+/** A DIR that is a symbolic link keeps its link: the swap happens where the link points. */
+async function followLink(path: string): Promise<string> {
+  try {
+    return (await lstat(path)).isSymbolicLink() ? await realpath(path) : path;
+  } catch (e) {
+    if (isCode(e, 'ENOENT')) return path;
+    throw e;
+  }
+}
+
+async function newestFirst(paths: readonly string[]): Promise<string[]> {
+  const times = await Promise.all(paths.map(async (p) => ({ p, t: (await lstat(p)).mtimeMs })));
+  return times.sort((a, b) => b.t - a.t).map((x) => x.p);
+}
+
+/** Written and flushed to disk, so the renamed-in set is never a set of empty files after a power cut. */
+async function writeDurably(file: string, body: string): Promise<void> {
+  const handle = await open(file, 'wx');
+  try {
+    await handle.writeFile(body);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function isPresent(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (e) {
+    if (isCode(e, 'ENOENT')) return false;
+    throw e;
+  }
+}
+
+function isCode(e: unknown, code: string): boolean {
+  return e instanceof Error && (e as NodeJS.ErrnoException).code === code;
 }
