@@ -296,7 +296,7 @@ export async function injectTraffic(o: InjectOptions): Promise<InjectReport> {
   for (const h of [all, lag, ...targets.map((t) => t.latency)]) h.destroy();
   if (o.outDir) {
     const files: Record<string, string> = { [INJECT_FILE]: JSON.stringify(report, null, 1) + '\n' };
-    if (scraper) files[TELEMETRY_FILE] = telemetryCsv(scraper.samples(), o.k, productionStartMs);
+    if (scraper) files[TELEMETRY_FILE] = telemetryCsv(scraper.samples(), o.k, productionStartMs, scraper.options.intervalSeconds);
     await writeFilesAtomically(o.outDir, files);
   }
   return report;

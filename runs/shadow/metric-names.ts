@@ -12,6 +12,8 @@ export const OUTCOME_LABEL = 'outcome';
 /** ok: 2xx; error: the node answered with an error (own fault, downstream failure or timeout); rejected: 503 because the bounded queue was full. */
 export const OUTCOMES = ['ok', 'error', 'rejected'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+// (Registering the counter is enough: an outcome with no sample counts as 0 when the family's `# TYPE` line is
+// present; `counter.inc({ outcome }, 0)` for each outcome at start-up makes that explicit.)
 
 /** Gauge: requests accepted and not yet answered (queued + in service, downstream calls included). */
 export const IN_FLIGHT = 'shadow_in_flight';

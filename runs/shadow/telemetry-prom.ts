@@ -77,13 +77,24 @@ export function parsePrometheusText(text: string): Sample[] {
   return out;
 }
 
+/** Metric names declared by `# TYPE name kind` lines (a labelled counter never incremented has no sample, only this line). */
+export function declaredMetrics(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/^#\s*TYPE\s+(\S+)\s/gm)) out.add(m[1]!);
+  return out;
+}
+
 /** The samples of one scrape, looked up by name and (a subset of) labels. */
 export class Scrape {
-  constructor(readonly samples: readonly Sample[]) {}
+  constructor(readonly samples: readonly Sample[], readonly declared: ReadonlySet<string> = new Set()) {}
 
-  /** Sum of every sample named `name` whose labels include `match` (null when there is none). */
+  static parse(text: string): Scrape {
+    return new Scrape(parsePrometheusText(text), declaredMetrics(text));
+  }
+
+  /** Sum of every sample named `name` whose labels include `match`: 0 when the metric is declared but has no such sample, null when it is absent. */
   sum(name: string, match: Readonly<Record<string, string>> = {}): number | null {
-    let total: number | null = null;
+    let total: number | null = this.declared.has(name) ? 0 : null;
     for (const s of this.samples) {
       if (s.name !== name) continue;
       if (!Object.entries(match).every(([k, v]) => s.labels[k] === v)) continue;

@@ -9,7 +9,7 @@ import { request, Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { loopbackUrl } from './inject-loopback.js';
 import { intervalFigures, measuredNode, readingOf, TELEMETRY_METRICS, type NodeSample } from './telemetry-figures.js';
-import { parsePrometheusText, Scrape } from './telemetry-prom.js';
+import { Scrape } from './telemetry-prom.js';
 import type { MeasuredNode } from '../../twins/shadow/compare.js';
 
 /** GET a loopback /metrics and parse it; rejects on a non-200, a timeout or a parse error. */
@@ -22,7 +22,7 @@ export function fetchMetrics(url: URL, agent: Agent, timeoutMs: number): Promise
       res.on('end', () => {
         if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
         try {
-          resolve(new Scrape(parsePrometheusText(body)));
+          resolve(Scrape.parse(body));
         } catch (e) {
           reject(e as Error);
         }
@@ -135,11 +135,13 @@ function cell(v: number | null): string {
 
 /**
  * Long-CSV text of the grid samples: one row per node, interval and metric,
- * stamped with the interval's end in production time. An interval whose ends
+ * stamped with the interval's end on the production grid (t0 + i·interval;
+ * the rates use the actual scrape times, so timer slack does not jitter the
+ * step the reader infers). An interval whose ends
  * are not both readable (or across a restart) has empty cells, which the
  * reader treats as missing and fills.
  */
-export function telemetryCsv(samples: ReadonlyMap<string, readonly NodeSample[]>, k: number, productionStartMs: number): string {
+export function telemetryCsv(samples: ReadonlyMap<string, readonly NodeSample[]>, k: number, productionStartMs: number, intervalSeconds: number): string {
   const lines = ['timestamp,node,metric,value'];
   const rows: Array<{ t: number; node: string; text: string[] }> = [];
   for (const [node, list] of samples) {
@@ -147,7 +149,7 @@ export function telemetryCsv(samples: ReadonlyMap<string, readonly NodeSample[]>
     for (let i = 1; i < list.length; i++) {
       const a = list[i - 1]!, b = list[i]!;
       const figures = a.reading && b.reading ? intervalFigures(a.reading, b.reading, (b.atMs - a.atMs) / 1000, k) : null;
-      const t = productionStartMs + b.atMs / k;
+      const t = productionStartMs + i * intervalSeconds * 1000;
       const stamp = new Date(Math.round(t)).toISOString();
       rows.push({ t, node, text: TELEMETRY_METRICS.map((m) => `${stamp},${node},${m},${cell(figures ? figures[m] : null)}`) });
     }
