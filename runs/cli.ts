@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * `shadowcast` command line. Each subcommand lives in runs/commands/<name>.ts
- * and exports `run(argv): Promise<number>` (the exit code); this file only
- * dispatches, so subcommands stay independent and load only what they need.
+ * (import: runs/commands/import/) and exports `run(argv): Promise<number>`
+ * (the exit code); this file only dispatches, so subcommands stay independent
+ * and load only what they need, and turns a thrown error into its message and
+ * exit code (runs/errors.ts; README.md, "Exit codes").
  */
 export interface Command {
   readonly summary: string;
@@ -13,7 +15,7 @@ const commands: Record<string, Command> = {
   simulate: { summary: 'Monte Carlo of a twin: which nodes fail, how likely, when', load: () => import('./commands/simulate.js') },
   forecast: { summary: 'forecast telemetry as quantiles and sample paths', load: () => import('./commands/forecast.js') },
   backtest: { summary: 'rolling-origin accuracy of the forecasters', load: () => import('./commands/backtest.js') },
-  import: { summary: 'import a twin from Topology Zoo GraphML, a call graph or a trace', load: () => import('./commands/import.js') },
+  import: { summary: 'import a twin from Topology Zoo GraphML, a call graph or a trace', load: () => import('./commands/import/index.js') },
   demo: { summary: 'run the bundled examples end to end', load: () => import('./commands/demo.js') },
 };
 
@@ -25,7 +27,8 @@ function usage(): string {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
-    console.log(usage());
+    if (name) console.log(usage());
+    else console.error(usage());
     return name ? 0 : 2;
   }
   const command = commands[name];
@@ -34,16 +37,23 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const mod = await command.load();
-  return mod.run(rest);
+  try {
+    return await mod.run(rest);
+  } catch (err) {
+    // Loaded only on failure: the mapping imports every error class of the project.
+    const { errorReport, exitCodeFor } = await import('./errors.js');
+    const debug = (process.env.SHADOWCAST_DEBUG ?? '') !== '' && process.env.SHADOWCAST_DEBUG !== '0';
+    console.error(errorReport(name, err, debug));
+    return exitCodeFor(err);
+  }
 }
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    // Validation errors carry the file/field in their message; print it alone, no stack.
-    const e = err as Error;
-    console.error(`shadowcast: ${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`);
-    if (process.env.SHADOWCAST_DEBUG) console.error(e?.stack);
-    process.exitCode = 1;
+    // Only a command that fails to load gets here.
+    console.error(`shadowcast: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.SHADOWCAST_DEBUG) console.error(err instanceof Error ? err.stack : '');
+    process.exitCode = 4;
   },
 );

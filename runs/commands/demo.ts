@@ -5,33 +5,36 @@
  * the main job: Monte Carlo of the shop twin (twins/examples/shop.yaml),
  * which nodes fail, how likely and when, written to out/demo/.
  */
-import { parseArgs } from 'node:util';
 import { across, networkModel, replicate, type Exponential, type NetworkResults } from '../../engine/index.js';
 import { jacksonExample } from '../../engine/examples.js';
 import { jacksonThroughputs, mmc } from '../../engine/queueing-theory.js';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
-import { formatInterval, table } from '../format.js';
-import { simulate } from './simulate.js';
+import { defineCommand, parseFlags, usageText } from '../flags.js';
+import { formatDuration, formatInterval, table } from '../format.js';
+import { parseSimulateArgs, simulate } from './simulate.js';
+
+export const DEMO = defineCommand({
+  command: 'demo',
+  flags: {
+    replications: { kind: 'positiveInt', default: '20', help: 'replications of the Jackson network (part 1)' },
+    'shop-replications': { kind: 'positiveInt', default: '40', help: 'simulated futures of the shop twin (part 2)' },
+    horizon: { kind: 'duration', default: '30m', help: 'simulated time of each shop future' },
+    seed: { kind: 'int', value: 'S', default: '1', help: 'random seed' },
+    out: { kind: 'path', value: 'DIR', absent: "out/demo in the repository", help: 'where the shop files go' },
+  },
+});
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      replications: { type: 'string', default: '20' },
-      'shop-replications': { type: 'string', default: '40' },
-      horizon: { type: 'string', default: '30m' },
-      seed: { type: 'string', default: '1' },
-      out: { type: 'string', default: join(REPO_ROOT, 'out', 'demo') },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log('usage: shadowcast demo [--replications N] [--shop-replications N] [--horizon DUR] [--seed S] [--out DIR]');
+  const parsed = parseFlags(DEMO, argv);
+  if (!parsed) {
+    console.log(usageText(DEMO));
     return 0;
   }
-  const replications = Number(values.replications);
-  const seed = Number(values.seed);
+  const { replications, seed } = parsed.values;
+  const out = parsed.values.out ?? join(REPO_ROOT, 'out', 'demo');
+  const shopReplications = parsed.values['shop-replications'];
+  const shopHorizon = parsed.values.horizon;
   const spec = jacksonExample();
   const horizon = 50_000, warmup = 1_000;
   console.log(`== Part 1: the engine on a Jackson network (3 stations, feedback), ${replications} replications of ${horizon} time units, warm-up ${warmup}, seed ${seed} ==`);
@@ -63,9 +66,8 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`${events.toLocaleString('en-US')} events (after warm-up) in ${seconds.toFixed(2)} s`);
 
   const twin = join(REPO_ROOT, 'twins', 'examples', 'shop.yaml');
-  console.log(`\n== Part 2: the shop twin (${twin}), ${values['shop-replications']} futures of ${values.horizon} ==`);
-  const { parseSimulateArgs } = await import('./simulate.js');
-  const args = parseSimulateArgs(['--twin', twin, '--out', values.out!, '--replications', values['shop-replications']!, '--horizon', values.horizon!, '--window', '5m', '--seed', String(seed)])!;
+  console.log(`\n== Part 2: the shop twin (${twin}), ${shopReplications} futures of ${formatDuration(shopHorizon)} ==`);
+  const args = parseSimulateArgs(['--twin', twin, '--out', out, '--replications', String(shopReplications), '--horizon', formatDuration(shopHorizon), '--window', '5m', '--seed', String(seed)])!;
   const result = await simulate(args);
   console.log(result.table);
   console.log(`\nwritten: ${result.files.join(', ')}`);

@@ -3,7 +3,7 @@
  * within 99 % intervals: the bundled 3-station Jackson network (per-station
  * throughput, utilization, sojourn; end-to-end sojourn) and an M/M/4.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -28,9 +28,13 @@ function within(label: string, e: Est, exact: number): void {
 
 async function simulateFile(twin: string, extra: string[]): Promise<SummaryFile> {
   const out = await mkdtemp(join(tmpdir(), 'shadowcast-sim-'));
-  const code = await run(['--twin', twin, '--out', out, '--confidence', '0.99', '--quiet', '--no-resume', ...extra]);
-  assert.is(code, 0);
-  return JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as SummaryFile;
+  try {
+    const code = await run(['--twin', twin, '--out', out, '--confidence', '0.99', '--quiet', '--no-resume', ...extra]);
+    assert.is(code, 0);
+    return JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as SummaryFile;
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
 }
 
 test('the Jackson example twin matches the traffic equations and M/M/1 formulas', async () => {
@@ -53,17 +57,21 @@ test('the Jackson example twin matches the traffic equations and M/M/1 formulas'
 
 test('an M/M/4 written as a twin file: Lq, W and utilization match Erlang C', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'shadowcast-mmc-'));
-  const file = join(dir, 'mmc.yaml');
-  await writeFile(file, [
-    'name: mmc', 'nodes:', '  - id: q', '    kind: service', '    replicas: 1', '    servers: 4',
-    '    service: { type: exponential, mean: 1s }', 'entries:', '  - { id: in, node: q, rate: 3.6 }', '',
-  ].join('\n'));
-  const s = await simulateFile(file, ['--replications', '20', '--horizon', '200000s', '--warmup', '4000s', '--seed', '8']);
-  const q = s.nodes[0]!.figures;
-  const exact = mmc(3.6, 1, 4);
-  within('utilization', q.utilization!, exact.rho);
-  within('Lq', q.meanQueue!, exact.lq);
-  within('W', q.meanLatency!, exact.w);
+  try {
+    const file = join(dir, 'mmc.yaml');
+    await writeFile(file, [
+      'name: mmc', 'nodes:', '  - id: q', '    kind: service', '    replicas: 1', '    servers: 4',
+      '    service: { type: exponential, mean: 1s }', 'entries:', '  - { id: in, node: q, rate: 3.6 }', '',
+    ].join('\n'));
+    const s = await simulateFile(file, ['--replications', '20', '--horizon', '200000s', '--warmup', '4000s', '--seed', '8']);
+    const q = s.nodes[0]!.figures;
+    const exact = mmc(3.6, 1, 4);
+    within('utilization', q.utilization!, exact.rho);
+    within('Lq', q.meanQueue!, exact.lq);
+    within('W', q.meanLatency!, exact.w);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 async function rejection(p: Promise<unknown>): Promise<string> {
@@ -77,8 +85,8 @@ async function rejection(p: Promise<unknown>): Promise<string> {
 
 test('simulate reports bad arguments clearly', async () => {
   assert.match(await rejection(run(['--out', '/tmp/x'])), /--twin FILE is required/);
-  assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--horizon', 'soon'])), /--horizon: expected a duration like 90s, 30m or 2h, got 'soon'/);
-  assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--replications', '0'])), /--replications: expected a positive integer, got '0'/);
+  assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--horizon', 'soon'])), /--horizon: expected a positive duration like 90s, 30m or 2h, got 'soon'/);
+  assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--replications', '0'])), /--replications: expected a positive whole number, got '0'/);
   assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--horizon', '1m', '--warmup', '2m'])), /--warmup \(120s\) must be shorter than --horizon \(60s\)/);
 });
 

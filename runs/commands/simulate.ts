@@ -3,37 +3,39 @@
  * nodes fail in them, how likely and when.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readForecast } from '../../models/forecast-file.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
 import { assessRisk } from '../../twins/risk.js';
 import { applyScenario, readScenarioFile } from '../../twins/scenario/deltas.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
-import { parsePositiveDuration } from '../../twins/definition/units.js';
 import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
+import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { createProgress } from '../progress.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { riskTable } from '../report/risk-table.js';
 import { nodesCsv, summaryJson, windowsCsv } from '../report/simulation-files.js';
 
-const USAGE = `usage: shadowcast simulate --twin FILE --out DIR [options]
-
-  --twin FILE          twin spec (YAML or JSON, docs/twin-spec.md)
-  --out DIR            where summary.json, nodes.csv and windows.csv go
-  --forecast DIR       forecast from 'shadowcast forecast' (for forecast-driven entries)
-  --state FILE         production snapshot to start from (docs/state-snapshot.md)
-  --scenario FILE      JSON list of modifications to apply to the twin (docs/simulation.md)
-  --horizon DUR        simulated time, e.g. 2h, 30m (default 1h)
-  --window DUR         report window for windows.csv (default 5m)
-  --warmup DUR         leave this first stretch out of whole-run figures and risk (default 0)
-  --confidence L       level of every interval, e.g. 0.95 (default) or 0.99
-  --replications N     independent replications (default 200)
-  --workers W          worker threads (default: all cores; 0 = this thread)
-  --seed S             random seed (default 1)
-  --no-resume          ignore chunk checkpoints of an earlier interrupted run
-  --quiet              no progress and no table, only the files written`;
+export const SIMULATE = defineCommand({
+  command: 'simulate',
+  flags: {
+    twin: { kind: 'path', value: 'FILE', required: true, help: 'twin spec (YAML or JSON, docs/twin-spec.md)' },
+    out: { kind: 'path', value: 'DIR', required: true, help: 'where summary.json, nodes.csv and windows.csv go' },
+    forecast: { kind: 'path', value: 'DIR', help: "forecast from 'shadowcast forecast' (for forecast-driven entries)" },
+    state: { kind: 'path', value: 'FILE', help: 'production snapshot to start from (docs/state-snapshot.md)' },
+    scenario: { kind: 'path', value: 'FILE', help: 'JSON list of modifications to apply to the twin (docs/simulation.md)' },
+    horizon: { kind: 'duration', default: '1h', help: 'simulated time, e.g. 2h, 30m' },
+    window: { kind: 'duration', default: '5m', help: 'report window for windows.csv' },
+    warmup: { kind: 'duration', allowZero: true, default: '0s', help: 'leave this first stretch out of whole-run figures and risk' },
+    confidence: { kind: 'level', default: '0.95', help: 'level of every interval, e.g. 0.95 or 0.99' },
+    replications: { kind: 'positiveInt', default: '200', help: 'independent replications' },
+    workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores; 0 = this thread', help: 'worker threads' },
+    seed: { kind: 'int', value: 'S', default: '1', help: 'random seed' },
+    'no-resume': { kind: 'boolean', help: 'ignore chunk checkpoints of an earlier interrupted run' },
+    quiet: { kind: 'boolean', help: 'no progress and no table, only the files written' },
+  },
+});
 
 export interface SimulateArgs {
   readonly twin: string;
@@ -52,47 +54,16 @@ export interface SimulateArgs {
   readonly quiet: boolean;
 }
 
-function positiveInt(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`--${name}: expected a positive integer, got '${v}'`);
-  return n;
-}
-
-function duration(name: string, v: string): number {
-  try {
-    return parsePositiveDuration(v);
-  } catch (e) {
-    throw new RangeError(`--${name}: expected a duration like 90s, 30m or 2h, got '${v}' (${(e as Error).message})`);
-  }
-}
-
-export function parseSimulateArgs(argv: string[]): SimulateArgs | null {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      twin: { type: 'string' }, out: { type: 'string' }, forecast: { type: 'string' }, state: { type: 'string' }, scenario: { type: 'string' },
-      horizon: { type: 'string', default: '1h' }, window: { type: 'string', default: '5m' }, warmup: { type: 'string', default: '0s' },
-      confidence: { type: 'string', default: '0.95' },
-      replications: { type: 'string', default: '200' }, workers: { type: 'string' }, seed: { type: 'string', default: '1' },
-      'no-resume': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) return null;
-  if (!values.twin) throw new RangeError('--twin FILE is required');
-  if (!values.out) throw new RangeError('--out DIR is required');
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) throw new RangeError(`--workers: expected an integer >= 0, got '${values.workers}'`);
-  const confidence = Number(values.confidence);
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`--confidence: expected a level in (0, 1), got '${values.confidence}'`);
-  const warmup = values.warmup === '0s' ? 0 : duration('warmup', values.warmup!);
-  const horizon = duration('horizon', values.horizon!);
-  if (warmup >= horizon) throw new RangeError(`--warmup (${warmup}s) must be shorter than --horizon (${horizon}s)`);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed)) throw new RangeError(`--seed: expected an integer, got '${values.seed}'`);
+/** The arguments of a run; null when --help was asked. Throws a UsageError naming the flag and what was expected. */
+export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null {
+  const parsed = parseFlags(SIMULATE, argv);
+  if (!parsed) return null;
+  const v = parsed.values;
+  if (v.warmup >= v.horizon) throw usageError(SIMULATE, `--warmup (${v.warmup}s) must be shorter than --horizon (${v.horizon}s)`);
   return {
-    twin: values.twin, out: values.out, forecast: values.forecast ?? null, state: values.state ?? null, scenario: values.scenario ?? null,
-    horizon, window: duration('window', values.window!), warmup, confidence,
-    replications: positiveInt('replications', values.replications!), workers, seed, resume: !values['no-resume'], quiet: values.quiet!,
+    twin: v.twin, out: v.out, forecast: v.forecast ?? null, state: v.state ?? null, scenario: v.scenario ?? null,
+    horizon: v.horizon, window: v.window, warmup: v.warmup, confidence: v.confidence,
+    replications: v.replications, workers: v.workers, seed: v.seed, resume: !v['no-resume'], quiet: v.quiet,
   };
 }
 
@@ -104,7 +75,7 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
     forecast = await readForecast(args.forecast);
     warnings.push(...bindForecast(twin, forecast, args.forecast).warnings);
   } else if (twin.entries.some((e) => e.arrival.kind === 'forecast')) {
-    throw new RangeError(`${args.twin}: entries are driven by a forecast: pass --forecast DIR (from 'shadowcast forecast')`);
+    throw usageError(SIMULATE, `--forecast DIR is required: entries of ${args.twin} are driven by a forecast (from 'shadowcast forecast')`);
   }
   if (args.scenario) twin = applyScenario(twin, await readScenarioFile(args.scenario));
   const state: StateSnapshot | null = args.state ? await readStateSnapshot(args.state, twin) : null;
@@ -136,7 +107,7 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
 export async function run(argv: string[]): Promise<number> {
   const args = parseSimulateArgs(argv);
   if (!args) {
-    console.log(USAGE);
+    console.log(usageText(SIMULATE));
     return 0;
   }
   const { files, table } = await simulate(args);

@@ -1,14 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../paths.js';
-import { importZooTwin } from '../../twins/import/zoo.js';
-import { importTraceFile } from '../../twins/import/trace.js';
-import { loadTwinFile } from '../../twins/definition/load.js';
-import type { Twin } from '../../twins/definition/types.js';
-import { parseImportArgs, run, twinCounts } from './import.js';
+import { REPO_ROOT } from '../../paths.js';
+import { importZooTwin } from '../../../twins/import/zoo.js';
+import { importTraceFile } from '../../../twins/import/trace.js';
+import { loadTwinFile } from '../../../twins/definition/load.js';
+import type { Twin } from '../../../twins/definition/types.js';
+import { errorReport, exitCodeFor } from '../../errors.js';
+import { parseImportArgs, run, twinCounts } from './index.js';
 
 const DATA = join(REPO_ROOT, '..', 'shared', 'data');
 const zoo = (name: string): string => join(DATA, 'topology-zoo', `${name}.graphml`);
@@ -27,11 +28,14 @@ async function capture(argv: string[]): Promise<{ code: number; out: string }> {
   }
 }
 
-async function rejects(argv: string[], pattern: RegExp): Promise<void> {
+/** The command must fail with `code`; `pattern` is matched against what the user sees on stderr. */
+async function rejects(argv: string[], pattern: RegExp, code = 2): Promise<void> {
   try {
     await run(argv);
   } catch (e) {
-    assert.match((e as Error).message, pattern, `${argv.join(' ')}: ${(e as Error).message}`);
+    const shown = errorReport('import', e, false);
+    assert.match(shown, pattern, `${argv.join(' ')}: ${shown}`);
+    assert.is(exitCodeFor(e), code, `${argv.join(' ')}: exit code`);
     return;
   }
   assert.unreachable(`${argv.join(' ')} should have thrown`);
@@ -45,7 +49,15 @@ function edgeKeys(t: Twin): string[] {
   return t.nodes.flatMap((n) => [...n.routes.map((r) => r.key), ...n.callGroups.flatMap((g) => g.calls.map((c) => `${c.key}:${c.meanCalls}:${c.mode}`))]);
 }
 
-const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'import-cmd-'));
+const made: string[] = [];
+async function tmp(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'import-cmd-'));
+  made.push(dir);
+  return dir;
+}
+test.after(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+});
 
 test('--help prints the usage and returns 0', async () => {
   const { code, out } = await capture(['--help']);
@@ -168,27 +180,27 @@ test('bad arguments give messages naming what is wrong', async () => {
   const out = join(dir, 'x.yaml');
   await rejects([], /expected a kind \(zoo, callgraph or trace\)/);
   await rejects(['zo', zoo('Abilene'), '--out', out], /unknown kind 'zo': expected zoo, callgraph or trace/);
-  await rejects(['zoo'], /import zoo: expected an input FILE/);
-  await rejects(['zoo', zoo('Abilene')], /--out: expected the twin file to write/);
-  await rejects(['zoo', join(dir, 'missing.graphml'), '--out', out], /input FILE '.*missing\.graphml' cannot be read \(ENOENT\)/);
+  await rejects(['zoo'], /^shadowcast import zoo: expected FILE\.graphml \(Internet Topology Zoo network[^]*usage: shadowcast import zoo FILE\.graphml --out TWIN/);
+  await rejects(['zoo', zoo('Abilene')], /^shadowcast import zoo: --out TWIN is required\n\nusage: shadowcast import zoo /);
+  await rejects(['zoo', join(dir, 'missing.graphml'), '--out', out], /^shadowcast import zoo: input FILE '.*missing\.graphml' cannot be read \(ENOENT\)$/, 3);
   await rejects(['zoo', zoo('Abilene'), '--out', join(dir, 'x.txt')], /--out: expected a file name ending \.yaml, \.yml or \.json/);
-  await rejects(['zoo', zoo('Abilene'), zoo('Uninett'), '--out', out], /expected one input FILE/);
+  await rejects(['zoo', zoo('Abilene'), zoo('Uninett'), '--out', out], /unexpected argument '.*Uninett\.graphml'/);
   await rejects(['zoo', zoo('Abilene'), '--out', out, '--load', '1', '--utilization', '0.5'], /--load and --utilization: expected one of them, not both/);
   await rejects(['zoo', zoo('Abilene'), '--out', out, '--utilization', '1'], /--utilization: expected a number between 0 and 1 \(exclusive\), got '1'/);
   await rejects(['zoo', zoo('Abilene'), '--out', out, '--load=-3'], /--load: expected a finite positive number, got '-3'/);
   await rejects(['zoo', zoo('Abilene'), '--out', out, '--load', '0'], /--load: expected a finite positive number, got '0'/);
   await rejects(['zoo', zoo('Abilene'), '--out', out, '--packet-bytes', 'big'], /--packet-bytes: expected a finite positive number, got 'big'/);
-  await rejects(['zoo', zoo('Abilene'), '--out', out, '--buffer-packets', '2.5'], /--buffer-packets: expected a positive integer, got '2.5'/);
-  await rejects(['zoo', zoo('Abilene'), '--out', out, '--parallel', 'ecmp'], /--parallel: expected 'split' or 'best', got 'ecmp'/);
-  await rejects(['zoo', zoo('Abilene'), '--out', out, '--path-metric', 'km'], /--path-metric: expected 'delay' or 'hops', got 'km'/);
-  await rejects(['zoo', zoo('Abilene'), '--out', out, '--weights', join(dir, 'none.json')], /--weights: expected 'uniform', 'degree' or a readable JSON file/);
-  await rejects(['zoo', zoo('Abilene'), '--out', out, '--slo-p99', 'soon'], /--slo-p99: expected a positive duration like 5ms, 60s or 2m, got 'soon'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--buffer-packets', '2.5'], /--buffer-packets: expected a positive whole number, got '2.5'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--parallel', 'ecmp'], /--parallel: expected one of split, best, got 'ecmp'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--path-metric', 'km'], /--path-metric: expected one of delay, hops, got 'km'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--weights', join(dir, 'none.json')], /--weights: expected 'uniform', 'degree' or a readable JSON file/, 3);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--slo-p99', 'soon'], /--slo-p99: expected a positive duration like 5ms, 60s or 2m, or 'off', got 'soon'/);
   await rejects(['zoo', zoo('Abilene'), '--out', out, '--slo-utilization', 'off', '--slo-error-rate', 'off'], /expected at least one link SLO condition/);
-  await rejects(['zoo', zoo('Abilene'), '--out', out, '--name', 'x'], /--name: only for 'import callgraph' and 'import trace'/);
-  await rejects(['trace', TRACE, '--out', out, '--parallel', 'best'], /import trace: --parallel: network option\(s\), only for 'import zoo'/);
-  await rejects(['zoo', zoo('Abilene'), '--out', out, '--bogus'], /Unknown option '--bogus'/);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--name', 'x'], /^shadowcast import zoo: unknown option '--name'\n\nusage: shadowcast import zoo /);
+  await rejects(['trace', TRACE, '--out', out, '--parallel', 'best'], /^shadowcast import trace: unknown option '--parallel'\n\nusage: shadowcast import trace /);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--bogus'], /^shadowcast import zoo: unknown option '--bogus'\n\nusage: shadowcast import zoo /);
   // A file that is not what the kind expects: the importer's own error, naming the file.
-  await rejects(['callgraph', TRACE, '--out', out], /08_50_trace\.csv/);
+  await rejects(['callgraph', TRACE, '--out', out], /08_50_trace\.csv/, 3);
   assert.equal(await readdir(dir), []); // nothing written by any failed import
 });
 
@@ -197,7 +209,7 @@ test('weights from a JSON file and by degree reach the importer', async () => {
   const w = join(dir, 'w.json');
   await writeFile(w, JSON.stringify({ '0': 2, '1': 1 }));
   const args = await parseImportArgs(['zoo', zoo('Abilene'), '--out', join(dir, 'a.yaml'), '--weights', w, '--path-metric', 'hops', '--slo-p99', '5ms', '--slo-error-rate', 'off']);
-  assert.ok(args);
+  if (args?.kind !== 'zoo') return assert.unreachable(`parsed as ${args?.kind}`);
   assert.equal(args.network.weights, { '0': 2, '1': 1 });
   assert.is(args.network.pathMetric, 'hops');
   assert.equal(args.network.linkSlo, { utilization: 0.9, window: 60, p99: 0.005 });
@@ -205,7 +217,7 @@ test('weights from a JSON file and by degree reach the importer', async () => {
   // Only routers 0 and 1 have weight: two flows (0 -> 1, 1 -> 0), two entries.
   assert.match(r.out, /entries\s+2 \(one per origin router\), 2 paths for 2 flows/);
   const deg = await parseImportArgs(['zoo', zoo('Abilene'), '--out', join(dir, 'a.yaml'), '--weights', 'degree']);
-  assert.is(deg!.network.weights, 'degree');
+  assert.is(deg?.kind === 'zoo' ? deg.network.weights : undefined, 'degree');
 });
 
 test.run();

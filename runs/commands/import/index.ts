@@ -1,0 +1,84 @@
+/**
+ * `shadowcast import <kind> FILE --out TWIN`: a twin file from a topology, a
+ * call graph or a trace. This file picks the kind and runs the import; each
+ * kind (zoo.ts, callgraph.ts, trace.ts) has its own flags and report, and
+ * write.ts writes the twin and checks that it reads back the same.
+ */
+import { access } from 'node:fs/promises';
+import { InputError, UsageError } from '../../usage-error.js';
+import { usageText } from '../../flags.js';
+import { CALLGRAPH, importCallGraph, parseCallGraphArgs, type CallGraphArgs } from './callgraph.js';
+import { importTrace, parseTraceArgs, TRACE, type TraceArgs } from './trace.js';
+import { writeVerifiedTwin, type ImportedTwin } from './write.js';
+import { importZoo, parseZooArgs, ZOO, type ZooArgs } from './zoo.js';
+
+export type ImportArgs = ZooArgs | CallGraphArgs | TraceArgs;
+export type ImportKind = ImportArgs['kind'];
+export { twinCounts } from './report.js';
+
+const KINDS = { zoo: ZOO, callgraph: CALLGRAPH, trace: TRACE } as const;
+
+function isKind(s: string): s is ImportKind {
+  return Object.hasOwn(KINDS, s);
+}
+
+/** The usage of `import` as a whole: the kinds, then each kind's own usage. */
+export function importUsage(): string {
+  const kinds = Object.entries(KINDS).flatMap(([kind, spec]) => (spec.positionals ?? []).map((file) => `  ${`${kind} ${file.name}`.padEnd(22)} ${file.help}`));
+  return [
+    'usage: shadowcast import <zoo|callgraph|trace> FILE --out TWIN [options]',
+    '',
+    ...kinds,
+    '',
+    "'shadowcast import <kind> --help' prints one kind's options:",
+    ...Object.values(KINDS).map((spec) => `\n${usageText(spec)}`),
+  ].join('\n');
+}
+
+function importUsageError(message: string): UsageError {
+  return new UsageError(message, 'import', importUsage());
+}
+
+/** Parses the command line; null when --help was asked. Throws a UsageError naming the flag or argument and what was expected. */
+export async function parseImportArgs(argv: readonly string[]): Promise<ImportArgs | null> {
+  const [kind, ...rest] = argv;
+  if (kind === undefined) throw importUsageError('expected a kind (zoo, callgraph or trace) and an input FILE');
+  if (kind === '--help' || kind === '-h') return null;
+  if (!isKind(kind)) {
+    if (kind.startsWith('-')) throw importUsageError(`expected a kind (zoo, callgraph or trace) before the options, got '${kind}'`);
+    throw importUsageError(`unknown kind '${kind}': expected zoo, callgraph or trace`);
+  }
+  const args = kind === 'zoo' ? await parseZooArgs(rest) : kind === 'callgraph' ? parseCallGraphArgs(rest) : parseTraceArgs(rest);
+  if (args === null) return null;
+  try {
+    await access(args.file);
+  } catch (e) {
+    throw new InputError(`input FILE '${args.file}' cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, `import ${args.kind}`);
+  }
+  return args;
+}
+
+function importTwin(args: ImportArgs): Promise<ImportedTwin> {
+  switch (args.kind) {
+    case 'zoo': return importZoo(args);
+    case 'callgraph': return importCallGraph(args);
+    case 'trace': return importTrace(args);
+  }
+}
+
+/** Runs one import, writes the twin, and returns the report lines (also used by tests). */
+export async function importToFile(args: ImportArgs): Promise<string[]> {
+  const { twin, input, lines } = await importTwin(args);
+  return [...lines, await writeVerifiedTwin(args.out, input, twin)];
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = await parseImportArgs(argv);
+  if (args === null) {
+    const kind = argv[0];
+    console.log(kind !== undefined && isKind(kind) ? usageText(KINDS[kind]) : importUsage());
+    return 0;
+  }
+  for (const line of await importToFile(args)) console.log(line);
+  return 0;
+}

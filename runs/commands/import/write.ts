@@ -1,0 +1,68 @@
+/**
+ * Writing an imported twin: the --out flag (a name loadTwinFile reads), and the
+ * write itself, atomic and verified: a temporary file beside the target, read
+ * back with loadTwinFile and compared with the imported twin (node ids and
+ * fields, routes, calls, entries and paths), then renamed into place.
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { TwinInput } from '../../../twins/definition/input.js';
+import { loadTwinFile } from '../../../twins/definition/load.js';
+import type { Twin } from '../../../twins/definition/types.js';
+import { twinInputToText } from '../../../twins/definition/write.js';
+
+const TWIN_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+function parseOut(raw: string): string {
+  const ext = extname(raw).toLowerCase();
+  if (!TWIN_EXTENSIONS.includes(ext)) {
+    throw new Error(`expected a file name ending .yaml, .yml or .json (the only twin files loadTwinFile reads), got '${raw}' with ${ext ? `extension '${ext}'` : 'no extension'}`);
+  }
+  return raw;
+}
+
+/** The --out flag of every import kind. */
+export const OUT_FLAG = { kind: 'custom', value: 'TWIN', required: true, parse: parseOut, help: 'twin file to write: .yaml / .yml (YAML) or .json (JSON); written atomically' } as const;
+
+/** The parts of two twins that must agree after a write and a read. */
+function sameTwin(a: Twin, b: Twin): string | null {
+  if (a.name !== b.name) return `name ${JSON.stringify(a.name)} became ${JSON.stringify(b.name)}`;
+  if (a.nodes.length !== b.nodes.length) return `${a.nodes.length} nodes became ${b.nodes.length}`;
+  for (let i = 0; i < a.nodes.length; i++) {
+    if (!isDeepStrictEqual(a.nodes[i], b.nodes[i])) return `node ${a.nodes[i]!.id} differs`;
+  }
+  if (a.entries.length !== b.entries.length) return `${a.entries.length} entries became ${b.entries.length}`;
+  for (let i = 0; i < a.entries.length; i++) {
+    if (!isDeepStrictEqual(a.entries[i], b.entries[i])) return `entry ${a.entries[i]!.id} differs`;
+  }
+  return null;
+}
+
+/**
+ * Writes the twin file atomically (YAML or JSON by the name of `out`) and
+ * returns the report line. Nothing is left behind on failure.
+ */
+export async function writeVerifiedTwin(out: string, input: TwinInput, twin: Twin): Promise<string> {
+  const ext = extname(out).toLowerCase();
+  const dir = dirname(out);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(out, extname(out))}.${process.pid}.${Date.now()}.tmp${ext}`);
+  try {
+    await writeFile(tmp, twinInputToText(input, ext === '.json' ? 'json' : 'yaml'));
+    const back = await loadTwinFile(tmp);
+    const diff = sameTwin(twin, back);
+    if (diff !== null) throw new Error(`the written twin does not read back the same (${diff}); ${out} not written`);
+    await rename(tmp, out);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return `wrote ${resolve(out)} (${ext === '.json' ? 'JSON' : 'YAML'}; read back with loadTwinFile: same twin)`;
+}
+
+/** What an importer hands to the writer: the twin, the input it was built from (what is written), and the report lines. */
+export interface ImportedTwin {
+  readonly twin: Twin;
+  readonly input: TwinInput;
+  readonly lines: readonly string[];
+}

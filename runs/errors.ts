@@ -1,0 +1,70 @@
+/**
+ * Exit codes of every `shadowcast` command, and the one mapping from an error
+ * class to its code (README.md, "Exit codes"):
+ *
+ *   0  done
+ *   1  reserved: the risk judged by the command is above its threshold
+ *   2  usage error: a flag or argument is missing, unknown or malformed
+ *   3  invalid input: a file the command reads is wrong (the message says
+ *      where: file, line or field, and what was expected there)
+ *   4  the run itself failed (a worker crashed twice, a backend is missing,
+ *      anything unexpected)
+ *
+ * This module imports every error class it maps, some with heavy modules
+ * (the Monte Carlo runner): the CLI loads it only once a command has failed.
+ * Commands throw UsageError and InputError from ./usage-error.js.
+ */
+import { TwinSpecError } from '../twins/definition/errors.js';
+import { UnitError } from '../twins/definition/units.js';
+import { ScenarioError } from '../twins/scenario/deltas.js';
+import { ForecastMissingError } from '../twins/flow/arrivals.js';
+import { ForecastFormatError } from '../models/forecast-file.js';
+import { TelemetryError } from '../models/telemetry/errors.js';
+import { MonteCarloError } from './montecarlo/runner.js';
+import { InputError, UsageError } from './usage-error.js';
+
+export { InputError, UsageError };
+
+export const EXIT = { done: 0, riskAboveThreshold: 1, usage: 2, invalidInput: 3, runFailed: 4 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * Error class -> exit code, first match wins (subclasses such as
+ * EmptySeriesError follow their base class). Every input reader of the
+ * project reports through one of the classes under `invalidInput`; a state
+ * snapshot and an import report through TwinSpecError. Classes not listed
+ * (MonteCarloError is listed for the record; BackendUnavailableError is left
+ * out so that an error does not load tfjs) are run failures.
+ */
+const EXIT_BY_CLASS: ReadonlyArray<readonly [ErrorClass, ExitCode]> = [
+  [UsageError, EXIT.usage],
+  [TwinSpecError, EXIT.invalidInput],
+  [ScenarioError, EXIT.invalidInput],
+  [ForecastFormatError, EXIT.invalidInput],
+  [TelemetryError, EXIT.invalidInput],
+  [UnitError, EXIT.invalidInput],
+  [ForecastMissingError, EXIT.invalidInput],
+  [InputError, EXIT.invalidInput],
+  [MonteCarloError, EXIT.runFailed],
+];
+
+export function exitCodeFor(err: unknown): ExitCode {
+  for (const [cls, code] of EXIT_BY_CLASS) if (err instanceof cls) return code;
+  return EXIT.runFailed;
+}
+
+/**
+ * What the user sees on stderr for a failed command: `shadowcast <command>:
+ * <message>` with no class name (the messages say what and where), the
+ * command's usage after a usage error, the stack only when debugging.
+ */
+export function errorReport(command: string, err: unknown, debug: boolean): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const name = (e instanceof UsageError || e instanceof InputError) && e.command ? e.command : command;
+  const parts = [`shadowcast ${name}: ${e.message}`];
+  if (e instanceof UsageError) parts.push('', e.usage);
+  if (debug && e.stack) parts.push('', e.stack);
+  return parts.join('\n');
+}
