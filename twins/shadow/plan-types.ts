@@ -130,6 +130,10 @@ export interface ShadowPlan {
   readonly traffic: readonly TrafficSchedule[];
   /** Critical nodes that did not fit the budget (named; the plan is partial when non-empty). */
   readonly dropped: readonly string[];
+  /** Support nodes (not critical) the budget removed, lowest risk first; the plan still covers the critical set. */
+  readonly trimmed: readonly string[];
+  /** Things a reader should know: the result matched by node ids only (no twin hash), entries whose fixed paths are not emulated, a partial plan. */
+  readonly warnings: readonly string[];
   readonly cost: {
     readonly processes: number;
     readonly cores: number;

@@ -1,0 +1,111 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TwinSpecError } from '../definition/errors.js';
+import { checkWindowsAgainstSummary, parseSummary, parseWindows, WINDOW_COLUMNS } from './result.js';
+import { readSimulationResult } from './result-files.js';
+import { shopFixture, summaryText, windowsText } from './test-fixtures.js';
+import { twinContentHash } from './twin-hash.js';
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TwinSpecError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+async function asyncProblems(fn: () => Promise<unknown>): Promise<string[]> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof TwinSpecError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+const has = (list: string[], fragment: string) => assert.ok(list.some((p) => p.includes(fragment)), `expected "${fragment}" in:\n  ${list.join('\n  ')}`);
+
+test('summary and windows of a simulated shop read back with every node, the twin hash and window figures', async () => {
+  const { twin, risk, result } = await shopFixture();
+  assert.equal(result.summary.nodes.map((n) => n.id), twin.nodes.map((n) => n.id));
+  assert.is(result.summary.run.twinHash, twinContentHash(twin));
+  assert.is(result.summary.nodes[2]!.pFail.hi, risk.nodes[2]!.pFail.hi);
+  assert.is(result.summary.nodes[2]!.figures['utilization']!.mean, risk.nodes[2]!.figures.utilization.mean);
+  assert.is(result.windows.length, risk.windows.length);
+  const w = result.windows.find((x) => x.node === 'productcatalog' && x.window === 2)!;
+  const r = risk.windows.find((x) => x.node === 'productcatalog' && x.window === 2)!;
+  assert.is(w.start, r.start);
+  assert.is(w.figures.utilization.mean, r.figures.utilization.mean);
+  assert.is(w.figures.meanQueue.hi, r.figures.meanQueue.hi);
+});
+
+test('a summary without twinHash reads with twinHash null', async () => {
+  const { twin, risk } = await shopFixture();
+  assert.is(parseSummary(summaryText(twin, risk, { twinHash: null }), 's.json').run.twinHash, null);
+});
+
+test('bad summaries name the field and what was expected', async () => {
+  const { twin, risk } = await shopFixture();
+  const good = JSON.parse(summaryText(twin, risk)) as { run: Record<string, unknown>; nodes: Record<string, unknown>[]; format: string };
+  const bad = (edit: (d: typeof good) => void) => {
+    const d = structuredClone(good);
+    edit(d);
+    return problems(() => parseSummary(JSON.stringify(d, null, 1), 's.json'));
+  };
+  has(bad((d) => { d.format = 'x'; }), 'format: expected "shadowcast-simulation/1"');
+  has(bad((d) => { delete d.run.horizon; }), 'run.horizon: required');
+  has(bad((d) => { d.run.twinHash = 'abc'; }), 'run.twinHash: expected a hex SHA-256');
+  has(bad((d) => { (d.nodes[1]!.pFail as { hi: number }).hi = 1.5; }), 'nodes[1].pFail.hi: expected a number <= 1');
+  has(bad((d) => { d.nodes[3]!.id = d.nodes[0]!.id; }), 'nodes[3].id: expected a unique node id');
+  has(problems(() => parseSummary('{"format": ', 's.json')), '(syntax)');
+  // Problems carry line numbers from the JSON text.
+  try {
+    const d = structuredClone(good);
+    delete d.run.seed;
+    parseSummary(JSON.stringify(d, null, 1), 's.json');
+    assert.unreachable();
+  } catch (e) {
+    assert.ok(e instanceof TwinSpecError && e.problems[0]!.line !== undefined);
+  }
+});
+
+test('bad windows.csv rows name the line and column', async () => {
+  const { risk, result } = await shopFixture();
+  const text = windowsText(risk);
+  const lines = text.split('\n');
+  has(await asyncProblems(() => parseWindows('node,window\nx,1\n', 'w.csv')), 'expected the columns start_s, end_s');
+  has(await asyncProblems(() => parseWindows('', 'w.csv')), 'the file is empty');
+  const cols = lines[0]!.split(',');
+  const broken = lines.slice();
+  const row = broken[3]!.split(',');
+  row[cols.indexOf('utilization')] = 'abc';
+  row[cols.indexOf('window')] = '-1';
+  broken[3] = row.join(',');
+  const list = await asyncProblems(() => parseWindows(broken.join('\n'), 'w.csv'));
+  has(list, 'line 4, column utilization: expected a number >= 0, got "abc"');
+  has(list, 'line 4, column window: expected an integer >= 0');
+  has(await asyncProblems(() => parseWindows(lines[0] + '\nfrontend,0,0\n', 'w.csv')), `line 2: expected ${WINDOW_COLUMNS.length} fields`);
+  const foreign = await parseWindows(lines[0] + '\n' + lines[1]!.replace(/^[^,]+/, 'ghost') + '\n', 'w.csv');
+  has(problems(() => checkWindowsAgainstSummary(result.summary, foreign, 'w.csv')), 'node ghost: expected a node of the summary');
+});
+
+test('readSimulationResult reads a folder and names a missing file', async () => {
+  const { twin, risk } = await shopFixture();
+  const dir = await mkdtemp(join(tmpdir(), 'shadow-result-'));
+  try {
+    has(await asyncProblems(() => readSimulationResult(dir)), '(file): cannot read');
+    await writeFile(join(dir, 'summary.json'), summaryText(twin, risk));
+    await writeFile(join(dir, 'windows.csv'), windowsText(risk));
+    const r = await readSimulationResult(dir);
+    assert.is(r.dir, dir);
+    assert.is(r.summary.nodes.length, twin.nodes.length);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
