@@ -35,7 +35,7 @@ function planWith(rate: number): ShadowPlan {
       { id: 'db', action: 'duplicate', reasons: ['test'], pFail: null, emulator: emulator(1, 4), stub: null },
     ],
     traffic: [{ ...constantSchedule(rate, 'in', 'api'), step: 600 }],
-    dropped: [], cost: { processes: 2, cores: 2, memoryBytes: 2e8, shadowSeconds: 1200, requests: rate * 600 },
+    dropped: [], trimmed: [], warnings: [], cost: { processes: 2, cores: 2, memoryBytes: 2e8, shadowSeconds: 1200, requests: rate * 600 },
   };
 }
 
