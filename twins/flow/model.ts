@@ -102,6 +102,10 @@ export class FlowModel {
     const { horizon, reportWindow } = options;
     this.oomRestart = options.oomRestart ?? DEFAULT_OOM_RESTART;
     this.windows = Math.max(1, Math.ceil(horizon / reportWindow - 1e-9));
+    // Stream names: a kind prefix, then the id. Ids are unique within nodes and within entries, but an entry
+    // may share its node's id (importers name it so), so node and entry streams need different prefixes, and
+    // no prefix may start another (`failure:`, `node-keys:` for nodes; `paths:`, `keys:`, `arrivals:` for entries).
+    // Entry keys keep their first name `keys:` so runs without a snapshot draw as before. The factory refuses repeats.
     const s = ctx.streams;
     this.nodes = twin.nodes.map((node) => ({
       node,
@@ -110,7 +114,7 @@ export class FlowModel {
       replicas: [],
       obs: new NodeObserver(0, this.windows, node.slo, node.resources, node.queue !== null),
       rngFailure: s.stream(`failure:${node.id}`),
-      rngKeys: s.stream(`keys:${node.id}`),
+      rngKeys: s.stream(`node-keys:${node.id}`),
       busy: 0, queued: 0, up: 0, serving: 0, starting: 0, lastBusyArea: 0, lastCapArea: 0,
     }));
     this.entries = twin.entries.map((e) => new EntryObserver(e.id, this.windows));
