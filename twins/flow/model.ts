@@ -34,13 +34,12 @@ export interface FlowOptions {
   readonly reportWindow: number;
   readonly state?: StateSnapshot | null;
   readonly forecast?: ForecastBundle | null;
-  /** Restart time after an OOM crash when the node declares no failure model, seconds. */
-  readonly oomRestart?: number;
 }
 
 /** SLO window used for nodes that declare resources but no SLO. */
 const DEFAULT_SLO_WINDOW = 60;
-export const DEFAULT_OOM_RESTART = 30;
+/** Restart time after an OOM crash when the node declares no failure model, seconds (docs/simulation.md). */
+const OOM_RESTART = 30;
 
 interface NodeRuntime {
   readonly node: TwinNode;
@@ -77,7 +76,6 @@ export class FlowModel {
   private readonly entryNext: Array<(now: number) => number> = [];
   /** Draws from a request's own keyed generator (service time, call counts, routing). */
   private readonly keyed = new KeyedDraws();
-  private readonly oomRestart: number;
   private readonly windows: number;
   // Handler ids.
   private readonly hArrive: number;
@@ -98,7 +96,6 @@ export class FlowModel {
     const sim = ctx.sim;
     this.sim = sim;
     const { horizon, reportWindow } = options;
-    this.oomRestart = options.oomRestart ?? DEFAULT_OOM_RESTART;
     this.windows = Math.max(1, Math.ceil(horizon / reportWindow - 1e-9));
     // Stream names: a kind prefix, then the id. Ids are unique within nodes and within entries, but an entry
     // may share its node's id (importers name it so), so node and entry streams need different prefixes, and
@@ -115,7 +112,7 @@ export class FlowModel {
       rngKeys: s.stream(`node-keys:${node.id}`),
       busy: 0, queued: 0, up: 0, serving: 0, starting: 0, lastBusyArea: 0, lastCapArea: 0,
     }));
-    this.entries = twin.entries.map((e) => new EntryObserver(e.id, this.windows));
+    this.entries = twin.entries.map((e) => new EntryObserver(e.id));
 
     this.hArrive = sim.on((e) => this.onArrival(e));
     this.hService = sim.on((r) => this.serviceDone(r));
@@ -635,7 +632,7 @@ export class FlowModel {
     const victims: number[] = [];
     const items = this.reqs.items;
     for (let id = 0; id < items.length; id++) if (items[id]!.state !== ReqState.Free && items[id]!.replica === rep.id) victims.push(id);
-    rt.queued -= rep.clearQueue().length;
+    rt.queued -= rep.clearQueue();
     rt.busy -= rep.busy;
     rep.busy = 0;
     rep.inFlight = 0;
@@ -654,7 +651,7 @@ export class FlowModel {
       return;
     }
     const f = rt.node.failure;
-    const restart = f ? -Math.log(1 - rt.rngFailure()) * f.mttr : this.oomRestart;
+    const restart = f ? -Math.log(1 - rt.rngFailure()) * f.mttr : OOM_RESTART;
     rep.timer = this.sim.schedule(restart, this.hRestart, rep.id);
   }
 
@@ -718,7 +715,6 @@ export class FlowModel {
   private onWindow(): void {
     const now = this.sim.now;
     for (const rt of this.nodes) rt.obs.nextWindow(now);
-    for (const e of this.entries) e.nextWindow();
   }
 
   /** Closes the run at the horizon: integrates every level up to it. */
@@ -730,11 +726,6 @@ export class FlowModel {
       for (const rep of rt.replicas) if (rep.peakMemory > peak) peak = rep.peakMemory;
       rt.obs.peakMemory = peak;
     }
-  }
-
-  /** Pooled records ever allocated (memory check). */
-  get allocated(): { requests: number; calls: number; replicas: number } {
-    return { requests: this.reqs.size, calls: this.calls.size, replicas: this.replicas.length };
   }
 }
 

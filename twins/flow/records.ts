@@ -114,11 +114,12 @@ export class Replica {
     }
     return r;
   }
-  clearQueue(): number[] {
-    const rest = this.queue.slice(this.queueHead);
+  /** Empties the queue (a crash); returns how many requests were waiting. */
+  clearQueue(): number {
+    const waiting = this.queued;
     this.queue.length = 0;
     this.queueHead = 0;
-    return rest;
+    return waiting;
   }
 }
 
@@ -134,8 +135,5 @@ export class Pool<T> {
   }
   release(id: number): void {
     this.free.push(id);
-  }
-  get size(): number {
-    return this.items.length;
   }
 }
