@@ -16,4 +16,4 @@ export { LogHistogram, type HistogramJson } from './histogram.js';
 export { Tally, TimeWeighted, confidenceInterval, wilsonInterval, type Interval } from './statistics.js';
 export { normalCdf, normalQuantile, studentTQuantile } from './quantiles.js';
 export { replicate, runReplication, across, validatePlan, type ReplicationContext, type ReplicationModel, type ReplicationPlan } from './replicate.js';
-export { KeyedStream, mix32 } from './keyed-random.js';
+export { KeyedDraws, keyedUniform, mix32, type KeyedRecord } from './keyed-random.js';

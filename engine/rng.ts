@@ -24,10 +24,23 @@ export function createStream(seed: number | string, replication: number, name: s
   return seedrandom.xor4096(`shadowcast|${String(seed)}|${replication}|${name}`);
 }
 
-/** A factory of named streams for one replication. */
+/**
+ * A factory of named streams for one replication. Each name is handed out
+ * once: two consumers asking for the same name would draw the very same
+ * numbers (silently correlated randomness), so a repeated name is a bug in
+ * the caller's naming scheme and is refused.
+ */
 export class StreamFactory {
+  private readonly issued = new Set<string>();
+
   constructor(readonly seed: number | string, readonly replication: number) {}
+
   stream(name: string): Rng {
-    return createStream(this.seed, this.replication, name);
+    if (this.issued.has(name)) {
+      throw new Error(`random stream "${name}" was already handed out in replication ${this.replication}: two consumers would draw the same numbers`);
+    }
+    const rng = createStream(this.seed, this.replication, name);
+    this.issued.add(name);
+    return rng;
   }
 }

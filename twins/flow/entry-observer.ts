@@ -7,14 +7,8 @@ export class EntryObserver {
   failed = 0;
   /** Latency of every answered request, success or error. */
   readonly hist = new LogHistogram(0.01);
-  private w = 0;
-  readonly winOk: Float64Array;
-  readonly winFailed: Float64Array;
 
-  constructor(readonly id: string, windows: number) {
-    this.winOk = new Float64Array(windows);
-    this.winFailed = new Float64Array(windows);
-  }
+  constructor(readonly id: string) {}
 
   arrival(): void {
     this.arrivals++;
@@ -24,19 +18,11 @@ export class EntryObserver {
     if (ok) this.ok++;
     else this.failed++;
     this.hist.add(latency);
-    if (this.w < this.winOk.length) {
-      if (ok) this.winOk[this.w]!++;
-      else this.winFailed[this.w]!++;
-    }
   }
 
   /** Warm-up deletion of the whole-run figures. */
   resetRun(): void {
     this.arrivals = 0; this.ok = 0; this.failed = 0;
     this.hist.reset();
-  }
-
-  nextWindow(): void {
-    this.w++;
   }
 }

@@ -15,7 +15,7 @@
  * synchronously (drops, OOM and pass-through nodes go through zero-delay
  * events), so a caller's call-group loop is never re-entered.
  */
-import { KeyedStream, PoissonArrivals, distributionFromSpec, mix32, type Distribution, type ReplicationContext, type Rng } from '../../engine/index.js';
+import { KeyedDraws, PoissonArrivals, distributionFromSpec, keyedUniform, mix32, type Distribution, type ReplicationContext, type Rng } from '../../engine/index.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import type { StateSnapshot } from '../state.js';
 import type { CallEdge, FlowPath, Twin, TwinNode } from '../definition/types.js';
@@ -23,6 +23,7 @@ import { entryRate } from './arrivals.js';
 import { NodeObserver } from './observer.js';
 import { Call, Pool, ReplicaState, ReqState, Replica, Request } from './records.js';
 import { EntryObserver } from './entry-observer.js';
+import { callCount, desiredReplicas, drainCandidate, leastInFlight, retryDelay } from './policies.js';
 
 export interface FlowOptions {
   /** Simulated seconds. */
@@ -33,15 +34,12 @@ export interface FlowOptions {
   readonly reportWindow: number;
   readonly state?: StateSnapshot | null;
   readonly forecast?: ForecastBundle | null;
-  /** Restart time after an OOM crash when the node declares no failure model, seconds. */
-  readonly oomRestart?: number;
 }
 
 /** SLO window used for nodes that declare resources but no SLO. */
 const DEFAULT_SLO_WINDOW = 60;
-export const DEFAULT_OOM_RESTART = 30;
-/** HPA's default tolerance: no change while |utilization/target − 1| is within it. */
-const AUTOSCALE_TOLERANCE = 0.1;
+/** Restart time after an OOM crash when the node declares no failure model, seconds (docs/simulation.md). */
+const OOM_RESTART = 30;
 
 interface NodeRuntime {
   readonly node: TwinNode;
@@ -76,10 +74,8 @@ export class FlowModel {
   private readonly entryKeys: Rng[] = [];
   /** Per entry: the time of its next arrival after a given time. */
   private readonly entryNext: Array<(now: number) => number> = [];
-  /** One keyed generator, loaded with a request's (or call's) state around each use. */
-  private readonly keyed = new KeyedStream();
-  private readonly keyedRng: Rng = () => this.keyed.next();
-  private readonly oomRestart: number;
+  /** Draws from a request's own keyed generator (service time, call counts, routing). */
+  private readonly keyed = new KeyedDraws();
   private readonly windows: number;
   // Handler ids.
   private readonly hArrive: number;
@@ -100,8 +96,11 @@ export class FlowModel {
     const sim = ctx.sim;
     this.sim = sim;
     const { horizon, reportWindow } = options;
-    this.oomRestart = options.oomRestart ?? DEFAULT_OOM_RESTART;
     this.windows = Math.max(1, Math.ceil(horizon / reportWindow - 1e-9));
+    // Stream names: a kind prefix, then the id. Ids are unique within nodes and within entries, but an entry
+    // may share its node's id (importers name it so), so node and entry streams need different prefixes, and
+    // no prefix may start another (`failure:`, `node-keys:` for nodes; `paths:`, `keys:`, `arrivals:` for entries).
+    // Entry keys keep their first name `keys:` so runs without a snapshot draw as before. The factory refuses repeats.
     const s = ctx.streams;
     this.nodes = twin.nodes.map((node) => ({
       node,
@@ -110,10 +109,10 @@ export class FlowModel {
       replicas: [],
       obs: new NodeObserver(0, this.windows, node.slo, node.resources, node.queue !== null),
       rngFailure: s.stream(`failure:${node.id}`),
-      rngKeys: s.stream(`keys:${node.id}`),
+      rngKeys: s.stream(`node-keys:${node.id}`),
       busy: 0, queued: 0, up: 0, serving: 0, starting: 0, lastBusyArea: 0, lastCapArea: 0,
     }));
-    this.entries = twin.entries.map((e) => new EntryObserver(e.id, this.windows));
+    this.entries = twin.entries.map((e) => new EntryObserver(e.id));
 
     this.hArrive = sim.on((e) => this.onArrival(e));
     this.hService = sim.on((r) => this.serviceDone(r));
@@ -283,7 +282,7 @@ export class FlowModel {
     r.group = 0;
     r.pending = 0;
     r.error = false;
-    r.rs = mix32(r.key, ++r.visit);
+    r.keyedState = mix32(r.key, ++r.visit);
     rt.obs.arrivals++;
     if (rt.service === null) {
       // Pass-through (a router): no station; continue at once, but as an event.
@@ -292,7 +291,7 @@ export class FlowModel {
       r.event = this.sim.schedule(0, this.hService, id);
       return;
     }
-    const rep = forced ?? this.pickReplica(rt);
+    const rep = forced ?? leastInFlight(rt.replicas);
     if (rep === null || rep.inFlight >= rt.node.servers + rt.queueCap) {
       // No replica up (refused) or a full queue (dropped): an immediate error response.
       rt.obs.drops++;
@@ -324,25 +323,13 @@ export class FlowModel {
     }
   }
 
-  /** Least requests in flight among replicas taking work; ties to the lowest index. */
-  private pickReplica(rt: NodeRuntime): Replica | null {
-    let best: Replica | null = null;
-    for (const rep of rt.replicas) {
-      if (rep.state !== ReplicaState.Up) continue;
-      if (best === null || rep.inFlight < best.inFlight) best = rep;
-    }
-    return best;
-  }
-
   private startService(id: number, rt: NodeRuntime, rep: Replica): void {
     const r = this.reqs.items[id]!;
     r.state = ReqState.InService;
     rep.busy++;
     rt.busy++;
     rt.obs.setBusy(this.sim.now, rt.busy);
-    this.keyed.state = r.rs;
-    const service = rt.service!.sample(this.keyedRng);
-    r.rs = this.keyed.state;
+    const service = rt.service!.sample(this.keyed.from(r));
     r.event = this.sim.schedule(service, this.hService, id);
   }
 
@@ -355,19 +342,6 @@ export class FlowModel {
     this.runGroups(id);
   }
 
-  private callCount(edge: CallEdge, rng: Rng): number {
-    const m = edge.meanCalls;
-    if (edge.count === 'rounded') {
-      const whole = Math.floor(m);
-      return whole + (rng() < m - whole ? 1 : 0);
-    }
-    // Poisson by inversion: means per request are small.
-    let k = 0, p = Math.exp(-m), cdf = p;
-    const u = rng();
-    while (u > cdf && k < 1000) { k++; p *= m / k; cdf += p; }
-    return k;
-  }
-
   /** Runs call groups from r.group on; finishes the visit when none is left waiting. */
   private runGroups(id: number): void {
     const r = this.reqs.items[id]!;
@@ -378,12 +352,10 @@ export class FlowModel {
       const calls = groups[r.group]!.calls;
       for (let j = 0; j < calls.length; j++) {
         const edge = calls[j]!;
-        this.keyed.state = r.rs;
-        const n = this.callCount(edge, this.keyedRng);
-        r.rs = this.keyed.state;
+        const n = callCount(edge, this.keyed.from(r));
         if (n === 0) continue;
         // A call's key depends only on where it sits in the caller's work, never on timing.
-        const base = mix32(mix32(r.rs, r.group), j);
+        const base = mix32(mix32(r.keyedState, r.group), j);
         if (edge.mode === 'async') {
           for (let k = 0; k < n; k++) this.arrive(this.newRequest(-1, -1, mix32(base, k)), edge.to);
         } else if (edge.fanout === 'parallel') {
@@ -461,9 +433,7 @@ export class FlowModel {
     }
     const routes = rt.node.routes;
     if (routes.length === 0) return -1;
-    this.keyed.state = r.rs;
-    const u = this.keyed.next();
-    r.rs = this.keyed.state;
+    const u = this.keyed.from(r)();
     for (const e of routes) if (u < e.cumulative) return e.to;
     return -1;
   }
@@ -539,9 +509,9 @@ export class FlowModel {
     if (c.attempt < c.maxRetries) {
       c.attempt++;
       this.nodes[c.to]!.obs.retries++;
-      this.keyed.state = mix32(mix32(c.key, c.ordinal), 0x7e7 + c.attempt);
-      const delay = c.backoff * 2 ** (c.attempt - 1) * (1 + c.jitter * (2 * this.keyed.next() - 1));
-      c.timer = this.sim.schedule(Math.max(0, delay), this.hRetry, cid);
+      // The jitter draw is keyed by the call and the attempt, so a retry waits alike in every variant.
+      const u = keyedUniform(mix32(mix32(c.key, c.ordinal), 0x7e7 + c.attempt));
+      c.timer = this.sim.schedule(retryDelay(c.backoff, c.jitter, c.attempt, u), this.hRetry, cid);
       return;
     }
     this.callFailed(cid);
@@ -662,7 +632,7 @@ export class FlowModel {
     const victims: number[] = [];
     const items = this.reqs.items;
     for (let id = 0; id < items.length; id++) if (items[id]!.state !== ReqState.Free && items[id]!.replica === rep.id) victims.push(id);
-    rt.queued -= rep.clearQueue().length;
+    rt.queued -= rep.clearQueue();
     rt.busy -= rep.busy;
     rep.busy = 0;
     rep.inFlight = 0;
@@ -681,7 +651,7 @@ export class FlowModel {
       return;
     }
     const f = rt.node.failure;
-    const restart = f ? -Math.log(1 - rt.rngFailure()) * f.mttr : this.oomRestart;
+    const restart = f ? -Math.log(1 - rt.rngFailure()) * f.mttr : OOM_RESTART;
     rep.timer = this.sim.schedule(restart, this.hRestart, rep.id);
   }
 
@@ -707,7 +677,7 @@ export class FlowModel {
     rt.obs.setCapacity(this.sim.now, rt.serving, rt.node.servers);
   }
 
-  /** HPA: desired = ceil(ready × utilization / target) over the last period, within [min, max]; one replica drained per period at most. */
+  /** HPA over the last period (policies.desiredReplicas): starts replicas up to the desired count, or drains one per period at most. */
   private onAutoscale(n: number): void {
     const rt = this.nodes[n]!;
     const a = rt.node.autoscale!;
@@ -718,19 +688,15 @@ export class FlowModel {
     const dCap = rt.obs.controlCap - rt.lastCapArea;
     rt.lastBusyArea = rt.obs.controlBusy;
     rt.lastCapArea = rt.obs.controlCap;
-    const util = dCap > 0 ? dBusy / dCap : 1;
     const ready = rt.up;
-    let desired = ready === 0 ? a.min : Math.ceil(ready * (util / a.target));
-    if (ready > 0 && Math.abs(util / a.target - 1) <= AUTOSCALE_TOLERANCE) desired = ready;
-    desired = Math.min(a.max, Math.max(a.min, desired));
+    const desired = desiredReplicas(ready, dBusy, dCap, a);
     if (desired > ready + rt.starting) {
       for (let k = ready + rt.starting; k < desired; k++) {
         const rep = this.addReplica(n, ReplicaState.Starting);
         rep.timer = this.sim.schedule(a.startup, this.hReady, rep.id);
       }
     } else if (desired < ready) {
-      let victim: Replica | null = null;
-      for (const rep of rt.replicas) if (rep.state === ReplicaState.Up && (victim === null || rep.inFlight <= victim.inFlight)) victim = rep;
+      const victim = drainCandidate(rt.replicas);
       if (victim) {
         victim.state = ReplicaState.Draining;
         rt.up--;
@@ -749,7 +715,6 @@ export class FlowModel {
   private onWindow(): void {
     const now = this.sim.now;
     for (const rt of this.nodes) rt.obs.nextWindow(now);
-    for (const e of this.entries) e.nextWindow();
   }
 
   /** Closes the run at the horizon: integrates every level up to it. */
@@ -761,11 +726,6 @@ export class FlowModel {
       for (const rep of rt.replicas) if (rep.peakMemory > peak) peak = rep.peakMemory;
       rt.obs.peakMemory = peak;
     }
-  }
-
-  /** Pooled records ever allocated (memory check). */
-  get allocated(): { requests: number; calls: number; replicas: number } {
-    return { requests: this.reqs.size, calls: this.calls.size, replicas: this.replicas.length };
   }
 }
 

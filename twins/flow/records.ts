@@ -4,6 +4,7 @@
  * run allocates nothing per request once warm, and memory follows the work
  * in flight rather than simulated time. Events refer to records by id.
  */
+import type { KeyedRecord } from '../../engine/index.js';
 
 export const enum ReqState {
   Free = 0,
@@ -15,7 +16,7 @@ export const enum ReqState {
 }
 
 /** One visit chain of a request: it moves between nodes by routes or a fixed path, answering its call at the end. */
-export class Request {
+export class Request implements KeyedRecord {
   state: ReqState = ReqState.Free;
   node = -1;
   replica = -1;
@@ -43,7 +44,7 @@ export class Request {
   /** Visits so far (each visit draws from its own keyed state). */
   visit = 0;
   /** State of the visit's keyed generator (service time, call counts, routing). */
-  rs = 0;
+  keyedState = 0;
 }
 
 /** A logical call from a caller (a request, or the external client of an entry) to a node, with its retries. */
@@ -113,11 +114,12 @@ export class Replica {
     }
     return r;
   }
-  clearQueue(): number[] {
-    const rest = this.queue.slice(this.queueHead);
+  /** Empties the queue (a crash); returns how many requests were waiting. */
+  clearQueue(): number {
+    const waiting = this.queued;
     this.queue.length = 0;
     this.queueHead = 0;
-    return rest;
+    return waiting;
   }
 }
 
@@ -133,8 +135,5 @@ export class Pool<T> {
   }
   release(id: number): void {
     this.free.push(id);
-  }
-  get size(): number {
-    return this.items.length;
   }
 }

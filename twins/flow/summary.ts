@@ -37,15 +37,12 @@ export interface EntryChunk {
   readonly p99: number[];
   readonly arrivals: number[];
   readonly hist: HistogramJson;
-  /** Per window, replication-major: share of answered requests that succeeded. */
-  readonly winSuccess: number[];
 }
 
 export interface ChunkSummary {
   readonly first: number;
   readonly count: number;
   readonly horizon: number;
-  readonly warmup: number;
   readonly windowSeconds: number;
   readonly windows: number;
   readonly events: number;
@@ -116,7 +113,7 @@ export class ChunkBuilder {
     });
     model.entries.forEach((e, i) => {
       if (!this.entries[i]) {
-        this.entries[i] = { id: e.id, successRate: [], meanLatency: [], p99: [], arrivals: [], hist: new LogHistogram().toJSON(), winSuccess: [] };
+        this.entries[i] = { id: e.id, successRate: [], meanLatency: [], p99: [], arrivals: [], hist: new LogHistogram().toJSON() };
         this.entryHists[i] = new LogHistogram(e.hist.alpha);
       }
       const c = this.entries[i]!;
@@ -124,7 +121,6 @@ export class ChunkBuilder {
       c.meanLatency.push(e.hist.count > 0 ? e.hist.mean : NaN);
       c.p99.push(e.hist.count > 0 ? e.hist.quantile(0.99) : NaN);
       c.arrivals.push(e.arrivals);
-      for (let w = 0; w < this.windows; w++) c.winSuccess.push(ratio(e.winOk[w]!, e.winOk[w]! + e.winFailed[w]!));
       this.entryHists[i]!.merge(e.hist);
     });
     this.events += model.events;
@@ -134,7 +130,7 @@ export class ChunkBuilder {
   finish(): ChunkSummary {
     const nodes = this.nodes.map((n, i) => ({ ...n, hist: this.nodeHists[i]!.toJSON(), winHist: this.nodeWinHists[i]!.map((h) => h.toJSON()) }));
     const entries = this.entries.map((e, i) => ({ ...e, hist: this.entryHists[i]!.toJSON() }));
-    return { first: this.first, count: this.count, horizon: this.horizon, warmup: this.warmup, windowSeconds: this.windowSeconds, windows: this.windows, events: this.events, nodes, entries };
+    return { first: this.first, count: this.count, horizon: this.horizon, windowSeconds: this.windowSeconds, windows: this.windows, events: this.events, nodes, entries };
   }
 }
 
@@ -181,7 +177,6 @@ export function mergeChunks(chunks: readonly ChunkSummary[]): ChunkSummary {
           p99: e.p99.concat(f.p99),
           arrivals: e.arrivals.concat(f.arrivals),
           hist: mergeHist(e.hist, f.hist),
-          winSuccess: e.winSuccess.concat(f.winSuccess),
         };
       }),
     };
