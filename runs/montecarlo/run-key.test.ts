@@ -36,7 +36,7 @@ test('a changed twin value, setting, state or chunk size gives another key', asy
   assert.is.not(monteCarloKey({ ...shop, name: 'other' }, settings, 2), key, 'twin name');
   assert.is.not(monteCarloKey(shop, { ...settings, warmup: 10 }, 2), key, 'warm-up');
   assert.is.not(monteCarloKey(shop, { ...settings, seed: 2 }, 2), key, 'seed');
-  assert.is.not(monteCarloKey(shop, { ...settings, oomRestart: 5 }, 2), key, 'a model option');
+  assert.is.not(monteCarloKey(shop, { ...settings, reportWindow: 61 }, 2), key, 'report window');
   const state = await readStateSnapshot(exampleFile('shop-state.json'), shop);
   assert.is.not(monteCarloKey(shop, { ...settings, state }, 2), key, 'state');
   assert.is.not(monteCarloKey(shop, settings, 3), key, 'chunk size');
