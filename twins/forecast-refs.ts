@@ -1,17 +1,17 @@
 /**
- * Binds the twin's forecast-driven entries to the series of a forecast bundle
- * (models/forecast.ts): every `forecast: {node, metric}` entry must name a
- * series of the bundle. Replication i is then driven by sample path i of it
- * (`samplePath(bundle, series, i)`, which wraps around the bundle's paths).
+ * Checks the twin's forecast-driven entries against a forecast bundle
+ * (models/forecast.ts) before a run: every `forecast: {node, metric}` entry
+ * must name a series of the bundle, and negative sample-path values are
+ * reported. The simulator looks the series up itself (twins/flow/arrivals.ts):
+ * replication i is driven by sample path i (`samplePath`, wrapping around).
  */
-import type { ForecastBundle, ForecastSeries } from '../models/forecast.js';
+import type { ForecastBundle } from '../models/forecast.js';
 import { findSeries } from '../models/forecast.js';
 import { Problems } from './definition/errors.js';
 import type { Twin } from './definition/types.js';
 
 export interface ForecastBinding {
-  /** Per entry (same order as twin.entries): its series, or null for entries not driven by a forecast. */
-  readonly series: readonly (ForecastSeries | null)[];
+  /** Non-fatal findings about the bound series (negative sample-path values). */
   readonly warnings: readonly string[];
 }
 
@@ -19,19 +19,18 @@ export interface ForecastBinding {
 export function bindForecast(twin: Twin, bundle: ForecastBundle, forecastSource: string): ForecastBinding {
   const p = new Problems();
   const warnings: string[] = [];
-  const series = twin.entries.map((e, k) => {
-    if (e.arrival.kind !== 'forecast') return null;
+  twin.entries.forEach((e, k) => {
+    if (e.arrival.kind !== 'forecast') return;
     const s = findSeries(bundle, e.arrival.node, e.arrival.metric);
     if (!s) {
       const have = bundle.series.map((x) => `${x.node}/${x.metric}`).join(', ');
       p.raw(`entries[${k}].forecast`, `no series ${e.arrival.node}/${e.arrival.metric} in forecast ${forecastSource} (it has: ${have || 'none'})`);
-      return null;
+      return;
     }
     let negative = 0;
     for (let i = 0; i < s.paths.length; i++) if (s.paths[i]! < 0) negative++;
     if (negative > 0) warnings.push(`entries[${k}] (${e.id}): ${negative} negative sample-path value(s) in ${s.node}/${s.metric}, to be read as rate 0`);
-    return s;
   });
   p.throwIfAny(twin.source);
-  return { series, warnings };
+  return { warnings };
 }

@@ -19,7 +19,6 @@ export const STATE_FORMAT = 'shadowcast-state/1';
 
 /** The state of one node at the snapshot, per up replica. */
 export interface NodeState {
-  readonly node: number;
   /** Replicas serving at the snapshot. */
   readonly replicasUp: number;
   /** Replicas started but not yet ready; they become ready `autoscale.startup` seconds in (0 without an autoscaler). */
@@ -30,15 +29,11 @@ export interface NodeState {
   readonly queue: Int32Array;
   /** Memory in use per up replica, bytes; null = not given (the simulator derives it from memBase + in flight). */
   readonly memory: Float64Array | null;
-  /** Arrival rate at the node when the snapshot was taken, requests/s; null = not given. */
-  readonly rate: number | null;
 }
 
 export interface StateSnapshot {
+  /** ISO-8601 time of the snapshot (validated as a timestamp): the simulation's time 0. */
   readonly takenAt: string;
-  readonly takenAtMs: number;
-  /** Twin name the snapshot declares (checked against the twin), or null. */
-  readonly twin: string | null;
   /** Indexed by node index; null = no state given: the node starts empty with its configured replicas. */
   readonly nodes: readonly (NodeState | null)[];
 }
@@ -156,8 +151,7 @@ function memoryOf(p: Problems, path: PathSegments, v: NodeStateInput['memory'], 
 export function stateFromObject(data: unknown, twin: Twin, source: string, locate?: Locator): StateSnapshot {
   const input = validateDocument<StateInput>(stateSchema, data, source, locate);
   const p = new Problems(locate);
-  const takenAtMs = Date.parse(input.takenAt);
-  if (!Number.isFinite(takenAtMs)) p.at(['takenAt'], `expected an ISO-8601 timestamp, got ${JSON.stringify(input.takenAt)}`);
+  if (!Number.isFinite(Date.parse(input.takenAt))) p.at(['takenAt'], `expected an ISO-8601 timestamp, got ${JSON.stringify(input.takenAt)}`);
   if (input.twin !== undefined && input.twin !== twin.name) p.at(['twin'], `snapshot is for twin ${JSON.stringify(input.twin)}, not ${JSON.stringify(twin.name)}`);
   const nodes: (NodeState | null)[] = twin.nodes.map(() => null);
   for (const [id, s] of Object.entries(input.nodes)) {
@@ -177,10 +171,11 @@ export function stateFromObject(data: unknown, twin: Twin, source: string, locat
     const queue = perReplica(p, at('queue'), s.queue, s.replicasUp, station ? node.queue : 0, 'queued requests');
     const memory = memoryOf(p, at('memory'), s.memory, s.replicasUp, node);
     if (p.size > before || !busy || !queue) continue;
-    nodes[index] = Object.freeze({ node: index, replicasUp: s.replicasUp, starting: s.starting ?? 0, busy, queue, memory, rate: s.rate ?? null });
+    // `rate` is informational in the file (entries decide arrivals): validated, not carried.
+    nodes[index] = Object.freeze({ replicasUp: s.replicasUp, starting: s.starting ?? 0, busy, queue, memory });
   }
   p.throwIfAny(source);
-  return Object.freeze({ takenAt: input.takenAt, takenAtMs, twin: input.twin ?? null, nodes: Object.freeze(nodes) });
+  return Object.freeze({ takenAt: input.takenAt, nodes: Object.freeze(nodes) });
 }
 
 /** Reads a snapshot file (JSON; YAML accepted too) and validates it against the twin. */

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TwinSpecError } from './errors.js';
@@ -166,35 +166,39 @@ test('syntax errors and duplicate keys give lines', () => {
 
 test('rate profiles: loaded relative to the twin, bad rows name the line', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'twin-'));
-  await writeFile(join(dir, 'day.csv'), 'time,rate\n0,5\n\n60,7.5\n120,6\n');
-  await writeFile(join(dir, 'bad.csv'), 'time,rate\n0,5\n60,-1\n30,2\n90\n');
-  const twinText = (csv: string): string => `name: p\nnodes:\n  - { id: a, service: { type: exponential, mean: 1 } }\nentries:\n  - { node: a, profile: ${csv}, scale: 2, interpolation: linear }\n`;
-  await writeFile(join(dir, 'good.yaml'), twinText('day.csv'));
-  await writeFile(join(dir, 'bad.yaml'), twinText('bad.csv'));
-  const twin = await loadTwinFile(join(dir, 'good.yaml'));
-  const arr = twin.entries[0]!.arrival;
-  assert.is(arr.kind, 'profile');
-  if (arr.kind === 'profile') {
-    assert.equal(Array.from(arr.times), [0, 60, 120]);
-    assert.equal(Array.from(arr.rates), [5, 7.5, 6]);
-    assert.is(arr.scale, 2);
-    assert.is(arr.interpolation, 'linear');
-  }
   try {
-    await loadTwinFile(join(dir, 'bad.yaml'));
-    assert.unreachable('should have thrown');
-  } catch (e) {
-    assert.instance(e, TwinSpecError);
-    const msgs = (e as TwinSpecError).problems.map((p) => `${p.path}: ${p.message}`).join('\n');
-    assert.match(msgs, /entries\[0\]\.profile: .*bad\.csv: line 3 rate: expected a finite rate >= 0/);
-    assert.match(msgs, /line 4 time: expected times strictly increasing/);
-    assert.match(msgs, /line 5: expected 2 fields/);
-  }
-  try {
-    await loadTwinFile(join(dir, 'twin.txt'));
-    assert.unreachable('should have thrown');
-  } catch (e) {
-    assert.match((e as Error).message, /expected a \.yaml, \.yml or \.json twin file/);
+    await writeFile(join(dir, 'day.csv'), 'time,rate\n0,5\n\n60,7.5\n120,6\n');
+    await writeFile(join(dir, 'bad.csv'), 'time,rate\n0,5\n60,-1\n30,2\n90\n');
+    const twinText = (csv: string): string => `name: p\nnodes:\n  - { id: a, service: { type: exponential, mean: 1 } }\nentries:\n  - { node: a, profile: ${csv}, scale: 2, interpolation: linear }\n`;
+    await writeFile(join(dir, 'good.yaml'), twinText('day.csv'));
+    await writeFile(join(dir, 'bad.yaml'), twinText('bad.csv'));
+    const twin = await loadTwinFile(join(dir, 'good.yaml'));
+    const arr = twin.entries[0]!.arrival;
+    assert.is(arr.kind, 'profile');
+    if (arr.kind === 'profile') {
+      assert.equal(Array.from(arr.times), [0, 60, 120]);
+      assert.equal(Array.from(arr.rates), [5, 7.5, 6]);
+      assert.is(arr.scale, 2);
+      assert.is(arr.interpolation, 'linear');
+    }
+    try {
+      await loadTwinFile(join(dir, 'bad.yaml'));
+      assert.unreachable('should have thrown');
+    } catch (e) {
+      assert.instance(e, TwinSpecError);
+      const msgs = (e as TwinSpecError).problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+      assert.match(msgs, /entries\[0\]\.profile: .*bad\.csv: line 3 rate: expected a finite rate >= 0/);
+      assert.match(msgs, /line 4 time: expected times strictly increasing/);
+      assert.match(msgs, /line 5: expected 2 fields/);
+    }
+    try {
+      await loadTwinFile(join(dir, 'twin.txt'));
+      assert.unreachable('should have thrown');
+    } catch (e) {
+      assert.match((e as Error).message, /expected a \.yaml, \.yml or \.json twin file/);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });
 

@@ -10,7 +10,7 @@ import type { CallEdgeInput, EntryInput, NodeInput, TwinInput } from './input.js
 import type { ArrivalSpec, CallEdge, CallGroup, FlowPath, RouteEdge, Twin, TwinEntry, TwinNode } from './types.js';
 import { routeTraps, syncCallCycles, reachableFromEntries, buildTwinGraph } from './graph.js';
 
-/** A rate profile already read from its CSV (twins/spec/profile.ts). */
+/** A rate profile already read from its CSV (twins/definition/profile.ts). */
 export interface RateProfile {
   readonly file: string;
   readonly times: Float64Array;

@@ -38,7 +38,6 @@ export function parseDuration(value: number | string): number {
   return parseWithUnits(value, DURATION_UNITS, 'duration');
 }
 
-/** Bytes from a number or a string like "512Mi". */
 /** A command-line duration: a bare number is seconds, else a unit string ("90s", "2h"); must be > 0. */
 export function parsePositiveDuration(v: string): number {
   const d = parseDuration(/^[0-9.]+(e[-+]?[0-9]+)?$/i.test(v) ? Number(v) : v);
@@ -46,6 +45,7 @@ export function parsePositiveDuration(v: string): number {
   return d;
 }
 
+/** Bytes from a number or a string like "512Mi". */
 export function parseSize(value: number | string): number {
   return parseWithUnits(value, SIZE_UNITS, 'size');
 }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,9 +39,14 @@ function problems(data: unknown): string[] {
 
 test('call-graph JSON: rates become calls per request, roots become entries', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'cg-'));
-  const file = join(dir, 'g.json');
-  await writeFile(file, JSON.stringify(shopGraph));
-  const { twin } = await importCallGraphFile(file);
+  let twin;
+  try {
+    const file = join(dir, 'g.json');
+    await writeFile(file, JSON.stringify(shopGraph));
+    ({ twin } = await importCallGraphFile(file));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
   assert.equal(twin.nodes.map((n) => n.id), ['web', 'api', 'db', 'mail']);
   const api = twin.nodes[1]!;
   // api's rate = 100 x 1.5 = 150/s, so 75 db calls/s = 0.5 per request.
@@ -104,6 +109,14 @@ test('Nezha Train-Ticket trace: a plausible call graph with the gateway as entry
   assert.ok(has('ts-basic-service', 'ts-station-service'));
   // Self times are positive and below the end-to-end durations (ms scale).
   for (const s of report.services) assert.ok(s.meanSelf > 0 && s.meanSelf < 1, `${s.id} ${s.meanSelf}`);
+});
+
+test('importTraceFile: opts.name names the twin (default "trace")', async () => {
+  const named = await importTraceFile(trace, { name: 'train-ticket' });
+  assert.is(named.twin.name, 'train-ticket');
+  assert.is(named.input.name, 'train-ticket');
+  assert.is(named.graph.name, 'train-ticket');
+  assert.is((await importTraceFile(trace)).twin.name, 'trace');
 });
 
 test('self time subtracts the union of child calls', async () => {

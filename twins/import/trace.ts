@@ -232,8 +232,11 @@ export async function importTraceFile(file: string, opts: CallGraphOptions = {})
   } catch (e) {
     throw new TwinSpecError(file, [{ path: '(file)', message: `cannot read: ${(e as Error).message}` }]);
   }
-  const { graph, report } = await callGraphFromTrace(text, file);
-  const { input, notes } = callGraphTwinInput(graph, file, { name: opts.name ?? 'trace', ...(opts.defaults ? { defaults: opts.defaults } : {}) });
+  const derived = await callGraphFromTrace(text, file);
+  // A trace carries no name of its own: the derived graph's 'trace' is only the fallback for opts.name.
+  const graph: CallGraphJson = opts.name !== undefined ? { ...derived.graph, name: opts.name } : derived.graph;
+  const report = derived.report;
+  const { input, notes } = callGraphTwinInput(graph, file, opts.defaults ? { defaults: opts.defaults } : {});
   if (report.orphans > 0) notes.push(`${report.orphans} span(s) have a parent missing from their trace: counted as invocations without a caller`);
   return { twin: twinFromObject(input, { source: file, warnings: notes }), input, graph, report };
 }

@@ -1,0 +1,26 @@
+/**
+ * Applying a scenario to a twin: the deltas are checked (check.ts), then
+ * applied (edit.ts) and the result checked with the twin file's own rules
+ * (twin-rules.ts). Every problem of every stage is reported at once, in one
+ * TwinSpecError naming the scenario file and `[k].field` of each delta.
+ */
+import { Problems } from '../definition/errors.js';
+import type { Twin } from '../definition/types.js';
+import { checkDeltas } from './check.js';
+import type { ScenarioDocument } from './read.js';
+import { applyUnderTwinRules } from './twin-rules.js';
+import type { ScenarioDelta } from './types.js';
+
+/**
+ * Returns a new twin (the input is not changed). `scenario` is a list built
+ * in code (reported as source "scenario") or a document from
+ * `readScenarioFile`. Throws TwinSpecError listing every problem.
+ */
+export function applyScenario(twin: Twin, scenario: readonly ScenarioDelta[] | ScenarioDocument): Twin {
+  const doc: ScenarioDocument = 'data' in scenario ? scenario : { source: 'scenario', data: scenario };
+  const p = new Problems(doc.locate);
+  const { base, deltas } = checkDeltas(twin, doc.data, p);
+  const modified = applyUnderTwinRules(twin, deltas, p, base);
+  p.throwIfAny(doc.source);
+  return modified;
+}

@@ -1,0 +1,59 @@
+/**
+ * The structural change a list of (checked) deltas makes to a twin. Node and
+ * entry order are kept, so random streams (named by node and entry ids) stay
+ * aligned and two variants can be compared with common random numbers. The
+ * input twin is not changed.
+ */
+import type { DistributionSpec, RetryPolicy, Twin, TwinEntry, TwinNode } from '../definition/types.js';
+import type { ScenarioDelta } from './types.js';
+
+/** A service-time distribution with every time multiplied by f (shape parameters kept). */
+export function scaleDistribution(d: DistributionSpec, f: number): DistributionSpec {
+  switch (d.type) {
+    case 'exponential': return { type: 'exponential', mean: d.mean * f };
+    case 'deterministic': return { type: 'deterministic', value: d.value * f };
+    case 'uniform': return { type: 'uniform', min: d.min * f, max: d.max * f };
+    case 'normal': return { type: 'normal', mean: d.mean * f, sd: d.sd * f };
+    case 'lognormal': return 'p50' in d ? { type: 'lognormal', p50: d.p50 * f, p99: d.p99 * f } : { type: 'lognormal', mean: d.mean * f, cv: d.cv };
+    case 'gamma': return 'shape' in d ? { type: 'gamma', shape: d.shape, scale: d.scale * f } : { type: 'gamma', mean: d.mean * f, cv: d.cv };
+    case 'empirical': return { type: 'empirical', values: d.values.map((v) => v * f) };
+  }
+}
+
+/** Applies the deltas in order; node and entry references must exist (check.ts). */
+export function editTwin(twin: Twin, deltas: readonly ScenarioDelta[]): Twin {
+  let nodes: TwinNode[] = [...twin.nodes];
+  let entries: TwinEntry[] = [...twin.entries];
+  const edit = (id: string, f: (n: TwinNode) => Partial<TwinNode>) => {
+    const i = twin.indexOf.get(id)!;
+    nodes[i] = { ...nodes[i]!, ...f(nodes[i]!) };
+  };
+  /** Sets a field on every call edge into node i (the callee's defaults were resolved into the edges at load). */
+  const editCallsTo = (i: number, patch: { timeout?: number | null; retries?: RetryPolicy | null }) => {
+    nodes = nodes.map((n) => ({
+      ...n,
+      callGroups: n.callGroups.map((g) => ({ ...g, calls: g.calls.map((c) => (c.to === i ? { ...c, ...patch } : c)) })),
+    }));
+  };
+  for (const d of deltas) {
+    switch (d.op) {
+      case 'replicas': edit(d.node, () => ({ replicas: d.replicas })); break;
+      case 'servers': edit(d.node, () => ({ servers: d.servers })); break;
+      case 'queue': edit(d.node, () => ({ queue: d.capacity })); break;
+      case 'serviceScale': edit(d.node, (n) => ({ service: n.service ? scaleDistribution(n.service, d.factor) : null })); break;
+      case 'autoscale': edit(d.node, () => ({ autoscale: d.autoscale })); break;
+      case 'memLimit': edit(d.node, (n) => ({ resources: n.resources ? { ...n.resources, memLimit: d.memLimit } : null })); break;
+      case 'timeout': edit(d.node, () => ({ timeout: d.timeout })); editCallsTo(twin.indexOf.get(d.node)!, { timeout: d.timeout }); break;
+      case 'retries': edit(d.node, () => ({ retries: d.retries })); editCallsTo(twin.indexOf.get(d.node)!, { retries: d.retries }); break;
+      case 'loadScale':
+        entries = entries.map((e): TwinEntry => {
+          if (d.entry !== undefined && e.id !== d.entry) return e;
+          const a = e.arrival;
+          const arrival = a.kind === 'constant' ? { ...a, rate: a.rate * d.factor } : { ...a, scale: a.scale * d.factor };
+          return { ...e, arrival };
+        });
+        break;
+    }
+  }
+  return { ...twin, nodes, entries };
+}
