@@ -16,7 +16,6 @@
  */
 import { TwinSpecError } from '../twins/definition/errors.js';
 import { UnitError } from '../twins/definition/units.js';
-import { ScenarioError } from '../twins/scenario/deltas.js';
 import { ForecastMissingError } from '../twins/flow/arrivals.js';
 import { ForecastFormatError } from '../models/forecast-file.js';
 import { TelemetryError } from '../models/telemetry/errors.js';
@@ -41,7 +40,6 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 const EXIT_BY_CLASS: ReadonlyArray<readonly [ErrorClass, ExitCode]> = [
   [UsageError, EXIT.usage],
   [TwinSpecError, EXIT.invalidInput],
-  [ScenarioError, EXIT.invalidInput],
   [ForecastFormatError, EXIT.invalidInput],
   [TelemetryError, EXIT.invalidInput],
   [UnitError, EXIT.invalidInput],

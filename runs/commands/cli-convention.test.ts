@@ -14,7 +14,6 @@ import * as assert from 'uvu/assert';
 import { ForecastFormatError } from '../../models/forecast-file.js';
 import { TelemetryError } from '../../models/telemetry/errors.js';
 import { TwinSpecError } from '../../twins/definition/errors.js';
-import { ScenarioError } from '../../twins/scenario/deltas.js';
 import { errorReport, exitCodeFor, InputError, UsageError } from '../errors.js';
 import { MonteCarloError } from '../montecarlo/runner.js';
 
@@ -175,7 +174,6 @@ test('telemetry that is not there: exit 3 naming the file', async () => {
 test('exit codes by error class: usage 2, input 3, run failure and anything unexpected 4', () => {
   assert.is(exitCodeFor(new UsageError('x', 'simulate', 'usage')), 2);
   assert.is(exitCodeFor(new TwinSpecError('t.yaml', [{ path: 'nodes[0]', message: 'bad' }])), 3);
-  assert.is(exitCodeFor(new ScenarioError('s.json', '[0].op', 'bad')), 3);
   assert.is(exitCodeFor(new ForecastFormatError('f/forecast.json', 'steps', 'a positive integer')), 3);
   assert.is(exitCodeFor(new TelemetryError({ file: 'a.csv', line: 3 }, 'a number', '"x"')), 3);
   assert.is(exitCodeFor(new InputError('w.json: bad')), 3);

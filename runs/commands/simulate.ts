@@ -7,7 +7,7 @@ import { readForecast } from '../../models/forecast-file.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
 import { assessRisk } from '../../twins/risk.js';
-import { applyScenario, readScenarioFile } from '../../twins/scenario/deltas.js';
+import { applyScenario, readScenarioFile } from '../../twins/scenario/index.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
 import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';

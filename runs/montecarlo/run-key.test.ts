@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { REPO_ROOT } from '../paths.js';
 import { loadTwinFile, twinFromObject } from '../../twins/definition/load.js';
 import type { SimulationSettings } from '../../twins/flow/simulate.js';
-import { applyScenario } from '../../twins/scenario/deltas.js';
+import { applyScenario } from '../../twins/scenario/index.js';
 import { readStateSnapshot } from '../../twins/state.js';
 import { exampleFile } from '../../twins/examples/paths.js';
 import { runMonteCarlo } from './runner.js';

@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../paths.js';
 import { Tally } from '../../engine/index.js';
 import { exampleFile } from '../../twins/examples/paths.js';
 import type { SimulationSettings } from '../../twins/flow/simulate.js';
-import { applyScenario } from '../../twins/scenario/deltas.js';
+import { applyScenario } from '../../twins/scenario/index.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
 import { readStateSnapshot } from '../../twins/state.js';
 import type { Executor, Job, RunOptions } from '../executors/executor.js';
@@ -124,7 +124,7 @@ class SettingsProbe implements Executor {
 test('the settings reach the worker threads whole: every field, known to the runner or not', async () => {
   const state = await readStateSnapshot(exampleFile('shop-state.json'), shop);
   // Non-default values for the model's options, and a field no code knows yet (as a new mitigation setting would be).
-  const settings: SimulationSettings = Object.assign({ ...base.settings, warmup: 30, oomRestart: 5, state }, { probe: { mitigation: 'scale-out', factors: new Float64Array([1.5, 2]) } });
+  const settings: SimulationSettings = Object.assign({ ...base.settings, warmup: 30, state }, { probe: { mitigation: 'scale-out', factors: new Float64Array([1.5, 2]) } });
   const probe = new SettingsProbe();
   try {
     const pooled = await runMonteCarlo(shop, { ...base, settings, executor: probe });

@@ -60,12 +60,12 @@ export function twinAsShadowed(twin: Twin, plan: ShadowPlan): { twin: Twin; stat
       const share = Math.floor(total / replicas) + (r < total % replicas ? 1 : 0);
       return cap === null ? share : Math.min(cap, share);
     });
-    states[node.index] = { node: node.index, replicasUp: replicas, starting: 0, busy: spread(e.initial.busy, servers), queue: spread(e.initial.queued, e.queuePerReplica), memory: null, rate: null };
+    states[node.index] = { replicasUp: replicas, starting: 0, busy: spread(e.initial.busy, servers), queue: spread(e.initial.queued, e.queuePerReplica), memory: null };
     return { ...node, replicas, servers, queue: e.queuePerReplica, autoscale: plan.target === 'local' ? null : node.autoscale };
   });
   return {
     twin: { ...twin, nodes, entries },
-    state: { takenAt: 'shadow plan', takenAtMs: 0, twin: twin.name, nodes: states },
+    state: { takenAt: 'shadow plan', nodes: states },
   };
 }
 

@@ -3,7 +3,6 @@
  * twin: call graph, service times, entry rate. Rules: docs/importers.md.
  */
 import { importTraceFile } from '../../../twins/import/trace.js';
-import { twinFromObject } from '../../../twins/definition/load.js';
 import { defineCommand, parseFlags } from '../../flags.js';
 import { fmt, serviceLines, warningLines } from './report.js';
 import { OUT_FLAG, type ImportedTwin } from './write.js';
@@ -33,14 +32,7 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgs | null {
 
 export async function importTrace(args: TraceArgs): Promise<ImportedTwin> {
   const r = await importTraceFile(args.file, args.name !== undefined ? { name: args.name } : {});
-  let { twin, input } = r;
-  if (args.name !== undefined && input.name !== args.name) {
-    // importTraceFile names its call graph 'trace', which wins over opts.name: apply --name here and
-    // re-validate, carrying the importer's notes (the reachability warning is recomputed).
-    input = { ...input, name: args.name };
-    const notes = twin.warnings.filter((w) => !/node\(s\) receive no traffic from any entry/.test(w));
-    twin = twinFromObject(input, { source: args.file, warnings: notes });
-  }
+  const { twin, input } = r;
   const rep = r.report;
   return {
     twin, input,

@@ -1,6 +1,6 @@
 /**
- * The scenario module's entry point, kept at the path its callers import
- * (runs/commands/simulate.ts, runs/montecarlo/runner.test.ts). The parts:
+ * Scenarios: modifications of a twin as data (what-if axes and mitigation
+ * strategies compile to these deltas). This is the folder's export list. The parts:
  * types.ts (the delta type), read.ts (the file), schema.ts and check.ts (the
  * deltas' own checks), edit.ts (the change), twin-rules.ts (the twin file's
  * rules on the result), apply.ts (all of it, every problem at once).
