@@ -4,26 +4,13 @@
  * interrupted run resumes without recomputing what finished, and a changed
  * input can never pick up stale chunks.
  */
-import { createHash } from 'node:crypto';
+import { contentHash } from '../../twins/definition/content-hash.js';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkSummary } from '../../twins/flow/summary.js';
 
-/** JSON for hashing: Maps and typed arrays become arrays, keys in a stable order. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Map) return [...v.entries()];
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
-    }
-    if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-    return v;
-  });
-}
-
 export function runKey(parts: unknown): string {
-  return createHash('sha256').update(stableJson(parts)).digest('hex').slice(0, 16);
+  return contentHash(parts).slice(0, 16);
 }
 
 export class ChunkStore {

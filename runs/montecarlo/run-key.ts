@@ -6,24 +6,12 @@
  * one file share their checkpoints, and any changed value gets a fresh key.
  */
 import type { SimulationSettings } from '../../twins/flow/simulate.js';
-import type { ArrivalSpec, Twin } from '../../twins/definition/types.js';
+import { twinContent } from '../../twins/definition/content-hash.js';
+import type { Twin } from '../../twins/definition/types.js';
 import { runKey } from './checkpoint.js';
 
 /** Bumped when the checkpoint format or the key's recipe changes. */
 const KEY_VERSION = 2;
-
-/** A profile arrival without the file it was read from (a path, kept for messages only). */
-function arrivalContent(arrival: ArrivalSpec): unknown {
-  if (arrival.kind !== 'profile') return arrival;
-  const { file: _file, ...content } = arrival;
-  return content;
-}
-
-/** The twin less what only names its origin: `source` (the path as typed), `warnings` (messages), profile file paths. */
-export function twinContent(twin: Twin): unknown {
-  const { source: _source, warnings: _warnings, entries, ...content } = twin;
-  return { ...content, entries: entries.map((e) => ({ ...e, arrival: arrivalContent(e.arrival) })) };
-}
 
 export function monteCarloKey(twin: Twin, settings: SimulationSettings, chunkSize: number): string {
   return runKey({ twin: twinContent(twin), settings, chunkSize, version: KEY_VERSION });

@@ -20,7 +20,7 @@ import { readStateSnapshot } from '../../twins/state.js';
 import type { Executor, Job, RunOptions } from '../executors/executor.js';
 import { PiscinaExecutor } from '../executors/piscina.js';
 import { testJob, type TestTask } from '../executors/test-jobs.js';
-import { stableJson } from './checkpoint.js';
+import { stableJson } from '../../twins/definition/content-hash.js';
 import { MonteCarloError, runMonteCarlo, type MonteCarloOptions, type MonteCarloResult } from './runner.js';
 import type { ChunkTask } from './task.js';
 

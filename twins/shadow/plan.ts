@@ -14,7 +14,7 @@ import type { SimulationResult, SimulationSummary } from './result.js';
 import { selectNodes, type Selection } from './select.js';
 import { defaultStartAt, nodeFacts, PASS_THROUGH, UTILIZATION_TARGET, type NodeFacts } from './sizing.js';
 import { schedulePeak, scheduleRequests, trafficSchedules, type ForecastInput, type TrafficChoice } from './traffic.js';
-import { twinContentHash } from './twin-hash.js';
+import { twinContentHash } from '../definition/content-hash.js';
 
 /** Forecast quantile that drives forecast entries when neither a path nor a quantile is asked (both modes: see docs/shadow.md). */
 export const DEFAULT_TRAFFIC_QUANTILE = 0.95;

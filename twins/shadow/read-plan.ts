@@ -13,7 +13,7 @@ import { parseTwinText, validateDocument } from '../definition/load.js';
 import { distributionSchema } from '../definition/schema.js';
 import type { Twin } from '../definition/types.js';
 import { SHADOW_PLAN_FORMAT, type ShadowPlan } from './plan-types.js';
-import { twinContentHash } from './twin-hash.js';
+import { twinContentHash } from '../definition/content-hash.js';
 
 const nonNeg = { type: 'number', minimum: 0 };
 const pos = { type: 'number', exclusiveMinimum: 0 };

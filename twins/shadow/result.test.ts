@@ -7,7 +7,7 @@ import { TwinSpecError } from '../definition/errors.js';
 import { checkWindowsAgainstSummary, parseSummary, parseWindows, WINDOW_COLUMNS } from './result.js';
 import { readSimulationResult } from './result-files.js';
 import { shopFixture, summaryText, windowsText } from './test-fixtures.js';
-import { twinContentHash } from './twin-hash.js';
+import { twinContentHash } from '../definition/content-hash.js';
 
 function problems(fn: () => unknown): string[] {
   try {

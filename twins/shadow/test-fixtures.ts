@@ -11,7 +11,7 @@ import type { Twin } from '../definition/types.js';
 import { loadTwinFile } from '../definition/load.js';
 import { exampleFile } from '../examples/paths.js';
 import { parseSummary, parseWindows, type SimulationResult } from './result.js';
-import { twinContentHash } from './twin-hash.js';
+import { twinContentHash } from '../definition/content-hash.js';
 
 export const FIXTURE_SETTINGS = { horizon: 300, reportWindow: 60, seed: 7, replications: 4 } as const;
 

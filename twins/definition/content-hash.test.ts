@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { loadTwinFile, twinFromObject } from '../definition/load.js';
 import type { Twin } from '../definition/types.js';
 import { exampleFile } from '../examples/paths.js';
-import { twinContentHash } from './twin-hash.js';
+import { twinContentHash } from './content-hash.js';
 
 let shopData: Record<string, unknown>;
 test.before(async () => {
