@@ -32,7 +32,11 @@ export const READY_LINE_PREFIX = 'shadowcast-shadow ready';
 export function announceReady(port: number, what: string): Promise<void> {
   console.log(`${READY_LINE_PREFIX} ${what} pid=${process.pid} port=${port}`);
   const send = process.send?.bind(process);
-  if (send === undefined || !process.connected) return Promise.resolve();
+  if (send === undefined) return Promise.resolve();
+  if (!process.connected) {
+    console.error(`${what}: the materialiser went away before recording this process; exiting`);
+    process.exit(3);
+  }
   return new Promise((resolve) => {
     const onMessage = (m: unknown): void => {
       if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ack') {
