@@ -120,8 +120,8 @@ test('an emulated M/M/2 node reproduces the mean response time and the throughpu
 
     const metrics = (await fetchText(`http://127.0.0.1:${port}/metrics`, agent)).body;
     const value = (series: string): number => Number(metrics.split('\n').find((l) => l.startsWith(`${series} `))!.split(' ')[1]);
-    const count = value('shadow_request_duration_seconds_count{node="X",outcome="ok"}');
-    const meanMs = (value('shadow_request_duration_seconds_sum{node="X",outcome="ok"}') / count) * 1000;
+    const count = value('shadow_latency_seconds_count{node="X",outcome="ok"}');
+    const meanMs = (value('shadow_latency_seconds_sum{node="X",outcome="ok"}') / count) * 1000;
     assert.is(count, N);
 
     const theory = mmc(lambda, muShadow, C).w * 1000;

@@ -56,8 +56,8 @@ test('beyond workers + waiting room the emulator answers 503 and counts it', asy
     assert.is(metricValue(m, 'shadow_requests_total{node="X",outcome="rejected"}'), 1);
     assert.is(metricValue(m, 'shadow_requests_total{node="X",outcome="ok"}'), 2);
     assert.is(metricValue(m, 'shadow_request_errors_total{node="X",reason="overflow"}'), 1);
-    assert.is(metricValue(m, 'shadow_request_duration_seconds_count{node="X",outcome="ok"}'), 2);
-    assert.ok(metricValue(m, 'shadow_busy_seconds_total{node="X"}') >= 0.55, 'two services of 0.3 s held a worker');
+    assert.is(metricValue(m, 'shadow_latency_seconds_count{node="X",outcome="ok"}'), 2);
+    assert.ok(metricValue(m, 'shadow_busy_worker_seconds_total{node="X"}') >= 0.55, 'two services of 0.3 s held a worker');
   });
 });
 

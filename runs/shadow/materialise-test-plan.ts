@@ -43,7 +43,7 @@ export function testPlan(k = 2): ShadowPlan {
       node('O', 'omit', null),
     ],
     traffic: [{ entry: 'web', node: 'A', source: { kind: 'constant' }, step: 10, rates: [10], process: 'poisson' }],
-    dropped: [],
+    dropped: [], trimmed: [], warnings: [],
     cost: { processes: 3, cores: 1, memoryBytes: 2 ** 27, shadowSeconds: 10 * k, requests: 100 },
   };
 }

@@ -6,6 +6,8 @@
  * to production time.
  */
 
+/** Every series carries the node it is about (the stub serves several nodes from one /metrics). */
+export const NODE_LABEL = 'node';
 /** Counter of answered requests, label OUTCOME_LABEL. */
 export const REQUESTS_TOTAL = 'shadow_requests_total';
 export const OUTCOME_LABEL = 'outcome';

@@ -6,7 +6,7 @@
  * Little's law gives (λ/k)·(W·k) = λ·W.
  */
 import type { MeasuredNode } from '../../twins/shadow/compare.js';
-import { BUSY_WORKER_SECONDS, BUSY_WORKERS, IN_FLIGHT, LATENCY_SECONDS, OUTCOME_LABEL, QUEUE_DEPTH, REQUESTS_TOTAL } from './metric-names.js';
+import { BUSY_WORKER_SECONDS, BUSY_WORKERS, IN_FLIGHT, LATENCY_SECONDS, NODE_LABEL, OUTCOME_LABEL, QUEUE_DEPTH, REQUESTS_TOTAL } from './metric-names.js';
 import { histogramIncrease, histogramQuantile, type CumulativeHistogram, type Scrape } from './telemetry-prom.js';
 
 /** What one scrape says about a node (null fields: the metric was absent). */
@@ -28,16 +28,17 @@ export interface NodeSample {
   readonly failure: string | null;
 }
 
-export function readingOf(scrape: Scrape): NodeReading {
+export function readingOf(scrape: Scrape, node: string): NodeReading {
+  const of = { [NODE_LABEL]: node };
   return {
-    ok: scrape.sum(REQUESTS_TOTAL, { [OUTCOME_LABEL]: 'ok' }),
-    error: scrape.sum(REQUESTS_TOTAL, { [OUTCOME_LABEL]: 'error' }),
-    rejected: scrape.sum(REQUESTS_TOTAL, { [OUTCOME_LABEL]: 'rejected' }),
-    inFlight: scrape.sum(IN_FLIGHT),
-    queueDepth: scrape.sum(QUEUE_DEPTH),
-    busyWorkers: scrape.sum(BUSY_WORKERS),
-    busyWorkerSeconds: scrape.sum(BUSY_WORKER_SECONDS),
-    latency: scrape.histogram(LATENCY_SECONDS),
+    ok: scrape.sum(REQUESTS_TOTAL, { ...of, [OUTCOME_LABEL]: 'ok' }),
+    error: scrape.sum(REQUESTS_TOTAL, { ...of, [OUTCOME_LABEL]: 'error' }),
+    rejected: scrape.sum(REQUESTS_TOTAL, { ...of, [OUTCOME_LABEL]: 'rejected' }),
+    inFlight: scrape.sum(IN_FLIGHT, of),
+    queueDepth: scrape.sum(QUEUE_DEPTH, of),
+    busyWorkers: scrape.sum(BUSY_WORKERS, of),
+    busyWorkerSeconds: scrape.sum(BUSY_WORKER_SECONDS, of),
+    latency: scrape.histogram(LATENCY_SECONDS, of),
   };
 }
 

@@ -103,16 +103,17 @@ export class Scrape {
     return total;
   }
 
-  /** Cumulative histogram `name`: buckets sorted by upper bound (summed over other labels), with _sum and _count. */
-  histogram(name: string): CumulativeHistogram | null {
+  /** Cumulative histogram `name` over the series whose labels include `match`: buckets sorted by upper bound (summed over other labels), with _sum and _count. */
+  histogram(name: string, match: Readonly<Record<string, string>> = {}): CumulativeHistogram | null {
     const byLe = new Map<number, number>();
     for (const s of this.samples) {
       if (s.name !== `${name}_bucket` || s.labels.le === undefined) continue;
+      if (!Object.entries(match).every(([k, v]) => s.labels[k] === v)) continue;
       const le = parseValue(s.labels.le, 0);
       byLe.set(le, (byLe.get(le) ?? 0) + s.value);
     }
-    const sum = this.sum(`${name}_sum`);
-    const count = this.sum(`${name}_count`);
+    const sum = this.sum(`${name}_sum`, match);
+    const count = this.sum(`${name}_count`, match);
     if (byLe.size === 0 || sum === null || count === null) return null;
     const buckets = [...byLe.entries()].sort((a, b) => a[0] - b[0]).map(([le, cumulative]) => ({ le, cumulative }));
     return { buckets, sum, count };

@@ -3,35 +3,30 @@ import * as assert from 'uvu/assert';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { readTelemetry } from '../../models/telemetry/read.js';
 import { injectTraffic, TELEMETRY_FILE } from './inject.js';
 import { constantSchedule, startServer } from './inject-test-support.js';
-import { BUSY_WORKERS, IN_FLIGHT, LATENCY_BUCKETS, LATENCY_SECONDS, OUTCOME_LABEL, QUEUE_DEPTH, REQUESTS_TOTAL } from './metric-names.js';
+import { ShadowMetrics } from './emulator-metrics.js';
+import { IN_FLIGHT, LATENCY_SECONDS, NODE_LABEL, OUTCOME_LABEL, REQUESTS_TOTAL } from './metric-names.js';
 import { measuredNode, readingOf, type NodeSample } from './telemetry-figures.js';
 import { histogramQuantile, parsePrometheusText, Scrape } from './telemetry-prom.js';
 
-/** A stand-in for an emulator: answers after 20 ms and exposes the shadow metrics with prom-client. */
+/** A stand-in for an emulator: answers after 20 ms and exposes the emulator's own metrics (ShadowMetrics), so scraper and emulator are checked together. */
 async function fakeEmulator() {
-  const registry = new Registry();
-  const requests = new Counter({ name: REQUESTS_TOTAL, help: 'answered', labelNames: [OUTCOME_LABEL], registers: [registry] });
-  const inFlight = new Gauge({ name: IN_FLIGHT, help: 'in flight', registers: [registry] });
-  new Gauge({ name: QUEUE_DEPTH, help: 'queued', registers: [registry] }).set(0);
-  const busy = new Gauge({ name: BUSY_WORKERS, help: 'busy', registers: [registry] });
-  const latency = new Histogram({ name: LATENCY_SECONDS, help: 'latency', buckets: [...LATENCY_BUCKETS], registers: [registry] });
+  let inFlight = 0;
+  const metrics = new ShadowMetrics(['api'], 1, { inFlight: () => inFlight, queued: () => 0, busy: () => inFlight, workers: () => 64 });
   const server = await startServer((req, res) => {
     if (req.url === '/metrics') {
-      void registry.metrics().then((text) => res.end(text));
+      void metrics.registry.metrics().then((text) => res.end(text));
       return;
     }
-    inFlight.inc();
-    busy.inc();
-    const end = latency.startTimer();
+    inFlight++;
+    const start = performance.now();
     setTimeout(() => {
-      end();
-      requests.inc({ [OUTCOME_LABEL]: 'ok' });
-      inFlight.dec();
-      busy.dec();
+      inFlight--;
+      const seconds = (performance.now() - start) / 1000;
+      metrics.busySeconds.inc({ node: 'api' }, seconds);
+      metrics.answered('api', 'ok', seconds);
       res.end('ok');
     }, 20);
   });
@@ -94,20 +89,23 @@ test('an emulator that is gone at the end of the window is missing, with the rea
 
 test('prometheus text: labels, escapes, histogram quantiles; counters going down mean a restart', () => {
   const text = [
-    '# HELP x y', `${REQUESTS_TOTAL}{${OUTCOME_LABEL}="ok",path="a\\"b"} 10`, `${REQUESTS_TOTAL}{${OUTCOME_LABEL}="error"} 2`,
-    `${LATENCY_SECONDS}_bucket{le="0.1"} 5`, `${LATENCY_SECONDS}_bucket{le="0.2"} 10`, `${LATENCY_SECONDS}_bucket{le="+Inf"} 10`,
-    `${LATENCY_SECONDS}_sum 1.2`, `${LATENCY_SECONDS}_count 10`, `${IN_FLIGHT} 3 1700000000000`,
+    '# HELP x y', `${REQUESTS_TOTAL}{${NODE_LABEL}="api",${OUTCOME_LABEL}="ok",path="a\\"b"} 10`, `${REQUESTS_TOTAL}{${NODE_LABEL}="api",${OUTCOME_LABEL}="error"} 2`,
+    `${REQUESTS_TOTAL}{${NODE_LABEL}="other",${OUTCOME_LABEL}="ok"} 99`,
+    `${LATENCY_SECONDS}_bucket{${NODE_LABEL}="api",le="0.1"} 5`, `${LATENCY_SECONDS}_bucket{${NODE_LABEL}="api",le="0.2"} 10`, `${LATENCY_SECONDS}_bucket{${NODE_LABEL}="api",le="+Inf"} 10`,
+    `${LATENCY_SECONDS}_sum{${NODE_LABEL}="api"} 1.2`, `${LATENCY_SECONDS}_count{${NODE_LABEL}="api"} 10`, `${IN_FLIGHT}{${NODE_LABEL}="api"} 3 1700000000000`,
   ].join('\n');
   const samples = parsePrometheusText(text);
   assert.is(samples[0]!.labels.path, 'a"b');
   const scrape = new Scrape(samples);
-  assert.is(scrape.sum(REQUESTS_TOTAL), 12);
+  assert.is(scrape.sum(REQUESTS_TOTAL), 111);
+  assert.is(scrape.sum(REQUESTS_TOTAL, { [NODE_LABEL]: 'api' }), 12, 'a node reads its own series only');
   assert.is(scrape.sum(IN_FLIGHT), 3);
   const h = scrape.histogram(LATENCY_SECONDS)!;
   assert.is(histogramQuantile(h, 0.5), 0.1);
   assert.ok(Math.abs(histogramQuantile(h, 0.75)! - 0.15) < 1e-12);
-  const a = readingOf(scrape);
-  const b = readingOf(new Scrape(parsePrometheusText(text.replace(' 10\n', ' 4\n'))));
+  const a = readingOf(scrape, 'api');
+  assert.is(a.ok, 10);
+  const b = readingOf(new Scrape(parsePrometheusText(text.replace(' 10\n', ' 4\n'))), 'api');
   const samplesOf = (...r: typeof a[]): NodeSample[] => r.map((reading, i) => ({ atMs: i * 1000, reading, failure: null }));
   const m = measuredNode('api', samplesOf(a, b, b), 1);
   assert.not.ok(m.available);

@@ -72,7 +72,7 @@ export class ShadowScraper {
     const atMs = performance.now() - this.startPerf;
     const p = Promise.all(this.urls.map(async ([node, url]) => {
       try {
-        into(node, { atMs, reading: readingOf(await fetchMetrics(url, this.agent, this.timeoutMs())), failure: null });
+        into(node, { atMs, reading: readingOf(await fetchMetrics(url, this.agent, this.timeoutMs()), node), failure: null });
       } catch (e) {
         into(node, { atMs, reading: null, failure: (e as Error).message });
       }
