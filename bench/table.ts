@@ -2,7 +2,7 @@
  * A benchmark section: named rows of figures, printed as a table and written
  * as JSON to bench/results/<name>.json (temp file + rename).
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../runs/report/atomic-file.js';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../runs/paths.js';
 
@@ -40,11 +40,6 @@ export function formatTable(section: BenchSection): string {
 }
 
 export async function writeSection(section: BenchSection): Promise<string> {
-  await mkdir(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `${section.name}.json`);
-  const tmp = `${file}.${process.pid}.tmp`;
   const body = { ...section, node: process.version, cpus: (await import('node:os')).cpus().length, at: new Date().toISOString() };
-  await writeFile(tmp, JSON.stringify(body, null, 2) + '\n');
-  await rename(tmp, file);
-  return file;
+  return writeFileAtomically(join(RESULTS_DIR, `${section.name}.json`), JSON.stringify(body, null, 2) + '\n');
 }

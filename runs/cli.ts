@@ -16,6 +16,7 @@ const commands: Record<string, Command> = {
   forecast: { summary: 'forecast telemetry as quantiles and sample paths', load: () => import('./commands/forecast.js') },
   backtest: { summary: 'rolling-origin accuracy of the forecasters', load: () => import('./commands/backtest.js') },
   import: { summary: 'import a twin from Topology Zoo GraphML, a call graph or a trace', load: () => import('./commands/import/index.js') },
+  shadow: { summary: 'a real shadow of the nodes at risk: plan, up, inject, compare, down, cycle', load: () => import('./commands/shadow/index.js') },
   demo: { summary: 'run the bundled examples end to end', load: () => import('./commands/demo.js') },
 };
 

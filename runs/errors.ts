@@ -20,6 +20,8 @@ import { ForecastMissingError } from '../twins/flow/arrivals.js';
 import { ForecastFormatError } from '../models/forecast-file.js';
 import { TelemetryError } from '../models/telemetry/errors.js';
 import { MonteCarloError } from './montecarlo/runner.js';
+import { NotLoopbackError } from './shadow/inject-loopback.js';
+import { ShadowAlreadyRunningError, ShadowPlanError } from './shadow/materialise.js';
 import { InputError, UsageError } from './usage-error.js';
 
 export { InputError, UsageError };
@@ -45,6 +47,9 @@ const EXIT_BY_CLASS: ReadonlyArray<readonly [ErrorClass, ExitCode]> = [
   [UnitError, EXIT.invalidInput],
   [ForecastMissingError, EXIT.invalidInput],
   [InputError, EXIT.invalidInput],
+  [ShadowAlreadyRunningError, EXIT.invalidInput],
+  [ShadowPlanError, EXIT.invalidInput],
+  [NotLoopbackError, EXIT.invalidInput],
   [MonteCarloError, EXIT.runFailed],
 ];
 

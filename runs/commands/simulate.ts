@@ -8,6 +8,7 @@ import type { ForecastBundle } from '../../models/forecast.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
 import { assessRisk } from '../../twins/risk.js';
 import { applyScenario, readScenarioFile } from '../../twins/scenario/index.js';
+import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
 import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
@@ -89,7 +90,7 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   }).finally(() => progress?.stop());
   const risk = assessRisk(result.summary, args.confidence);
   const info = {
-    twin: twin.name, source: twin.source, seed: args.seed, replications: args.replications, horizon: args.horizon, warmup: args.warmup, confidence: args.confidence, windowSeconds: args.window,
+    twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: args.seed, replications: args.replications, horizon: args.horizon, warmup: args.warmup, confidence: args.confidence, windowSeconds: args.window,
     workers: result.workers, seconds: result.seconds, events: result.summary.events,
     forecast: args.forecast, state: args.state, scenario: args.scenario, warnings,
   };

@@ -4,8 +4,9 @@
  * interrupted run resumes without recomputing what finished, and a changed
  * input can never pick up stale chunks.
  */
+import { writeFileAtomically } from '../report/atomic-file.js';
 import { contentHash } from '../../twins/definition/content-hash.js';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkSummary } from '../../twins/flow/summary.js';
 
@@ -29,11 +30,7 @@ export class ChunkStore {
   }
 
   async save(chunk: number, summary: ChunkSummary): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const file = this.file(chunk);
-    const tmp = `${file}.${process.pid}.tmp`;
     // NaN (a figure with no observations) must survive the round trip.
-    await writeFile(tmp, JSON.stringify(summary, (_k, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v)));
-    await rename(tmp, file);
+    await writeFileAtomically(this.file(chunk), JSON.stringify(summary, (_k, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v)));
   }
 }

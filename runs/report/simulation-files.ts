@@ -11,6 +11,8 @@ export const SUMMARY_FORMAT = 'shadowcast-simulation/1';
 export interface RunInfo {
   readonly twin: string;
   readonly source: string;
+  /** twinContentHash of the twin simulated (scenario applied): \`shadow plan\` refuses a result of another twin. */
+  readonly twinHash: string;
   readonly seed: number | string;
   readonly replications: number;
   readonly horizon: number;

@@ -27,7 +27,7 @@ const emulator = (replicas: number, workers: number) => ({
 function planWith(rate: number): ShadowPlan {
   return {
     format: SHADOW_PLAN_FORMAT, createdAt: '2024-01-01T00:00:00Z', target: 'local',
-    twin: { name: twin.name, source: twin.source, hash: 'x' }, result: { dir: 'r', replications: 10, horizon: 600, seed: 1 },
+    twin: { name: twin.name, source: twin.source, hash: 'x' }, result: { dir: 'r', replications: 10, horizon: 600, seed: 1 }, forecast: null,
     fidelity: { value: 0.5, threshold: 0.1, depth: 1, auto: null }, mode: 'reproduce',
     budget: { processes: 4, cores: 2, memoryBytes: 1e9 }, dilation: { k: 2, reason: 'test' }, startAt: 0, duration: 600,
     nodes: [

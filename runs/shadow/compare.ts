@@ -25,7 +25,7 @@ import type { Twin, TwinEntry, TwinNode } from '../../twins/definition/types.js'
 import type { NodeState, StateSnapshot } from '../../twins/state.js';
 import type { ShadowPlan } from '../../twins/shadow/plan-types.js';
 import { compareShadow, comparisonTable, type ComparedFigure, type MeasuredNode, type PredictedNode, type ShadowComparison } from '../../twins/shadow/compare.js';
-import { writeFilesAtomically } from '../report/atomic.js';
+import { writeFileAtomically } from '../report/atomic-file.js';
 import { INJECT_FILE, INJECT_FORMAT, type InjectReport } from './inject.js';
 
 export const COMPARE_FILE = 'compare.json';
@@ -122,6 +122,6 @@ export async function compareShadowRun(o: CompareOptions): Promise<CompareResult
     nodes: duplicated.map((n) => ({ id: n.id, workers: n.emulator!.replicas * n.emulator!.workersPerReplica })),
     measured, predicted, ...(o.tolerances ? { tolerances: o.tolerances } : {}),
   });
-  const [file] = await writeFilesAtomically(o.dir, { [COMPARE_FILE]: JSON.stringify(comparison, null, 1) + '\n' });
-  return { comparison, table: comparisonTable(comparison), file: file! };
+  const file = await writeFileAtomically(join(o.dir, COMPARE_FILE), JSON.stringify(comparison, null, 1) + '\n');
+  return { comparison, table: comparisonTable(comparison), file };
 }

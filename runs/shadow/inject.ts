@@ -8,12 +8,13 @@
  * sends for at most the duration and at most maxRequests requests, then waits
  * at most a grace period for answers and counts the rest as timeouts.
  */
+import { join } from 'node:path';
 import { Agent, request, type ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import type { TrafficSchedule } from '../../twins/shadow/plan-types.js';
 import type { MeasuredNode } from '../../twins/shadow/compare.js';
-import { writeFilesAtomically } from '../report/atomic.js';
+import { writeFileAtomically } from '../report/atomic-file.js';
 import { loopbackUrl } from './inject-loopback.js';
 import { planArrivals, shadowRate } from './inject-schedule.js';
 import { ShadowScraper, telemetryCsv } from './telemetry.js';
@@ -295,9 +296,9 @@ export async function injectTraffic(o: InjectOptions): Promise<InjectReport> {
   };
   for (const h of [all, lag, ...targets.map((t) => t.latency)]) h.destroy();
   if (o.outDir) {
-    const files: Record<string, string> = { [INJECT_FILE]: JSON.stringify(report, null, 1) + '\n' };
-    if (scraper) files[TELEMETRY_FILE] = telemetryCsv(scraper.samples(), o.k, productionStartMs, scraper.options.intervalSeconds);
-    await writeFilesAtomically(o.outDir, files);
+    // Telemetry first: inject.json's presence says the pair is complete (compare reads inject.json).
+    if (scraper) await writeFileAtomically(join(o.outDir, TELEMETRY_FILE), telemetryCsv(scraper.samples(), o.k, productionStartMs, scraper.options.intervalSeconds));
+    await writeFileAtomically(join(o.outDir, INJECT_FILE), JSON.stringify(report, null, 1) + '\n');
   }
   return report;
 }

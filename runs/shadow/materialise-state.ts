@@ -5,8 +5,8 @@
  * process reports it), always atomically (a temporary file renamed over the
  * old one), so a reader never sees half a file.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../report/atomic-file.js';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const SHADOW_STATE_FORMAT = 'shadowcast-shadow-state/1';
@@ -62,10 +62,7 @@ export async function readState(dir: string): Promise<ShadowStateFile | null> {
 }
 
 export async function writeStateAtomically(dir: string, state: ShadowStateFile): Promise<void> {
-  const target = statePath(dir);
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(temp, target);
+  await writeFileAtomically(statePath(dir), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /**

@@ -29,7 +29,7 @@ export function testPlan(k = 2): ShadowPlan {
     createdAt: '2025-01-01T00:00:00.000Z',
     target: 'local',
     twin: { name: 'test', source: 'test', hash: 'none' },
-    result: { dir: 'none', replications: 1, horizon: 60, seed: 7 },
+    result: { dir: 'none', replications: 1, horizon: 60, seed: 7 }, forecast: null,
     fidelity: { value: 0.5, threshold: 0.1, depth: 1, auto: null },
     mode: 'reproduce',
     budget: { processes: 4, cores: 2, memoryBytes: 2 ** 30 },

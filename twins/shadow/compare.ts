@@ -134,3 +134,19 @@ export function comparisonTable(c: ShadowComparison): string {
   lines.push(`dilation k = ${c.k}; figures in production units; ${c.pass ? 'PASS' : 'FAIL'}: ${c.nodes.filter((n) => n.pass).length}/${c.nodes.length} nodes within tolerance`);
   return lines.join('\n');
 }
+
+/**
+ * The sim-to-real error the fidelity controller reads: the largest |relative
+ * error| of throughput and mean latency over the compared nodes; null when
+ * nothing could be compared (a missing node says nothing about the twin).
+ */
+export function simToRealError(c: ShadowComparison): number | null {
+  let worst: number | null = null;
+  for (const n of c.nodes) {
+    for (const f of ['throughput', 'meanLatency'] as const) {
+      const e = n.figures?.[f].relativeError;
+      if (e !== null && e !== undefined) worst = Math.max(worst ?? 0, Math.abs(e));
+    }
+  }
+  return worst;
+}

@@ -108,6 +108,8 @@ export interface ShadowPlan {
   readonly target: ShadowTarget;
   readonly twin: { readonly name: string; readonly source: string; readonly hash: string };
   readonly result: { readonly dir: string; readonly replications: number; readonly horizon: number; readonly seed: number | string };
+  /** Forecast folder the traffic of forecast-driven entries came from (`shadow inject --path/--quantile` re-reads it); null = none. */
+  readonly forecast: string | null;
   readonly fidelity: {
     /** In [0, 1]. */
     readonly value: number;

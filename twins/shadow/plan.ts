@@ -210,6 +210,7 @@ export function planShadow(inp: PlanInputs): ShadowPlan {
     target: inp.target ?? 'local',
     twin: { name: twin.name, source: twin.source, hash },
     result: { dir: result.dir, replications: summary.run.replications, horizon: summary.run.horizon, seed: summary.run.seed },
+    forecast: forecast?.source ?? null,
     fidelity: { value: f, threshold: selection.threshold, depth: selection.depth, auto: inp.fidelityAuto ?? null },
     mode: inp.mode,
     budget: { processes: inp.budget.processes, cores: inp.budget.cores, memoryBytes: inp.budget.memoryBytes },

@@ -63,6 +63,7 @@ export const planSchema: SchemaObject = obj({
   target: { enum: ['local', 'kubernetes'] },
   twin: obj({ name: { type: 'string' }, source: { type: 'string' }, hash: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'expected a hex SHA-256 (64 characters 0-9a-f)' } }),
   result: obj({ dir: { type: 'string' }, replications: posInt, horizon: pos, seed: { type: ['number', 'string'] } }),
+  forecast: nullable({ type: 'string' }, 'the forecast folder'),
   fidelity: obj({ value: prob, threshold: prob, depth: nonNegInt, auto: nullable(obj({ reason: { type: 'string' } }), '{reason}') }),
   mode: { enum: ['reproduce', 'remediate'] },
   budget: obj({ processes: posInt, cores: pos, memoryBytes: pos }),

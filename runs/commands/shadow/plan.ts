@@ -1,0 +1,108 @@
+/**
+ * `shadowcast shadow plan`: which nodes of a twin to duplicate as real
+ * processes, how to size and start them and what traffic drives them, from a
+ * simulation result (twins/shadow/plan.ts decides; this file reads the inputs
+ * and writes plan.json).
+ */
+import { resolve } from 'node:path';
+import { readForecast } from '../../../models/forecast-file.js';
+import { loadTwinFile } from '../../../twins/definition/load.js';
+import type { Twin } from '../../../twins/definition/types.js';
+import { planShadow } from '../../../twins/shadow/plan.js';
+import { formatPlanTable } from '../../../twins/shadow/plan-table.js';
+import type { ShadowPlan } from '../../../twins/shadow/plan-types.js';
+import { readSimulationResult } from '../../../twins/shadow/result-files.js';
+import { readStateSnapshot } from '../../../twins/state.js';
+import { defineCommand, flagTable, parseFlags, usageError, type FlagValues } from '../../flags.js';
+import { writeFileAtomically } from '../../report/atomic-file.js';
+import { InputError } from '../../usage-error.js';
+import { decideFidelity } from './fidelity-history.js';
+import { parseBudget } from './shared.js';
+
+function parseFidelity(raw: string): number | 'auto' {
+  if (raw === 'auto') return 'auto';
+  const f = Number(raw);
+  if (raw.trim() === '' || !(f >= 0 && f <= 1)) throw new Error(`expected a number in [0, 1] or 'auto', got '${raw}'`);
+  return f;
+}
+
+/** The flags that say how to plan; `shadow cycle` takes them too. */
+export const PLAN_FLAGS = flagTable({
+  twin: { kind: 'path', value: 'FILE', required: true, help: 'twin spec (YAML or JSON)' },
+  result: { kind: 'path', value: 'SIMDIR', required: true, help: "output folder of 'shadowcast simulate' on this twin (summary.json, windows.csv)" },
+  forecast: { kind: 'path', value: 'DIR', help: "forecast from 'shadowcast forecast' (for forecast-driven entries)" },
+  state: { kind: 'path', value: 'FILE', help: 'production snapshot the simulation started from (replicas in reproduce mode)' },
+  budget: { kind: 'custom', value: 'B', default: 'processes=8,cores=2,memory=2Gi', parse: parseBudget, help: 'what the shadow may use: processes=N,cores=C,memory=SIZE' },
+  mode: { kind: 'choice', choices: ['reproduce', 'remediate'], default: 'reproduce', help: "reproduce: production's capacity (does it fail as predicted?); remediate: capacity for the forecast's p95 load" },
+  start: { kind: 'duration', allowZero: true, value: 'DUR', absent: 'the window where the critical set is most at risk', help: 'where in the simulated horizon the shadow starts (its predicted state is taken there)' },
+  duration: { kind: 'duration', value: 'DUR', absent: "one report window of the result", help: 'production time the traffic covers (the shadow runs k times longer)' },
+  path: { kind: 'nonNegativeInt', value: 'I', help: 'forecast entries follow sample path I' },
+  quantile: { kind: 'level', value: 'Q', absent: '0.95', help: 'forecast entries follow quantile Q of the forecast' },
+  work: { kind: 'choice', choices: ['sleep', 'burn'], default: 'sleep', help: 'emulated service: a worker sleeps, or burns CPU, for the drawn time' },
+  backtest: { kind: 'path', value: 'FILE', help: "with --fidelity auto: the JSON of 'shadowcast backtest --json' (its interval coverage error raises fidelity)" },
+  'allow-partial': { kind: 'boolean', help: 'write the plan even when the budget cannot hold the whole critical set' },
+});
+
+export const SHADOW_PLAN = defineCommand({
+  command: 'shadow plan',
+  flags: {
+    ...PLAN_FLAGS,
+    fidelity: { kind: 'custom', value: 'F', default: '0.5', parse: parseFidelity, help: "fidelity in [0, 1] (higher: more nodes, less dilation), or 'auto' (from --dir's history)" },
+    dir: { kind: 'path', value: 'DIR', help: "with --fidelity auto: the shadow folder whose history (fidelity.jsonl, compare.json, plan.json) sets it" },
+    target: { kind: 'choice', choices: ['local', 'kubernetes'], default: 'local', help: 'where the shadow will run (kubernetes: also writes manifests.yaml beside the plan)' },
+    out: { kind: 'path', value: 'FILE', required: true, help: 'plan.json to write (docs/shadow.md)' },
+  },
+  notes: 'Exit 3 when the budget cannot hold the critical set (the dropped nodes are named), unless --allow-partial.',
+});
+
+export type PlanFlagValues = FlagValues<typeof PLAN_FLAGS>;
+
+export interface PlanRequest {
+  readonly flags: PlanFlagValues;
+  readonly fidelity: number;
+  readonly fidelityAuto: { readonly reason: string } | null;
+  readonly target: 'local' | 'kubernetes';
+}
+
+/** Reads the inputs and plans (no file written). Throws InputError when the budget drops critical nodes and partial plans are not allowed. */
+export async function makePlan(req: PlanRequest, command: 'shadow plan' | 'shadow cycle'): Promise<{ plan: ShadowPlan; twin: Twin }> {
+  const v = req.flags;
+  if (v.path !== undefined && v.quantile !== undefined) throw usageError(SHADOW_PLAN, '--path and --quantile exclude each other');
+  const twin = await loadTwinFile(v.twin);
+  const result = await readSimulationResult(v.result);
+  const forecast = v.forecast ? { bundle: await readForecast(v.forecast), source: resolve(v.forecast) } : null;
+  const state = v.state ? await readStateSnapshot(v.state, twin) : null;
+  const plan = planShadow({
+    twin, result, forecast, state,
+    fidelity: req.fidelity, fidelityAuto: req.fidelityAuto,
+    budget: v.budget, mode: v.mode, target: req.target,
+    startAt: v.start ?? null, duration: v.duration ?? null,
+    traffic: v.path !== undefined ? { kind: 'path', path: v.path } : v.quantile !== undefined ? { kind: 'quantile', quantile: v.quantile } : null,
+    work: v.work, createdAt: new Date().toISOString(),
+  });
+  if (plan.dropped.length > 0 && !v['allow-partial']) {
+    throw new InputError(`the budget (${v.budget.processes} processes, ${v.budget.cores} cores, ${(v.budget.memoryBytes / 2 ** 20).toFixed(0)} MiB) cannot hold the critical set: dropped ${plan.dropped.join(', ')}; raise --budget or pass --allow-partial\n\n${formatPlanTable(plan)}`, command);
+  }
+  return { plan, twin };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseFlags(SHADOW_PLAN, argv);
+  if (!parsed) return -1;
+  const v = parsed.values;
+  let fidelity: number, fidelityAuto: { reason: string } | null = null;
+  if (v.fidelity === 'auto') {
+    if (!v.dir) throw usageError(SHADOW_PLAN, '--fidelity auto needs --dir DIR (the shadow folder whose history sets it)');
+    const d = await decideFidelity(v.dir, v.backtest ?? null);
+    fidelity = d.value;
+    fidelityAuto = { reason: d.reason };
+    console.log(`fidelity ${d.record.old} -> ${d.value}: ${d.reason} (logged in ${v.dir}/fidelity.jsonl)`);
+  } else {
+    fidelity = v.fidelity;
+  }
+  const { plan } = await makePlan({ flags: v, fidelity, fidelityAuto, target: v.target }, 'shadow plan');
+  const written = await writeFileAtomically(resolve(v.out), JSON.stringify(plan, null, 1) + '\n');
+  console.log(formatPlanTable(plan));
+  console.log(`\nwritten: ${written}`);
+  return 0;
+}
