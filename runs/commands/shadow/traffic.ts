@@ -122,6 +122,6 @@ export async function runCompare(argv: string[]): Promise<number> {
   if (!parsed) return -1;
   const r = await compare(parsed.values.dir, parsed.values.replications);
   console.log(r.table);
-  console.log(`\n${r.comparison.pass ? 'every duplicated node within tolerance' : 'NOT within tolerance (see above)'}; written: ${r.file}`);
+  console.log(`\n${r.comparison.pass ? 'every duplicated node within tolerance' : 'NOT all within tolerance (see above)'}; written: ${r.file}`);
   return 0;
 }
