@@ -44,6 +44,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, prefix: readonly string[]]
   ['import callgraph', ['import', 'callgraph', 'x.json']],
   ['import trace', ['import', 'trace', 'x.csv']],
   ['demo', ['demo']],
+  ...['plan', 'up', 'status', 'down', 'inject', 'compare', 'cycle'].map((sub) => [`shadow ${sub}`, ['shadow', sub]] as const),
 ];
 
 for (const [name, prefix] of COMMANDS) {
@@ -63,6 +64,7 @@ const RUNS: Readonly<Record<string, () => Promise<{ run(argv: string[]): Promise
   backtest: () => import('./backtest.js'),
   import: () => import('./import/index.js'),
   demo: () => import('./demo.js'),
+  shadow: () => import('./shadow/index.js'),
 };
 
 for (const [name, [top, ...args]] of COMMANDS) {

@@ -8,9 +8,9 @@
 import { formatPlanTable } from '../../../twins/shadow/plan-table.js';
 import { shadowDown, shadowStatus } from '../../shadow/materialise.js';
 import { defineCommand, parseFlags } from '../../flags.js';
-import { decideFidelity } from './fidelity-history.js';
+import { decideFidelity, INITIAL_FIDELITY } from './fidelity-history.js';
 import { statusTable, up } from './lifecycle.js';
-import { makePlan, PLAN_FLAGS } from './plan.js';
+import { makePlan, parseFidelityValue, PLAN_FLAGS } from './plan.js';
 import { compare, inject, injectSummary } from './traffic.js';
 
 export const SHADOW_CYCLE = defineCommand({
@@ -20,6 +20,7 @@ export const SHADOW_CYCLE = defineCommand({
     dir: { kind: 'path', value: 'DIR', required: true, help: 'the shadow folder: its history sets the fidelity; the new plan, telemetry and comparison go there' },
     inject: { kind: 'duration', value: 'DUR', absent: "the plan's duration × k", help: 'wall-clock time of injected traffic' },
     'keep-up': { kind: 'boolean', help: 'leave the shadow running after the comparison' },
+    'initial-fidelity': { kind: 'custom', value: 'F', default: String(INITIAL_FIDELITY), parse: parseFidelityValue, help: 'the fidelity of the first turn, when DIR has no fidelity.jsonl yet' },
   },
   notes: 'A shadow still running in DIR from an earlier turn is stopped first.',
 });
@@ -28,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseFlags(SHADOW_CYCLE, argv);
   if (!parsed) return -1;
   const v = parsed.values;
-  const decision = await decideFidelity(v.dir, v.backtest ?? null);
+  const decision = await decideFidelity(v.dir, v.backtest ?? null, v['initial-fidelity']);
   console.log(`fidelity ${decision.record.old} -> ${decision.value}: ${decision.reason}`);
   const { plan } = await makePlan({ flags: v, fidelity: decision.value, fidelityAuto: { reason: decision.reason }, target: 'local' }, 'shadow cycle');
   console.log(`${formatPlanTable(plan)}\n`);

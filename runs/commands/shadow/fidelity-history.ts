@@ -14,7 +14,7 @@ import { PLAN_FILE, readPlanFile } from './shared.js';
 
 export const FIDELITY_LOG = 'fidelity.jsonl';
 export const COMPARE_JSON = 'compare.json';
-/** Where a shadow folder without history starts. */
+/** Where a shadow folder without history starts (unless the command says otherwise). */
 export const INITIAL_FIDELITY = 0.5;
 
 async function readOptional(file: string): Promise<string | null> {
@@ -57,8 +57,8 @@ export async function coverageError(backtestFile: string): Promise<number> {
 }
 
 /** What the controller sees in DIR: the last fidelity (or the initial one), the last comparison and the last plan's budget use. */
-export async function fidelityInputs(dir: string, backtestFile: string | null): Promise<FidelityInputs> {
-  const current = (await lastFidelity(dir)) ?? INITIAL_FIDELITY;
+export async function fidelityInputs(dir: string, backtestFile: string | null, initial = INITIAL_FIDELITY): Promise<FidelityInputs> {
+  const current = (await lastFidelity(dir)) ?? initial;
   const compareText = await readOptional(join(dir, COMPARE_JSON));
   const comparison = compareText === null ? null : (parseJson(compareText, join(dir, COMPARE_JSON)) as ShadowComparison);
   const planText = await readOptional(join(dir, PLAN_FILE));
@@ -73,8 +73,8 @@ export async function fidelityInputs(dir: string, backtestFile: string | null): 
 }
 
 /** Decides the next fidelity from DIR's history and appends the decision (old, new, inputs, reason) to DIR/fidelity.jsonl. */
-export async function decideFidelity(dir: string, backtestFile: string | null, now = new Date()): Promise<FidelityDecision & { readonly record: FidelityRecord }> {
-  const inputs = await fidelityInputs(dir, backtestFile);
+export async function decideFidelity(dir: string, backtestFile: string | null, initial = INITIAL_FIDELITY, now = new Date()): Promise<FidelityDecision & { readonly record: FidelityRecord }> {
+  const inputs = await fidelityInputs(dir, backtestFile, initial);
   const decision = adjustFidelity(inputs);
   const record = fidelityRecord(now.toISOString(), inputs, decision);
   await mkdir(dir, { recursive: true });

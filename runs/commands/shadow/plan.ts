@@ -19,11 +19,19 @@ import { InputError } from '../../usage-error.js';
 import { decideFidelity } from './fidelity-history.js';
 import { parseBudget } from './shared.js';
 
+export function parseFidelityValue(raw: string): number {
+  const f = Number(raw);
+  if (raw.trim() === '' || !(f >= 0 && f <= 1)) throw new Error(`expected a number in [0, 1], got '${raw}'`);
+  return f;
+}
+
 function parseFidelity(raw: string): number | 'auto' {
   if (raw === 'auto') return 'auto';
-  const f = Number(raw);
-  if (raw.trim() === '' || !(f >= 0 && f <= 1)) throw new Error(`expected a number in [0, 1] or 'auto', got '${raw}'`);
-  return f;
+  try {
+    return parseFidelityValue(raw);
+  } catch {
+    throw new Error(`expected a number in [0, 1] or 'auto', got '${raw}'`);
+  }
 }
 
 /** The flags that say how to plan; `shadow cycle` takes them too. */

@@ -1,0 +1,104 @@
+/**
+ * The shadow on the command line, end to end on the shop: a simulation, a
+ * plan that refuses another twin's result and a budget without room for the
+ * critical set, then one `shadow cycle` (fidelity decision, plan, up, inject,
+ * compare, down) and a second one that learns from the first. Real processes
+ * on loopback, bounded in time; nothing is left running.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { exampleFile } from '../../../twins/examples/paths.js';
+import { readPlan } from '../../../twins/shadow/read-plan.js';
+import { exitCodeFor } from '../../errors.js';
+import { shadowStatus } from '../../shadow/materialise.js';
+import { parseSimulateArgs, simulate } from '../simulate.js';
+import { run as shadow } from './index.js';
+
+let dir = '';
+const sim = () => join(dir, 'sim');
+const shop = exampleFile('shop.yaml');
+
+/** Runs a shadow subcommand in this process; the printed lines and the exit code (thrown errors mapped as cli.ts does). */
+async function cmd(args: string[]): Promise<{ code: number; out: string; error: string }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...xs: unknown[]) => void lines.push(xs.map(String).join(' '));
+  try {
+    const code = await shadow(args);
+    return { code, out: lines.join('\n'), error: '' };
+  } catch (e) {
+    return { code: exitCodeFor(e), out: lines.join('\n'), error: (e as Error).message };
+  } finally {
+    console.log = log;
+  }
+}
+
+test.before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'shadowcast-shadow-cli-'));
+  // 24 futures of 10 minutes: recommendation fails in some (its latency SLO), most nodes never do.
+  await simulate(parseSimulateArgs(['--twin', shop, '--out', sim(), '--replications', '24', '--horizon', '10m', '--window', '2m', '--seed', '3', '--workers', '0', '--quiet'])!);
+});
+
+test.after(async () => {
+  await cmd(['down', '--dir', join(dir, 'shadow')]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('plan refuses a result simulated from another twin (content hash), exit 3', async () => {
+  const other = join(dir, 'other.yaml');
+  await writeFile(other, (await readFile(shop, 'utf8')).replace('name: shop', 'name: shop2'));
+  const r = await cmd(['plan', '--twin', other, '--result', sim(), '--out', join(dir, 'p.json')]);
+  assert.is(r.code, 3, r.error);
+  assert.match(r.error, /twinHash|another twin|different twin|hash/i);
+});
+
+test('a budget too small for the critical set: exit 3 naming the dropped nodes; --allow-partial writes the plan', async () => {
+  const args = ['plan', '--twin', shop, '--result', sim(), '--fidelity', '0.9', '--budget', 'processes=2,cores=1,memory=1Gi', '--out', join(dir, 'small.json')];
+  const refused = await cmd(args);
+  assert.is(refused.code, 3);
+  assert.match(refused.error, /cannot hold the critical set: dropped \S+/);
+  const partial = await cmd([...args, '--allow-partial']);
+  assert.is(partial.code, 0, partial.error);
+  const plan = readPlan(await readFile(join(dir, 'small.json'), 'utf8'));
+  assert.ok(plan.dropped.length > 0);
+  assert.ok(plan.cost.processes <= 2, `processes ${plan.cost.processes}`);
+});
+
+test('a malformed --budget is a usage error (exit 2)', async () => {
+  const r = await cmd(['plan', '--twin', shop, '--result', sim(), '--budget', 'processes=2,cores=1', '--out', join(dir, 'x.json')]);
+  assert.is(r.code, 2);
+  assert.match(r.error, /missing memory/);
+});
+
+test('cycle: fidelity decided and logged, shadow up, traffic, comparison written, shadow down; the next cycle reads it', async () => {
+  const shadowDir = join(dir, 'shadow');
+  const cycle = ['cycle', '--twin', shop, '--result', sim(), '--dir', shadowDir, '--duration', '30s', '--inject', '4s', '--budget', 'processes=6,cores=2,memory=1Gi', '--initial-fidelity', '0.2'];
+  const first = await cmd(cycle);
+  assert.is(first.code, 0, first.error);
+  assert.match(first.out, /fidelity 0\.2 -> 0\.2: accuracy within tolerance; coverage unknown, no sim-to-real yet: kept/);
+  const compare = JSON.parse(await readFile(join(shadowDir, 'compare.json'), 'utf8')) as { nodes: { node: string; status: string }[] };
+  const plan = readPlan(await readFile(join(shadowDir, 'plan.json'), 'utf8'));
+  const duplicated = plan.nodes.filter((n) => n.action === 'duplicate').map((n) => n.id);
+  assert.ok(duplicated.includes('recommendation'), `duplicated: ${duplicated.join(', ')}`);
+  assert.equal(compare.nodes.map((n) => n.node), duplicated);
+  assert.ok(compare.nodes.every((n) => n.status === 'compared'), JSON.stringify(compare.nodes));
+  const status = await shadowStatus(shadowDir);
+  assert.is(status!.phase, 'down');
+  assert.ok(status!.processes.every((p) => !p.alive), 'every process stopped');
+  const telemetry = await readFile(join(shadowDir, 'telemetry.csv'), 'utf8');
+  assert.match(telemetry, /^timestamp,node,metric,value\n/);
+
+  // The second turn starts from the first one's fidelity and names its inputs in the log.
+  const second = await cmd([...cycle, '--inject', '2s']);
+  assert.is(second.code, 0, second.error);
+  const log = (await readFile(join(shadowDir, 'fidelity.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { old: number; new: number; inputs: { simToRealError: number | null; budgetUse: number | null }; reason: string });
+  assert.is(log.length, 2);
+  assert.is(log[1]!.old, log[0]!.new);
+  assert.ok(log[1]!.inputs.budgetUse !== null, 'the second decision saw the first plan');
+  assert.ok(log[1]!.reason.length > 0);
+});
+
+test.run();
