@@ -5,8 +5,7 @@
  * failed; messages `shadowcast <command>: ...` without error class names.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -16,6 +15,7 @@ import { TelemetryError } from '../../models/telemetry/errors.js';
 import { TwinSpecError } from '../../twins/definition/errors.js';
 import { errorReport, exitCodeFor, InputError, UsageError } from '../errors.js';
 import { MonteCarloError } from '../montecarlo/runner.js';
+import { withTempDir } from '../test-support.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
 const CLASS_NAME = /\b[A-Z][a-zA-Z]*Error:/;
@@ -143,9 +143,7 @@ test('empty values are refused, not read as 0', async () => {
   }
 });
 
-test('an invalid twin given to simulate: exit 3, file:line:column and field, no class name, no usage', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cli-convention-'));
-  try {
+test('an invalid twin given to simulate: exit 3, file:line:column and field, no class name, no usage', () => withTempDir('cli-convention', async (dir) => {
     const twin = join(dir, 'bad.yaml');
     await writeFile(twin, [
       'name: bad', 'nodes:', '  - id: q', '    kind: service', '    servers: -2', '    service: { type: exponential, mean: 1s }',
@@ -161,10 +159,7 @@ test('an invalid twin given to simulate: exit 3, file:line:column and field, no 
     const debug = await cli(['simulate', '--twin', twin, '--out', join(dir, 'out'), '--quiet'], { SHADOWCAST_DEBUG: '1' });
     assert.is(debug.code, 3);
     assert.match(debug.stderr, /\n\s+at /);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+}));
 
 test('telemetry that is not there: exit 3 naming the file', async () => {
   const r = await cli(['backtest', '--telemetry', '/nonexistent/series.csv', '--horizon', '24']);

@@ -3,14 +3,14 @@
  * within 99 % intervals: the bundled 3-station Jackson network (per-station
  * throughput, utilization, sojourn; end-to-end sojourn) and an M/M/4.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { jacksonThroughputs, mmc } from '../../engine/queueing-theory.js';
 import { REPO_ROOT } from '../paths.js';
 import { run } from './simulate.js';
+import { withTempDir } from '../test-support.js';
 
 interface Est { mean: number; lo: number; hi: number }
 interface SummaryFile {
@@ -26,15 +26,12 @@ function within(label: string, e: Est, exact: number): void {
   assert.ok((e.hi - e.lo) / 2 <= 0.03 * exact, `${where}: half-width over 3 %`);
 }
 
-async function simulateFile(twin: string, extra: string[]): Promise<SummaryFile> {
-  const out = await mkdtemp(join(tmpdir(), 'shadowcast-sim-'));
-  try {
+function simulateFile(twin: string, extra: string[]): Promise<SummaryFile> {
+  return withTempDir('sim', async (out) => {
     const code = await run(['--twin', twin, '--out', out, '--confidence', '0.99', '--quiet', '--no-resume', ...extra]);
     assert.is(code, 0);
     return JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as SummaryFile;
-  } finally {
-    await rm(out, { recursive: true, force: true });
-  }
+  });
 }
 
 test('the Jackson example twin matches the traffic equations and M/M/1 formulas', async () => {
@@ -55,9 +52,7 @@ test('the Jackson example twin matches the traffic equations and M/M/1 formulas'
   within('end-to-end sojourn', s.entries[0]!.meanLatency, totalL / 1);
 });
 
-test('an M/M/4 written as a twin file: Lq, W and utilization match Erlang C', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'shadowcast-mmc-'));
-  try {
+test('an M/M/4 written as a twin file: Lq, W and utilization match Erlang C', () => withTempDir('mmc', async (dir) => {
     const file = join(dir, 'mmc.yaml');
     await writeFile(file, [
       'name: mmc', 'nodes:', '  - id: q', '    kind: service', '    replicas: 1', '    servers: 4',
@@ -69,10 +64,7 @@ test('an M/M/4 written as a twin file: Lq, W and utilization match Erlang C', as
     within('utilization', q.utilization!, exact.rho);
     within('Lq', q.meanQueue!, exact.lq);
     within('W', q.meanLatency!, exact.w);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+}));
 
 async function rejection(p: Promise<unknown>): Promise<string> {
   try {

@@ -5,8 +5,7 @@
  * interrupted or cancelled run, settings that reach the workers whole, and
  * common random numbers for comparing variants.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -23,6 +22,7 @@ import { testJob, type TestTask } from '../executors/test-jobs.js';
 import { stableJson } from '../../twins/definition/content-hash.js';
 import { MonteCarloError, runMonteCarlo, type MonteCarloOptions, type MonteCarloResult } from './runner.js';
 import type { ChunkTask } from './task.js';
+import { withTempDir } from '../test-support.js';
 
 const shop = await loadTwinFile(join(REPO_ROOT, 'twins/examples/shop.yaml'));
 const base: MonteCarloOptions = { replications: 7, settings: { seed: 21, horizon: 90, reportWindow: 30 }, chunkSize: 2 };
@@ -31,14 +31,6 @@ const base: MonteCarloOptions = { replications: 7, settings: { seed: 21, horizon
 let reference: Promise<MonteCarloResult> | null = null;
 const clean = () => (reference ??= runMonteCarlo(shop, { ...base, workers: 0 }));
 
-async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'shadowcast-ckpt-'));
-  try {
-    await body(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 test('identical results for 0 (in-thread), 1, 2 and 3 workers, and for a repeated run', async () => {
   const runs = await Promise.all([clean(), ...[1, 2, 3].map((workers) => runMonteCarlo(shop, { ...base, workers }))]);
@@ -59,7 +51,7 @@ test('a worker that crashes (or a chunk that throws in this thread) has its chun
   }
 });
 
-test('a chunk that crashes twice stops the run with a clear message; checkpoints let it resume', () => withTempDir(async (dir) => {
+test('a chunk that crashes twice stops the run with a clear message; checkpoints let it resume', () => withTempDir('ckpt', async (dir) => {
   let message = '';
   try {
     await runMonteCarlo(shop, { ...base, workers: 2, checkpointDir: dir, crash: { chunk: 2, attempts: 2 } });
@@ -81,7 +73,7 @@ test('a chunk that crashes twice stops the run with a clear message; checkpoints
 test('cancel stops a run (in this thread and on a pool), keeps the finished chunks, and the resumed run is the same', async () => {
   const chunks = (await clean()).chunks;
   for (const workers of [0, 2]) {
-    await withTempDir(async (dir) => {
+    await withTempDir('ckpt', async (dir) => {
       const controller = new AbortController();
       let progressAtCancel = -1;
       const cancelled = await runMonteCarlo(shop, {

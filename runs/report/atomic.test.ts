@@ -1,9 +1,9 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFilesAtomically } from './atomic.js';
+import { withTempDir } from '../test-support.js';
 
 /** Above PID_MAX_LIMIT (2^22): no process can ever have this id, so its leftovers are stale. */
 const DEAD_PID = 2 ** 22 + 1;
@@ -14,14 +14,6 @@ const outputs = (seed: number): Record<string, string> => ({
   'windows.csv': `window,seed\n0,${seed}\n`,
 });
 
-async function withParent(use: (parent: string) => Promise<void>): Promise<void> {
-  const parent = await mkdtemp(join(tmpdir(), 'shadowcast-atomic-'));
-  try {
-    await use(parent);
-  } finally {
-    await rm(parent, { recursive: true, force: true });
-  }
-}
 
 async function readSet(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -30,7 +22,7 @@ async function readSet(dir: string): Promise<Record<string, string>> {
 }
 
 test('writes into a folder that does not exist yet, parents included, and returns the paths', () =>
-  withParent(async (parent) => {
+  withTempDir('atomic', async (parent) => {
     const dir = join(parent, 'deep', 'out');
     const paths = await writeFilesAtomically(dir, outputs(1));
     assert.equal(paths, Object.keys(outputs(1)).map((n) => join(dir, n)));
@@ -39,7 +31,7 @@ test('writes into a folder that does not exist yet, parents included, and return
   }));
 
 test('a new set replaces the old one completely; .chunks/ and other entries survive, the folder keeps its mode', () =>
-  withParent(async (parent) => {
+  withTempDir('atomic', async (parent) => {
     const dir = join(parent, 'out');
     await writeFilesAtomically(dir, outputs(1));
     await mkdir(join(dir, '.chunks', 'abc123'), { recursive: true });
@@ -60,7 +52,7 @@ test('a new set replaces the old one completely; .chunks/ and other entries surv
   }));
 
 test('a write that fails part-way leaves the old set intact and no temp folder', () =>
-  withParent(async (parent) => {
+  withTempDir('atomic', async (parent) => {
     const dir = join(parent, 'out');
     await writeFilesAtomically(dir, outputs(1));
     await mkdir(join(dir, '.chunks'));
@@ -82,7 +74,7 @@ test('a write that fails part-way leaves the old set intact and no temp folder',
   }));
 
 test('a crash between the two renames is recovered: the old folder comes back, then the new set replaces it', () =>
-  withParent(async (parent) => {
+  withTempDir('atomic', async (parent) => {
     // State after "DIR renamed aside" and before "temp renamed to DIR", by a process that died.
     const old = join(parent, `.out.old-${DEAD_PID}-0a1b2c`);
     await mkdir(join(old, '.chunks'), { recursive: true });
@@ -100,7 +92,7 @@ test('a crash between the two renames is recovered: the old folder comes back, t
   }));
 
 test('a crash between the two renames, then a resumed run that made DIR/.chunks/ again: the old set comes back whole, chunks merged', () =>
-  withParent(async (parent) => {
+  withTempDir('atomic', async (parent) => {
     const old = join(parent, `.out.old-${DEAD_PID}-4f4f4f`);
     await mkdir(join(old, '.chunks', 'oldkey'), { recursive: true });
     for (const [name, body] of Object.entries(outputs(1))) await writeFile(join(old, name), body);
@@ -128,7 +120,7 @@ test('a crash between the two renames, then a resumed run that made DIR/.chunks/
   }));
 
 test('a crash while carrying entries over is recovered: what the old folder still holds is carried', () =>
-  withParent(async (parent) => {
+  withTempDir('atomic', async (parent) => {
     const dir = join(parent, 'out');
     await writeFilesAtomically(dir, outputs(2));
     const old = join(parent, `.out.old-${DEAD_PID}-6a7b8c`);
@@ -143,7 +135,7 @@ test('a crash while carrying entries over is recovered: what the old folder stil
   }));
 
 test('leftovers named with this process id but not being written by it (a restarted container reuses ids) are recovered', () =>
-  withParent(async (parent) => {
+  withTempDir('atomic', async (parent) => {
     const old = join(parent, `.out.old-${process.pid}-9a9b9c`);
     await mkdir(join(old, '.chunks'), { recursive: true });
     await writeFile(join(old, '.chunks', 'chunk-00003.json'), '{"chunk": 3}');
@@ -156,7 +148,7 @@ test('leftovers named with this process id but not being written by it (a restar
   }));
 
 test('leftovers of a process that still runs are left alone', () =>
-  withParent(async (parent) => {
+  withTempDir('atomic', async (parent) => {
     const live = [`.out.old-${process.ppid}-111111`, `.out.new-${process.ppid}-222222`];
     for (const name of live) await mkdir(join(parent, name));
     await writeFilesAtomically(join(parent, 'out'), outputs(1));
@@ -174,7 +166,7 @@ test('the current folder, or a folder holding it, is refused before anything is 
 });
 
 test('file names must be plain names inside the folder', () =>
-  withParent(async (parent) => {
+  withTempDir('atomic', async (parent) => {
     for (const name of ['a/b.csv', '..', '']) {
       await writeFilesAtomically(join(parent, 'out'), { [name]: 'x' }).then(
         () => assert.unreachable(`accepted '${name}'`),

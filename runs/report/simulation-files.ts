@@ -4,27 +4,18 @@
  * and windows.csv (a row per node and report window).
  */
 import type { Estimate, RiskReport } from '../../twins/risk.js';
+import type { ResultRun } from '../../twins/shadow/result.js';
 import { NODE_METRICS, WINDOW_METRICS } from '../../twins/flow/summary.js';
 
 export const SUMMARY_FORMAT = 'shadowcast-simulation/1';
 
-export interface RunInfo {
-  readonly twin: string;
-  readonly source: string;
-  /** twinContentHash of the twin simulated (scenario applied): \`shadow plan\` refuses a result of another twin. */
+/** The run section of summary.json: what the reader (twins/shadow/result.ts) reads, plus how the run went. */
+export interface RunInfo extends Omit<ResultRun, 'twinHash'> {
+  /** twinContentHash of the twin simulated (scenario applied): `shadow plan` refuses a result of another twin. */
   readonly twinHash: string;
-  readonly seed: number | string;
-  readonly replications: number;
-  readonly horizon: number;
-  readonly warmup: number;
-  readonly confidence: number;
-  readonly windowSeconds: number;
   readonly workers: number;
   readonly seconds: number;
   readonly events: number;
-  readonly forecast: string | null;
-  readonly state: string | null;
-  readonly scenario: string | null;
   readonly warnings: readonly string[];
 }
 

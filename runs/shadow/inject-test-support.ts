@@ -1,5 +1,5 @@
 /** A loopback HTTP server for the injector and telemetry tests: counts requests, records when they arrived, and closes cleanly. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { TrafficSchedule } from '../../twins/shadow/plan-types.js';
@@ -38,4 +38,14 @@ export async function startServer(handle: (req: IncomingMessage, res: ServerResp
 /** A constant production rate for one entry. */
 export function constantSchedule(rate: number, entry = 'in', node = 'api'): TrafficSchedule {
   return { entry, node, source: { kind: 'constant' }, step: 60, rates: [rate], process: 'poisson' };
+}
+
+/** The HTTP status of a GET (no keep-alive), for tests of the shadow's servers. */
+export function httpStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', reject);
+  });
 }

@@ -3,7 +3,6 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shadowDown, shadowStatus, shadowUp, ShadowAlreadyRunningError } from './materialise.js';
@@ -11,17 +10,11 @@ import { readState, type ShadowStateFile } from './materialise-state.js';
 import { isPortFree } from './ports.js';
 import { liveness } from './process-liveness.js';
 import { testPlan } from './materialise-test-plan.js';
+import { httpStatus } from './inject-test-support.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function status(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject);
-  });
-}
+const status = httpStatus;
 
 /** PIDs of live (non-zombie) processes whose command line mentions `text`. */
 async function processesMentioning(text: string): Promise<number[]> {

@@ -1,18 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { get } from 'node:http';
 import { createStream } from '../../engine/rng.js';
 import { STUB_CONFIG_FORMAT, parseStubConfig } from './stub-config.js';
 import { Stub, stubLatency, stubLatencyQuantile } from './stub-server.js';
+import { httpStatus } from './inject-test-support.js';
 
-function status(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject);
-  });
-}
+const status = httpStatus;
 
 test('the latency fit matches p50 and p99; degenerate quantiles give a fixed latency', () => {
   const spec = { latency: { p50: 0.01, p95: 0.03, p99: 0.05 }, errorRate: 0 };

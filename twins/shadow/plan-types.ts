@@ -14,7 +14,7 @@
  * plan is in PRODUCTION units (seconds, requests/s); the materialiser and the
  * injector apply k.
  */
-import type { DistributionSpec, RetryPolicy } from '../definition/types.js';
+import type { CallEdge, DistributionSpec } from '../definition/types.js';
 
 export const SHADOW_PLAN_FORMAT = 'shadowcast-shadow-plan/1';
 
@@ -29,19 +29,8 @@ export interface PFailInterval {
   readonly hi: number;
 }
 
-/** One downstream call of an emulated node, with the twin's call semantics (twins/definition/types.ts CallEdge). */
-export interface PlannedCall {
-  /** Callee node id (duplicated or stubbed; calls to omitted nodes are removed by the planner, with a reason). */
-  readonly to: string;
-  readonly mode: 'sync' | 'async';
-  readonly meanCalls: number;
-  readonly count: 'rounded' | 'poisson';
-  readonly fanout: 'sequential' | 'parallel';
-  readonly optional: boolean;
-  /** Caller-side deadline of one attempt, production seconds; null = none. */
-  readonly timeout: number | null;
-  readonly retries: RetryPolicy | null;
-}
+/** One downstream call of an emulated node: the twin's CallEdge (its call semantics, production seconds) with the callee by id, not index. Calls to omitted nodes are removed by the planner, with a reason. */
+export type PlannedCall = Omit<CallEdge, 'key' | 'to'> & { readonly to: string };
 
 /** What the emulator process of one duplicated node is started with (production units). */
 export interface EmulatorSpec {

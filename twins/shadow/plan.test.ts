@@ -13,7 +13,7 @@ import { formatPlanTable } from './plan-table.js';
 import type { PFailInterval, ShadowPlan } from './plan-types.js';
 import { readPlan } from './read-plan.js';
 import type { SimulationResult } from './result.js';
-import { shopFixture, type ShopFixture } from './test-fixtures.js';
+import { has, problems, shopFixture, type ShopFixture } from './test-fixtures.js';
 
 let fx: ShopFixture;
 let shopData: Record<string, unknown>;
@@ -36,16 +36,6 @@ const inputs = (over: Partial<PlanInputs>): PlanInputs => ({
   twin: fx.twin, result: withRisk({ recommendation: { mean: 0.25, lo: 0.1, hi: 0.45 } }), fidelity: 0.3, budget: BIG, mode: 'reproduce', createdAt: '2026-01-01T00:00:00.000Z', ...over,
 });
 const node = (plan: ShadowPlan, id: string) => plan.nodes.find((n) => n.id === id)!;
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TwinSpecError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
-const has = (list: readonly string[], fragment: string) => assert.ok(list.some((p) => p.includes(fragment)), `expected "${fragment}" in:\n  ${list.join('\n  ')}`);
 
 test('reproduce: recommendation at risk; predicted state from its window at the default start; traffic and cost', () => {
   const plan = planShadow(inputs({}));

@@ -6,18 +6,9 @@ import { join } from 'node:path';
 import { TwinSpecError } from '../definition/errors.js';
 import { checkWindowsAgainstSummary, parseSummary, parseWindows, WINDOW_COLUMNS } from './result.js';
 import { readSimulationResult } from './result-files.js';
-import { shopFixture, summaryText, windowsText } from './test-fixtures.js';
+import { has, problems, shopFixture, summaryText, windowsText } from './test-fixtures.js';
 import { twinContentHash } from '../definition/content-hash.js';
 
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TwinSpecError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
 async function asyncProblems(fn: () => Promise<unknown>): Promise<string[]> {
   try {
     await fn();
@@ -27,7 +18,6 @@ async function asyncProblems(fn: () => Promise<unknown>): Promise<string[]> {
   }
   return [];
 }
-const has = (list: string[], fragment: string) => assert.ok(list.some((p) => p.includes(fragment)), `expected "${fragment}" in:\n  ${list.join('\n  ')}`);
 
 test('summary and windows of a simulated shop read back with every node, the twin hash and window figures', async () => {
   const { twin, risk, result } = await shopFixture();

@@ -12,6 +12,8 @@ import { loadTwinFile } from '../definition/load.js';
 import { exampleFile } from '../examples/paths.js';
 import { parseSummary, parseWindows, type SimulationResult } from './result.js';
 import { twinContentHash } from '../definition/content-hash.js';
+import * as assert from 'uvu/assert';
+import { TwinSpecError } from '../definition/errors.js';
 
 export const FIXTURE_SETTINGS = { horizon: 300, reportWindow: 60, seed: 7, replications: 4 } as const;
 
@@ -63,3 +65,17 @@ export function shopFixture(): Promise<ShopFixture> {
   })();
   return cached;
 }
+
+/** The located problems a reader reports ("path: message"), or none. */
+export function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TwinSpecError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+
+/** Asserts that one of the problems contains `fragment`. */
+export const has = (list: readonly string[], fragment: string): void => assert.ok(list.some((p) => p.includes(fragment)), `expected "${fragment}" in:\n  ${list.join('\n  ')}`);

@@ -3,32 +3,14 @@
  * request or calls/s) as a twin. Rules: docs/importers.md.
  */
 import { importCallGraphFile } from '../../../twins/import/callgraph.js';
-import { defineCommand, parseFlags } from '../../flags.js';
 import { serviceLines, warningLines } from './report.js';
-import { OUT_FLAG, type ImportedTwin } from './write.js';
+import { namedImportCommand, type ImportedTwin, type NamedImportArgs } from './write.js';
 
-export const CALLGRAPH = defineCommand({
-  command: 'import callgraph',
-  positionals: [{ name: 'FILE.json', help: 'call-graph JSON: services and calls per request (or calls/s)' }],
-  flags: {
-    out: OUT_FLAG,
-    name: { kind: 'string', value: 'NAME', absent: 'callgraph', help: 'twin name when the input has none' },
-  },
-});
-
-export interface CallGraphArgs {
-  readonly kind: 'callgraph';
-  readonly file: string;
-  readonly out: string;
-  readonly name: string | undefined;
-}
-
+const command = namedImportCommand('callgraph', { name: 'FILE.json', help: 'call-graph JSON: services and calls per request (or calls/s)' }, { absent: 'callgraph', help: 'twin name when the input has none' });
+export const CALLGRAPH = command.spec;
+export type CallGraphArgs = NamedImportArgs<'callgraph'>;
 /** Parses `import callgraph` arguments (after the kind); null for --help. */
-export function parseCallGraphArgs(argv: readonly string[]): CallGraphArgs | null {
-  const parsed = parseFlags(CALLGRAPH, argv);
-  if (!parsed) return null;
-  return { kind: 'callgraph', file: parsed.positionals[0]!, out: parsed.values.out, name: parsed.values.name };
-}
+export const parseCallGraphArgs = command.parse;
 
 export async function importCallGraph(args: CallGraphArgs): Promise<ImportedTwin> {
   const { twin, input } = await importCallGraphFile(args.file, args.name !== undefined ? { name: args.name } : {});

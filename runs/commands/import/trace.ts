@@ -3,32 +3,14 @@
  * twin: call graph, service times, entry rate. Rules: docs/importers.md.
  */
 import { importTraceFile } from '../../../twins/import/trace.js';
-import { defineCommand, parseFlags } from '../../flags.js';
 import { fmt, serviceLines, warningLines } from './report.js';
-import { OUT_FLAG, type ImportedTwin } from './write.js';
+import { namedImportCommand, type ImportedTwin, type NamedImportArgs } from './write.js';
 
-export const TRACE = defineCommand({
-  command: 'import trace',
-  positionals: [{ name: 'FILE.csv', help: 'span trace CSV (Nezha Train-Ticket layout): call graph, service times, entry rate' }],
-  flags: {
-    out: OUT_FLAG,
-    name: { kind: 'string', value: 'NAME', absent: 'trace', help: 'twin name' },
-  },
-});
-
-export interface TraceArgs {
-  readonly kind: 'trace';
-  readonly file: string;
-  readonly out: string;
-  readonly name: string | undefined;
-}
-
+const command = namedImportCommand('trace', { name: 'FILE.csv', help: 'span trace CSV (Nezha Train-Ticket layout): call graph, service times, entry rate' }, { absent: 'trace', help: 'twin name' });
+export const TRACE = command.spec;
+export type TraceArgs = NamedImportArgs<'trace'>;
 /** Parses `import trace` arguments (after the kind); null for --help. */
-export function parseTraceArgs(argv: readonly string[]): TraceArgs | null {
-  const parsed = parseFlags(TRACE, argv);
-  if (!parsed) return null;
-  return { kind: 'trace', file: parsed.positionals[0]!, out: parsed.values.out, name: parsed.values.name };
-}
+export const parseTraceArgs = command.parse;
 
 export async function importTrace(args: TraceArgs): Promise<ImportedTwin> {
   const r = await importTraceFile(args.file, args.name !== undefined ? { name: args.name } : {});

@@ -11,6 +11,7 @@ import type { TwinInput } from '../../../twins/definition/input.js';
 import { loadTwinFile } from '../../../twins/definition/load.js';
 import type { Twin } from '../../../twins/definition/types.js';
 import { twinInputToText } from '../../../twins/definition/write.js';
+import { defineCommand, parseFlags, type PositionalSpec } from '../../flags.js';
 
 const TWIN_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -65,4 +66,28 @@ export interface ImportedTwin {
   readonly twin: Twin;
   readonly input: TwinInput;
   readonly lines: readonly string[];
+}
+
+/** The arguments of an import kind whose one option besides --out is --name (callgraph, trace). */
+export interface NamedImportArgs<K extends string> {
+  readonly kind: K;
+  readonly file: string;
+  readonly out: string;
+  readonly name: string | undefined;
+}
+
+/** The options table and parser of such a kind: FILE, --out TWIN, --name NAME. */
+export function namedImportCommand<K extends string>(kind: K, file: PositionalSpec, name: { readonly absent: string; readonly help: string }) {
+  const spec = defineCommand({
+    command: `import ${kind}`,
+    positionals: [file],
+    flags: { out: OUT_FLAG, name: { kind: 'string', value: 'NAME', absent: name.absent, help: name.help } },
+  });
+  /** Parses the arguments after the kind; null for --help. */
+  const parse = (argv: readonly string[]): NamedImportArgs<K> | null => {
+    const parsed = parseFlags(spec, argv);
+    if (!parsed) return null;
+    return { kind, file: parsed.positionals[0]!, out: parsed.values.out, name: parsed.values.name };
+  };
+  return { spec, parse };
 }
