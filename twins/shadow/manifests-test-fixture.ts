@@ -49,7 +49,7 @@ export function smallPlan(twin: Twin, extra: { replicas?: number; ids?: [string,
   return {
     format: SHADOW_PLAN_FORMAT, createdAt: '2025-01-01T00:00:00.000Z', target: 'kubernetes',
     twin: { name: twin.name, source: twin.source, hash: twinContentHash(twin) },
-    result: { dir: 'sim', replications: 4, horizon: 300, seed: 7 },
+    result: { dir: 'sim', replications: 4, horizon: 300, seed: 7 }, forecast: null,
     fidelity: { value: 0.5, threshold: 0.1, depth: 1, auto: null }, mode: 'reproduce',
     budget: { processes: 8, cores: 2, memoryBytes: 2 ** 30 },
     dilation: { k: 2.5, reason: 'test' }, startAt: 0, duration: 60,
