@@ -21,6 +21,7 @@ import { ForecastFormatError } from '../models/forecast-file.js';
 import { TelemetryError } from '../models/telemetry/errors.js';
 import { MonteCarloError } from './montecarlo/runner.js';
 import { NotLoopbackError } from './shadow/inject-loopback.js';
+import { ShadowManifestError } from '../twins/shadow/manifests.js';
 import { ShadowAlreadyRunningError, ShadowPlanError } from './shadow/materialise.js';
 import { InputError, UsageError } from './usage-error.js';
 
@@ -50,6 +51,7 @@ const EXIT_BY_CLASS: ReadonlyArray<readonly [ErrorClass, ExitCode]> = [
   [ShadowAlreadyRunningError, EXIT.invalidInput],
   [ShadowPlanError, EXIT.invalidInput],
   [NotLoopbackError, EXIT.invalidInput],
+  [ShadowManifestError, EXIT.invalidInput],
   [MonteCarloError, EXIT.runFailed],
 ];
 

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { ListenAddress } from './emulator-config.js';
+import type { ListenAddress } from '../../twins/shadow/emulator-config.js';
 
 export interface ShadowRoutes {
   /** Handles `GET /n/<node>`; `node` is decoded. */

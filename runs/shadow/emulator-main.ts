@@ -6,7 +6,7 @@
  * predicted initial work. SIGTERM or SIGINT: exit at once (in-flight requests
  * are abandoned, as a killed replica's would be; the OS frees the port).
  */
-import { parseEmulatorConfig } from './emulator-config.js';
+import { parseEmulatorConfig } from '../../twins/shadow/emulator-config.js';
 import { Emulator } from './emulator-server.js';
 import { runShadowProcess } from './process-main.js';
 

@@ -33,7 +33,7 @@ import { performance } from 'node:perf_hooks';
 import { Exponential } from '../../engine/distributions.js';
 import { mmc } from '../../engine/queueing-theory.js';
 import { createStream } from '../../engine/rng.js';
-import { EMULATOR_CONFIG_FORMAT, type EmulatorRuntimeConfig } from './emulator-config.js';
+import { EMULATOR_CONFIG_FORMAT, type EmulatorRuntimeConfig } from '../../twins/shadow/emulator-config.js';
 import { emulatorSpec } from './materialise-test-plan.js';
 import { spawnShadowProcess } from './process-spawn.js';
 import { acknowledge, waitForReady } from './process-ready.js';

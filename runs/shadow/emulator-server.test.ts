@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EMULATOR_CONFIG_FORMAT, parseEmulatorConfig, type EmulatorRuntimeConfig } from './emulator-config.js';
+import { EMULATOR_CONFIG_FORMAT, parseEmulatorConfig, type EmulatorRuntimeConfig } from '../../twins/shadow/emulator-config.js';
 import { Emulator } from './emulator-server.js';
 import { emulatorSpec, syncCall } from './materialise-test-plan.js';
 import type { EmulatorSpec } from '../../twins/shadow/plan-types.js';

@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import type { Server, ServerResponse } from 'node:http';
 import { distributionFromSpec, type Distribution, type DistributionSpec } from '../../engine/distributions.js';
 import { createStream, type Rng } from '../../engine/rng.js';
-import type { EmulatorRuntimeConfig } from './emulator-config.js';
+import type { EmulatorRuntimeConfig } from '../../twins/shadow/emulator-config.js';
 import { Station } from './emulator-station.js';
 import { CompensatedSleeper, burn } from './emulator-work.js';
 import { runCallGroups, type CallEnvironment } from './emulator-calls.js';

@@ -6,7 +6,7 @@
  * Pure: no processes, no files.
  */
 import { SHADOW_PLAN_FORMAT, type EmulatorSpec, type ShadowPlan, type StubSpec } from '../../twins/shadow/plan-types.js';
-import { calleesOf, checkEmulatorSpec, checkerFor, ShadowConfigError } from './emulator-config.js';
+import { calleesOf, checkEmulatorSpec, checkerFor, ShadowConfigError } from '../../twins/shadow/emulator-config.js';
 
 export interface LocalLayout {
   readonly emulators: ReadonlyMap<string, EmulatorSpec>;

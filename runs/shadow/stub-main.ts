@@ -3,7 +3,7 @@
  *   node dist/runs/shadow/stub-main.js CONFIG.json
  * Serves every stubbed node of the shadow on one port (stub-server.ts).
  */
-import { parseStubConfig } from './stub-config.js';
+import { parseStubConfig } from '../../twins/shadow/stub-config.js';
 import { Stub } from './stub-server.js';
 import { runShadowProcess } from './process-main.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createStream } from '../../engine/rng.js';
-import { STUB_CONFIG_FORMAT, parseStubConfig } from './stub-config.js';
+import { STUB_CONFIG_FORMAT, parseStubConfig } from '../../twins/shadow/stub-config.js';
 import { Stub, stubLatency, stubLatencyQuantile } from './stub-server.js';
 import { httpStatus } from './inject-test-support.js';
 

@@ -18,7 +18,7 @@ import { Deterministic, LogNormal, type Distribution } from '../../engine/distri
 import { normalQuantile } from '../../engine/quantiles.js';
 import { createStream, type Rng } from '../../engine/rng.js';
 import type { StubSpec } from '../../twins/shadow/plan-types.js';
-import type { StubRuntimeConfig } from './stub-config.js';
+import type { StubRuntimeConfig } from '../../twins/shadow/stub-config.js';
 import { ShadowMetrics } from './emulator-metrics.js';
 import { CompensatedSleeper } from './emulator-work.js';
 import { createShadowServer, listen, sendText } from './emulator-http-server.js';

@@ -2,8 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { loadTwinFile, twinFromObject } from '../definition/load.js';
-import type { Twin } from '../definition/types.js';
+import { loadTwinFile, twinFromObject } from './load.js';
+import type { Twin } from './types.js';
 import { exampleFile } from '../examples/paths.js';
 import { twinContentHash } from './content-hash.js';
 

@@ -5,10 +5,9 @@
  * callee addresses as in-cluster Service DNS names and the process listening
  * on all interfaces at a fixed container port.
  *
- * twins/ may not import runs/, so the two formats are spelt out here;
- * twins/shadow/manifests.test.ts parses what this writes with the
- * emulator's and the stub's own parsers, so a change to either format fails
- * that test rather than a pod at start.
+ * The formats and their parsers live beside this file (emulator-config.ts,
+ * stub-config.ts); twins/shadow/manifests.test.ts parses what this writes
+ * with them.
  *
  * One pod is one replica: the plan's EmulatorSpec describes the whole node
  * (replicas × workers in one local process), while in the cluster the
@@ -23,9 +22,8 @@
  */
 import type { EmulatorSpec, StubSpec } from './plan-types.js';
 import { podShare } from './manifests-resources.js';
-
-export const EMULATOR_CONFIG_FORMAT = 'shadowcast-shadow-emulator/1';
-export const STUB_CONFIG_FORMAT = 'shadowcast-shadow-stub/1';
+import { EMULATOR_CONFIG_FORMAT, type EmulatorRuntimeConfig } from './emulator-config.js';
+import { STUB_CONFIG_FORMAT, type StubRuntimeConfig } from './stub-config.js';
 
 /** Port every shadow container listens on (and its Service exposes). */
 export const CONTAINER_PORT = 8080;
@@ -36,23 +34,9 @@ export const STUB_CONFIG_FILE = 'stub.json';
 
 const LISTEN = { host: '0.0.0.0', port: CONTAINER_PORT } as const;
 
-export interface PodEmulatorConfig {
-  readonly format: typeof EMULATOR_CONFIG_FORMAT;
-  readonly node: string;
-  readonly spec: EmulatorSpec;
-  readonly k: number;
-  readonly seed: number | string;
-  readonly callees: Readonly<Record<string, string>>;
-  readonly listen: { readonly host: string; readonly port: number };
-}
-
-export interface PodStubConfig {
-  readonly format: typeof STUB_CONFIG_FORMAT;
-  readonly nodes: Readonly<Record<string, StubSpec>>;
-  readonly k: number;
-  readonly seed: number | string;
-  readonly listen: { readonly host: string; readonly port: number };
-}
+/** A pod reads the same configuration as a local process. */
+export type PodEmulatorConfig = EmulatorRuntimeConfig;
+export type PodStubConfig = StubRuntimeConfig;
 
 /** Base URL of a Service of the shadow, from inside the cluster. */
 export function inClusterUrl(service: string, namespace: string): string {

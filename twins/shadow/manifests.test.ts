@@ -6,8 +6,8 @@ import { kubernetesManifests, manifestsYaml, parseManifestsYaml, type ConfigMapO
 import { dnsLabel, isDnsLabel, isLabelValue, nodeResourceNames } from './manifests-names.js';
 import { IMAGE, NS, smallPlan, smallTwin } from './manifests-test-fixture.js';
 // The pods run the real emulator and stub: their own parsers must accept what the ConfigMaps hold.
-import { parseEmulatorConfig, type EmulatorRuntimeConfig } from '../../runs/shadow/emulator-config.js';
-import { parseStubConfig } from '../../runs/shadow/stub-config.js';
+import { parseEmulatorConfig, type EmulatorRuntimeConfig } from './emulator-config.js';
+import { parseStubConfig } from './stub-config.js';
 
 const find = <T extends KubeObject>(objects: readonly KubeObject[], kind: T['kind'], name: string): T => {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);

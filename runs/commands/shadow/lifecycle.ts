@@ -5,7 +5,8 @@
  */
 import { join, resolve } from 'node:path';
 import { shadowDown, shadowStatus, shadowUp, type ShadowStatus } from '../../shadow/materialise.js';
-import { defineCommand, parseFlags } from '../../flags.js';
+import { defineCommand, parseFlags, usageError } from '../../flags.js';
+import { applyLines, downOnKubernetes, upOnKubernetes } from './kubernetes.js';
 import { table } from '../../format.js';
 import { writeFileAtomically } from '../../report/atomic-file.js';
 import type { ShadowPlan } from '../../../twins/shadow/plan-types.js';
@@ -19,8 +20,9 @@ export const SHADOW_UP = defineCommand({
     plan: { kind: 'path', value: 'FILE', required: true, help: "plan.json from 'shadowcast shadow plan'" },
     dir: DIR_FLAG,
     seed: { kind: 'int', value: 'S', absent: "the plan's simulation seed", help: "seed of the emulators' random streams" },
+    'dry-run': { kind: 'boolean', help: 'kubernetes plans: only the server-side dry run, nothing applied' },
   },
-  notes: 'Refuses (exit 3) when DIR already holds a running shadow, naming its PIDs.',
+  notes: 'Refuses (exit 3) when DIR already holds a running shadow, naming its PIDs. A plan made with --target kubernetes is applied to the cluster KUBECONFIG names (its manifests.yaml beside the plan), after a server-side dry run of every object.',
 });
 export const SHADOW_STATUS = defineCommand({ command: 'shadow status', flags: { dir: DIR_FLAG } });
 export const SHADOW_DOWN = defineCommand({
@@ -48,7 +50,14 @@ export async function runUp(argv: string[]): Promise<number> {
   const parsed = parseFlags(SHADOW_UP, argv);
   if (!parsed) return -1;
   const v = parsed.values;
-  const s = await up(await readPlanFile(v.plan), v.dir, v.seed);
+  const plan = await readPlanFile(v.plan);
+  if (plan.target === 'kubernetes') {
+    await planTwin(plan);
+    console.log(applyLines(await upOnKubernetes(v.plan, v.dir, v['dry-run']), v['dry-run']));
+    return 0;
+  }
+  if (v['dry-run']) throw usageError(SHADOW_UP, '--dry-run is for plans made with --target kubernetes');
+  const s = await up(plan, v.dir, v.seed);
   console.log(statusTable(s));
   console.log(`\nlogs in ${resolve(v.dir, 'logs')}; stop with: shadowcast shadow down --dir ${v.dir}`);
   return 0;
@@ -69,6 +78,8 @@ export async function runStatus(argv: string[]): Promise<number> {
 export async function runDown(argv: string[]): Promise<number> {
   const parsed = parseFlags(SHADOW_DOWN, argv);
   if (!parsed) return -1;
+  const cluster = await downOnKubernetes(parsed.values.dir);
+  if (cluster) console.log(`namespace ${cluster.namespace} ${cluster.deleted ? 'deleted' : 'was already gone'}`);
   const r = await shadowDown(parsed.values.dir, { graceMs: parsed.values.grace * 1000 });
   const names = (list: readonly { name: string; pid: number }[]) => list.map((p) => `${p.name} (${p.pid})`).join(', ') || 'none';
   console.log(`stopped: ${names(r.stopped)}${r.killed.length ? `; needed SIGKILL: ${names(r.killed)}` : ''}; already gone: ${names(r.alreadyGone)}`);

@@ -17,6 +17,7 @@ import { defineCommand, flagTable, parseFlags, usageError, type FlagValues } fro
 import { writeFileAtomically } from '../../report/atomic-file.js';
 import { InputError } from '../../usage-error.js';
 import { decideFidelity } from './fidelity-history.js';
+import { writeManifests } from './kubernetes.js';
 import { parseBudget } from './shared.js';
 
 export function parseFidelityValue(raw: string): number {
@@ -58,6 +59,8 @@ export const SHADOW_PLAN = defineCommand({
     fidelity: { kind: 'custom', value: 'F', default: '0.5', parse: parseFidelity, help: "fidelity in [0, 1] (higher: more nodes, less dilation), or 'auto' (from --dir's history)" },
     dir: { kind: 'path', value: 'DIR', help: "with --fidelity auto: the shadow folder whose history (fidelity.jsonl, compare.json, plan.json) sets it" },
     target: { kind: 'choice', choices: ['local', 'kubernetes'], default: 'local', help: 'where the shadow will run (kubernetes: also writes manifests.yaml beside the plan)' },
+    image: { kind: 'string', value: 'IMAGE', default: 'shadowcast:0.1.0', help: 'with --target kubernetes: container image holding the built project and node' },
+    namespace: { kind: 'string', value: 'NS', absent: 'shadowcast-shadow-<twin name>', help: "with --target kubernetes: the shadow's namespace" },
     out: { kind: 'path', value: 'FILE', required: true, help: 'plan.json to write (docs/shadow.md)' },
   },
   notes: 'Exit 3 when the budget cannot hold the critical set (the dropped nodes are named), unless --allow-partial.',
@@ -108,9 +111,10 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     fidelity = v.fidelity;
   }
-  const { plan } = await makePlan({ flags: v, fidelity, fidelityAuto, target: v.target }, 'shadow plan');
-  const written = await writeFileAtomically(resolve(v.out), JSON.stringify(plan, null, 1) + '\n');
+  const { plan, twin } = await makePlan({ flags: v, fidelity, fidelityAuto, target: v.target }, 'shadow plan');
+  const written = [await writeFileAtomically(resolve(v.out), JSON.stringify(plan, null, 1) + '\n')];
+  if (v.target === 'kubernetes') written.push(await writeManifests(plan, twin, resolve(v.out), v.image, v.namespace));
   console.log(formatPlanTable(plan));
-  console.log(`\nwritten: ${written}`);
+  console.log(`\nwritten: ${written.join(', ')}`);
   return 0;
 }

@@ -13,6 +13,7 @@ import * as assert from 'uvu/assert';
 import { exampleFile } from '../../../twins/examples/paths.js';
 import { readPlan } from '../../../twins/shadow/read-plan.js';
 import { exitCodeFor } from '../../errors.js';
+import { FakeKubeApi } from '../../shadow/kubernetes-fake-api.js';
 import { shadowStatus } from '../../shadow/materialise.js';
 import { parseSimulateArgs, simulate } from '../simulate.js';
 import { run as shadow } from './index.js';
@@ -99,6 +100,40 @@ test('cycle: fidelity decided and logged, shadow up, traffic, comparison written
   assert.is(log[1]!.old, log[0]!.new);
   assert.ok(log[1]!.inputs.budgetUse !== null, 'the second decision saw the first plan');
   assert.ok(log[1]!.reason.length > 0);
+});
+
+test('kubernetes target: plan writes manifests.yaml; up applies them (dry run first) to the cluster KUBECONFIG names; down deletes the namespace', async () => {
+  const plan = join(dir, 'k8s', 'plan.json');
+  const planned = await cmd(['plan', '--twin', shop, '--result', sim(), '--fidelity', '0.2', '--target', 'kubernetes', '--image', 'registry.local/shadowcast:test', '--out', plan]);
+  assert.is(planned.code, 0, planned.error);
+  const manifests = await readFile(join(dir, 'k8s', 'manifests.yaml'), 'utf8');
+  assert.match(manifests, /kind: Deployment/);
+  assert.match(manifests, /image: registry\.local\/shadowcast:test/);
+  const fake = await FakeKubeApi.start();
+  const saved = process.env.KUBECONFIG;
+  try {
+    delete process.env.KUBECONFIG;
+    const refused = await cmd(['up', '--plan', plan, '--dir', join(dir, 'k8s-run')]);
+    assert.is.not(refused.code, 0);
+    assert.match(refused.error, /KUBECONFIG is not set/);
+    process.env.KUBECONFIG = await fake.writeKubeconfig(join(dir, 'k8s'));
+    const up = await cmd(['up', '--plan', plan, '--dir', join(dir, 'k8s-run')]);
+    assert.is(up.code, 0, up.error);
+    assert.match(up.out, /namespace shadowcast-shadow-shop \(created\)/);
+    const methods = fake.requests.filter((r) => r.method === 'PATCH').map((r) => (r.query.dryRun === 'All' ? 'dry' : 'apply'));
+    // The namespace is dry-run and created first (a server refuses dry runs into a missing namespace); then every object is dry-run before any is applied.
+    assert.equal(methods.slice(0, 2), ['dry', 'apply'], methods.join(' '));
+    const rest = methods.slice(2);
+    assert.ok(rest.length > 2 && rest.indexOf('apply') > rest.lastIndexOf('dry'), `every dry run before any apply: ${methods.join(' ')}`);
+    const down = await cmd(['down', '--dir', join(dir, 'k8s-run')]);
+    assert.is(down.code, 0, down.error);
+    assert.match(down.out, /namespace shadowcast-shadow-shop deleted/);
+    assert.ok(fake.requests.some((r) => r.method === 'DELETE' && r.path === '/api/v1/namespaces/shadowcast-shadow-shop'));
+  } finally {
+    if (saved === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = saved;
+    await fake.close();
+  }
 });
 
 test.run();

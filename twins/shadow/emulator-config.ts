@@ -7,7 +7,7 @@
  * of a Kubernetes target. Everything in `spec` is in production units; the
  * emulator multiplies times by k.
  */
-import type { EmulatorSpec, PlannedCall } from '../../twins/shadow/plan-types.js';
+import type { EmulatorSpec, PlannedCall } from './plan-types.js';
 import { distributionFromSpec, type DistributionSpec } from '../../engine/distributions.js';
 
 export const EMULATOR_CONFIG_FORMAT = 'shadowcast-shadow-emulator/1';

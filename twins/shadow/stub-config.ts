@@ -3,7 +3,7 @@
  * StubSpec (latency quantiles and error rate of that node in the simulation
  * result, production units), k, the seed and where to listen.
  */
-import type { StubSpec } from '../../twins/shadow/plan-types.js';
+import type { StubSpec } from './plan-types.js';
 import { checkDilation, checkListen, checkSeed, checkerFor, type ListenAddress } from './emulator-config.js';
 
 export const STUB_CONFIG_FORMAT = 'shadowcast-shadow-stub/1';
