@@ -40,18 +40,15 @@ type ErrorClass = abstract new (...args: never[]) => Error;
  * (MonteCarloError is listed for the record; BackendUnavailableError is left
  * out so that an error does not load tfjs) are run failures.
  */
+/** The project's input problems: a file, flag value or folder the command reads is wrong (each message says where). */
+const INVALID_INPUT: readonly ErrorClass[] = [
+  TwinSpecError, ForecastFormatError, TelemetryError, UnitError, ForecastMissingError, InputError,
+  ShadowAlreadyRunningError, ShadowPlanError, NotLoopbackError, ShadowManifestError,
+];
+
 const EXIT_BY_CLASS: ReadonlyArray<readonly [ErrorClass, ExitCode]> = [
   [UsageError, EXIT.usage],
-  [TwinSpecError, EXIT.invalidInput],
-  [ForecastFormatError, EXIT.invalidInput],
-  [TelemetryError, EXIT.invalidInput],
-  [UnitError, EXIT.invalidInput],
-  [ForecastMissingError, EXIT.invalidInput],
-  [InputError, EXIT.invalidInput],
-  [ShadowAlreadyRunningError, EXIT.invalidInput],
-  [ShadowPlanError, EXIT.invalidInput],
-  [NotLoopbackError, EXIT.invalidInput],
-  [ShadowManifestError, EXIT.invalidInput],
+  ...INVALID_INPUT.map((cls) => [cls, EXIT.invalidInput] as const),
   [MonteCarloError, EXIT.runFailed],
 ];
 
