@@ -10,7 +10,7 @@ import { applyLines, downOnKubernetes, upOnKubernetes } from './kubernetes.js';
 import { table } from '../../format.js';
 import { writeFileAtomically } from '../../report/atomic-file.js';
 import type { ShadowPlan } from '../../../twins/shadow/plan-types.js';
-import { PLAN_FILE, planTwin, readPlanFile } from './shared.js';
+import { PLAN_FILE, readPlanWithTwin } from './shared.js';
 
 const DIR_FLAG = { kind: 'path', value: 'DIR', required: true, help: 'the shadow folder (state.json, plan.json, logs/)' } as const;
 
@@ -38,9 +38,8 @@ export function statusTable(s: ShadowStatus): string {
   return `shadow in ${s.dir}: phase ${s.phase}, k = ${s.k}\n\n${table(['process', 'role', 'serves', 'pid', 'url', 'state'], rows, 6)}`;
 }
 
-/** Starts the plan's processes and copies the plan into DIR (inject, compare and cycle read it there). */
+/** Starts the plan's processes (checked against its twin by the caller) and copies the plan into DIR (inject, compare and cycle read it there). */
 export async function up(plan: ShadowPlan, dir: string, seed?: number): Promise<ShadowStatus> {
-  await planTwin(plan);
   await shadowUp(plan, dir, seed !== undefined ? { seed } : {});
   await writeFileAtomically(join(dir, PLAN_FILE), JSON.stringify(plan, null, 1) + '\n');
   return (await shadowStatus(dir))!;
@@ -50,9 +49,8 @@ export async function runUp(argv: string[]): Promise<number> {
   const parsed = parseFlags(SHADOW_UP, argv);
   if (!parsed) return -1;
   const v = parsed.values;
-  const plan = await readPlanFile(v.plan);
+  const { plan } = await readPlanWithTwin(v.plan);
   if (plan.target === 'kubernetes') {
-    await planTwin(plan);
     console.log(applyLines(await upOnKubernetes(v.plan, v.dir, v['dry-run']), v['dry-run']));
     return 0;
   }

@@ -68,6 +68,17 @@ test('a budget too small for the critical set: exit 3 naming the dropped nodes; 
   assert.ok(plan.cost.processes <= 2, `processes ${plan.cost.processes}`);
 });
 
+test('up refuses a plan that names a node the twin does not have (exit 3, located), and starts nothing', async () => {
+  const plan = JSON.parse(await readFile(join(dir, 'small.json'), 'utf8')) as { nodes: object[] };
+  // An omitted node: nothing else in the plan names it, so only the twin can tell it is unknown.
+  const omitted = plan.nodes.push({ id: 'ghost', action: 'omit', reasons: [], pFail: null, emulator: null, stub: null }) - 1;
+  await writeFile(join(dir, 'ghost.json'), JSON.stringify(plan, null, 1));
+  const r = await cmd(['up', '--plan', join(dir, 'ghost.json'), '--dir', join(dir, 'ghost-shadow')]);
+  assert.is(r.code, 3, r.error);
+  assert.match(r.error, new RegExp(`ghost\\.json:\\d+:\\d+: nodes\\[${omitted}\\]\\.id: unknown node "ghost"`), r.error);
+  assert.is(await shadowStatus(join(dir, 'ghost-shadow')), null);
+});
+
 test('a malformed --budget is a usage error (exit 2)', async () => {
   const r = await cmd(['plan', '--twin', shop, '--result', sim(), '--budget', 'processes=2,cores=1', '--out', join(dir, 'x.json')]);
   assert.is(r.code, 2);

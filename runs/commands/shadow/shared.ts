@@ -58,14 +58,24 @@ export async function planTwin(plan: ShadowPlan, twinFile?: string): Promise<Twi
   return twin;
 }
 
-export async function readPlanFile(file: string, twin?: Twin): Promise<ShadowPlan> {
-  let text: string;
+async function planText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (e) {
     throw new InputError(`${file}: cannot read the plan (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); make one with 'shadowcast shadow plan'`);
   }
-  return readPlan(text, twin, file);
+}
+
+/** The plan alone: schema and its own consistency. */
+export async function readPlanFile(file: string): Promise<ShadowPlan> {
+  return readPlan(await planText(file), undefined, file);
+}
+
+/** The plan and its twin: the twin's content hash checked, and every node, call and entry the plan names found in the twin. */
+export async function readPlanWithTwin(file: string): Promise<{ plan: ShadowPlan; twin: Twin }> {
+  const text = await planText(file);
+  const twin = await planTwin(readPlan(text, undefined, file));
+  return { plan: readPlan(text, twin, file), twin };
 }
 
 /** The plan a shadow folder was started from (`shadow up` copies it there). */
