@@ -1,40 +1,54 @@
 /**
- * Shadow injector: the highest rate it holds against a trivial loopback
- * server (answers "ok" at once, in this process). For each target rate, 2 s of
- * Poisson arrivals; "held" = every scheduled request sent within the window
- * (achieved ≥ 99 % of this draw's scheduled rate) and send lag p99 within the
- * 10 ms bound, i.e. not saturated. The server shares the event loop, so this is
- * a lower bound on what the injector alone can do.
+ * Bench section `shadow`: the dynamic shadow's targets, measured side by side
+ * in one run, one table each (bench/results/shadow-*.json):
+ *   shadow-injector  the rate the injector holds and where it saturates
+ *   shadow-startup   `shadow up` of 10 processes, and `shadow down`
+ *   shadow-emulator  what the emulator adds to p50 at 100 req/s
+ *   shadow-fidelity  M/M/c reproduction at two dilations
+ *   shadow-shop      `shadow compare` on the shop through the CLI
+ * Loopback only; every part is bounded in time and stops its processes and
+ * removes its temp folders. A part that fails becomes a section naming the
+ * error (its targets missed), so the others' figures are still written.
+ * Each section records the host's load average before and after it: the
+ * figures are wall-clock and move with whatever else the machine runs.
  */
-import { injectTraffic } from '../runs/shadow/inject.js';
-import { constantSchedule, startServer } from '../runs/shadow/inject-test-support.js';
-import type { BenchSection, Cell } from './table.js';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { BenchSection } from './table.js';
+import { benchShadowInjector } from './shadow-injector.js';
+import { benchShadowStartup } from './shadow-startup.js';
+import { benchShadowEmulator } from './shadow-emulator.js';
+import { benchShadowFidelity } from './shadow-fidelity.js';
+import { benchShadowShop } from './shadow-shop.js';
 
-const RATES = [500, 1000, 2000, 4000];
-const SECONDS = 2;
+const PARTS: ReadonlyArray<{ name: string; what: string; run: () => Promise<BenchSection> }> = [
+  { name: 'shadow-injector', what: 'injector rate', run: benchShadowInjector },
+  { name: 'shadow-startup', what: 'shadow up of 10 nodes', run: benchShadowStartup },
+  { name: 'shadow-emulator', what: 'emulator overhead', run: benchShadowEmulator },
+  { name: 'shadow-fidelity', what: 'M/M/c reproduction', run: benchShadowFidelity },
+  { name: 'shadow-shop', what: 'shadow compare on the shop', run: benchShadowShop },
+];
+
+const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
 
 export async function benchShadow(): Promise<BenchSection[]> {
-  const rows: Record<string, Cell>[] = [];
-  const server = await startServer();
-  try {
-    for (const rate of RATES) {
-      const r = await injectTraffic({ targets: [{ entry: 'bench', url: server.url, schedule: constantSchedule(rate) }], k: 1, durationShadowSeconds: SECONDS, maxRequests: rate * SECONDS * 2, seed: rate, graceSeconds: 5 });
-      rows.push({
-        'target req/s': rate, 'scheduled req/s': r.rate.scheduled, 'achieved req/s': r.rate.achieved,
-        'achieved/scheduled': r.rate.achieved / r.rate.scheduled, 'lag p99 ms': r.lag.p99, 'latency p99 ms': r.latency.p99 === null ? null : r.latency.p99 * 1000,
-        held: !r.saturated, 'saturation': r.saturation.reasons.join('; ') || null,
-      });
+  const sections: BenchSection[] = [];
+  for (const part of PARTS) {
+    const before = load();
+    const t0 = performance.now();
+    let section: BenchSection;
+    try {
+      section = await part.run();
+    } catch (e) {
+      const message = (e as Error).message;
+      section = {
+        name: part.name, title: `${part.what}: FAILED`, columns: ['error'], rows: [{ error: message }],
+        targets: [{ what: part.what, met: false, detail: `the measurement failed: ${message.split('\n')[0]}` }],
+      };
     }
-  } finally {
-    await server.close();
+    const seconds = (performance.now() - t0) / 1000;
+    const host = { loadAverageBefore: before, loadAverageAfter: load(), seconds };
+    sections.push({ ...section, title: `${section.title} [${seconds.toFixed(1)} s; load average 1/5/15 min: ${before} before, ${host.loadAverageAfter} after]`, extra: { ...section.extra, host } });
   }
-  const held = rows.filter((r) => r.held === true).map((r) => r['target req/s'] as number);
-  const maxHeld = held.length ? Math.max(...held) : 0;
-  return [{
-    name: 'shadow',
-    title: `Shadow injector: rate held against a loopback server (${SECONDS} s per rate, Poisson)`,
-    columns: ['target req/s', 'scheduled req/s', 'achieved req/s', 'achieved/scheduled', 'lag p99 ms', 'latency p99 ms', 'held', 'saturation'],
-    rows,
-    targets: [{ what: 'injector holds its target rate within 1 % up to at least 2,000 req/s', met: maxHeld >= 2000, detail: `highest rate held: ${maxHeld} req/s` }],
-  }];
+  return sections;
 }
