@@ -1,0 +1,156 @@
+/**
+ * The mitigation engine's records, as plain JSON: what was detected
+ * (Anomaly, with its evidence), what could be done about it (Strategy: data
+ * that compiles to scenario deltas), how each candidate did when the twin was
+ * re-simulated with common random numbers (StrategyEvaluation, every change
+ * a paired interval), and what is put to people and policy (Proposal). The
+ * spine, from the design: detect → generate → evaluate → choose → approve or
+ * reject → apply → verify → roll back, every decision in the audit log.
+ *
+ * Pure decisions live in twins/mitigation/; the store, approvals, appliers
+ * and the audit log in runs/mitigation/.
+ */
+import type { ScenarioDelta } from '../scenario/types.js';
+
+/** A share of replications with its Wilson interval. */
+export interface Proportion {
+  readonly mean: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** A paired difference (candidate − baseline over the same replications, same seeds): mean with its interval. */
+export interface PairedDifference {
+  readonly mean: number;
+  readonly lo: number;
+  readonly hi: number;
+  /** Replications (pairs) it is computed from. */
+  readonly n: number;
+}
+
+/** A statistical judge's answer: too few points or a shift within the tolerance band is never a failure, and too few points is never a pass. */
+export type JudgeVerdict = 'pass' | 'fail' | 'inconclusive';
+
+/** Evidence of a comparison of two samples (shadow vs production, production vs twin). */
+export interface JudgeEvidence {
+  readonly verdict: JudgeVerdict;
+  /** Points after outlier removal, and how many were removed (IQR rule). */
+  readonly n: { readonly baseline: number; readonly candidate: number };
+  readonly outliersRemoved: { readonly baseline: number; readonly candidate: number };
+  /** Location shift candidate − baseline (Hodges–Lehmann) with its confidence interval (Mann–Whitney). */
+  readonly shift: { readonly estimate: number; readonly lo: number; readonly hi: number; readonly level: number };
+  /** Relative shift (shift / baseline median) that is tolerated. */
+  readonly tolerance: number;
+  readonly pValue: number | null;
+  readonly reason: string;
+}
+
+export type AnomalySource = 'risk' | 'exhaustion' | 'shadow' | 'drift';
+
+export type AnomalyEvidence =
+  | {
+      readonly source: 'risk';
+      /** P(fail) of the node in the simulation, with its Wilson interval, against the threshold. */
+      readonly pFail: Proportion;
+      readonly threshold: number;
+      readonly condition: string | null;
+      /** Seconds from the simulation's start: p10/p50/p90 of the first failure. */
+      readonly timeToFailure: { readonly p10: number; readonly p50: number; readonly p90: number } | null;
+    }
+  | {
+      readonly source: 'exhaustion';
+      readonly metric: string;
+      readonly limit: number;
+      /** Probability that the forecast crosses the limit within the horizon. */
+      readonly probability: number;
+      /** Seconds from the forecast's start to the first crossing, quantiles over paths; null when it never crosses. */
+      readonly timeToLimit: { readonly p10: number; readonly p50: number; readonly p90: number } | null;
+    }
+  | ({ readonly source: 'shadow' | 'drift'; readonly metric: string } & JudgeEvidence);
+
+export interface Anomaly {
+  /** Stable: `${source}:${node}:${metric or condition}`. */
+  readonly id: string;
+  readonly source: AnomalySource;
+  readonly node: string;
+  readonly severity: 'warning' | 'critical';
+  /** One line a person reads first. */
+  readonly summary: string;
+  readonly evidence: AnomalyEvidence;
+}
+
+export type StrategyAction =
+  | 'scaleOut' // replicas
+  | 'scaleUp' // workers, cores, memory limit
+  | 'autoscale' // target / min / max
+  | 'prewarm' // scale at time T ahead of a predicted peak
+  | 'rateLimit' // token bucket at an entry
+  | 'shedOptional' // drop optional calls
+  | 'circuitBreaker' // on a call
+  | 'timeoutRetry' // timeout and retry tuning
+  | 'reroute'; // weights across parallel routes or links
+
+/** A candidate fix, as data: what it does, to what, with which parameters, and the deltas it compiles to. */
+export interface Strategy {
+  /** Stable: `${action}:${target}:${params in a fixed order}`, so the same fix has the same id in every run. */
+  readonly id: string;
+  readonly action: StrategyAction;
+  /** Node id, entry id or call key the strategy acts on. */
+  readonly target: string;
+  readonly params: Readonly<Record<string, number | string | boolean | null>>;
+  readonly deltas: readonly ScenarioDelta[];
+  /** One line: "scale recommendation out from 1 to 2 replicas". */
+  readonly description: string;
+  /** Whether undoing it is a change of the same kind (scale back in, restore the old value). */
+  readonly reversible: boolean;
+  /** The anomalies it answers. */
+  readonly addresses: readonly string[];
+}
+
+/** Per node: P(fail) without and with the strategy on the same replications, and the paired change. */
+export interface NodeEffect {
+  readonly node: string;
+  readonly baseline: Proportion;
+  readonly candidate: Proportion;
+  /** candidate − baseline, paired per replication. Negative is better. */
+  readonly change: PairedDifference;
+}
+
+export type EvaluationVerdict = 'better' | 'worse' | 'inconclusive';
+
+export interface StrategyEvaluation {
+  readonly strategy: Strategy;
+  readonly replications: number;
+  readonly seed: number | string;
+  readonly nodes: readonly NodeEffect[];
+  /** Minutes in which some node breached its SLO, per replication: candidate − baseline. */
+  readonly sloViolationMinutes: PairedDifference;
+  /** Requests that failed or were shed at the entries, per replication: candidate − baseline. */
+  readonly requestsFailed: PairedDifference;
+  /** Extra cost over the horizon (candidate − baseline): replica-hours and core-hours. */
+  readonly cost: { readonly replicaHours: number; readonly coreHours: number };
+  /** Nodes whose P(fail) or latency changed beyond the noise. */
+  readonly blastRadius: readonly string[];
+  /** better: the addressed nodes' P(fail) change excludes 0 below it and no node got worse beyond the noise; worse: some node's change excludes 0 above it; else inconclusive. */
+  readonly verdict: EvaluationVerdict;
+  readonly explanation: string;
+}
+
+export type ProposalState = 'proposed' | 'approved' | 'rejected' | 'applied' | 'verified' | 'rolledBack' | 'expired' | 'failed';
+
+export interface Proposal {
+  /** Short stable id (hash of twin, anomalies, strategy and creation time). */
+  readonly id: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly twin: { readonly name: string; readonly hash: string };
+  readonly anomalies: readonly Anomaly[];
+  readonly strategy: Strategy;
+  readonly evaluation: StrategyEvaluation;
+  /** The other candidates, for the record: id, verdict, P(fail) change of the addressed nodes, cost, on the Pareto front or not. */
+  readonly alternatives: ReadonlyArray<{ readonly id: string; readonly verdict: EvaluationVerdict; readonly riskChange: number; readonly cost: number; readonly pareto: boolean }>;
+  /** Why this one: the policy's objective and how the others compared. */
+  readonly choice: string;
+  /** Set when the policy approves it without a person. */
+  readonly autoApproved: { readonly rule: string } | null;
+}
