@@ -84,6 +84,46 @@ export interface Slo {
   readonly window: number;
 }
 
+/**
+ * Mitigation mechanisms. None is a twin-file field: scenario deltas set them
+ * (twins/scenario, docs/simulation.md "Mitigation mechanisms"), and a twin
+ * without them has no such key at all, so its content hash is unchanged.
+ * `at` is the simulated second the mechanism switches on (0 = from the start).
+ */
+
+/** Token-bucket admission at an entry: `rate` tokens/s up to `burst`; an arrival finding < 1 token is shed. */
+export interface RateLimit {
+  readonly rate: number;
+  readonly burst: number;
+  readonly at: number;
+}
+
+/** The node's optional calls are not made, for a share `probability` of its requests (per request and call edge). */
+export interface OptionalShedding {
+  readonly probability: number;
+  readonly at: number;
+}
+
+/**
+ * A circuit breaker on a call edge, one per edge (shared by the caller node's
+ * replicas): it opens when, over the last `window` s, at least `minCalls`
+ * attempts finished and a share >= `failureRatio` failed; open, attempts fail
+ * fast for `openFor` s; then one trial attempt decides (success closes it).
+ */
+export interface CircuitBreaker {
+  readonly failureRatio: number;
+  readonly window: number;
+  readonly minCalls: number;
+  readonly openFor: number;
+  readonly at: number;
+}
+
+/** A scheduled change of the node's replica count at `at` s (new replicas serve at once; excess ones drain). */
+export interface ScaleChange {
+  readonly at: number;
+  readonly replicas: number;
+}
+
 /** After service a job moves to `to` with `probability` (Jackson routing); 1 - sum leaves the system. */
 export interface RouteEdge {
   /** Stable key `${from}->${to}#${k}` (k = index among edges with the same endpoints, file order). */
@@ -114,6 +154,8 @@ export interface CallEdge {
   readonly timeout: number | null;
   /** Caller-side retries (edge's own, else the callee's node retries); null = none. */
   readonly retries: RetryPolicy | null;
+  /** Set by a scenario's circuitBreaker delta; absent = none. */
+  readonly circuitBreaker?: CircuitBreaker;
 }
 
 /** Calls of one group run in parallel; the node's groups run one after the other, in order. */
@@ -151,6 +193,10 @@ export interface TwinNode {
   readonly routeTotal: number;
   /** Call groups in the order they run (sync and async calls alike). */
   readonly callGroups: readonly CallGroup[];
+  /** Set by a scenario's shedOptional delta; absent = every optional call is made. */
+  readonly shedOptional?: OptionalShedding;
+  /** Replica-count changes in time order, set by scenario `replicas` deltas with `at` > 0; absent = none. */
+  readonly scaleChanges?: readonly ScaleChange[];
   /** Free-form metadata (labels, coordinates, capacities from importers). Not used by the simulator. */
   readonly attributes: Readonly<Record<string, string | number | boolean>>;
 }
@@ -197,6 +243,8 @@ export interface TwinEntry {
   readonly process: 'poisson' | 'deterministic';
   /** null: jobs follow the entry node's route and call edges. Otherwise each job picks one path (u < cumulative). */
   readonly paths: readonly FlowPath[] | null;
+  /** Set by a scenario's rateLimit delta; absent = every arrival is admitted. */
+  readonly rateLimit?: RateLimit;
 }
 
 export interface Twin {

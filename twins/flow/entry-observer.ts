@@ -5,6 +5,8 @@ export class EntryObserver {
   arrivals = 0;
   ok = 0;
   failed = 0;
+  /** Arrivals refused by the entry's rate limit (also counted in `failed`). */
+  shed = 0;
   /** Latency of every answered request, success or error. */
   readonly hist = new LogHistogram(0.01);
 
@@ -22,7 +24,7 @@ export class EntryObserver {
 
   /** Warm-up deletion of the whole-run figures. */
   resetRun(): void {
-    this.arrivals = 0; this.ok = 0; this.failed = 0;
+    this.arrivals = 0; this.ok = 0; this.failed = 0; this.shed = 0;
     this.hist.reset();
   }
 }

@@ -18,7 +18,9 @@
 import { KeyedDraws, PoissonArrivals, distributionFromSpec, keyedUniform, mix32, type Distribution, type ReplicationContext, type Rng } from '../../engine/index.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import type { StateSnapshot } from '../state.js';
-import type { CallEdge, FlowPath, Twin, TwinNode } from '../definition/types.js';
+import type { CallEdge, FlowPath, OptionalShedding, Twin, TwinNode } from '../definition/types.js';
+import { BreakerState, Permit } from './breaker.js';
+import { TokenBucket } from './token-bucket.js';
 import { entryRate } from './arrivals.js';
 import { NodeObserver } from './observer.js';
 import { Call, Pool, ReplicaState, ReqState, Replica, Request } from './records.js';
@@ -40,6 +42,8 @@ export interface FlowOptions {
 const DEFAULT_SLO_WINDOW = 60;
 /** Restart time after an OOM crash when the node declares no failure model, seconds (docs/simulation.md). */
 const OOM_RESTART = 30;
+/** Salt of the keyed draw that decides whether a request sheds an optional call edge (apart from its other draws). */
+const SHED_SALT = 0x5bed;
 
 interface NodeRuntime {
   readonly node: TwinNode;
@@ -59,6 +63,8 @@ interface NodeRuntime {
   starting: number;
   lastBusyArea: number;
   lastCapArea: number;
+  /** Optional call edges not made (shedOptional), whole run. */
+  shedCalls: number;
 }
 
 export class FlowModel {
@@ -74,6 +80,13 @@ export class FlowModel {
   private readonly entryKeys: Rng[] = [];
   /** Per entry: the time of its next arrival after a given time. */
   private readonly entryNext: Array<(now: number) => number> = [];
+  /** Per entry: its token bucket, or null when it has no rate limit. */
+  readonly buckets: Array<TokenBucket | null>;
+  /** Circuit breakers, one per call edge that has one, and each edge's index among them. */
+  readonly breakers: BreakerState[] = [];
+  private readonly breakerOf = new Map<CallEdge, number>();
+  /** Scheduled replica-count changes (scaleChanges of every node), by event payload. */
+  private readonly scaleTargets: Array<{ readonly node: number; readonly replicas: number }> = [];
   /** Draws from a request's own keyed generator (service time, call counts, routing). */
   private readonly keyed = new KeyedDraws();
   private readonly windows: number;
@@ -91,6 +104,8 @@ export class FlowModel {
   private readonly hScale: number;
   private readonly hSlo: number;
   private readonly hWindow: number;
+  private readonly hRefused: number;
+  private readonly hScaleTo: number;
 
   constructor(readonly twin: Twin, ctx: ReplicationContext, readonly options: FlowOptions) {
     const sim = ctx.sim;
@@ -110,9 +125,15 @@ export class FlowModel {
       obs: new NodeObserver(0, this.windows, node.slo, node.resources, node.queue !== null),
       rngFailure: s.stream(`failure:${node.id}`),
       rngKeys: s.stream(`node-keys:${node.id}`),
-      busy: 0, queued: 0, up: 0, serving: 0, starting: 0, lastBusyArea: 0, lastCapArea: 0,
+      busy: 0, queued: 0, up: 0, serving: 0, starting: 0, lastBusyArea: 0, lastCapArea: 0, shedCalls: 0,
     }));
     this.entries = twin.entries.map((e) => new EntryObserver(e.id));
+    this.buckets = twin.entries.map((e) => (e.rateLimit ? new TokenBucket(e.rateLimit) : null));
+    for (const node of twin.nodes) {
+      for (const g of node.callGroups) for (const edge of g.calls) {
+        if (edge.circuitBreaker) { this.breakerOf.set(edge, this.breakers.length); this.breakers.push(new BreakerState(edge.circuitBreaker)); }
+      }
+    }
 
     this.hArrive = sim.on((e) => this.onArrival(e));
     this.hService = sim.on((r) => this.serviceDone(r));
@@ -127,6 +148,8 @@ export class FlowModel {
     this.hScale = sim.on((n) => this.onAutoscale(n));
     this.hSlo = sim.on((n) => this.onSloWindow(n));
     this.hWindow = sim.on(() => this.onWindow());
+    this.hRefused = sim.on((c) => { this.calls.items[c]!.timer = -1; this.callFailed(c); });
+    this.hScaleTo = sim.on((k) => this.onScaleTo(k));
 
     this.startReplicas(options.state ?? null);
     this.startEntries(ctx.replication, options.forecast ?? null, ctx);
@@ -143,6 +166,11 @@ export class FlowModel {
       const window = rt.node.slo?.window ?? (rt.node.resources ? DEFAULT_SLO_WINDOW : 0);
       if (window > 0 && window <= horizon) sim.schedule(window, this.hSlo, i);
       if (rt.node.autoscale) sim.schedule(rt.node.autoscale.period, this.hScale, i);
+      for (const change of rt.node.scaleChanges ?? []) {
+        if (change.at > horizon) continue;
+        sim.scheduleAt(change.at, this.hScaleTo, this.scaleTargets.length);
+        this.scaleTargets.push({ node: i, replicas: change.replicas });
+      }
     });
   }
 
@@ -260,10 +288,19 @@ export class FlowModel {
     }
     const node = this.twin.nodes[entry.node]!;
     this.entries[e]!.arrival();
+    // The key is drawn even for a shed arrival, so the entry's later requests keep their keys (common random numbers).
+    const key = toKey(this.entryKeys[e]!());
+    const bucket = this.buckets[e]!;
+    if (bucket !== null && !bucket.admit(now)) {
+      // Rate limited: answered at once with an error, never sent into the system.
+      this.entries[e]!.shed++;
+      this.entries[e]!.response(false, 0);
+      return;
+    }
     const cid = this.newCall(-1, e, null, path >= 0 ? this.paths[path]!.nodes[0]! : entry.node, 0);
     const c = this.calls.items[cid]!;
     c.path = path;
-    c.key = toKey(this.entryKeys[e]!());
+    c.key = key;
     c.start = now;
     c.timeout = node.timeout;
     c.maxRetries = node.retries?.max ?? 0;
@@ -356,6 +393,7 @@ export class FlowModel {
         if (n === 0) continue;
         // A call's key depends only on where it sits in the caller's work, never on timing.
         const base = mix32(mix32(r.keyedState, r.group), j);
+        if (edge.optional && rt.node.shedOptional !== undefined && this.sheds(rt.node.shedOptional, base)) { rt.shedCalls++; continue; }
         if (edge.mode === 'async') {
           for (let k = 0; k < n; k++) this.arrive(this.newRequest(-1, -1, mix32(base, k)), edge.to);
         } else if (edge.fanout === 'parallel') {
@@ -372,6 +410,12 @@ export class FlowModel {
       r.group++;
     }
     this.finishVisit(id);
+  }
+
+  /** Whether a request sheds an optional call edge now; the draw is keyed by the call, apart from the request's own draws. */
+  private sheds(shed: OptionalShedding, base: number): boolean {
+    if (this.sim.now < shed.at) return false;
+    return shed.probability >= 1 || keyedUniform(mix32(base, SHED_SALT)) < shed.probability;
   }
 
   /** The request's work at its node is done (ok unless r.error): free the worker, then cross the link delay. */
@@ -460,6 +504,8 @@ export class FlowModel {
     c.nextSibling = -1;
     c.key = 0;
     c.ordinal = 0;
+    c.breaker = edge !== null && this.breakers.length > 0 ? this.breakerOf.get(edge) ?? -1 : -1;
+    c.permit = Permit.Normal;
     return cid;
   }
 
@@ -478,6 +524,14 @@ export class FlowModel {
   /** Sends one attempt of a call. */
   private issue(cid: number): void {
     const c = this.calls.items[cid]!;
+    if (c.breaker >= 0) {
+      c.permit = this.breakers[c.breaker]!.permit(this.sim.now);
+      if (c.permit === Permit.Refuse) {
+        // Fail fast, nothing sent, no retry; as an event, so a caller's call-group loop is never re-entered.
+        c.timer = this.sim.schedule(0, this.hRefused, cid);
+        return;
+      }
+    }
     const child = this.newRequest(cid, c.path, mix32(mix32(c.key, c.ordinal), c.attempt));
     c.child = child;
     if (c.timeout !== null) c.timer = this.sim.schedule(c.timeout, this.hTimeout, cid);
@@ -488,6 +542,7 @@ export class FlowModel {
     const c = this.calls.items[cid]!;
     c.child = -1;
     if (c.timer >= 0) { this.sim.cancel(c.timer); c.timer = -1; }
+    if (c.breaker >= 0) this.breakers[c.breaker]!.record(this.sim.now, !ok, c.permit);
     if (ok) this.callSucceeded(cid);
     else this.attemptFailed(cid);
   }
@@ -501,6 +556,7 @@ export class FlowModel {
     child.call = -1;
     c.child = -1;
     this.nodes[c.to]!.obs.timeout();
+    if (c.breaker >= 0) this.breakers[c.breaker]!.record(this.sim.now, true, c.permit);
     this.attemptFailed(cid);
   }
 
@@ -576,6 +632,7 @@ export class FlowModel {
       const c = this.calls.items[cid]!;
       const next = c.nextSibling;
       if (c.timer >= 0) this.sim.cancel(c.timer);
+      if (c.breaker >= 0 && c.permit === Permit.Trial && c.child >= 0) this.breakers[c.breaker]!.trialAbandoned();
       if (c.child >= 0) {
         const child = this.reqs.items[c.child]!;
         child.orphaned = true;
@@ -702,6 +759,37 @@ export class FlowModel {
         rt.up--;
         if (victim.inFlight === 0) this.retire(victim);
       }
+    }
+  }
+
+  /**
+   * A scheduled scale change (scenario `replicas` with `at`): replicas not gone
+   * (up, starting, down and restarting) are brought to the target. New ones
+   * serve at once (pre-warmed); excess ones are taken from those still
+   * starting, then drained like the autoscaler's (no new work, retired when
+   * empty). Replicas down after a crash count and come back when they restart.
+   */
+  private onScaleTo(k: number): void {
+    const { node: n, replicas: target } = this.scaleTargets[k]!;
+    const rt = this.nodes[n]!;
+    let count = 0;
+    for (const rep of rt.replicas) if (rep.state === ReplicaState.Up || rep.state === ReplicaState.Starting || rep.state === ReplicaState.Down) count++;
+    for (; count < target; count++) this.addReplica(n, ReplicaState.Up);
+    for (let i = rt.replicas.length - 1; i >= 0 && count > target; i--) {
+      const rep = rt.replicas[i]!;
+      if (rep.state !== ReplicaState.Starting) continue;
+      if (rep.timer >= 0) { this.sim.cancel(rep.timer); rep.timer = -1; }
+      rep.state = ReplicaState.Gone;
+      rt.starting--;
+      count--;
+    }
+    while (count > target) {
+      const victim = drainCandidate(rt.replicas);
+      if (!victim) break;
+      victim.state = ReplicaState.Draining;
+      rt.up--;
+      count--;
+      if (victim.inFlight === 0) this.retire(victim);
     }
   }
 

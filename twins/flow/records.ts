@@ -75,6 +75,9 @@ export class Call {
   key = 0;
   /** Calls made so far on a sequential lane. */
   ordinal = 0;
+  /** Index of the edge's circuit breaker in the model (-1: none), and the permit the current attempt was sent with. */
+  breaker = -1;
+  permit = 1;
 }
 
 export const enum ReplicaState {

@@ -14,7 +14,7 @@ import { checkFinite } from '../definition/load.js';
 import type { Twin, TwinNode } from '../definition/types.js';
 import { editDistance, validateWithSchema } from '../definition/validate.js';
 import { deltaDocumentSchema, deltaListSchema, deltaSchema } from './schema.js';
-import type { IndexedDelta, ScenarioDelta } from './types.js';
+import { TIMED_OPS, type IndexedDelta, type ScenarioDelta } from './types.js';
 
 export interface CheckedDeltas {
   /** Where the list sits in the document: [] for a root list, ['deltas'] for {"deltas": [...]}. */
@@ -34,22 +34,42 @@ function didYouMean(name: string, known: Iterable<string>): string {
 }
 
 /** The raw delta as the schema guarantees it: values may still carry units. */
-type RawDelta = { op: ScenarioDelta['op']; node: string; entry?: string } & Record<string, unknown>;
+type RawDelta = { op: ScenarioDelta['op']; node: string; entry?: string; at?: number | string } & Record<string, unknown>;
+
+/** Ids of the nodes a node calls (any group, any mode). */
+function callees(twin: Twin, node: TwinNode): Set<string> {
+  return new Set(node.callGroups.flatMap((g) => g.calls.map((c) => twin.nodes[c.to]!.id)));
+}
 
 function checkDelta(twin: Twin, d: RawDelta, at: (field: string) => PathSegments, p: Problems): ScenarioDelta | null {
   const before = p.size;
   let node: TwinNode | undefined;
-  if (d.op !== 'loadScale') {
+  if (d.op !== 'loadScale' && d.op !== 'rateLimit') {
     const i = twin.indexOf.get(d.node);
     if (i === undefined) p.at(at('node'), `unknown node id ${JSON.stringify(d.node)}${didYouMean(d.node, twin.indexOf.keys())}`);
     node = i === undefined ? undefined : twin.nodes[i];
   }
   const named = node ? ` ${JSON.stringify(node.id)}` : '';
+  let when: { at?: number } = {};
+  if (d.at !== undefined) {
+    if (!TIMED_OPS.includes(d.op)) p.at(at('at'), `a ${d.op} delta applies from the start only: \`at\` is supported by ${TIMED_OPS.join(', ')}`);
+    else {
+      const seconds = F.duration(p, at('at'), d.at, 'nonneg');
+      if (seconds !== null) when = { at: seconds };
+    }
+  }
   let delta: ScenarioDelta | null = null;
   switch (d.op) {
-    case 'replicas':
-      delta = { op: 'replicas', node: d.node, replicas: d.replicas as number };
+    case 'replicas': {
+      const replicas = d.replicas as number;
+      const a = node?.autoscale;
+      // With `at` the twin's start count is not changed, so the twin rules do not see it: the bounds are checked here.
+      if ((when.at ?? 0) > 0 && a && (replicas < a.min || replicas > a.max)) {
+        p.at(at('replicas'), `node${named} autoscales within [${a.min}, ${a.max}]: a scale change to ${replicas} replicas is outside the bounds`);
+      }
+      delta = { op: 'replicas', node: d.node, replicas, ...when };
       break;
+    }
     case 'servers':
       delta = { op: 'servers', node: d.node, servers: d.servers as number };
       break;
@@ -88,6 +108,46 @@ function checkDelta(twin: Twin, d: RawDelta, at: (field: string) => PathSegments
       }
       const memLimit = F.size(p, at('memLimit'), d.memLimit as number | string, 'positive');
       if (memLimit !== null) delta = { op: 'memLimit', node: d.node, memLimit };
+      break;
+    }
+    case 'rateLimit':
+      if (!twin.entries.some((e) => e.id === d.entry)) {
+        p.at(at('entry'), `unknown entry id ${JSON.stringify(d.entry)}${didYouMean(d.entry!, twin.entries.map((e) => e.id))}`);
+      }
+      delta = { op: 'rateLimit', entry: d.entry!, rate: d.rate as number, burst: d.burst as number, ...when };
+      break;
+    case 'shedOptional':
+      if (node && !node.callGroups.some((g) => g.calls.some((c) => c.optional))) {
+        p.at(at('node'), `node${named} makes no optional call: shedding them would change nothing (mark call edges optional in the twin file)`);
+      }
+      delta = { op: 'shedOptional', node: d.node, ...(d.probability !== undefined ? { probability: d.probability as number } : {}), ...when };
+      break;
+    case 'circuitBreaker': {
+      const to = d.to as string;
+      if (node && !callees(twin, node).has(to)) {
+        p.at(at('to'), `node${named} makes no call to ${JSON.stringify(to)}${didYouMean(to, callees(twin, node))}`);
+      }
+      const window = F.duration(p, at('window'), d.window as number | string, 'positive');
+      const openFor = F.duration(p, at('openFor'), d.openFor as number | string, 'positive');
+      if (window !== null && openFor !== null) {
+        delta = { op: 'circuitBreaker', node: d.node, to, failureRatio: d.failureRatio as number, window, minCalls: d.minCalls as number, openFor, ...when };
+      }
+      break;
+    }
+    case 'routeWeights': {
+      const weights = d.weights as Record<string, number>;
+      if (node) {
+        const targets = new Set(node.routes.map((e) => twin.nodes[e.to]!.id));
+        if (targets.size === 0) p.at(at('node'), `node${named} has no route edges: there are no weights to change`);
+        for (const id of Object.keys(weights)) {
+          if (!targets.has(id)) p.at([...at('weights'), id], `node${named} has no route to ${JSON.stringify(id)}${didYouMean(id, targets)}`);
+        }
+        for (const id of targets) {
+          if (!(id in weights)) p.at(at('weights'), `the route${named} -> ${JSON.stringify(id)} has no weight: name every route target (weight 0 stops a route)`);
+        }
+        if (Object.values(weights).every((w) => w === 0)) p.at(at('weights'), 'every weight is 0: at least one route must keep traffic');
+      }
+      delta = { op: 'routeWeights', node: d.node, weights: { ...weights } };
       break;
     }
   }

@@ -4,7 +4,7 @@
  * aligned and two variants can be compared with common random numbers. The
  * input twin is not changed.
  */
-import type { DistributionSpec, RetryPolicy, Twin, TwinEntry, TwinNode } from '../definition/types.js';
+import type { DistributionSpec, RetryPolicy, RouteEdge, ScaleChange, Twin, TwinEntry, TwinNode } from '../definition/types.js';
 import type { ScenarioDelta } from './types.js';
 
 /** A service-time distribution with every time multiplied by f (shape parameters kept). */
@@ -18,6 +18,25 @@ export function scaleDistribution(d: DistributionSpec, f: number): DistributionS
     case 'gamma': return 'shape' in d ? { type: 'gamma', shape: d.shape, scale: d.scale * f } : { type: 'gamma', mean: d.mean * f, cv: d.cv };
     case 'empirical': return { type: 'empirical', values: d.values.map((v) => v * f) };
   }
+}
+
+/**
+ * Route edges with new weights by target id, scaled so the total stays the
+ * node's route total (the share that leaves is kept); several edges to one
+ * target share its weight as their probabilities did.
+ */
+export function reweightRoutes(twin: Twin, node: TwinNode, weights: Readonly<Record<string, number>>): RouteEdge[] {
+  const id = (e: RouteEdge): string => twin.nodes[e.to]!.id;
+  const sumW = Object.values(weights).reduce((a, b) => a + b, 0);
+  const perTarget = new Map<string, number>();
+  for (const e of node.routes) perTarget.set(id(e), (perTarget.get(id(e)) ?? 0) + e.probability);
+  let cumulative = 0;
+  return node.routes.map((e) => {
+    const within = perTarget.get(id(e))! > 0 ? e.probability / perTarget.get(id(e))! : 1 / node.routes.filter((f) => f.to === e.to).length;
+    const probability = (node.routeTotal * (weights[id(e)] ?? 0) * within) / sumW;
+    cumulative += probability;
+    return { ...e, probability, cumulative };
+  });
 }
 
 /** Applies the deltas in order; node and entry references must exist (check.ts). */
@@ -37,7 +56,24 @@ export function editTwin(twin: Twin, deltas: readonly ScenarioDelta[]): Twin {
   };
   for (const d of deltas) {
     switch (d.op) {
-      case 'replicas': edit(d.node, () => ({ replicas: d.replicas })); break;
+      case 'replicas':
+        if ((d.at ?? 0) > 0) {
+          const change: ScaleChange = { at: d.at!, replicas: d.replicas };
+          // Kept in time order (stable for equal times: list order), as the model schedules them.
+          edit(d.node, (n) => ({ scaleChanges: [...(n.scaleChanges ?? []), change].sort((a, b) => a.at - b.at) }));
+        } else edit(d.node, () => ({ replicas: d.replicas }));
+        break;
+      case 'shedOptional': edit(d.node, () => ({ shedOptional: { probability: d.probability ?? 1, at: d.at ?? 0 } })); break;
+      case 'routeWeights': edit(d.node, (n) => ({ routes: reweightRoutes(twin, n, d.weights) })); break;
+      case 'circuitBreaker': {
+        const to = twin.indexOf.get(d.to)!;
+        const circuitBreaker = { failureRatio: d.failureRatio, window: d.window, minCalls: d.minCalls, openFor: d.openFor, at: d.at ?? 0 };
+        edit(d.node, (n) => ({ callGroups: n.callGroups.map((g) => ({ ...g, calls: g.calls.map((c) => (c.to === to ? { ...c, circuitBreaker } : c)) })) }));
+        break;
+      }
+      case 'rateLimit':
+        entries = entries.map((e): TwinEntry => (e.id === d.entry ? { ...e, rateLimit: { rate: d.rate, burst: d.burst, at: d.at ?? 0 } } : e));
+        break;
       case 'servers': edit(d.node, () => ({ servers: d.servers })); break;
       case 'queue': edit(d.node, () => ({ queue: d.capacity })); break;
       case 'serviceScale': edit(d.node, (n) => ({ service: n.service ? scaleDistribution(n.service, d.factor) : null })); break;

@@ -18,11 +18,18 @@ const objectOrNull = (schema: Props): Props => ({ ...schema, type: ['object', 'n
 
 const nodeId = nodeProperties.id;
 const factor = { type: 'number', exclusiveMinimum: 0 };
+const duration = (what: string): Props => ({
+  description: `a duration (${what}): seconds (number) or a string like "250ms", "2s", "5m"`,
+  anyOf: [{ type: 'number' }, { type: 'string', pattern: DURATION_PATTERN }],
+});
+/** Every op accepts `at`, so that an op that cannot take effect later is refused by name (check.ts), not as an unknown key. */
+const at = duration('when the delta takes effect');
+const share = { type: 'number', minimum: 0, maximum: 1 };
 
 function op(name: ScenarioOp, props: Props, required: string[]): SchemaObject {
   return {
     type: 'object',
-    properties: { op: { const: name }, ...props },
+    properties: { op: { const: name }, ...props, at },
     required: ['op', ...required],
     additionalProperties: false,
   };
@@ -30,7 +37,7 @@ function op(name: ScenarioOp, props: Props, required: string[]): SchemaObject {
 
 export const deltaSchema: SchemaObject = {
   type: 'object',
-  description: 'a delta {op: replicas|servers|queue|serviceScale|loadScale|autoscale|timeout|retries|memLimit, ...}',
+  description: 'a delta {op: replicas|servers|queue|serviceScale|loadScale|autoscale|timeout|retries|memLimit|rateLimit|shedOptional|circuitBreaker|routeWeights, ...}',
   required: ['op'],
   discriminator: { propertyName: 'op' },
   oneOf: [
@@ -49,6 +56,19 @@ export const deltaSchema: SchemaObject = {
     }, ['node', 'timeout']),
     op('retries', { node: nodeId, retries: objectOrNull(field('retries')) }, ['node', 'retries']),
     op('memLimit', { node: nodeId, memLimit: resourceField('memLimit') }, ['node', 'memLimit']),
+    op('rateLimit', { entry: nodeId, rate: factor, burst: { type: 'number', minimum: 1 } }, ['entry', 'rate', 'burst']),
+    op('shedOptional', { node: nodeId, probability: share }, ['node']),
+    op('circuitBreaker', {
+      node: nodeId, to: nodeId,
+      failureRatio: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+      window: duration('the sliding window'),
+      minCalls: { type: 'integer', minimum: 1 },
+      openFor: duration('how long it stays open'),
+    }, ['node', 'to', 'failureRatio', 'window', 'minCalls', 'openFor']),
+    op('routeWeights', {
+      node: nodeId,
+      weights: { type: 'object', minProperties: 1, additionalProperties: { type: 'number', minimum: 0 } },
+    }, ['node', 'weights']),
   ],
 };
 

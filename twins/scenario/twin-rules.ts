@@ -32,6 +32,11 @@ const TARGET: Readonly<Record<ScenarioOp, { readonly nodeField: string | null; r
   timeout: { nodeField: 'timeout', valueKey: 'timeout' },
   retries: { nodeField: 'retries', valueKey: 'retries' },
   memLimit: { nodeField: 'resources', valueKey: 'memLimit' },
+  // The mitigation mechanisms are no twin-file fields (check.ts checks them whole), except route probabilities.
+  rateLimit: { nodeField: null, valueKey: 'rate' },
+  shedOptional: { nodeField: null, valueKey: 'probability' },
+  circuitBreaker: { nodeField: null, valueKey: 'failureRatio' },
+  routeWeights: { nodeField: null, valueKey: 'weights' },
 };
 
 /** Path segments after `nodes[i]` / `edges[j]` / `entries[e]` in a twin problem's display path. */
@@ -43,7 +48,7 @@ function parsePath(path: string): { list: string; index: number; rest: (string |
   return { list: m[1]!, index: Number(m[2]), rest };
 }
 
-const nodeOf = (d: ScenarioDelta): string | null => (d.op === 'loadScale' ? null : d.node);
+const nodeOf = (d: ScenarioDelta): string | null => (d.op === 'loadScale' || d.op === 'rateLimit' ? null : d.node);
 
 /** Where a twin problem goes in the scenario: the delta to blame (if any), its value path, and the message. */
 function locate(problem: TwinProblem, twin: Twin, input: TwinInput, applied: readonly IndexedDelta[], base: PathSegments): { delta: IndexedDelta | null; path: PathSegments; message: string } {

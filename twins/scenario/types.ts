@@ -12,8 +12,12 @@
 import type { Autoscale, RetryPolicy } from '../definition/types.js';
 
 export type ScenarioDelta =
-  /** Replicas at start (must stay within the node's autoscale bounds). */
-  | { readonly op: 'replicas'; readonly node: string; readonly replicas: number }
+  /**
+   * Replicas at start (must stay within the node's autoscale bounds); with
+   * `at` > 0 (seconds) the count changes at that time instead: new replicas
+   * serve from `at` (pre-warm), excess ones drain.
+   */
+  | { readonly op: 'replicas'; readonly node: string; readonly replicas: number; readonly at?: number }
   /** Workers per replica. */
   | { readonly op: 'servers'; readonly node: string; readonly servers: number }
   /** Waiting room per replica; null = unbounded. */
@@ -29,11 +33,28 @@ export type ScenarioDelta =
   /** Caller-side retries of every call to the node and of its entries; null = none. */
   | { readonly op: 'retries'; readonly node: string; readonly retries: RetryPolicy | null }
   /** OOM limit per replica, bytes; the node must declare resources (and the limit stay above memBase). */
-  | { readonly op: 'memLimit'; readonly node: string; readonly memLimit: number };
+  | { readonly op: 'memLimit'; readonly node: string; readonly memLimit: number }
+  /** Token-bucket admission at an entry: `rate` requests/s, up to `burst` at once; the rest are shed (from `at` s on). */
+  | { readonly op: 'rateLimit'; readonly entry: string; readonly rate: number; readonly burst: number; readonly at?: number }
+  /** The node does not make its optional calls, for a share `probability` (default 1) of its requests (from `at` s on). */
+  | { readonly op: 'shedOptional'; readonly node: string; readonly probability?: number; readonly at?: number }
+  /** A circuit breaker on the node's call edges to `to` (from `at` s on); docs/simulation.md has the states. */
+  | {
+      readonly op: 'circuitBreaker'; readonly node: string; readonly to: string;
+      readonly failureRatio: number; readonly window: number; readonly minCalls: number; readonly openFor: number; readonly at?: number;
+    }
+  /** New weights of the node's route edges by target id (every target named), scaled to the node's present route total. */
+  | { readonly op: 'routeWeights'; readonly node: string; readonly weights: Readonly<Record<string, number>> };
 
 export type ScenarioOp = ScenarioDelta['op'];
 
-export const SCENARIO_OPS: readonly ScenarioOp[] = ['replicas', 'servers', 'queue', 'serviceScale', 'loadScale', 'autoscale', 'timeout', 'retries', 'memLimit'];
+export const SCENARIO_OPS: readonly ScenarioOp[] = [
+  'replicas', 'servers', 'queue', 'serviceScale', 'loadScale', 'autoscale', 'timeout', 'retries', 'memLimit',
+  'rateLimit', 'shedOptional', 'circuitBreaker', 'routeWeights',
+];
+
+/** Ops that may take effect at a time `at` (seconds from the start); the others apply from the start only. */
+export const TIMED_OPS: readonly ScenarioOp[] = ['replicas', 'rateLimit', 'shedOptional', 'circuitBreaker'];
 
 /** A delta that passed the checks, with its place in the list (for messages). */
 export interface IndexedDelta {
