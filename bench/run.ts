@@ -8,6 +8,7 @@ const sections: Record<string, () => Promise<BenchSection[]>> = {
   engine: async () => (await import('./engine.js')).benchEngine(),
   twins: async () => (await import('./twins.js')).benchTwins(),
   forecast: async () => (await import('./forecast.js')).benchForecast(),
+  'mitigation-detect': async () => (await import('./mitigation-detect.js')).benchDetect(),
   shadow: async () => (await import('./shadow.js')).benchShadow(),
 };
 
