@@ -15,7 +15,9 @@ export type RefusalCode =
   | 'not-approved' | 'wrong-role' | 'self-approval' | 'duplicate-approver' | 'approval-mismatch'
   | 'expired' | 'already-applied' | 'rejected' | 'wrong-state'
   | 'node-not-allowed' | 'action-not-allowed' | 'out-of-bounds' | 'step-too-large' | 'scale-in-on-prediction'
-  | 'no-change' | 'outside-change-window' | 'rate-limited';
+  | 'no-change' | 'outside-change-window' | 'rate-limited'
+  /** An applier refused its arguments (runs/mitigation/appliers). */
+  | 'applier-refused';
 
 export type Decision =
   | { readonly allowed: true; readonly basis: string }
@@ -151,7 +153,8 @@ export interface ApprovalRequest {
 /** May this person approve (or reject) the proposal now? */
 export function decideApproval(policy: Policy, proposal: Proposal, hash: string, proposer: string, state: ProposalState, records: readonly ApprovalRecord[], req: ApprovalRequest, now: Date): Decision {
   if (req.proposalId !== proposal.id || req.proposalHash !== hash) {
-    return refuse('approval-mismatch', `this approval was given for proposal ${req.proposalId} (content ${req.proposalHash.slice(0, 12)}…), not for ${proposal.id} (content ${hash.slice(0, 12)}…)`);
+    const given = req.proposalId !== proposal.id ? `proposal ${req.proposalId}` : `other content (${req.proposalHash.slice(0, 12)}…)`;
+    return refuse('approval-mismatch', `this approval was given for ${given}, not for ${proposal.id} as stored (content ${hash.slice(0, 12)}…)`);
   }
   if (state !== 'proposed' && state !== 'approved') return refuse(state === 'rejected' ? 'rejected' : 'wrong-state', `proposal ${proposal.id} is ${state}: it can no longer be ${req.decision === 'approve' ? 'approved' : 'rejected'}`);
   if (isExpired(proposal, now)) return refuse('expired', `proposal ${proposal.id} expired at ${proposal.expiresAt}`);
