@@ -17,6 +17,8 @@ const commands: Record<string, Command> = {
   backtest: { summary: 'rolling-origin accuracy of the forecasters', load: () => import('./commands/backtest.js') },
   import: { summary: 'import a twin from Topology Zoo GraphML, a call graph or a trace', load: () => import('./commands/import/index.js') },
   shadow: { summary: 'a real shadow of the nodes at risk: plan, up, inject, compare, down, cycle', load: () => import('./commands/shadow/index.js') },
+  mitigate: { summary: 'approve, reject, apply, roll back and list mitigation proposals', load: () => import('./commands/mitigate/index.js') },
+  audit: { summary: "verify the mitigation audit log's hash chain", load: () => import('./commands/mitigate/audit.js') },
   demo: { summary: 'run the bundled examples end to end', load: () => import('./commands/demo.js') },
 };
 

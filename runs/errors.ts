@@ -9,6 +9,9 @@
  *      where: file, line or field, and what was expected there)
  *   4  the run itself failed (a worker crashed twice, a backend is missing,
  *      anything unexpected)
+ *   5  refused: a mitigation step the policy or the approval rules do not
+ *      allow (the command was well formed and its inputs were fine; the
+ *      refusal is in the audit log)
  *
  * This module imports every error class it maps, some with heavy modules
  * (the Monte Carlo runner): the CLI loads it only once a command has failed.
@@ -24,10 +27,13 @@ import { NotLoopbackError } from './shadow/inject-loopback.js';
 import { ShadowManifestError } from '../twins/shadow/manifests.js';
 import { ShadowAlreadyRunningError, ShadowPlanError } from './shadow/materialise.js';
 import { InputError, UsageError } from './usage-error.js';
+import { MitigationRefusedError } from './mitigation/refusal.js';
+import { StoreError } from './mitigation/store.js';
+import { AuditError } from './mitigation/audit.js';
 
 export { InputError, UsageError };
 
-export const EXIT = { done: 0, riskAboveThreshold: 1, usage: 2, invalidInput: 3, runFailed: 4 } as const;
+export const EXIT = { done: 0, riskAboveThreshold: 1, usage: 2, invalidInput: 3, runFailed: 4, refused: 5 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -44,10 +50,12 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 const INVALID_INPUT: readonly ErrorClass[] = [
   TwinSpecError, ForecastFormatError, TelemetryError, UnitError, ForecastMissingError, InputError,
   ShadowAlreadyRunningError, ShadowPlanError, NotLoopbackError, ShadowManifestError,
+  StoreError, AuditError,
 ];
 
 const EXIT_BY_CLASS: ReadonlyArray<readonly [ErrorClass, ExitCode]> = [
   [UsageError, EXIT.usage],
+  [MitigationRefusedError, EXIT.refused],
   ...INVALID_INPUT.map((cls) => [cls, EXIT.invalidInput] as const),
   [MonteCarloError, EXIT.runFailed],
 ];

@@ -1,0 +1,63 @@
+/** `mitigate apply ID [--applier dry-run|command|kubernetes]` and `mitigate rollback ID`. */
+import { defineCommand, parseFlags, usageError } from '../../flags.js';
+import type { Applier } from '../../mitigation/appliers/applier.js';
+import { commandApplier, readCommandTemplate } from '../../mitigation/appliers/command.js';
+import { dryRunApplier } from '../../mitigation/appliers/dry-run.js';
+import { kubernetesApplier } from '../../mitigation/appliers/kubernetes.js';
+import { applyProposal, rollbackProposal } from '../../mitigation/workflow.js';
+import { STATE_FLAGS, withState } from './shared.js';
+
+const APPLIERS = ['dry-run', 'command', 'kubernetes'] as const;
+
+const applierFlags = {
+  ...STATE_FLAGS,
+  as: { kind: 'string', value: 'NAME', default: 'shadowcast', help: 'who applies, for the audit log' },
+  command: { kind: 'path', value: 'FILE', help: 'command applier: JSON {"apply": [argv], "rollback": [argv]} with placeholders {node} {replicas} ...' },
+  namespace: { kind: 'string', value: 'NS', default: 'default', help: 'kubernetes applier: namespace of the Deployment named like the node (cluster from KUBECONFIG)' },
+} as const;
+
+export const MITIGATE_APPLY = defineCommand({
+  command: 'mitigate apply',
+  positionals: [{ name: 'ID', help: 'the proposal' }],
+  flags: { ...applierFlags, applier: { kind: 'choice', choices: APPLIERS, default: 'dry-run', help: 'how the change is made (dry-run prints it and changes nothing)' } },
+  notes: 'Refused (exit 5, audited) unless approved or auto-approved by the policy, unexpired, within the policy, and not yet applied.',
+});
+
+export const MITIGATE_ROLLBACK = defineCommand({
+  command: 'mitigate rollback',
+  positionals: [{ name: 'ID', help: 'the proposal' }],
+  flags: { ...applierFlags, applier: { kind: 'choice', choices: APPLIERS, default: 'dry-run', help: 'must be the applier that applied it' }, reason: { kind: 'string', value: 'TEXT', default: 'rollback requested', help: 'why, for the audit log' } },
+});
+
+async function applierFor(spec: typeof MITIGATE_APPLY | typeof MITIGATE_ROLLBACK, name: (typeof APPLIERS)[number], command: string | undefined, namespace: string): Promise<Applier> {
+  if (name === 'dry-run') return dryRunApplier;
+  if (name === 'kubernetes') return kubernetesApplier({ namespace });
+  if (command === undefined) throw usageError(spec, '--applier command needs --command FILE');
+  return commandApplier(await readCommandTemplate(command));
+}
+
+export async function runApply(argv: string[]): Promise<number> {
+  const parsed = parseFlags(MITIGATE_APPLY, argv);
+  if (parsed === null) return -1;
+  const v = parsed.values;
+  const applier = await applierFor(MITIGATE_APPLY, v.applier, v.command, v.namespace);
+  return withState(v.state, async (store, audit) => {
+    const r = await applyProposal(store, audit, parsed.positionals[0]!, applier, { by: v.as });
+    console.log(r.detail);
+    console.log(`${r.proposal.proposal.id}: state ${r.proposal.state}`);
+    return 0;
+  });
+}
+
+export async function runRollback(argv: string[]): Promise<number> {
+  const parsed = parseFlags(MITIGATE_ROLLBACK, argv);
+  if (parsed === null) return -1;
+  const v = parsed.values;
+  const applier = await applierFor(MITIGATE_ROLLBACK, v.applier, v.command, v.namespace);
+  return withState(v.state, async (store, audit) => {
+    const r = await rollbackProposal(store, audit, parsed.positionals[0]!, applier, { by: v.as, why: v.reason });
+    console.log(r.detail);
+    console.log(`${r.proposal.proposal.id}: state ${r.proposal.state}`);
+    return 0;
+  });
+}

@@ -1,0 +1,22 @@
+/** `mitigate list`: every proposal with its state, approvals and expiry. */
+import { defineCommand, parseFlags } from '../../flags.js';
+import { STATE_FLAGS, withState } from './shared.js';
+
+export const MITIGATE_LIST = defineCommand({ command: 'mitigate list', flags: { ...STATE_FLAGS, json: { kind: 'boolean', help: 'one JSON object per proposal' } } });
+
+export async function runList(argv: string[]): Promise<number> {
+  const parsed = parseFlags(MITIGATE_LIST, argv);
+  if (parsed === null) return -1;
+  return withState(parsed.values.state, async (store) => {
+    for (const s of store.list()) {
+      const approvals = store.approvals(s.proposal.id);
+      if (parsed.values.json) {
+        console.log(JSON.stringify({ id: s.proposal.id, state: s.state, hash: s.hash, proposer: s.proposer, expiresAt: s.proposal.expiresAt, strategy: s.proposal.strategy.description, autoApproved: s.proposal.autoApproved, approvals }));
+        continue;
+      }
+      const who = s.proposal.autoApproved !== null ? `auto-approved (${s.proposal.autoApproved.rule})` : approvals.map((a) => `${a.decision === 'approve' ? '+' : '-'}${a.by}/${a.role}`).join(' ') || 'no approvals';
+      console.log(`${s.proposal.id}  ${s.state.padEnd(10)}  ${s.proposal.strategy.description}  [${who}]  expires ${s.proposal.expiresAt}  content ${s.hash.slice(0, 12)}`);
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,82 @@
+/** The `mitigate` and `audit` commands through the real CLI: exit codes, messages, the audit trail. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { testProposal } from '../../../twins/mitigation/decide-test-support.js';
+import { loadPolicyFile } from '../../../twins/mitigation/policy-read.js';
+import { exitCodeFor } from '../../errors.js';
+import { MitigationRefusedError } from '../../mitigation/refusal.js';
+import { MitigationStore } from '../../mitigation/store.js';
+import { recordProposal } from '../../mitigation/workflow.js';
+import { auditFile, storeFile } from './shared.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CLI = join(HERE, '..', '..', 'cli.js');
+const POLICY = resolve(HERE, '../../../../twins/examples/policy.yaml');
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+test('a refusal is exit 5, not a usage error', () => {
+  assert.is(exitCodeFor(new MitigationRefusedError('apply refused: x', 'not-approved')), 5);
+});
+
+test('approve, apply (dry-run default), list and audit verify through the CLI; refusals exit 5; a tampered log exits 3 naming the line', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mitigate-cli-'));
+  try {
+    const policy = await loadPolicyFile(POLICY);
+    const far = new Date(Date.now() + 3600_000).toISOString();
+    const store = new MitigationStore(storeFile(dir));
+    try {
+      recordProposal(store, auditFile(dir), testProposal({ id: 'p-auto', expiresAt: far, createdAt: new Date().toISOString() }), policy);
+      recordProposal(store, auditFile(dir), testProposal({ id: 'p-big', from: 1, to: 5, expiresAt: far, createdAt: new Date().toISOString() }), policy);
+    } finally {
+      store.close();
+    }
+    const list = await cli(['mitigate', 'list', '--state', dir]);
+    assert.is(list.code, 0, list.stderr);
+    assert.match(list.stdout, /p-auto\s+approved\s+.*auto-approved \(small-scale-out\)/);
+    assert.match(list.stdout, /p-big\s+proposed/);
+
+    const dry = await cli(['mitigate', 'apply', 'p-auto', '--state', dir]);
+    assert.is(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /dry run, nothing changed: set replicas of 'recommendation' from 1 to 2/);
+
+    const unapproved = await cli(['mitigate', 'apply', 'p-big', '--state', dir]);
+    assert.is(unapproved.code, 5);
+    assert.match(unapproved.stderr, /^shadowcast mitigate: apply refused: proposal p-big has 0 of the 2 approval/);
+
+    const wrongRole = await cli(['mitigate', 'approve', 'p-big', '--as', 'ann', '--role', 'intern', '--reason', 'ok', '--state', dir]);
+    assert.is(wrongRole.code, 5);
+    assert.match(wrongRole.stderr, /role 'intern' may not approve/);
+    assert.is((await cli(['mitigate', 'approve', 'p-big', '--as', 'ann', '--role', 'sre', '--reason', 'ok', '--state', dir])).code, 0);
+    const ok = await cli(['mitigate', 'approve', 'p-big', '--as', 'bob', '--role', 'oncall', '--reason', 'ok', '--state', dir]);
+    assert.match(ok.stdout, /p-big: approval recorded; state approved/);
+
+    const missing = await cli(['mitigate', 'approve', '--as', 'x', '--role', 'sre', '--reason', 'r', '--state', dir]);
+    assert.is(missing.code, 2);
+
+    const verified = await cli(['audit', 'verify', auditFile(dir)]);
+    assert.is(verified.code, 0, verified.stderr);
+    assert.match(verified.stdout, /7 record\(s\), chain intact/);
+
+    const lines = readFileSync(auditFile(dir), 'utf8').split('\n');
+    lines[2] = lines[2]!.replace('"who":"shadowcast"', '"who":"mallory"');
+    writeFileSync(auditFile(dir), lines.join('\n'));
+    const tampered = await cli(['audit', 'verify', '--state', dir]);
+    assert.is(tampered.code, 3);
+    assert.match(tampered.stderr, /audit\.jsonl:3: record 2 was edited/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();

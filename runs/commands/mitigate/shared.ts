@@ -1,0 +1,24 @@
+/**
+ * What the `mitigate` subcommands share: the state folder (the proposal
+ * store and the audit log side by side) and opening it.
+ */
+import { join, resolve } from 'node:path';
+import { flagTable } from '../../flags.js';
+import { MitigationStore } from '../../mitigation/store.js';
+
+export const STATE_FLAGS = flagTable({
+  state: { kind: 'path', value: 'DIR', default: '.shadowcast/mitigation', help: 'folder of the proposal store (mitigation.db) and the audit log (audit.jsonl)' },
+});
+
+export const storeFile = (dir: string): string => join(resolve(dir), 'mitigation.db');
+export const auditFile = (dir: string): string => join(resolve(dir), 'audit.jsonl');
+
+/** Opens the store of a state folder, runs body, closes it. */
+export async function withState<T>(dir: string, body: (store: MitigationStore, audit: string) => Promise<T>): Promise<T> {
+  const store = new MitigationStore(storeFile(dir));
+  try {
+    return await body(store, auditFile(dir));
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The proposal store: SQLite (better-sqlite3) holding proposals, the policy
+ * each was recorded under, approvals, applications and every state change.
+ * WAL mode and a busy timeout let several `mitigate` commands work on one
+ * file at once; every decision that changes state runs in an IMMEDIATE
+ * transaction (the write lock is taken before the state is read), so two
+ * commands racing to apply the same proposal cannot both see it unapplied:
+ * exactly one wins, the other is refused with the state the winner wrote.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ApprovalRecord, Decision } from '../../twins/mitigation/decide.js';
+import type { Policy } from '../../twins/mitigation/policy.js';
+import type { Proposal, ProposalState } from '../../twins/mitigation/types.js';
+
+export interface StoredProposal {
+  readonly proposal: Proposal;
+  /** Content hash when it was recorded (proposalContentHash); approvals bind to it. */
+  readonly hash: string;
+  readonly proposer: string;
+  /** The policy it was recorded under: every later decision on it uses this one. */
+  readonly policy: Policy;
+  readonly state: ProposalState;
+  readonly updatedAt: string;
+}
+
+export interface ApplicationRecord {
+  readonly proposalId: string;
+  readonly kind: 'apply' | 'rollback';
+  readonly applier: string;
+  readonly at: string;
+  readonly by: string;
+  /** What the applier did (its description), or why it failed. */
+  readonly detail: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS proposals (
+  id TEXT PRIMARY KEY, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, proposer TEXT NOT NULL,
+  content_hash TEXT NOT NULL, body TEXT NOT NULL, policy TEXT NOT NULL, state TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS approvals (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, proposal_id TEXT NOT NULL, proposal_hash TEXT NOT NULL, by TEXT NOT NULL,
+  role TEXT NOT NULL, decision TEXT NOT NULL CHECK (decision IN ('approve','reject')), reason TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS applications (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, proposal_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('apply','rollback')),
+  applier TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS states (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, proposal_id TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, why TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS approvals_by_proposal ON approvals(proposal_id);
+CREATE INDEX IF NOT EXISTS applications_at ON applications(at);
+`;
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+interface ProposalRow { id: string; proposer: string; content_hash: string; body: string; policy: string; state: string; updated_at: string }
+interface ApprovalRow { proposal_id: string; proposal_hash: string; by: string; role: string; decision: 'approve' | 'reject'; reason: string; at: string }
+interface ApplicationRow { proposal_id: string; kind: 'apply' | 'rollback'; applier: string; at: string; by: string; detail: string }
+
+export class MitigationStore {
+  private readonly db: Database.Database;
+
+  constructor(readonly file: string, busyTimeoutMs = 10_000) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file, { timeout: busyTimeoutMs });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`busy_timeout = ${Math.round(busyTimeoutMs)}`);
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs fn in an IMMEDIATE transaction: the write lock first, then the reads it decides on. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  insertProposal(p: Proposal, hash: string, proposer: string, policy: Policy, state: ProposalState, now: Date): void {
+    const at = now.toISOString();
+    try {
+      this.db.prepare('INSERT INTO proposals (id, created_at, expires_at, proposer, content_hash, body, policy, state, updated_at) VALUES (?,?,?,?,?,?,?,?,?)')
+        .run(p.id, p.createdAt, p.expiresAt, proposer, hash, JSON.stringify(p), JSON.stringify(policy), state, at);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreError(`proposal ${p.id} is already recorded`);
+      throw e;
+    }
+    this.db.prepare('INSERT INTO states (proposal_id, from_state, to_state, at, by, why) VALUES (?,?,?,?,?,?)').run(p.id, null, state, at, proposer, 'recorded');
+  }
+
+  get(id: string): StoredProposal | null {
+    const row = this.db.prepare('SELECT * FROM proposals WHERE id = ?').get(id) as ProposalRow | undefined;
+    return row === undefined ? null : this.fromRow(row);
+  }
+
+  /** The proposal, or a StoreError naming the id. */
+  require(id: string): StoredProposal {
+    const p = this.get(id);
+    if (p === null) throw new StoreError(`no proposal ${id} in ${this.file} ('shadowcast mitigate list' shows them)`);
+    return p;
+  }
+
+  list(): StoredProposal[] {
+    return (this.db.prepare('SELECT * FROM proposals ORDER BY created_at, id').all() as ProposalRow[]).map((r) => this.fromRow(r));
+  }
+
+  setState(id: string, to: ProposalState, by: string, why: string, now: Date): void {
+    const from = this.require(id).state;
+    const at = now.toISOString();
+    this.db.prepare('UPDATE proposals SET state = ?, updated_at = ? WHERE id = ?').run(to, at, id);
+    this.db.prepare('INSERT INTO states (proposal_id, from_state, to_state, at, by, why) VALUES (?,?,?,?,?,?)').run(id, from, to, at, by, why);
+  }
+
+  /** State changes of one proposal, oldest first. */
+  history(id: string): Array<{ from: ProposalState | null; to: ProposalState; at: string; by: string; why: string }> {
+    return (this.db.prepare('SELECT from_state, to_state, at, by, why FROM states WHERE proposal_id = ? ORDER BY seq').all(id) as Array<{ from_state: string | null; to_state: string; at: string; by: string; why: string }>)
+      .map((r) => ({ from: r.from_state as ProposalState | null, to: r.to_state as ProposalState, at: r.at, by: r.by, why: r.why }));
+  }
+
+  addApproval(a: ApprovalRecord): void {
+    this.db.prepare('INSERT INTO approvals (proposal_id, proposal_hash, by, role, decision, reason, at) VALUES (?,?,?,?,?,?,?)')
+      .run(a.proposalId, a.proposalHash, a.by, a.role, a.decision, a.reason, a.at);
+  }
+
+  approvals(id: string): ApprovalRecord[] {
+    return (this.db.prepare('SELECT * FROM approvals WHERE proposal_id = ? ORDER BY seq').all(id) as ApprovalRow[])
+      .map((r) => ({ proposalId: r.proposal_id, proposalHash: r.proposal_hash, by: r.by, role: r.role, decision: r.decision, reason: r.reason, at: r.at }));
+  }
+
+  addApplication(a: ApplicationRecord): void {
+    this.db.prepare('INSERT INTO applications (proposal_id, kind, applier, at, by, detail) VALUES (?,?,?,?,?,?)').run(a.proposalId, a.kind, a.applier, a.at, a.by, a.detail);
+  }
+
+  applications(id: string): ApplicationRecord[] {
+    return (this.db.prepare('SELECT * FROM applications WHERE proposal_id = ? ORDER BY seq').all(id) as ApplicationRow[])
+      .map((r) => ({ proposalId: r.proposal_id, kind: r.kind, applier: r.applier, at: r.at, by: r.by, detail: r.detail }));
+  }
+
+  /** When changes (applies and rollbacks, of any proposal) were made since `since`. */
+  changesSince(since: Date): Date[] {
+    return (this.db.prepare('SELECT at FROM applications WHERE at > ? ORDER BY at').all(since.toISOString()) as Array<{ at: string }>).map((r) => new Date(r.at));
+  }
+
+  /**
+   * Decides and claims in one IMMEDIATE transaction: `decide` sees the state
+   * as no other command can change it; when it allows, `claim` writes the new
+   * state before the lock is released.
+   */
+  decideAndClaim(id: string, decide: (p: StoredProposal) => Decision, claim: (p: StoredProposal, d: Decision & { allowed: true }) => void): Decision {
+    return this.transaction(() => {
+      const p = this.require(id);
+      const d = decide(p);
+      if (d.allowed) claim(p, d);
+      return d;
+    });
+  }
+
+  private fromRow(r: ProposalRow): StoredProposal {
+    return { proposal: JSON.parse(r.body) as Proposal, hash: r.content_hash, proposer: r.proposer, policy: JSON.parse(r.policy) as Policy, state: r.state as ProposalState, updatedAt: r.updated_at };
+  }
+}

@@ -1,0 +1,71 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_NOW, TEST_POLICY_YAML, testPolicy, testProposal } from '../../twins/mitigation/decide-test-support.js';
+import { parsePolicyText } from '../../twins/mitigation/policy-read.js';
+import type { Policy } from '../../twins/mitigation/policy.js';
+import type { Applier } from './appliers/applier.js';
+import { dryRunApplier } from './appliers/dry-run.js';
+import { readAudit } from './audit.js';
+import { MitigationStore } from './store.js';
+import { judgeWindow, verifyApplied, type MetricReader, type VerifySpec } from './verify.js';
+import { applyProposal, recordProposal } from './workflow.js';
+
+const spec: VerifySpec = { node: 'recommendation', metric: 'latency_p99', predicted: { lo: 0.1, hi: 0.3 }, before: 0.4 };
+const many = (x: number, n = 10): number[] => Array.from({ length: n }, (_, i) => x + (i % 3) * 0.001);
+
+test('judge: inside the prediction and better passes; outside, worse, or too few points never passes', () => {
+  assert.equal(judgeWindow(many(0.2), spec, 5, 'rollback').verdict, 'pass');
+  assert.equal(judgeWindow(many(0.35), spec, 5, 'rollback').action, 'rollback');
+  assert.match(judgeWindow(many(0.35), spec, 5, 'rollback').reason, /outside the predicted interval/);
+  assert.match(judgeWindow(many(0.25), { ...spec, before: 0.2 }, 5, 'rollback').reason, /worse than before/);
+  const none = judgeWindow([], spec, 5, 'rollback');
+  assert.equal([none.verdict, none.action], ['inconclusive', 'rollback']);
+  const few = judgeWindow([0.2, 0.2, NaN, 0.2], spec, 5, 'hold');
+  assert.equal([few.verdict, few.action, few.points], ['inconclusive', 'hold', 3]);
+});
+
+async function scenario(policy: Policy, samples: number[]): Promise<{ state: string; calls: string[]; audit: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'verify-'));
+  const store = new MitigationStore(join(dir, 'db'));
+  const audit = join(dir, 'audit.jsonl');
+  try {
+    const calls: string[] = [];
+    const applier: Applier = { ...dryRunApplier, name: 'command', changesSomething: true, apply: async () => { calls.push('apply'); return 'ok'; }, rollback: async () => { calls.push('rollback'); return 'ok'; } };
+    const p = testProposal();
+    recordProposal(store, audit, p, policy, { now: TEST_NOW });
+    await applyProposal(store, audit, p.id, applier, { now: TEST_NOW });
+    const waited: number[] = [];
+    const reader: MetricReader = { read: async (node, metric, from, to) => { assert.equal([node, metric, to - from], ['recommendation', 'latency_p99', 60_000]); return samples; } };
+    await verifyApplied(store, audit, p.id, applier, reader, spec, { wait: async (ms) => void waited.push(ms), now: () => TEST_NOW });
+    assert.equal(waited, [60_000]);
+    return { state: store.require(p.id).state, calls, audit: readAudit(audit).map((r) => `${r.what}:${r.decision}`) };
+  } finally {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('after apply: a pass is kept and marked verified', async () => {
+  const r = await scenario(testPolicy(), many(0.2));
+  assert.equal([r.state, r.calls], ['verified', ['apply']]);
+  assert.ok(r.audit.includes('verify:pass: keep'));
+});
+
+test('after apply: worse than predicted rolls back automatically', async () => {
+  const r = await scenario(testPolicy(), many(0.5));
+  assert.equal([r.state, r.calls], ['rolledBack', ['apply', 'rollback']]);
+  assert.equal(r.audit.slice(-3), ['verify:fail: rollback', 'rollback:allowed', 'rollback:done']);
+});
+
+test('after apply: no data rolls back, unless the policy says hold', async () => {
+  assert.equal((await scenario(testPolicy(), [])).state, 'rolledBack');
+  const hold = parsePolicyText(TEST_POLICY_YAML.replace('onNoData: rollback', 'onNoData: hold'), 'p.yaml');
+  const r = await scenario(hold, [0.2]);
+  assert.equal([r.state, r.calls], ['applied', ['apply']]);
+  assert.ok(r.audit.includes('verify:inconclusive: hold'));
+});
+
+test.run();

@@ -1,0 +1,173 @@
+/**
+ * Reading a mitigation policy: YAML or JSON text parsed like a twin file
+ * (parseTwinText: syntax errors with line numbers), checked against a JSON
+ * schema (validateDocument: every problem with its path and line), then the
+ * rules a schema cannot say (min ≤ max, windows that end after they start,
+ * auto-approve rules only for actions that change a bounded field). Every
+ * problem is a TwinSpecError, so the CLI reports it as invalid input (exit 3).
+ */
+import { readFile } from 'node:fs/promises';
+import type { SchemaObject } from 'ajv';
+import { Problems, TwinSpecError, type Locator } from '../definition/errors.js';
+import { parseTwinText, validateDocument } from '../definition/load.js';
+import { DURATION_PATTERN, parseDuration } from '../definition/units.js';
+import { BOUNDED_FIELDS, WEEKDAYS, type AutoApproveRule, type Bound, type BoundedField, type ChangeWindow, type NodeRules, type Policy, type Weekday } from './policy.js';
+import type { StrategyAction } from './types.js';
+
+export const STRATEGY_ACTIONS: readonly StrategyAction[] = ['scaleOut', 'scaleUp', 'autoscale', 'prewarm', 'rateLimit', 'shedOptional', 'circuitBreaker', 'timeoutRetry', 'reroute'];
+/** Actions whose change is a bounded field, so an auto-approve rule can measure its step. */
+export const BOUNDED_ACTIONS: Readonly<Partial<Record<StrategyAction, BoundedField>>> = { scaleOut: 'replicas', scaleUp: 'servers' };
+
+const posInt = { type: 'integer', minimum: 1 };
+const nonNegInt = { type: 'integer', minimum: 0 };
+const action = { enum: STRATEGY_ACTIONS, description: `one of ${STRATEGY_ACTIONS.join(', ')}` };
+const bound = {
+  type: 'object',
+  properties: { min: nonNegInt, max: nonNegInt, maxStep: posInt },
+  required: ['min', 'max'],
+  additionalProperties: false,
+};
+const clock = { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', description: 'a time of day HH:MM (UTC)' };
+
+export const policySchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    nodes: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          actions: { type: 'array', items: action, minItems: 1, uniqueItems: true },
+          bounds: { type: 'object', properties: Object.fromEntries(BOUNDED_FIELDS.map((f) => [f, bound])), additionalProperties: false },
+        },
+        required: ['actions'],
+        additionalProperties: false,
+      },
+    },
+    approvals: {
+      type: 'object',
+      properties: { roles: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true }, required: posInt },
+      required: ['roles', 'required'],
+      additionalProperties: false,
+    },
+    autoApprove: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          action,
+          maxStep: posInt,
+          direction: { const: 'increase' },
+          requireExcludesNoImprovement: { type: 'boolean' },
+        },
+        required: ['name', 'action', 'maxStep'],
+        additionalProperties: false,
+      },
+    },
+    changeWindows: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { days: { type: 'array', items: { enum: WEEKDAYS, description: `one of ${WEEKDAYS.join(', ')}` }, minItems: 1, uniqueItems: true }, from: clock, to: clock },
+        required: ['days', 'from', 'to'],
+        additionalProperties: false,
+      },
+    },
+    maxChangesPerHour: posInt,
+    verify: {
+      type: 'object',
+      properties: {
+        window: { description: 'a duration: seconds (number) or a string like "90s", "10m"', anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }] },
+        minPoints: posInt,
+        onNoData: { enum: ['rollback', 'hold'], description: 'rollback or hold' },
+      },
+      additionalProperties: false,
+    },
+  },
+  required: ['nodes', 'approvals', 'maxChangesPerHour'],
+  additionalProperties: false,
+};
+
+interface PolicyInput {
+  nodes: Record<string, { actions: StrategyAction[]; bounds?: Partial<Record<BoundedField, Bound>> }>;
+  approvals: { roles: string[]; required: number };
+  autoApprove?: Array<{ name: string; action: StrategyAction; maxStep: number; direction?: 'increase'; requireExcludesNoImprovement?: boolean }>;
+  changeWindows?: Array<{ days: Weekday[]; from: string; to: string }>;
+  maxChangesPerHour: number;
+  verify?: { window?: number | string; minPoints?: number; onNoData?: 'rollback' | 'hold' };
+}
+
+const minuteOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Defaults of the verify section: watch 10 minutes, at least 20 points, no data rolls back. */
+export const VERIFY_DEFAULTS = { windowSeconds: 600, minPoints: 20, onNoData: 'rollback' } as const;
+
+/** A policy from a parsed document; throws TwinSpecError listing every problem with its path (and line, given a locator). */
+export function policyFromObject(data: unknown, source: string, locate?: Locator): Policy {
+  const input = validateDocument<PolicyInput>(policySchema, data, source, locate);
+  const p = new Problems(locate);
+  const nodes: Record<string, NodeRules> = {};
+  for (const [id, rules] of Object.entries(input.nodes)) {
+    for (const [field, b] of Object.entries(rules.bounds ?? {})) {
+      if (b.min > b.max) p.at(['nodes', id, 'bounds', field, 'min'], `min ${b.min} is above max ${b.max}`);
+    }
+    nodes[id] = { actions: rules.actions, bounds: rules.bounds ?? {} };
+  }
+  const autoApprove: AutoApproveRule[] = (input.autoApprove ?? []).map((r, i) => {
+    if (BOUNDED_ACTIONS[r.action] === undefined) p.at(['autoApprove', i, 'action'], `auto-approval covers only ${Object.keys(BOUNDED_ACTIONS).join(' and ')} (changes with a step to bound), got ${r.action}`);
+    return { name: r.name, action: r.action, maxStep: r.maxStep, direction: 'increase', requireExcludesNoImprovement: r.requireExcludesNoImprovement ?? true };
+  });
+  const names = new Set<string>();
+  autoApprove.forEach((r, i) => {
+    if (names.has(r.name)) p.at(['autoApprove', i, 'name'], `rule name '${r.name}' is used twice`);
+    names.add(r.name);
+  });
+  const changeWindows: ChangeWindow[] = (input.changeWindows ?? []).map((w, i) => {
+    const fromMinute = minuteOf(w.from);
+    const toMinute = minuteOf(w.to);
+    if (fromMinute >= 24 * 60) p.at(['changeWindows', i, 'from'], `expected a time before 24:00, got ${w.from}`);
+    if (toMinute <= fromMinute) p.at(['changeWindows', i, 'to'], `the window must end after it starts (${w.from}–${w.to}); split a window across midnight in two`);
+    return { days: w.days, fromMinute, toMinute };
+  });
+  let windowSeconds: number = VERIFY_DEFAULTS.windowSeconds;
+  if (input.verify?.window !== undefined) {
+    try {
+      windowSeconds = parseDuration(input.verify.window);
+      if (!(windowSeconds > 0)) throw new Error('not positive');
+    } catch {
+      p.at(['verify', 'window'], `expected a positive duration like 90s or 10m, got ${JSON.stringify(input.verify.window)}`);
+    }
+  }
+  p.throwIfAny(source);
+  return {
+    nodes,
+    approvals: { roles: input.approvals.roles, required: input.approvals.required },
+    autoApprove,
+    changeWindows,
+    maxChangesPerHour: input.maxChangesPerHour,
+    verify: {
+      windowSeconds,
+      minPoints: input.verify?.minPoints ?? VERIFY_DEFAULTS.minPoints,
+      onNoData: input.verify?.onNoData ?? VERIFY_DEFAULTS.onNoData,
+    },
+  };
+}
+
+/** A policy from YAML or JSON text. */
+export function parsePolicyText(text: string, source: string): Policy {
+  const { data, locate } = parseTwinText(text, source);
+  return policyFromObject(data, source, locate);
+}
+
+/** Reads a policy file; a file that cannot be read is a TwinSpecError too. */
+export async function loadPolicyFile(file: string): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new TwinSpecError(file, [{ path: '(file)', message: `cannot read the policy: ${(e as Error).message}` }]);
+  }
+  return parsePolicyText(text, file);
+}

@@ -1,0 +1,46 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { TwinSpecError } from '../definition/errors.js';
+import { inChangeWindow, rulesFor } from './policy.js';
+import { parsePolicyText } from './policy-read.js';
+import { TEST_POLICY_YAML, testPolicy } from './decide-test-support.js';
+
+test('the test policy reads with its defaults and node fallback', () => {
+  const p = testPolicy();
+  assert.equal(p.approvals, { roles: ['sre'], required: 2 });
+  assert.equal(p.verify, { windowSeconds: 60, minPoints: 5, onNoData: 'rollback' });
+  assert.equal(rulesFor(p, 'cart')?.bounds.replicas, { min: 1, max: 4 });
+  assert.is(rulesFor(p, 'recommendation')?.bounds.replicas?.maxStep, 3);
+  assert.is(p.autoApprove[0]!.requireExcludesNoImprovement, true);
+});
+
+test('problems are located: path, line and column', () => {
+  const text = 'nodes:\n  cart:\n    actions: [scaleOut, teleport]\napprovals: { roles: [sre], required: 0 }\nmaxChangesPerHour: 2\n';
+  const err = (() => { try { parsePolicyText(text, 'p.yaml'); } catch (e) { return e; } return null; })();
+  assert.instance(err, TwinSpecError);
+  const msg = (err as Error).message;
+  assert.match(msg, /p\.yaml:3:\d+: nodes\.cart\.actions\[1\]: .*scaleOut/);
+  assert.match(msg, /p\.yaml:4:\d+: approvals\.required/);
+});
+
+test('semantic rules: min above max, a window that ends before it starts, auto-approval of an unbounded action', () => {
+  const text = `nodes:\n  cart:\n    actions: [scaleOut]\n    bounds: { replicas: { min: 5, max: 2 } }\napprovals: { roles: [sre], required: 1 }\nautoApprove:\n  - { name: r, action: rateLimit, maxStep: 1 }\nchangeWindows:\n  - { days: [mon], from: "18:00", to: "08:00" }\nmaxChangesPerHour: 2\n`;
+  try {
+    parsePolicyText(text, 'p.yaml');
+    assert.unreachable('must fail');
+  } catch (e) {
+    const problems = (e as TwinSpecError).problems.map((q) => `${q.line}: ${q.path}`);
+    assert.equal(problems, ['4: nodes.cart.bounds.replicas.min', '7: autoApprove[0].action', '9: changeWindows[0].to']);
+  }
+});
+
+test('change windows are UTC days and minutes, end exclusive', () => {
+  const p = parsePolicyText(TEST_POLICY_YAML + 'changeWindows:\n  - { days: [mon, tue], from: "09:00", to: "17:30" }\n', 'p.yaml');
+  assert.ok(inChangeWindow(p, new Date('2026-01-05T09:00:00Z'))); // a Monday
+  assert.ok(inChangeWindow(p, new Date('2026-01-06T17:29:59Z')));
+  assert.not.ok(inChangeWindow(p, new Date('2026-01-06T17:30:00Z')));
+  assert.not.ok(inChangeWindow(p, new Date('2026-01-07T10:00:00Z'))); // a Wednesday
+  assert.ok(inChangeWindow(testPolicy(), new Date('2026-01-07T03:00:00Z')), 'no windows: any time');
+});
+
+test.run();
