@@ -6,7 +6,7 @@
  * target; ties (equal cost) go to the reversible one, then the smaller blast
  * radius, then the id. The reasons are spelt out in one paragraph.
  */
-import type { StrategyEvaluation } from './types.js';
+import type { Anomaly, Strategy, StrategyEvaluation } from './types.js';
 
 export interface ChoiceObjective {
   /** The addressed nodes' P(fail) upper bound must be under this. */
@@ -31,11 +31,11 @@ export interface Choice {
   readonly explanation: string;
 }
 
-/** Node ids an evaluation's strategy addresses: from its anomaly ids (`source:node:...`). */
-export const addressedNodes = (e: StrategyEvaluation): string[] => [...new Set(e.strategy.addresses.map((a) => a.split(':')[1] ?? ''))];
+/** Node ids a strategy addresses: the nodes of the anomalies it answers (ids are not parsed: node ids may hold colons). */
+export const addressedNodes = (s: Strategy, anomalies: readonly Anomaly[]): string[] => [...new Set(anomalies.filter((a) => s.addresses.includes(a.id)).map((a) => a.node))];
 
-function rank(e: StrategyEvaluation): Omit<RankedEvaluation, 'pareto'> {
-  const nodes = addressedNodes(e);
+function rank(e: StrategyEvaluation, anomalies: readonly Anomaly[]): Omit<RankedEvaluation, 'pareto'> {
+  const nodes = addressedNodes(e.strategy, anomalies);
   const effects = e.nodes.filter((n) => nodes.includes(n.node));
   return {
     evaluation: e,
@@ -61,8 +61,9 @@ function byObjective(a: RankedEvaluation, b: RankedEvaluation): number {
   return a.evaluation.strategy.id < b.evaluation.strategy.id ? -1 : a.evaluation.strategy.id > b.evaluation.strategy.id ? 1 : 0;
 }
 
-export function chooseStrategy(evaluations: readonly StrategyEvaluation[], objective: ChoiceObjective): Choice {
-  const base = evaluations.map(rank);
+/** `anomalies`: those the strategies address (to know their nodes). */
+export function chooseStrategy(evaluations: readonly StrategyEvaluation[], anomalies: readonly Anomaly[], objective: ChoiceObjective): Choice {
+  const base = evaluations.map((e) => rank(e, anomalies));
   const front = paretoFront(base);
   const ranked: RankedEvaluation[] = base.map((r, i) => ({ ...r, pareto: front[i]! }));
   const better = ranked.filter((r) => r.evaluation.verdict === 'better');
