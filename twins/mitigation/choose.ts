@@ -45,7 +45,7 @@ function rank(e: StrategyEvaluation, anomalies: readonly Anomaly[]): Omit<Ranked
   };
 }
 
-/** Not dominated: no other is at most as risky and as costly, and strictly better in one. */
+/** Not dominated (strategies judged worse are left out of the front): no other is at most as risky and as costly, and strictly better in one. */
 export function paretoFront<T extends { readonly risk: number; readonly cost: number }>(items: readonly T[]): boolean[] {
   return items.map((a) => !items.some((b) => b !== a && b.risk <= a.risk && b.cost <= a.cost && (b.risk < a.risk || b.cost < a.cost)));
 }
@@ -64,8 +64,10 @@ function byObjective(a: RankedEvaluation, b: RankedEvaluation): number {
 /** `anomalies`: those the strategies address (to know their nodes). */
 export function chooseStrategy(evaluations: readonly StrategyEvaluation[], anomalies: readonly Anomaly[], objective: ChoiceObjective): Choice {
   const base = evaluations.map((e) => rank(e, anomalies));
-  const front = paretoFront(base);
-  const ranked: RankedEvaluation[] = base.map((r, i) => ({ ...r, pareto: front[i]! }));
+  // A strategy that makes some node worse is no option, so it neither joins nor shapes the front.
+  const options = base.filter((r) => r.evaluation.verdict !== 'worse');
+  const front = paretoFront(options);
+  const ranked: RankedEvaluation[] = base.map((r) => ({ ...r, pareto: front[options.indexOf(r)] ?? false }));
   const better = ranked.filter((r) => r.evaluation.verdict === 'better');
   const eligible = better.filter((r) => r.risk < objective.target).sort(byObjective);
   const goal = `the cheapest strategy (extra core-hours) whose verdict is better and whose addressed nodes' P(fail) upper bound is under ${pct(objective.target)}; ties to the reversible one, then the smaller blast radius`;
