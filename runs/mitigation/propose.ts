@@ -67,7 +67,10 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
     const baseline = await simulateRun(input.twin, o);
     let runs = 1, seconds = baseline.seconds, events = baseline.events;
     const anomalies = input.anomalies ?? riskAnomalies(assessRisk(baseline.summary, level).nodes, threshold);
-    const generated = generateStrategies(input.twin, anomalies, limits);
+    // The riskiest nodes first (search and candidates), so a candidate budget goes where failures were seen, not to nodes
+    // that are anomalies only because few replications cannot rule out a failure rate at the threshold.
+    const ordered = [...anomalies].sort((a, b) => observedRisk(b) - observedRisk(a));
+    const generated = generateStrategies(input.twin, ordered, limits);
     const budget = input.maxCandidates ?? Infinity;
     const cache = new Map<string, StrategyEvaluation>();
     const evaluations: StrategyEvaluation[] = [];
@@ -85,7 +88,7 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
 
     // The search first: it finds the cheapest scale-out in a few runs, which then count among the candidates.
     const searches: Array<{ node: string } & ScaleOutSearch> = [];
-    for (const node of [...new Set(anomalies.map((a) => a.node))]) {
+    for (const node of [...new Set(ordered.map((a) => a.node))]) {
       const twinNode = input.twin.nodes[input.twin.indexOf.get(node) ?? -1];
       if (!twinNode) continue;
       const span = input.searchSpan ?? limits.maxScaleOut;
@@ -110,6 +113,9 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
     return { anomalies, generated, searches, evaluations, choice, proposal, runs: { count: runs, seconds, events } };
   });
 }
+
+/** The observed P(fail) of a risk anomaly (0 for other sources, which keep their order). */
+const observedRisk = (a: Anomaly): number => (a.evidence.source === 'risk' ? a.evidence.pFail.mean : 0);
 
 function writeProposal(input: ProposeInput, anomalies: readonly Anomaly[], choice: Choice): Proposal {
   const chosen = choice.chosen!;
