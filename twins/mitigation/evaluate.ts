@@ -1,0 +1,87 @@
+/**
+ * The judgement of one candidate against the baseline, from the two runs'
+ * summaries (same seed, same replications: pairs). Pure: no simulation here
+ * (runs/mitigation/evaluate-run.ts runs them). Statistics: evaluate-stats.ts;
+ * the per-replication figures: evaluate-figures.ts; the rules: docs/mitigation.md.
+ */
+import type { Twin } from '../definition/types.js';
+import type { ChunkSummary } from '../flow/summary.js';
+import { failed, requestsFailed, runCost, sloViolationMinutes } from './evaluate-figures.js';
+import { newcombeDifference, pairedMeanDifference, pairedTable, proportion, sideOfZero } from './evaluate-stats.js';
+import type { EvaluationVerdict, NodeEffect, Strategy, StrategyEvaluation } from './types.js';
+
+/** One run: the twin simulated (the baseline twin, or it with the strategy's deltas) and its summary. */
+export interface RunOutcome {
+  readonly twin: Twin;
+  readonly summary: ChunkSummary;
+}
+
+export interface EvaluateOptions {
+  readonly seed: number | string;
+  /** Confidence level of every interval. */
+  readonly level: number;
+  /** Seconds left out of whole-run figures (cost is over horizon − warm-up). */
+  readonly warmup: number;
+  /** Nodes whose risk the strategy is meant to lower (those of its anomalies). */
+  readonly addressedNodes: readonly string[];
+  /** A mean latency change smaller than this share of the baseline's is not counted in the blast radius, even when its interval excludes 0; default 0.05. */
+  readonly latencyTolerance?: number;
+}
+
+function checkPairs(b: ChunkSummary, c: ChunkSummary): void {
+  if (b.first !== c.first || b.count !== c.count || b.horizon !== c.horizon || b.windows !== c.windows) {
+    throw new RangeError(`evaluateStrategy: the runs are not paired (baseline replications ${b.first}..+${b.count} over ${b.horizon}s, candidate ${c.first}..+${c.count} over ${c.horizon}s)`);
+  }
+  const ids = (s: ChunkSummary) => s.nodes.map((n) => n.id).join(',') + '|' + s.entries.map((e) => e.id).join(',');
+  if (ids(b) !== ids(c)) throw new RangeError('evaluateStrategy: the runs have different nodes or entries (a strategy may change parameters, not the graph)');
+}
+
+const fmt = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
+
+export function evaluateStrategy(strategy: Strategy, baseline: RunOutcome, candidate: RunOutcome, o: EvaluateOptions): StrategyEvaluation {
+  const b = baseline.summary, c = candidate.summary;
+  checkPairs(b, c);
+  const n = b.count;
+  const tolerance = o.latencyTolerance ?? 0.05;
+  const nodes: NodeEffect[] = b.nodes.map((bn, i) => {
+    const cn = c.nodes[i]!;
+    const fb = failed(bn), fc = failed(cn);
+    const kb = fb.filter(Boolean).length, kc = fc.filter(Boolean).length;
+    return { node: bn.id, baseline: proportion(kb, n, o.level), candidate: proportion(kc, n, o.level), change: newcombeDifference(pairedTable(fb, fc), o.level) };
+  });
+  const latencyMoved = new Set<string>();
+  b.nodes.forEach((bn, i) => {
+    const d = pairedMeanDifference(bn.metrics.meanLatency, c.nodes[i]!.metrics.meanLatency, o.level);
+    const col = bn.metrics.meanLatency.filter(Number.isFinite);
+    const base = col.length ? col.reduce((x, y) => x + y, 0) / col.length : 0;
+    if (sideOfZero(d) !== 0 && Math.abs(d.mean) > tolerance * base) latencyMoved.add(bn.id);
+  });
+  const blastRadius = nodes.filter((e) => sideOfZero(e.change) !== 0 || latencyMoved.has(e.node)).map((e) => e.node);
+
+  const addressed = nodes.filter((e) => o.addressedNodes.includes(e.node));
+  const worse = nodes.filter((e) => sideOfZero(e.change) > 0);
+  const improved = addressed.length > 0 && addressed.every((e) => sideOfZero(e.change) < 0);
+  const verdict: EvaluationVerdict = worse.length > 0 ? 'worse' : improved ? 'better' : 'inconclusive';
+
+  const costB = runCost(b, baseline.twin, o.warmup), costC = runCost(c, candidate.twin, o.warmup);
+  const addressedText = addressed.map((e) => `${e.node} P(fail) ${e.baseline.mean.toFixed(3)} → ${e.candidate.mean.toFixed(3)}, paired change ${fmt(e.change.mean)} [${fmt(e.change.lo)}, ${fmt(e.change.hi)}]`).join('; ');
+  const explanation = verdict === 'worse'
+    ? `worse: P(fail) rose beyond the noise at ${worse.map((e) => `${e.node} (${fmt(e.change.mean)} [${fmt(e.change.lo)}, ${fmt(e.change.hi)}])`).join(', ')}${addressedText ? `; ${addressedText}` : ''}`
+    : verdict === 'better'
+      ? `better: ${addressedText}; no node got worse beyond the noise (${n} paired replications)`
+      : addressed.length === 0
+        ? `inconclusive: the strategy addresses no node of this run`
+        : `inconclusive: ${addressedText}; the paired interval of ${addressed.filter((e) => sideOfZero(e.change) >= 0).map((e) => e.node).join(', ')} does not exclude 0 (${n} paired replications)`;
+  return {
+    strategy,
+    replications: n,
+    seed: o.seed,
+    nodes,
+    sloViolationMinutes: pairedMeanDifference(sloViolationMinutes(b, baseline.twin), sloViolationMinutes(c, candidate.twin), o.level),
+    requestsFailed: pairedMeanDifference(requestsFailed(b), requestsFailed(c), o.level),
+    cost: { replicaHours: costC.replicaHours - costB.replicaHours, coreHours: costC.coreHours - costB.coreHours },
+    blastRadius,
+    verdict,
+    explanation,
+  };
+}
