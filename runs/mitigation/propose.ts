@@ -12,7 +12,7 @@ import { contentHash, twinContentHash } from '../../twins/definition/content-has
 import type { SimulationSettings } from '../../twins/flow/simulate.js';
 import { addressedNodes, chooseStrategy, type Choice } from '../../twins/mitigation/choose.js';
 import { DEFAULT_LIMITS, type GenerateLimits } from '../../twins/mitigation/generate-actions.js';
-import { riskAnomalies } from '../../twins/mitigation/generate-risk.js';
+import { riskAnomalies } from '../../twins/mitigation/detect.js';
 import { generateStrategies, type GeneratedStrategies } from '../../twins/mitigation/generate.js';
 import { searchScaleOut, type ScaleOutSearch } from '../../twins/mitigation/search.js';
 import type { Anomaly, Proposal, Strategy, StrategyEvaluation } from '../../twins/mitigation/types.js';
@@ -66,7 +66,7 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
     const o: PairedRunOptions = { settings: input.settings, replications: input.replications, level, executor };
     const baseline = await simulateRun(input.twin, o);
     let runs = 1, seconds = baseline.seconds, events = baseline.events;
-    const anomalies = input.anomalies ?? riskAnomalies(assessRisk(baseline.summary, level).nodes, threshold);
+    const anomalies = input.anomalies ?? riskAnomalies(assessRisk(baseline.summary, level).nodes, { threshold });
     // The riskiest nodes first (search and candidates), so a candidate budget goes where failures were seen, not to nodes
     // that are anomalies only because few replications cannot rule out a failure rate at the threshold.
     const ordered = [...anomalies].sort((a, b) => observedRisk(b) - observedRisk(a));

@@ -22,13 +22,13 @@ const summary: SimulationSummary = {
 };
 
 test('risk: the P(fail) upper bound against the threshold, critical when the lower bound reaches it too', () => {
-  const a = riskAnomalies(summary, { threshold: 0.05 });
+  const a = riskAnomalies(summary.nodes, { threshold: 0.05 });
   assert.equal(a.map((x) => [x.id, x.severity]), [['risk:recommendation:queue', 'critical'], ['risk:cart:latency', 'warning']]);
   const ev = a[0]!.evidence;
   assert.ok(ev.source === 'risk' && ev.threshold === 0.05 && ev.timeToFailure?.p50 === 300);
-  assert.equal(riskAnomalies(summary, { threshold: 0.3 }), []);
+  assert.equal(riskAnomalies(summary.nodes, { threshold: 0.3 }), []);
   // frontend's upper bound 3.7 % reaches a 3 % threshold even with no failure seen
-  assert.ok(riskAnomalies(summary, { threshold: 0.03 }).some((x) => x.id === 'risk:frontend:fail'));
+  assert.ok(riskAnomalies(summary.nodes, { threshold: 0.03 }).some((x) => x.id === 'risk:frontend:fail'));
 });
 
 /** 10 paths × 5 steps: memory climbing to its limit 100 in paths 0..k-1 at step (p+1) (1-based), flat 50 otherwise. */

@@ -20,7 +20,6 @@
  */
 import { firstCrossings, wilson } from '../../models/exhaustion.js';
 import type { ForecastBundle } from '../../models/forecast.js';
-import type { SimulationSummary } from '../shadow/result.js';
 import { judge, quantileSorted, type JudgeOptions } from './judge.js';
 import type { Anomaly, JudgeEvidence } from './types.js';
 
@@ -33,10 +32,19 @@ export interface RiskOptions {
   readonly threshold?: number;
 }
 
-export function riskAnomalies(summary: SimulationSummary, options: RiskOptions = {}): Anomaly[] {
+/** The per-node figures a risk anomaly needs: those of a risk report (twins/risk.ts) or of a written result (twins/shadow/result.ts). */
+export interface NodeRiskFigures {
+  readonly id: string;
+  readonly pFail: { readonly mean: number; readonly lo: number; readonly hi: number };
+  readonly mainCondition: string | null;
+  readonly timeToFailure: { readonly p10: number; readonly p50: number; readonly p90: number } | null;
+}
+
+/** A node is at risk when the upper bound of its Wilson interval reaches the threshold; critical when even the lower bound does. In node order. */
+export function riskAnomalies(nodes: readonly NodeRiskFigures[], options: RiskOptions = {}): Anomaly[] {
   const threshold = options.threshold ?? 0.05;
   const out: Anomaly[] = [];
-  for (const n of summary.nodes) {
+  for (const n of nodes) {
     if (n.pFail.hi < threshold) continue;
     const condition = n.mainCondition;
     out.push({

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { loadTwinFile } from '../definition/load.js';
 import { REPO_ROOT } from '../../runs/paths.js';
 import { applyScenario } from '../scenario/index.js';
-import { riskAnomalies } from './generate-risk.js';
+import { riskAnomalies } from './detect.js';
 import { generateStrategies } from './generate.js';
 
 const shop = () => loadTwinFile(join(REPO_ROOT, 'twins/examples/shop.yaml'));
 const recommendationAtRisk = riskAnomalies([
   { id: 'recommendation', pFail: { mean: 0.15, lo: 0.1, hi: 0.21 }, mainCondition: 'latency', timeToFailure: null },
   { id: 'cart', pFail: { mean: 0, lo: 0, hi: 0.018 }, mainCondition: null, timeToFailure: null },
-], 0.05);
+], { threshold: 0.05 });
 
 test('risk anomalies: upper bound at or over the threshold, stable ids', () => {
   assert.equal(recommendationAtRisk.map((a) => [a.id, a.severity]), [['risk:recommendation:latency', 'critical']]);
@@ -38,7 +38,7 @@ test('shop, recommendation at risk: scale out, scale up, autoscale, its deadline
 
 test('under an autoscaler a scale-out raises its min and stops at its max; resources give a memory-limit candidate', async () => {
   const twin = await shop();
-  const anomalies = riskAnomalies([{ id: 'frontend', pFail: { mean: 0.2, lo: 0.1, hi: 0.3 }, mainCondition: 'errors', timeToFailure: null }], 0.05);
+  const anomalies = riskAnomalies([{ id: 'frontend', pFail: { mean: 0.2, lo: 0.1, hi: 0.3 }, mainCondition: 'errors', timeToFailure: null }], { threshold: 0.05 });
   const { strategies } = generateStrategies(twin, anomalies, { maxScaleOut: 10, maxScaleUp: 1 });
   const out = strategies.filter((s) => s.action === 'scaleOut' && s.target === 'frontend');
   assert.equal(out.map((s) => s.params.replicas), [3, 4, 5, 6, 7, 8]);
