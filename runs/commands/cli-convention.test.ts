@@ -45,6 +45,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, prefix: readonly string[]]
   ['import trace', ['import', 'trace', 'x.csv']],
   ['demo', ['demo']],
   ...['plan', 'up', 'status', 'down', 'inject', 'compare', 'cycle'].map((sub) => [`shadow ${sub}`, ['shadow', sub]] as const),
+  ...['propose', 'approve', 'reject', 'apply', 'rollback', 'list'].map((sub) => [`mitigate ${sub}`, ['mitigate', sub]] as const),
 ];
 
 for (const [name, prefix] of COMMANDS) {
@@ -65,6 +66,7 @@ const RUNS: Readonly<Record<string, () => Promise<{ run(argv: string[]): Promise
   import: () => import('./import/index.js'),
   demo: () => import('./demo.js'),
   shadow: () => import('./shadow/index.js'),
+  mitigate: () => import('./mitigate/index.js'),
 };
 
 for (const [name, [top, ...args]] of COMMANDS) {

@@ -33,10 +33,10 @@ test('proposeMitigations: the chosen strategy is better, with a paired interval 
   assert.is(p.evaluation.verdict, 'better');
   const rec = p.evaluation.nodes.find((n) => n.node === 'rec')!;
   assert.ok(rec.change.hi < 0 && rec.candidate.hi < 0.1, JSON.stringify(rec));
-  assert.is(p.strategy.id, 'scaleOut:rec:replicas=2', 'the cheapest that meets the target');
+  assert.is(p.strategy.id, 'scaleOut:rec:from=1,replicas=2', 'the cheapest that meets the target');
   assert.ok(p.evaluation.cost.coreHours > 0);
   assert.is(p.expiresAt, '2026-01-01T01:00:00.000Z');
-  assert.ok(p.choice.includes('scaleOut:rec:replicas=2'), p.choice);
+  assert.ok(p.choice.includes('scaleOut:rec:from=1,replicas=2'), p.choice);
   assert.equal(r.searches.map((s) => [s.node, s.replicas]), [['rec', 2]]);
 });
 

@@ -57,7 +57,7 @@ const scaleOut: ActionGenerator = {
     const steps = role === 'atRisk' ? limits.maxScaleOut : 1;
     const a = node.autoscale;
     return range(node.replicas + 1, node.replicas + steps).filter((r) => !a || r <= a.max).map((r) => ({
-      action: 'scaleOut', target: node.id, params: [['replicas', r]], reversible: true,
+      action: 'scaleOut', target: node.id, params: [['from', node.replicas], ['replicas', r]], reversible: true,
       deltas: a && a.min < r ? [{ op: 'replicas', node: node.id, replicas: r }, { op: 'autoscale', node: node.id, autoscale: { ...a, min: r } }] : [{ op: 'replicas', node: node.id, replicas: r }],
       description: `scale ${node.id} out from ${node.replicas} to ${r} replicas${a && a.min < r ? ` (autoscaler min ${a.min} → ${r})` : ''}`,
     }));
@@ -70,7 +70,7 @@ const scaleUp: ActionGenerator = {
   roles: ['atRisk'],
   generate({ node, limits }) {
     const out: StrategyDraft[] = range(node.servers + 1, node.servers + limits.maxScaleUp).map((s) => ({
-      action: 'scaleUp', target: node.id, params: [['servers', s]], reversible: true,
+      action: 'scaleUp', target: node.id, params: [['from', node.servers], ['servers', s]], reversible: true,
       deltas: [{ op: 'servers', node: node.id, servers: s }],
       description: `give ${node.id} ${s} workers per replica instead of ${node.servers}`,
     }));

@@ -21,9 +21,9 @@ test('shop, recommendation at risk: scale out, scale up, autoscale, its deadline
   const twin = await shop();
   const { strategies, refused } = generateStrategies(twin, recommendationAtRisk);
   assert.equal(strategies.map((s) => s.id), [
-    'scaleOut:recommendation:replicas=2', 'scaleOut:recommendation:replicas=3', 'scaleOut:recommendation:replicas=4',
-    'scaleOut:productcatalog:replicas=2',
-    'scaleUp:recommendation:servers=4', 'scaleUp:recommendation:servers=5',
+    'scaleOut:recommendation:from=1,replicas=2', 'scaleOut:recommendation:from=1,replicas=3', 'scaleOut:recommendation:from=1,replicas=4',
+    'scaleOut:productcatalog:from=1,replicas=2',
+    'scaleUp:recommendation:from=3,servers=4', 'scaleUp:recommendation:from=3,servers=5',
     'autoscale:recommendation:target=0.6,min=1,max=4',
     'timeoutRetry:recommendation:timeout=0.5',
     'timeoutRetry:productcatalog:retries=1', 'timeoutRetry:productcatalog:retries=0',

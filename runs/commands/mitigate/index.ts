@@ -1,5 +1,5 @@
 /**
- * `shadowcast mitigate <approve|reject|apply|rollback|list>`: the workflow
+ * `shadowcast mitigate <propose|approve|reject|apply|rollback|list>`: the workflow
  * around a proposal (docs/mitigation-workflow.md). Refusals exit 5.
  */
 import { usageText, type CommandSpec, type FlagTable } from '../../flags.js';
@@ -7,6 +7,7 @@ import { UsageError } from '../../usage-error.js';
 import { MITIGATE_APPLY, MITIGATE_ROLLBACK, runApply, runRollback } from './apply.js';
 import { MITIGATE_APPROVE, MITIGATE_REJECT, runDecision } from './decide.js';
 import { MITIGATE_LIST, runList } from './list.js';
+import { MITIGATE_PROPOSE } from './propose.js';
 
 interface Subcommand {
   readonly spec: CommandSpec<FlagTable>;
@@ -15,6 +16,7 @@ interface Subcommand {
 }
 
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
+  propose: { spec: MITIGATE_PROPOSE, summary: 'nodes at risk, candidate fixes re-simulated on common random numbers, the choice, stored and judged by policy', run: async (a) => (await import('./propose.js')).run(a) },
   approve: { spec: MITIGATE_APPROVE, summary: 'approve a proposal (--as NAME --role ROLE --reason TEXT)', run: (a) => runDecision('approve', a) },
   reject: { spec: MITIGATE_REJECT, summary: 'reject a proposal', run: (a) => runDecision('reject', a) },
   apply: { spec: MITIGATE_APPLY, summary: 'apply an approved proposal (dry-run by default)', run: runApply },

@@ -1,0 +1,65 @@
+/**
+ * `mitigate propose` end to end on a small twin (a gateway and one
+ * saturated service with a p99 SLO): simulate, propose against the example
+ * policy, then the stored proposal, its auto-approval, a dry-run apply and
+ * an intact audit trail.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { exampleFile } from '../../../twins/examples/paths.js';
+import { verifyAudit } from '../../mitigation/audit.js';
+import { withTempDir } from '../../test-support.js';
+import { parseSimulateArgs, simulate } from '../simulate.js';
+import { run as mitigate } from './index.js';
+import { auditFile } from './shared.js';
+
+const TWIN = {
+  name: 'saturated',
+  nodes: [
+    { id: 'web', kind: 'gateway', servers: 32, service: { type: 'exponential', mean: '1ms' } },
+    { id: 'rec', servers: 1, queue: 200, service: { type: 'exponential', mean: '20ms' }, timeout: '3s', retries: { max: 1 }, slo: { p99: '800ms', window: '60s' } },
+  ],
+  edges: [{ type: 'call', from: 'web', to: 'rec', mean: 1 }],
+  entries: [{ id: 'users', node: 'web', rate: 45 }],
+};
+
+async function quiet<T>(body: () => Promise<T>): Promise<{ value: T; out: string }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...xs: unknown[]) => void lines.push(xs.map(String).join(' '));
+  try {
+    return { value: await body(), out: lines.join('\n') };
+  } finally {
+    console.log = log;
+  }
+}
+
+test('propose: rec at risk, scale-out chosen on paired evidence, auto-approved by the example policy, applied as a dry run, audit intact', () =>
+  withTempDir('mitigate-propose', async (dir) => {
+    const twin = join(dir, 'saturated.yaml');
+    await writeFile(twin, stringify(TWIN));
+    const sim = join(dir, 'sim');
+    await simulate(parseSimulateArgs(['--twin', twin, '--out', sim, '--replications', '40', '--horizon', '10m', '--window', '1m', '--seed', '7', '--workers', '0', '--quiet'])!);
+    const state = join(dir, 'state');
+    const proposed = await quiet(() => mitigate(['propose', '--twin', twin, '--result', sim, '--policy', exampleFile('policy.yaml'), '--out', join(dir, 'out'), '--state', state,
+      '--threshold', '0.1', '--target', '0.1', '--max-candidates', '3', '--workers', '0']));
+    assert.is(proposed.value, 0);
+    assert.match(proposed.out, /rec: P\(fail\)/);
+    const proposal = JSON.parse(await readFile(join(dir, 'out', 'proposal.json'), 'utf8')) as { id: string; strategy: { id: string }; autoApproved: { rule: string } | null; evaluation: { verdict: string } };
+    assert.is(proposal.strategy.id, 'scaleOut:rec:from=1,replicas=2');
+    assert.is(proposal.evaluation.verdict, 'better');
+    assert.equal(proposal.autoApproved, { rule: 'small-scale-out' });
+    const applied = await quiet(() => mitigate(['apply', proposal.id, '--state', state]));
+    assert.is(applied.value, 0);
+    assert.match(applied.out, /dry run, nothing changed: set replicas of 'rec' from 1 to 2/, applied.out);
+    assert.match(applied.out, /state approved/, 'a dry run leaves the proposal applicable');
+    const audit = verifyAudit(auditFile(state));
+    assert.ok(audit.ok, JSON.stringify(audit));
+    const log = (await readFile(auditFile(state), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { what: string });
+    assert.equal(log.map((r) => r.what).slice(0, 2), ['propose', 'apply']);
+  }));
+
+test.run();

@@ -1,0 +1,109 @@
+/**
+ * `shadowcast mitigate propose`: from a simulation result, the nodes at risk
+ * (its P(fail) upper bounds), candidate fixes, each re-simulated against the
+ * baseline with common random numbers (the result's own seed, horizon,
+ * windows, forecast and state, so the baseline is the result again), the
+ * choice, and the proposal: stored with its evidence and expiry, judged by
+ * the policy (auto-approval or not), audited, and written to --out.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { readForecast } from '../../../models/forecast-file.js';
+import { loadTwinFile } from '../../../twins/definition/load.js';
+import { addressedNodes } from '../../../twins/mitigation/choose.js';
+import { riskAnomalies } from '../../../twins/mitigation/detect.js';
+import { parsePolicyText } from '../../../twins/mitigation/policy-read.js';
+import { checkResultTwin } from '../../../twins/shadow/plan.js';
+import { readSimulationResult } from '../../../twins/shadow/result-files.js';
+import { readStateSnapshot } from '../../../twins/state.js';
+import { defineCommand, parseFlags } from '../../flags.js';
+import { table } from '../../format.js';
+import { proposeMitigations, type ProposeResult } from '../../mitigation/propose.js';
+import { recordProposal } from '../../mitigation/workflow.js';
+import { writeFileAtomically } from '../../report/atomic-file.js';
+import { InputError } from '../../usage-error.js';
+import { STATE_FLAGS, withState } from './shared.js';
+
+export const MITIGATE_PROPOSE = defineCommand({
+  command: 'mitigate propose',
+  flags: {
+    twin: { kind: 'path', value: 'FILE', required: true, help: 'twin spec' },
+    result: { kind: 'path', value: 'SIMDIR', required: true, help: "output of 'shadowcast simulate' on this twin: its risk, seed, horizon, forecast and state" },
+    policy: { kind: 'path', value: 'FILE', required: true, help: 'mitigation policy (YAML, docs/mitigation-workflow.md)' },
+    out: { kind: 'path', value: 'DIR', required: true, help: 'where proposal.json and evaluations.json go' },
+    ...STATE_FLAGS,
+    replications: { kind: 'positiveInt', value: 'N', absent: "the result's", help: 'replications of the baseline and of every candidate' },
+    threshold: { kind: 'level', default: '0.05', help: 'a node is at risk when its P(fail) upper bound reaches this' },
+    target: { kind: 'level', default: '0.05', help: "the fix must bring the nodes' P(fail) upper bound under this" },
+    'max-candidates': { kind: 'positiveInt', value: 'N', absent: 'all generated', help: 'most candidates evaluated (the scale-out search first)' },
+    workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores', help: 'worker threads' },
+    as: { kind: 'string', value: 'NAME', default: 'shadowcast', help: 'the proposer, for the audit log (may not approve its own proposal)' },
+  },
+  notes: 'Exit 0 with or without a proposal (the table says why none); 3 when an input is wrong.',
+});
+
+async function readPolicy(file: string) {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`${file}: cannot read the policy (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'mitigate propose');
+  }
+  return parsePolicyText(text, file);
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+function evaluationTable(r: ProposeResult): string {
+  const rows = r.evaluations.map((e) => {
+    const nodes = addressedNodes(e.strategy, r.anomalies);
+    const addressed = e.nodes.filter((n) => nodes.includes(n.node));
+    const worst = addressed.length ? addressed.reduce((a, b) => (b.candidate.hi > a.candidate.hi ? b : a)) : null;
+    return [
+      e.strategy.id, e.verdict,
+      worst ? `${pct(worst.baseline.mean)} → ${pct(worst.candidate.mean)} [≤ ${pct(worst.candidate.hi)}]` : '-',
+      worst ? `${(worst.change.mean * 100).toFixed(1)} [${(worst.change.lo * 100).toFixed(1)}, ${(worst.change.hi * 100).toFixed(1)}] pts` : '-',
+      e.cost.replicaHours.toFixed(2),
+      e.blastRadius.join(' ') || '-',
+    ];
+  });
+  return table(['strategy', 'verdict', 'P(fail) of the node at risk', 'paired change', '+replica-h', 'blast radius'], rows, 2);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseFlags(MITIGATE_PROPOSE, argv);
+  if (!parsed) return -1;
+  const v = parsed.values;
+  const policy = await readPolicy(v.policy);
+  const twin = await loadTwinFile(v.twin);
+  const result = await readSimulationResult(v.result);
+  const warnings = checkResultTwin(twin, result.summary, join(v.result, 'summary.json'));
+  const run = result.summary.run;
+  // The result's own settings: with the same seed the baseline is the simulated result again, and the candidates share its random numbers.
+  const forecast = run.forecast ? await readForecast(run.forecast) : null;
+  const state = run.state ? await readStateSnapshot(run.state, twin) : null;
+  const anomalies = riskAnomalies(result.summary.nodes, { threshold: v.threshold });
+  console.log(anomalies.length === 0 ? `no node's P(fail) upper bound reaches ${pct(v.threshold)}: nothing to mitigate` : `at risk:\n${anomalies.map((a) => `  ${a.summary}`).join('\n')}`);
+  if (anomalies.length === 0) return 0;
+  const seed = typeof run.seed === 'number' ? run.seed : Number(run.seed);
+  const r = await proposeMitigations({
+    twin, anomalies, threshold: v.threshold, target: v.target,
+    settings: { seed, horizon: run.horizon, reportWindow: run.windowSeconds, warmup: run.warmup, forecast, state },
+    replications: v.replications ?? run.replications, level: run.confidence,
+    ...(v['max-candidates'] !== undefined ? { maxCandidates: v['max-candidates'] } : {}),
+    ...(v.workers !== undefined ? { workers: v.workers } : {}),
+  });
+  console.log(`\n${r.evaluations.length} candidate(s) × ${v.replications ?? run.replications} replications on common random numbers (${r.runs.count} runs, ${r.runs.seconds.toFixed(0)} s)\n\n${evaluationTable(r)}\n`);
+  const out = resolve(v.out);
+  await writeFileAtomically(join(out, 'evaluations.json'), JSON.stringify({ anomalies: r.anomalies, evaluations: r.evaluations, searches: r.searches, runs: r.runs, warnings }, null, 1) + '\n');
+  if (!r.proposal) {
+    console.log(`no proposal: ${r.choice ? r.choice.explanation : 'no candidate was judged better with its P(fail) upper bound under the target'}`);
+    return 0;
+  }
+  const proposal = r.proposal;
+  const stored = await withState(v.state, async (store, audit) => recordProposal(store, audit, proposal, policy, { proposer: v.as }));
+  await writeFileAtomically(join(out, 'proposal.json'), JSON.stringify(stored.proposal, null, 1) + '\n');
+  console.log(`proposal ${stored.proposal.id}: ${stored.proposal.strategy.description}\n  ${stored.proposal.choice}\n  state: ${stored.state}${stored.proposal.autoApproved ? ` (auto-approved by rule '${stored.proposal.autoApproved.rule}')` : ''}; expires ${stored.proposal.expiresAt}`);
+  console.log(`\nwritten: ${join(out, 'proposal.json')}, ${join(out, 'evaluations.json')}; store and audit log in ${v.state}`);
+  return 0;
+}
