@@ -9,16 +9,9 @@ import { newcombeDifference } from '../../twins/mitigation/evaluate-stats.js';
 import type { Strategy } from '../../twins/mitigation/types.js';
 import { evaluateAgainst, simulateRun, withExecutor, type PairedRunOptions } from './evaluate-run.js';
 import { proposeMitigations } from './propose.js';
+import { SATURATED_TWIN } from './test-twins.js';
 
-const twin = twinFromObject({
-  name: 'saturated',
-  nodes: [
-    { id: 'web', kind: 'gateway', servers: 32, service: { type: 'exponential', mean: '1ms' } },
-    { id: 'rec', servers: 1, queue: 200, service: { type: 'exponential', mean: '20ms' }, timeout: '3s', retries: { max: 1 }, slo: { p99: '800ms', window: '60s' } },
-  ],
-  edges: [{ type: 'call', from: 'web', to: 'rec', mean: 1 }],
-  entries: [{ id: 'users', node: 'web', rate: 45 }],
-}, { source: 'saturated' });
+const twin = twinFromObject(structuredClone(SATURATED_TWIN), { source: 'saturated' });
 const settings = { seed: 7, horizon: 600, reportWindow: 60 };
 const hand = (id: string, deltas: Strategy['deltas']): Strategy => ({ id, action: 'scaleUp', target: 'rec', params: {}, deltas, description: id, reversible: true, addresses: ['risk:rec:latency'] });
 

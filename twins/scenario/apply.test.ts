@@ -10,21 +10,13 @@ import { exampleFile } from '../examples/paths.js';
 import { applyScenario } from './apply.js';
 import { readScenarioFile } from './read.js';
 import type { ScenarioDelta } from './types.js';
+import { nodeOf, scenarioProblems } from './test-support.js';
 
 const shop = await loadTwinFile(exampleFile('shop.yaml'));
 const network = await loadTwinFile(exampleFile('network.yaml'));
-const node = (t: Twin, id: string) => t.nodes[t.indexOf.get(id)!]!;
+const node = nodeOf;
 
-/** The problems (`path: message`) of applying `data` (a parsed scenario document) to the twin. */
-function problems(data: unknown, twin: Twin = shop): string[] {
-  try {
-    applyScenario(twin, { source: 'scenario.json', data });
-  } catch (e) {
-    if (!(e instanceof TwinSpecError)) throw e;
-    return e.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  return [];
-}
+const problems = (data: unknown, twin: Twin = shop): string[] => scenarioProblems(data, twin);
 
 test('deltas apply: fields set, calls into the node follow, the input twin is unchanged', () => {
   const t = applyScenario(shop, [

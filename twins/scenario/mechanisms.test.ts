@@ -1,25 +1,17 @@
 /** The mitigation deltas (rateLimit, shedOptional, circuitBreaker, routeWeights, `at`): what they set, and every problem located. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TwinSpecError } from '../definition/errors.js';
 import { loadTwinFile } from '../definition/load.js';
 import { twinContentHash } from '../definition/content-hash.js';
 import type { Twin } from '../definition/types.js';
 import { exampleFile } from '../examples/paths.js';
 import { applyScenario } from './apply.js';
+import { nodeOf, scenarioProblems } from './test-support.js';
 
 const shop = await loadTwinFile(exampleFile('shop.yaml'));
-const node = (t: Twin, id: string) => t.nodes[t.indexOf.get(id)!]!;
+const node = nodeOf;
 
-function problems(data: unknown, twin: Twin = shop): string[] {
-  try {
-    applyScenario(twin, { source: 'scenario.json', data });
-  } catch (e) {
-    if (!(e instanceof TwinSpecError)) throw e;
-    return e.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  return [];
-}
+const problems = (data: unknown, twin: Twin = shop): string[] => scenarioProblems(data, twin);
 
 const optionalCall = () => {
   for (const n of shop.nodes) for (const g of n.callGroups) for (const c of g.calls) if (c.optional) return { from: n.id, to: shop.nodes[c.to]!.id };

@@ -15,16 +15,8 @@ import { withTempDir } from '../../test-support.js';
 import { parseSimulateArgs, simulate } from '../simulate.js';
 import { run as mitigate } from './index.js';
 import { auditFile } from './shared.js';
+import { SATURATED_TWIN } from '../../mitigation/test-twins.js';
 
-const TWIN = {
-  name: 'saturated',
-  nodes: [
-    { id: 'web', kind: 'gateway', servers: 32, service: { type: 'exponential', mean: '1ms' } },
-    { id: 'rec', servers: 1, queue: 200, service: { type: 'exponential', mean: '20ms' }, timeout: '3s', retries: { max: 1 }, slo: { p99: '800ms', window: '60s' } },
-  ],
-  edges: [{ type: 'call', from: 'web', to: 'rec', mean: 1 }],
-  entries: [{ id: 'users', node: 'web', rate: 45 }],
-};
 
 async function quiet<T>(body: () => Promise<T>): Promise<{ value: T; out: string }> {
   const lines: string[] = [];
@@ -40,7 +32,7 @@ async function quiet<T>(body: () => Promise<T>): Promise<{ value: T; out: string
 test('propose: rec at risk, scale-out chosen on paired evidence, auto-approved by the example policy, applied as a dry run, audit intact', () =>
   withTempDir('mitigate-propose', async (dir) => {
     const twin = join(dir, 'saturated.yaml');
-    await writeFile(twin, stringify(TWIN));
+    await writeFile(twin, stringify(SATURATED_TWIN));
     const sim = join(dir, 'sim');
     await simulate(parseSimulateArgs(['--twin', twin, '--out', sim, '--replications', '40', '--horizon', '10m', '--window', '1m', '--seed', '7', '--workers', '0', '--quiet'])!);
     const state = join(dir, 'state');
