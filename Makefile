@@ -9,7 +9,10 @@ STAMP := node_modules/.shadowcast-installed
 all: build
 
 # Re-install only when the lock file changes; `npm ci` gives the pinned tree.
+# better-sqlite3 compiles its native part when no prebuilt binary can be fetched (offline machines): it needs a C++ toolchain.
 $(STAMP): package.json package-lock.json
+	@command -v g++ >/dev/null && command -v make >/dev/null && command -v python3 >/dev/null || \
+	  { echo "installing g++, make and python3 (better-sqlite3 builds from source here)"; apt-get update -qq && apt-get install -y -qq g++ make python3; }
 	npm ci $(NPM_FLAGS)
 	@touch $@
 
