@@ -2,10 +2,9 @@
  * The catalogue of strategy actions the generator knows, one entry per
  * action: which nodes it applies to (the node at risk, its sync callees, its
  * callers) and the candidates it proposes there, each as parameters and the
- * scenario deltas they compile to. An action that needs a new delta op (rate
- * limit at an entry, shedding optional calls, circuit breaker, routing
- * weights, a delta at time T) is added as one more entry here once that op
- * exists in twins/scenario/types.ts. The catalogue: docs/mitigation.md.
+ * scenario deltas they compile to. Rate limits at an entry, routing weights
+ * and pre-warming at time T have delta ops but no entry yet. The catalogue:
+ * docs/mitigation.md.
  */
 import type { Autoscale, Twin, TwinNode } from '../definition/types.js';
 import type { ScenarioDelta } from '../scenario/types.js';
@@ -25,6 +24,8 @@ export const DEFAULT_LIMITS: GenerateLimits = { maxScaleOut: 3, maxScaleUp: 2 };
 
 export interface GenerateContext {
   readonly twin: Twin;
+  /** The node the anomaly is about. */
+  readonly atRisk: TwinNode;
   readonly node: TwinNode;
   readonly role: NodeRole;
   readonly limits: GenerateLimits;
@@ -148,5 +149,45 @@ const timeoutRetry: ActionGenerator = {
   },
 };
 
+/** The caller's calls to the node at risk. */
+const callsTo = (caller: TwinNode, atRisk: TwinNode) => caller.callGroups.flatMap((g) => g.calls).filter((c) => c.to === atRisk.index);
+
+/**
+ * A caller that calls the node at risk optionally skips its optional calls
+ * for half or all of its requests: load off the node at risk, at the price of
+ * degraded answers (the caller's other optional calls are shed too).
+ */
+const shedOptional: ActionGenerator = {
+  action: 'shedOptional',
+  roles: ['caller'],
+  generate({ node, atRisk }) {
+    if (!callsTo(node, atRisk).some((c) => c.optional)) return [];
+    return [0.5, 1].map((p) => ({
+      action: 'shedOptional', target: node.id, params: [['probability', p]], reversible: true,
+      deltas: [{ op: 'shedOptional', node: node.id, probability: p }],
+      description: `${node.id} skips its optional calls (${atRisk.id} among them) for ${p * 100} % of its requests`,
+    }));
+  },
+};
+
+/**
+ * A circuit breaker on each caller's calls to the node at risk: while half of
+ * the last 10 s of calls failed (at least 20 of them), calls fail fast for
+ * 30 s instead of queueing on a node that cannot keep up (a retry storm's
+ * brake). Failing fast is an error for a mandatory call.
+ */
+const circuitBreaker: ActionGenerator = {
+  action: 'circuitBreaker',
+  roles: ['caller'],
+  generate({ node, atRisk }) {
+    if (callsTo(node, atRisk).length === 0) return [];
+    return [{
+      action: 'circuitBreaker', target: node.id, params: [['to', atRisk.id], ['failureRatio', 0.5], ['window', 10], ['minCalls', 20], ['openFor', 30]], reversible: true,
+      deltas: [{ op: 'circuitBreaker', node: node.id, to: atRisk.id, failureRatio: 0.5, window: 10, minCalls: 20, openFor: 30 }],
+      description: `a circuit breaker on ${node.id}'s calls to ${atRisk.id} (opens at 50 % failures over 10 s, 20 calls at least; open 30 s)`,
+    }];
+  },
+};
+
 /** In the order candidates are listed (and evaluated). */
-export const ACTION_GENERATORS: readonly ActionGenerator[] = [scaleOut, scaleUp, autoscale, timeoutRetry];
+export const ACTION_GENERATORS: readonly ActionGenerator[] = [scaleOut, scaleUp, autoscale, timeoutRetry, shedOptional, circuitBreaker];

@@ -17,7 +17,7 @@ test('risk anomalies: upper bound at or over the threshold, stable ids', () => {
   assert.equal(recommendationAtRisk.map((a) => [a.id, a.severity]), [['risk:recommendation:latency', 'critical']]);
 });
 
-test('shop, recommendation at risk: scale out, scale up, autoscale, its deadline, and its saturated callee', async () => {
+test('shop, recommendation at risk: scale out, scale up, autoscale, its deadline, its saturated callee, and at its caller: shedding the optional call, a circuit breaker', async () => {
   const twin = await shop();
   const { strategies, refused } = generateStrategies(twin, recommendationAtRisk);
   assert.equal(strategies.map((s) => s.id), [
@@ -27,6 +27,9 @@ test('shop, recommendation at risk: scale out, scale up, autoscale, its deadline
     'autoscale:recommendation:target=0.6,min=1,max=4',
     'timeoutRetry:recommendation:timeout=0.5',
     'timeoutRetry:productcatalog:retries=1', 'timeoutRetry:productcatalog:retries=0',
+    // frontend calls recommendation optionally: shed it (and frontend's other optional calls), or break the circuit.
+    'shedOptional:frontend:probability=0.5', 'shedOptional:frontend:probability=1',
+    'circuitBreaker:frontend:to=recommendation,failureRatio=0.5,window=10,minCalls=20,openFor=30',
   ]);
   assert.equal(refused, []);
   for (const s of strategies) {

@@ -41,7 +41,7 @@ export function generateStrategies(twin: Twin, anomalies: readonly Anomaly[], li
     for (const g of generators) {
       for (const [target, role] of targets) {
         if (!g.roles.includes(role)) continue;
-        for (const draft of g.generate({ twin, node: target, role, limits })) {
+        for (const draft of g.generate({ twin, atRisk: node, node: target, role, limits })) {
           const key = strategyId(draft);
           const seen = drafts.get(key);
           if (seen) seen.addresses.push(...addresses.filter((a) => !seen.addresses.includes(a)));
