@@ -1,10 +1,9 @@
 /**
  * `shadowcast backtest`: rolling-origin backtest of a model against seasonal
  * naive on telemetry files; prints a table (MASE, pinball, 80/95 % coverage
- * per series and overall) and writes the same as JSON (temp file + rename).
+ * per series and overall) and writes the same as JSON (atomically).
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFileAtomically } from '../report/atomic-file.js';
 import { summariseBacktests } from '../../models/backtest.js';
 import { backtestAll } from '../../models/fit-pool.js';
 import { toHistory } from '../../models/forecast-telemetry.js';
@@ -73,10 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   console.log(table(header, rows, 2));
 
   if (values.json) {
-    await mkdir(dirname(values.json), { recursive: true });
-    const tmp = `${values.json}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ model, windows, seed, summary, series: results }, null, 1) + '\n');
-    await rename(tmp, values.json);
+    await writeFileAtomically(values.json, JSON.stringify({ model, windows, seed, summary, series: results }, null, 1) + '\n');
   }
   return 0;
 }

@@ -3,7 +3,7 @@
  * (forecast.json + paths.f32, read by `shadowcast simulate --forecast`; see
  * docs/formats.md), plus exhaustion.json for metrics with a limit.
  */
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../report/atomic-file.js';
 import { join } from 'node:path';
 import { exhaustionReport } from '../../models/exhaustion.js';
 import { forecastTelemetry } from '../../models/forecast-telemetry.js';
@@ -60,8 +60,7 @@ export async function run(argv: string[]): Promise<number> {
   await writeForecast(values.out, result.bundle);
   const exhaustion = exhaustionReport(result.bundle);
   const exFile = join(values.out, 'exhaustion.json');
-  await writeFile(`${exFile}.${process.pid}.tmp`, JSON.stringify({ start: new Date(result.bundle.startMs).toISOString(), stepSeconds: result.bundle.stepMs / 1000, steps: result.bundle.steps, paths: result.bundle.paths, series: exhaustion }, null, 1) + '\n');
-  await rename(`${exFile}.${process.pid}.tmp`, exFile);
+  await writeFileAtomically(exFile, JSON.stringify({ start: new Date(result.bundle.startMs).toISOString(), stepSeconds: result.bundle.stepMs / 1000, steps: result.bundle.steps, paths: result.bundle.paths, series: exhaustion }, null, 1) + '\n');
 
   console.log(`forecast: ${series.length} series, ${result.bundle.steps} steps of ${result.bundle.stepMs / 1000} s from ${new Date(result.bundle.startMs).toISOString()}, ${paths} paths -> ${values.out}`);
   if (result.lstm) console.log(`lstm: backend ${result.lstm.backend}, ${result.lstm.samples} windows, s/epoch ${result.lstm.secondsPerEpoch.map((s) => s.toFixed(2)).join(' ')}`);
