@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPM_FLAGS := --no-audit --no-fund --loglevel=error
 STAMP := node_modules/.shadowcast-installed
 
-.PHONY: all install build test demo bench clean
+.PHONY: all install build test demo bench clean system-deps
 
 all: build
 
@@ -21,7 +21,15 @@ install: $(STAMP)
 build: $(STAMP)
 	npx tsc -p tsconfig.json
 
-test: build
+# The tests start real servers and a real browser (each on a free loopback port, stopped after it):
+# Debian's redis-server, prometheus and chromium, installed here when missing.
+SYSTEM_TOOLS := redis-server prometheus chromium
+system-deps:
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	  if [ -n "$$missing" ]; then echo "installing$$missing (Debian packages the tests use)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+test: build system-deps
 	npx uvu dist '\.test\.js$$'
 
 demo: build
