@@ -1,20 +1,40 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { NEZHA_PARAMS } from './mitigation-detect.js';
-import { detectionWindow, loadNezhaDay, loadNezhaFaults, nezhaAlarms, stepAt } from './mitigation-detect-nezha.js';
+import { scoreDetection } from '../twins/mitigation/detect-score.js';
+import { footprintAt, hourParity, labelledFaults, loadNezhaCallers, loadNezhaDay, loadNezhaFaults, nezhaRobustAlarms, nezhaScoreOptions, stepAt } from './mitigation-detect-nezha.js';
 
-test('judge-based detector on ts-contacts-service: finds the 13:31 CPU contention, quiet 17:00-20:00', async () => {
-  const day = await loadNezhaDay(['ts-contacts-service']);
-  const faults = await loadNezhaFaults();
-  const fault = faults.find((f) => f.text === '2023-01-29 13:31:54' && f.pod === 'ts-contacts-service')!;
-  assert.ok(fault, 'fault 13:31:54 on ts-contacts-service in fault_list.json');
-  const from = stepAt(day, Date.parse('2023-01-29T12:00:00Z'));
+const PODS = ['ts-contacts-service', 'ts-preserve-service', 'ts-gateway-service'];
+const PARAMS = { baseline: 60, minBaseline: 10, alphaPerHour: 0.5, stepsPerHour: 60 };
+
+test('Nezha call graph: preserve and travel call contacts/basic; the gateway calls preserve', async () => {
+  const callers = await loadNezhaCallers();
+  assert.equal(callers.get('ts-contacts-service')?.slice().sort(), ['ts-preserve-other-service', 'ts-preserve-service']);
+  assert.ok(callers.get('ts-preserve-service')?.includes('ts-gateway-service'));
+});
+
+test('robust detector on three pods: both CPU contentions hit on the faulted pod, a quiet afternoon stays quiet', async () => {
+  const day = await loadNezhaDay(PODS);
+  const all = labelledFaults(day, await loadNezhaFaults());
+  const o = nezhaScoreOptions(await loadNezhaCallers());
+  const alarms = nezhaRobustAlarms(day, ['cpu_usage_rate_pct', 'memory_usage_mib', 'server_latency_p99_s', 'rate'], PARAMS);
+  const cpu = all.filter((f) => f.type === 'cpu_contention' && PODS.includes(f.node));
+  assert.equal(cpu.map((f) => f.node), ['ts-contacts-service', 'ts-preserve-service']);
+  assert.ok(cpu.every((f) => f.footprint), 'both leave a footprint');
+  const s = scoreDetection(cpu, alarms, day.steps, () => true, o);
+  assert.equal(s.faults.map((f) => [f.hit?.via, f.hit?.metric]), [['faulty', 'cpu_usage_rate_pct'], ['faulty', 'cpu_usage_rate_pct']]);
+  const from = stepAt(day, Date.parse('2023-01-29T17:00:00Z'));
   const to = stepAt(day, Date.parse('2023-01-29T20:00:00Z'));
-  const alarms = nezhaAlarms(day, NEZHA_PARAMS, from, to);
-  const [s, e] = detectionWindow(day, fault);
-  assert.ok(alarms.some((a) => a.step >= s && a.step <= e && a.metric === 'cpu_usage_rate_pct'), `alarms ${JSON.stringify(alarms)}`);
-  const clean = [stepAt(day, Date.parse('2023-01-29T17:00:00Z')), to];
-  assert.equal(alarms.filter((a) => a.step >= clean[0]! && a.step < clean[1]!), []);
+  assert.equal(alarms.filter((a) => a.step >= from && a.step < to), []);
+  // the halves partition the day
+  const even = hourParity(day, 0), odd = hourParity(day, 1);
+  for (let t = 0; t < day.steps; t += 7) assert.ok(even(t) !== odd(t));
+});
+
+test('footprint rule: the contacts CPU contention has one, an arbitrary quiet time has none', async () => {
+  const day = await loadNezhaDay(['ts-contacts-service']);
+  assert.equal(footprintAt(day, 'ts-contacts-service', stepAt(day, Date.parse('2023-01-29T13:31:54Z'))), { status: 'footprint', metric: 'cpu_usage_rate_pct' });
+  assert.equal(footprintAt(day, 'ts-contacts-service', stepAt(day, Date.parse('2023-01-29T18:00:00Z'))).status, 'none');
+  assert.equal(footprintAt(day, 'ts-contacts-service', 3).status, 'no baseline');
 });
 
 test.run();
