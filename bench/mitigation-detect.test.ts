@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { scoreDetection } from '../twins/mitigation/detect-score.js';
+import { scoreDetection, type DetectionScore } from '../twins/mitigation/detect-score.js';
+import { choose, settings } from './mitigation-detect.js';
 import { footprintAt, hourParity, labelledFaults, loadNezhaCallers, loadNezhaDay, loadNezhaFaults, nezhaRobustAlarms, nezhaScoreOptions, stepAt } from './mitigation-detect-nezha.js';
 
 const PODS = ['ts-contacts-service', 'ts-preserve-service', 'ts-gateway-service'];
@@ -35,6 +36,25 @@ test('footprint rule: the contacts CPU contention has one, an arbitrary quiet ti
   assert.equal(footprintAt(day, 'ts-contacts-service', stepAt(day, Date.parse('2023-01-29T13:31:54Z'))), { status: 'footprint', metric: 'cpu_usage_rate_pct' });
   assert.equal(footprintAt(day, 'ts-contacts-service', stepAt(day, Date.parse('2023-01-29T18:00:00Z'))).status, 'none');
   assert.equal(footprintAt(day, 'ts-contacts-service', 3).status, 'no baseline');
+});
+
+function fake(hits: number, hitsAll: number, falseAlarms: number, hours: number): DetectionScore {
+  const rate = (count: number, of: number) => ({ count, of, rate: count / of, lo: 0, hi: 1 });
+  return { faults: [], recall: rate(hits, 2), recallAll: rate(hitsAll, 12), falseAlarms: rate(falseAlarms, hours), falseAlarmNodes: {}, falseAlarmFirst: [] };
+}
+
+test('the tuning choice: at most 1 false alarm per clean hour first, then recall, then fewer false alarms', () => {
+  const [a, b, c, d] = settings();
+  // b has the best recall but 3 false alarms per hour: ruled out; c and d tie on recall, d has fewer alarms
+  const chosen = choose([
+    { setting: a!, score: fake(1, 1, 2, 5) },
+    { setting: b!, score: fake(2, 5, 15, 5) },
+    { setting: c!, score: fake(2, 2, 4, 5) },
+    { setting: d!, score: fake(2, 2, 3, 5) },
+  ]);
+  assert.is(chosen.setting, d);
+  // none qualifies: the fewest false alarms
+  assert.is(choose([{ setting: a!, score: fake(2, 2, 30, 5) }, { setting: b!, score: fake(0, 0, 20, 5) }]).setting, b);
 });
 
 test.run();

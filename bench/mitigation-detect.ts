@@ -68,7 +68,7 @@ function summaryRow(name: string, s: DetectionScore): Record<string, Cell> {
   };
 }
 
-function scoreHalves(day: NezhaDay, faults: ReturnType<typeof labelledFaults>, alarms: readonly ScoredAlarm[], o: ReturnType<typeof nezhaScoreOptions>): Array<[string, DetectionScore]> {
+function scoreHalves<A extends ScoredAlarm>(day: NezhaDay, faults: ReturnType<typeof labelledFaults>, alarms: readonly A[], o: ReturnType<typeof nezhaScoreOptions>): Array<[string, DetectionScore<A>]> {
   return [
     ['tuning (even hours)', scoreDetection(faults, alarms, day.steps, hourParity(day, 0), o)],
     ['test (odd hours)', scoreDetection(faults, alarms, day.steps, hourParity(day, 1), o)],
@@ -122,7 +122,8 @@ export async function benchDetect(): Promise<BenchSection[]> {
         const held = scoreDetection(faults, t.alarms, day.steps, hourParity(day, 1), o);
         return { ...t.setting, tuningRecall: `${t.score.recall.count}/${t.score.recall.of}`, tuningRecallAll: `${t.score.recallAll.count}/${t.score.recallAll.of}`, tuningFalseAlarms: t.score.falseAlarms.count, tuningCleanHours: t.score.falseAlarms.of, testRecall: `${held.recall.count}/${held.recall.of}`, testFalseAlarms: held.falseAlarms.count, testCleanHours: held.falseAlarms.of };
       }),
-      falseAlarmNodes: Object.fromEntries(robust.map(([span, s]) => [span, s.falseAlarmNodes])),
+      // What each false alarm was: the run and the baseline it beat (docs: these look like unlabelled CPU contentions).
+      falseAlarms: day_.falseAlarmFirst.map((x) => ({ node: x.node, time: new Date(day.t0Ms + x.step * 60_000).toISOString(), metric: x.metric, run: x.run, baseline: x.baseline, pBound: x.pBound })),
     },
   }];
 }

@@ -36,6 +36,7 @@ test('scoring: hits on the faulted node or a direct caller within the window; cl
   assert.is(s.falseAlarms.count, 2);
   assert.ok(Math.abs(s.falseAlarms.of - 907 / 60) < 1e-12);
   assert.equal(s.falseAlarmNodes, { x: 2 });
+  assert.equal(s.falseAlarmFirst.map((x) => [x.node, x.step]), [['x', 500], ['x', 520]]);
   assert.ok(s.recall.lo < 0.5 && s.recall.hi > 0.5);
   // a span: steps < 400 only -> f1, f2; the x incidents are outside
   const half = scoreDetection(faults, alarms, 1000, (t) => t < 400, O);

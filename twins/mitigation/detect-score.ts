@@ -61,7 +61,7 @@ export interface Rate {
   readonly hi: number;
 }
 
-export interface DetectionScore {
+export interface DetectionScore<A extends ScoredAlarm = ScoredAlarm> {
   readonly faults: readonly FaultOutcome[];
   /** Hits among the faults with a footprint. */
   readonly recall: Rate;
@@ -70,6 +70,8 @@ export interface DetectionScore {
   /** Incidents starting on clean steps, per clean hour (`of` is clean hours). */
   readonly falseAlarms: Rate;
   readonly falseAlarmNodes: Readonly<Record<string, number>>;
+  /** The first alarm of each false-alarm incident, for a person to look at. */
+  readonly falseAlarmFirst: readonly A[];
 }
 
 /** Exact (Garwood) interval for a Poisson mean given a count x: bisection on the Poisson CDF. */
@@ -102,7 +104,7 @@ export function faultWindow(f: LabelledFault, o: ScoreOptions): [number, number]
 }
 
 /** Scores alarms on a grid of `steps` steps against the faults, over the steps where `inSpan` holds. */
-export function scoreDetection(faults: readonly LabelledFault[], alarms: readonly ScoredAlarm[], steps: number, inSpan: (step: number) => boolean, o: ScoreOptions): DetectionScore {
+export function scoreDetection<A extends ScoredAlarm>(faults: readonly LabelledFault[], alarms: readonly A[], steps: number, inSpan: (step: number) => boolean, o: ScoreOptions): DetectionScore<A> {
   const level = o.level ?? 0.95;
   const outcomes: FaultOutcome[] = faults.filter((f) => inSpan(f.startStep)).map((f) => {
     const window = faultWindow(f, o);
@@ -125,14 +127,15 @@ export function scoreDetection(faults: readonly LabelledFault[], alarms: readonl
   let cleanSteps = 0;
   for (let t = 0; t < steps; t++) if (!dirty[t] && inSpan(t)) cleanSteps++;
   const falseAlarmNodes: Record<string, number> = {};
-  let fa = 0;
+  const falseAlarmFirst: A[] = [];
   for (const { node, members } of groupByNode(alarms, o.mergeGap)) {
     const first = members[0]!.step;
     if (first < 0 || first >= steps || dirty[first] || !inSpan(first)) continue;
-    fa++;
+    falseAlarmFirst.push(members[0]!);
     falseAlarmNodes[node] = (falseAlarmNodes[node] ?? 0) + 1;
   }
   const hours = cleanSteps / o.stepsPerHour;
+  const fa = falseAlarmFirst.length;
   const [plo, phi] = poissonInterval(fa, level);
   const withFootprint = outcomes.filter((x) => x.fault.footprint);
   return {
@@ -141,5 +144,6 @@ export function scoreDetection(faults: readonly LabelledFault[], alarms: readonl
     recallAll: proportion(outcomes.filter((x) => x.hit).length, outcomes.length, level),
     falseAlarms: { count: fa, of: hours, rate: hours > 0 ? fa / hours : NaN, lo: hours > 0 ? plo / hours : NaN, hi: hours > 0 ? phi / hours : NaN },
     falseAlarmNodes,
+    falseAlarmFirst,
   };
 }
