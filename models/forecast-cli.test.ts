@@ -80,7 +80,7 @@ test('usage errors name the flag; --help is exit 0', async () => {
     [['--telemetry', 'a.csv', '--horizon', 'soon', '--out', 'x'], /--horizon: expected a duration/],
     [['--telemetry', 'a.csv', '--horizon', '2h', '--out', 'x', '--model', 'prophet'], /--model: expected auto or one of/],
     [['--telemetry', 'a.csv', '--horizon', '2h', '--out', 'x', '--paths', '0'], /--paths: expected a positive whole number/],
-    [['--telemetry', 'a.csv', '--horizon', '2h', '--out', 'x', '--backend', 'tpu'], /--backend: expected one of cpu, wasm/],
+    [['--telemetry', 'a.csv', '--horizon', '2h', '--out', 'x', '--backend', 'tpu'], /--backend: expected one of auto, cpu, wasm/],
   ] as const) {
     try {
       await forecastCommand([...args]);

@@ -17,6 +17,8 @@ interface SeriesJson {
   metric: string;
   model: string;
   limit?: number;
+  /** Seasonal periods in steps (e.g. [288, 2016] for daily and weekly at 5 minutes). */
+  periods?: number[];
   notes: string[];
   quantiles: Record<string, number[]>;
 }
@@ -56,6 +58,7 @@ export async function writeForecast(dir: string, bundle: ForecastBundle): Promis
       for (const [level, values] of [...s.quantiles].sort((a, b) => a[0] - b[0])) q[String(level)] = Array.from(values);
       const out: SeriesJson = { node: s.node, metric: s.metric, model: s.model, notes: [...s.notes], quantiles: q };
       if (s.limit !== undefined) out.limit = s.limit;
+      if (s.periods !== undefined) out.periods = [...s.periods];
       return out;
     }),
   };
@@ -115,9 +118,10 @@ export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
     for (const q of REQUIRED_QUANTILES) need(quantiles.has(q), file, `${at}.quantiles`, `level ${q}`);
     const paths = all.subarray(k * per, (k + 1) * per);
     for (let i = 0; i < paths.length; i++) need(Number.isFinite(paths[i]!), pathsFile, `${at} value ${i}`, 'a finite number');
+    if (s.periods !== undefined) need(Array.isArray(s.periods) && s.periods.every((p) => Number.isInteger(p) && p > 1), file, `${at}.periods`, 'a list of whole numbers of steps above 1');
     const out: ForecastSeries = {
       node: s.node, metric: s.metric, model: String(s.model ?? 'unknown'), quantiles, paths, notes: s.notes ?? [],
-      ...(s.limit !== undefined ? { limit: s.limit } : {}),
+      ...(s.limit !== undefined ? { limit: s.limit } : {}), ...(s.periods !== undefined ? { periods: s.periods } : {}),
     };
     return out;
   });

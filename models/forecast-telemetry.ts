@@ -12,8 +12,8 @@
 import type { ForecastBundle, ForecastSeries } from './forecast.js';
 import { forecastAll } from './fit-pool.js';
 import type { PoolOptions } from './fit-pool.js';
-import { GlobalLstm } from './forecasters/lstm.js';
-import type { LstmOptions, LstmTrainReport } from './forecasters/lstm.js';
+// Type-only: the LSTM module pulls in tfjs (~0.8 s to import), loaded only when model lstm is asked for.
+import type { GlobalLstm, LstmOptions, LstmTrainReport } from './forecasters/lstm.js';
 import type { LocalModelName } from './forecasters/registry.js';
 import { horizonSteps } from './horizon.js';
 import type { HorizonSpec } from './horizon.js';
@@ -41,7 +41,7 @@ export interface TelemetryForecast {
 
 export function toHistory(s: Series, limits?: Readonly<Record<string, number>>): SeriesHistory {
   const limit = limits?.[`${s.node}/${s.metric}`] ?? s.limit;
-  return { node: s.node, metric: s.metric, stepMs: s.stepMs, startMs: s.startMs, values: s.values, allowNegative: s.allowNegative, notes: s.notes, ...(limit !== undefined ? { limit } : {}) };
+  return { node: s.node, metric: s.metric, stepMs: s.stepMs, startMs: s.startMs, values: s.values, filled: s.filled, allowNegative: s.allowNegative, notes: s.notes, ...(limit !== undefined ? { limit } : {}) };
 }
 
 export async function forecastTelemetry(series: readonly Series[], o: TelemetryForecastOptions, pool: PoolOptions = {}): Promise<TelemetryForecast> {
@@ -68,7 +68,10 @@ export async function forecastTelemetry(series: readonly Series[], o: TelemetryF
 
   let lstm: GlobalLstm | undefined;
   let report: LstmTrainReport | undefined;
-  if (o.model === 'lstm') ({ model: lstm, report } = await GlobalLstm.train(histories, { seed: o.seed, ...o.lstm }));
+  if (o.model === 'lstm') {
+    const { GlobalLstm: Lstm } = await import('./forecasters/lstm.js');
+    ({ model: lstm, report } = await Lstm.train(histories, { seed: o.seed, ...o.lstm }));
+  }
   try {
     const results: PipelineResult[] = [];
     // Series are grouped by lag so that each group is one parallel call with one horizon.

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { exhaustionReport } from '../../models/exhaustion.js';
 import { forecastTelemetry } from '../../models/forecast-telemetry.js';
 import { writeForecast } from '../../models/forecast-file.js';
-import { BACKENDS } from '../../models/forecasters/tf-backend.js';
+import { isIdentity } from '../../models/paths.js';
+import { BACKEND_CHOICES } from '../../models/forecasters/tf-backend-names.js';
 import { MODEL_NAMES } from '../../models/forecasters/types.js';
 import { defineCommand, parseFlags, usageText } from '../flags.js';
 import { createProgress } from '../progress.js';
@@ -27,7 +28,7 @@ export const FORECAST = defineCommand({
   flags: {
     ...TELEMETRY_FLAGS,
     model: { kind: 'custom', value: 'M', parse: modelParser(MODEL_NAMES), default: 'auto', help: `model: auto|${MODEL_NAMES.join('|')}` },
-    backend: { kind: 'choice', value: 'B', choices: BACKENDS, default: 'cpu', help: 'tfjs backend for lstm' },
+    backend: { kind: 'choice', value: 'B', choices: BACKEND_CHOICES, default: 'auto', help: 'tfjs backend for lstm (auto: wasm where it loads, else cpu)' },
     epochs: { kind: 'positiveInt', default: '4', help: 'lstm training epochs' },
     paths: { kind: 'positiveInt', default: '100', help: 'sample paths per series' },
     limit: { kind: 'list', value: 'N/M=V', parse: parseLimit, help: 'limit of node N metric M (percentages get 100)' },
@@ -63,10 +64,10 @@ export async function run(argv: string[]): Promise<number> {
   await writeFileAtomically(exFile, JSON.stringify({ start: new Date(result.bundle.startMs).toISOString(), stepSeconds: result.bundle.stepMs / 1000, steps: result.bundle.steps, paths: result.bundle.paths, series: exhaustion }, null, 1) + '\n');
 
   console.log(`forecast: ${series.length} series, ${result.bundle.steps} steps of ${result.bundle.stepMs / 1000} s from ${new Date(result.bundle.startMs).toISOString()}, ${paths} paths -> ${values.out}`);
-  if (result.lstm) console.log(`lstm: backend ${result.lstm.backend}, ${result.lstm.samples} windows, s/epoch ${result.lstm.secondsPerEpoch.map((s) => s.toFixed(2)).join(' ')}`);
+  if (result.lstm) console.log(`lstm: backend ${result.lstm.backend}, ${result.lstm.samples} windows, s/epoch ${result.lstm.secondsPerEpoch.map((s) => s.toFixed(2)).join(' ')}${result.lstm.note ? ` (${result.lstm.note})` : ''}`);
   for (const r of result.results) {
     const fallback = r.series.notes.filter((n) => /fallback|too short|constant|non-seasonal|not calibrated|warning/.test(n));
-    console.log(`  ${r.series.node}/${r.series.metric}: ${r.series.model}${r.calibration !== 1 ? ` (intervals x${r.calibration.toFixed(2)})` : ''}${fallback.length ? ` — ${fallback.join('; ')}` : ''}`);
+    console.log(`  ${r.series.node}/${r.series.metric}: ${r.series.model}${isIdentity(r.calibration) ? '' : ` (intervals x${r.calibration.c80.toFixed(2)} at 80 %, x${r.calibration.c95.toFixed(2)} at 95 %)`}${fallback.length ? ` — ${fallback.join('; ')}` : ''}`);
   }
   for (const e of exhaustion) {
     if (e.probability > 0) console.log(`  exhaustion ${e.node}/${e.metric}: P(reach ${e.limit}) = ${(100 * e.probability).toFixed(1)} % [${(100 * e.interval[0]).toFixed(1)}, ${(100 * e.interval[1]).toFixed(1)}]`);
