@@ -11,6 +11,9 @@ import type { ForecastBundle, ForecastSeries } from './forecast.js';
 import { REQUIRED_QUANTILES } from './forecast.js';
 
 export const FORECAST_FORMAT = 'shadowcast-forecast/1';
+/** A forecast folder holding one sub-folder per step (series recorded at different steps) indexes them here. */
+export const FORECAST_GROUPS_FILE = 'forecast-groups.json';
+export const FORECAST_GROUPS_FORMAT = 'shadowcast-forecast-groups/1';
 
 interface SeriesJson {
   node: string;
@@ -82,6 +85,17 @@ function need(cond: boolean, file: string, field: string, expected: string): ass
 }
 
 /** Reads a forecast directory (or the path of its forecast.json) and validates it. */
+/** The step folders a multi-step forecast folder lists, or undefined when it is not one. */
+async function stepFolders(dir: string): Promise<string[] | undefined> {
+  try {
+    const index = JSON.parse(await readFile(join(dir, FORECAST_GROUPS_FILE), 'utf8')) as { format?: unknown; groups?: Array<{ folder?: unknown }> };
+    if (index.format !== FORECAST_GROUPS_FORMAT || !Array.isArray(index.groups)) return undefined;
+    return index.groups.map((g) => String(g.folder));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
   const dir = dirOrFile.endsWith('.json') ? join(dirOrFile, '..') : dirOrFile;
   const file = join(dir, 'forecast.json');
@@ -89,6 +103,8 @@ export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
   try {
     meta = JSON.parse(await readFile(file, 'utf8')) as ForecastJson;
   } catch (e) {
+    const groups = await stepFolders(dir);
+    if (groups) throw new ForecastFormatError(file, '(file)', `one forecast, but this folder holds forecasts at several steps: pass one of ${groups.map((g) => join(dir, g)).join(', ')}`);
     throw new ForecastFormatError(file, '(file)', `readable JSON (${(e as Error).message})`);
   }
   need(meta.format === FORECAST_FORMAT, file, 'format', `"${FORECAST_FORMAT}"`);

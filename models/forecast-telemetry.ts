@@ -44,11 +44,18 @@ export function toHistory(s: Series, limits?: Readonly<Record<string, number>>):
   return { node: s.node, metric: s.metric, stepMs: s.stepMs, startMs: s.startMs, values: s.values, filled: s.filled, allowNegative: s.allowNegative, notes: s.notes, ...(limit !== undefined ? { limit } : {}) };
 }
 
+/** Series grouped by step, shortest step first: each group can be one forecast (one time axis). */
+export function groupByStep(series: readonly Series[]): Array<{ readonly stepMs: number; readonly series: Series[] }> {
+  const groups = new Map<number, Series[]>();
+  for (const s of series) groups.set(s.stepMs, [...(groups.get(s.stepMs) ?? []), s]);
+  return [...groups].sort((a, b) => a[0] - b[0]).map(([stepMs, ss]) => ({ stepMs, series: ss }));
+}
+
 export async function forecastTelemetry(series: readonly Series[], o: TelemetryForecastOptions, pool: PoolOptions = {}): Promise<TelemetryForecast> {
   if (series.length === 0) throw new RangeError('no series to forecast');
   const stepMs = series[0]!.stepMs;
   const odd = series.find((s) => s.stepMs !== stepMs);
-  if (odd) throw new RangeError(`${odd.file}: series ${odd.node}/${odd.metric} has a step of ${odd.stepMs / 1000} s but ${series[0]!.node}/${series[0]!.metric} has ${stepMs / 1000} s; one forecast needs one step: forecast them separately`);
+  if (odd) throw new RangeError(`${odd.file}: series ${odd.node}/${odd.metric} has a step of ${odd.stepMs / 1000} s but ${series[0]!.node}/${series[0]!.metric} has ${stepMs / 1000} s; one forecast needs one step: resample them to one (shadowcast forecast --resample STEP) or let forecast write one folder per step`);
   const ends = series.map((s) => s.startMs + (s.values.length - 1) * stepMs);
   const lastEnd = Math.max(...ends);
   const h = horizonSteps(o.horizon, stepMs);
