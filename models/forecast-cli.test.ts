@@ -3,7 +3,7 @@
  * runs/commands/ but are the models' front door, so they are tested here with
  * the models suite): the bundle written must be the one readForecast reads.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -80,7 +80,7 @@ test('usage errors name the flag; --help is exit 0', async () => {
     [['--telemetry', 'a.csv', '--horizon', 'soon', '--out', 'x'], /--horizon: expected a duration/],
     [['--telemetry', 'a.csv', '--horizon', '2h', '--out', 'x', '--model', 'prophet'], /--model: expected auto or one of/],
     [['--telemetry', 'a.csv', '--horizon', '2h', '--out', 'x', '--paths', '0'], /--paths: expected a positive whole number/],
-    [['--telemetry', 'a.csv', '--horizon', '2h', '--out', 'x', '--backend', 'tpu'], /--backend: expected one of cpu, wasm/],
+    [['--telemetry', 'a.csv', '--horizon', '2h', '--out', 'x', '--backend', 'tpu'], /--backend: expected one of auto, cpu, wasm/],
   ] as const) {
     try {
       await forecastCommand([...args]);
@@ -101,6 +101,35 @@ test('backtest prints a table and writes JSON with model and seasonal naive metr
     assert.is(r.summary.model.windows, 3);
     assert.ok(r.summary.model.mase > 0 && r.summary.baseline.mase > 0);
     assert.ok(r.summary.model.cover80 >= 0 && r.summary.model.cover80 <= 1);
+  }));
+
+test('series at different steps: one forecast folder per step and an index; --resample gives one forecast', () =>
+  withTempDir(async (dir) => {
+    // The same NAB series at its own 5-minute step and downsampled to 15 minutes by a file written here.
+    const src = join(NAB_DIR, 'ec2_cpu_utilization_24ae8d.csv');
+    const lines = (await readFile(src, 'utf8')).trim().split('\n');
+    const coarse = [lines[0], ...lines.slice(1).filter((_, i) => i % 3 === 0)].join('\n').replace(/ec2_cpu_utilization_24ae8d/g, 'coarse');
+    const coarseFile = join(dir, 'coarse_cpu_utilization.csv');
+    await writeFile(coarseFile, coarse + '\n');
+    const out = join(dir, 'fc');
+    const code = await quiet(() => forecastCommand(['--telemetry', src, coarseFile, '--horizon', '2h', '--paths', '10', '--workers', '0', '--out', out]));
+    assert.is(code, 0);
+    const index = JSON.parse(await readFile(join(out, 'forecast-groups.json'), 'utf8')) as { groups: Array<{ stepSeconds: number; folder: string }> };
+    assert.equal(index.groups.map((g) => [g.stepSeconds, g.folder]), [[300, 'step-300s'], [900, 'step-900s']]);
+    assert.is((await readForecast(join(out, 'step-300s'))).steps, 24);
+    assert.is((await readForecast(join(out, 'step-900s'))).steps, 8);
+    try {
+      await readForecast(out);
+      assert.unreachable('a multi-step folder is not one forecast');
+    } catch (e) {
+      assert.match((e as Error).message, /holds forecasts at several steps: pass one of .*step-300s/);
+    }
+    const one = join(dir, 'one');
+    assert.is(await quiet(() => forecastCommand(['--telemetry', src, coarseFile, '--horizon', '2h', '--paths', '10', '--workers', '0', '--resample', '15m', '--out', one])), 0);
+    const b = await readForecast(one);
+    assert.is(b.stepMs, 900_000);
+    assert.is(b.series.length, 2);
+    assert.ok(b.series[0]!.notes.some((n) => /resampled from a 300 s to a 900 s step/.test(n)));
   }));
 
 test.run();

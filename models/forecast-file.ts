@@ -11,12 +11,17 @@ import type { ForecastBundle, ForecastSeries } from './forecast.js';
 import { REQUIRED_QUANTILES } from './forecast.js';
 
 export const FORECAST_FORMAT = 'shadowcast-forecast/1';
+/** A forecast folder holding one sub-folder per step (series recorded at different steps) indexes them here. */
+export const FORECAST_GROUPS_FILE = 'forecast-groups.json';
+export const FORECAST_GROUPS_FORMAT = 'shadowcast-forecast-groups/1';
 
 interface SeriesJson {
   node: string;
   metric: string;
   model: string;
   limit?: number;
+  /** Seasonal periods in steps (e.g. [288, 2016] for daily and weekly at 5 minutes). */
+  periods?: number[];
   notes: string[];
   quantiles: Record<string, number[]>;
 }
@@ -56,6 +61,7 @@ export async function writeForecast(dir: string, bundle: ForecastBundle): Promis
       for (const [level, values] of [...s.quantiles].sort((a, b) => a[0] - b[0])) q[String(level)] = Array.from(values);
       const out: SeriesJson = { node: s.node, metric: s.metric, model: s.model, notes: [...s.notes], quantiles: q };
       if (s.limit !== undefined) out.limit = s.limit;
+      if (s.periods !== undefined) out.periods = [...s.periods];
       return out;
     }),
   };
@@ -79,6 +85,17 @@ function need(cond: boolean, file: string, field: string, expected: string): ass
 }
 
 /** Reads a forecast directory (or the path of its forecast.json) and validates it. */
+/** The step folders a multi-step forecast folder lists, or undefined when it is not one. */
+async function stepFolders(dir: string): Promise<string[] | undefined> {
+  try {
+    const index = JSON.parse(await readFile(join(dir, FORECAST_GROUPS_FILE), 'utf8')) as { format?: unknown; groups?: Array<{ folder?: unknown }> };
+    if (index.format !== FORECAST_GROUPS_FORMAT || !Array.isArray(index.groups)) return undefined;
+    return index.groups.map((g) => String(g.folder));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
   const dir = dirOrFile.endsWith('.json') ? join(dirOrFile, '..') : dirOrFile;
   const file = join(dir, 'forecast.json');
@@ -86,6 +103,8 @@ export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
   try {
     meta = JSON.parse(await readFile(file, 'utf8')) as ForecastJson;
   } catch (e) {
+    const groups = await stepFolders(dir);
+    if (groups) throw new ForecastFormatError(file, '(file)', `one forecast, but this folder holds forecasts at several steps: pass one of ${groups.map((g) => join(dir, g)).join(', ')}`);
     throw new ForecastFormatError(file, '(file)', `readable JSON (${(e as Error).message})`);
   }
   need(meta.format === FORECAST_FORMAT, file, 'format', `"${FORECAST_FORMAT}"`);
@@ -115,9 +134,10 @@ export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
     for (const q of REQUIRED_QUANTILES) need(quantiles.has(q), file, `${at}.quantiles`, `level ${q}`);
     const paths = all.subarray(k * per, (k + 1) * per);
     for (let i = 0; i < paths.length; i++) need(Number.isFinite(paths[i]!), pathsFile, `${at} value ${i}`, 'a finite number');
+    if (s.periods !== undefined) need(Array.isArray(s.periods) && s.periods.every((p) => Number.isInteger(p) && p > 1), file, `${at}.periods`, 'a list of whole numbers of steps above 1');
     const out: ForecastSeries = {
       node: s.node, metric: s.metric, model: String(s.model ?? 'unknown'), quantiles, paths, notes: s.notes ?? [],
-      ...(s.limit !== undefined ? { limit: s.limit } : {}),
+      ...(s.limit !== undefined ? { limit: s.limit } : {}), ...(s.periods !== undefined ? { periods: s.periods } : {}),
     };
     return out;
   });

@@ -12,8 +12,8 @@
 import type { ForecastBundle, ForecastSeries } from './forecast.js';
 import { forecastAll } from './fit-pool.js';
 import type { PoolOptions } from './fit-pool.js';
-import { GlobalLstm } from './forecasters/lstm.js';
-import type { LstmOptions, LstmTrainReport } from './forecasters/lstm.js';
+// Type-only: the LSTM module pulls in tfjs (~0.8 s to import), loaded only when model lstm is asked for.
+import type { GlobalLstm, LstmOptions, LstmTrainReport } from './forecasters/lstm.js';
 import type { LocalModelName } from './forecasters/registry.js';
 import { horizonSteps } from './horizon.js';
 import type { HorizonSpec } from './horizon.js';
@@ -41,14 +41,21 @@ export interface TelemetryForecast {
 
 export function toHistory(s: Series, limits?: Readonly<Record<string, number>>): SeriesHistory {
   const limit = limits?.[`${s.node}/${s.metric}`] ?? s.limit;
-  return { node: s.node, metric: s.metric, stepMs: s.stepMs, startMs: s.startMs, values: s.values, allowNegative: s.allowNegative, notes: s.notes, ...(limit !== undefined ? { limit } : {}) };
+  return { node: s.node, metric: s.metric, stepMs: s.stepMs, startMs: s.startMs, values: s.values, filled: s.filled, allowNegative: s.allowNegative, notes: s.notes, ...(limit !== undefined ? { limit } : {}) };
+}
+
+/** Series grouped by step, shortest step first: each group can be one forecast (one time axis). */
+export function groupByStep(series: readonly Series[]): Array<{ readonly stepMs: number; readonly series: Series[] }> {
+  const groups = new Map<number, Series[]>();
+  for (const s of series) groups.set(s.stepMs, [...(groups.get(s.stepMs) ?? []), s]);
+  return [...groups].sort((a, b) => a[0] - b[0]).map(([stepMs, ss]) => ({ stepMs, series: ss }));
 }
 
 export async function forecastTelemetry(series: readonly Series[], o: TelemetryForecastOptions, pool: PoolOptions = {}): Promise<TelemetryForecast> {
   if (series.length === 0) throw new RangeError('no series to forecast');
   const stepMs = series[0]!.stepMs;
   const odd = series.find((s) => s.stepMs !== stepMs);
-  if (odd) throw new RangeError(`${odd.file}: series ${odd.node}/${odd.metric} has a step of ${odd.stepMs / 1000} s but ${series[0]!.node}/${series[0]!.metric} has ${stepMs / 1000} s; one forecast needs one step: forecast them separately`);
+  if (odd) throw new RangeError(`${odd.file}: series ${odd.node}/${odd.metric} has a step of ${odd.stepMs / 1000} s but ${series[0]!.node}/${series[0]!.metric} has ${stepMs / 1000} s; one forecast needs one step: resample them to one (shadowcast forecast --resample STEP) or let forecast write one folder per step`);
   const ends = series.map((s) => s.startMs + (s.values.length - 1) * stepMs);
   const lastEnd = Math.max(...ends);
   const h = horizonSteps(o.horizon, stepMs);
@@ -68,7 +75,10 @@ export async function forecastTelemetry(series: readonly Series[], o: TelemetryF
 
   let lstm: GlobalLstm | undefined;
   let report: LstmTrainReport | undefined;
-  if (o.model === 'lstm') ({ model: lstm, report } = await GlobalLstm.train(histories, { seed: o.seed, ...o.lstm }));
+  if (o.model === 'lstm') {
+    const { GlobalLstm: Lstm } = await import('./forecasters/lstm.js');
+    ({ model: lstm, report } = await Lstm.train(histories, { seed: o.seed, ...o.lstm }));
+  }
   try {
     const results: PipelineResult[] = [];
     // Series are grouped by lag so that each group is one parallel call with one horizon.

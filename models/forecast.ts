@@ -23,6 +23,8 @@ export interface ForecastSeries {
   readonly paths: Float32Array;
   /** Notes a reader should see (fallbacks taken, cleaning done). */
   readonly notes: readonly string[];
+  /** Seasonal periods (in steps) the model was given: [] for a non-seasonal series; absent for a constant one or an old file. */
+  readonly periods?: readonly number[];
 }
 
 export interface ForecastBundle {

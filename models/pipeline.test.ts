@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { summariseBacktests } from './backtest.js';
-import { calibrationFactor, coverageAt } from './calibrate.js';
+import { calibrationFactor, conformalFactor, coverageAt, MIN_CALIBRATION_POINTS, MIN_FACTOR } from './calibrate.js';
 import type { HeldOutPoint } from './calibrate.js';
 import { backtestAll, forecastAll } from './fit-pool.js';
 import { REQUIRED_QUANTILES } from './forecast.js';
@@ -41,10 +41,44 @@ test('calibration: intervals half as wide as needed get a factor near 2', () => 
   const before = coverageAt(points, 1);
   assert.ok(before.c80 < 0.6 && before.c95 < 0.7);
   const c = calibrationFactor(points);
-  assert.ok(Math.abs(c - 2) < 0.15, `factor ${c}`);
+  assert.ok(Math.abs(c.c80 - 2) < 0.15 && Math.abs(c.c95 - 2) < 0.15, `factor ${JSON.stringify(c)}`);
   const after = coverageAt(points, c);
   assert.ok(Math.abs(after.c80 - 0.8) < 0.04 && Math.abs(after.c95 - 0.95) < 0.03, JSON.stringify(after));
-  assert.is(calibrationFactor(points.slice(0, 10)), 1);
+  assert.equal(calibrationFactor(points.slice(0, 10)), { c80: 1, c95: 1 });
+});
+
+test('calibration: intervals twice as wide as needed are shrunk no further than MIN_FACTOR', () => {
+  const z80 = 1.2815515655446004, z95 = 1.959963984540054;
+  const points: HeldOutPoint[] = [];
+  let u = 0.5;
+  for (let i = 0; i < 2000; i++) {
+    u = (u + 0.6180339887498949) % 1;
+    const e = Math.sqrt(2) * erfinv(2 * u - 1);
+    points.push({ actual: e, median: 0, lo80: -2 * z80, hi80: 2 * z80, lo95: -2 * z95, hi95: 2 * z95 });
+  }
+  const c = calibrationFactor(points);
+  // The conformal factor alone would be ~0.5; the bound keeps it at MIN_FACTOR (pulled a little towards 1 by n/(n+48)).
+  for (const f of [c.c80, c.c95]) assert.ok(f >= MIN_FACTOR && f < 0.9, `factor ${JSON.stringify(c)}`);
+  const after = coverageAt(points, c);
+  assert.ok(after.c80 > 0.9 && after.c95 > 0.99, JSON.stringify(after));
+});
+
+test('calibration: the conformal rule covers at least the level on the held-out points', () => {
+  // Heavy-tailed errors (a t-like mix) against normal-looking intervals: the 95 % band needs more widening than the 80 % one.
+  const points: HeldOutPoint[] = [];
+  let u = 0.25;
+  for (let i = 0; i < 500; i++) {
+    u = (u + 0.6180339887498949) % 1;
+    const e = Math.sqrt(2) * erfinv(2 * u - 1) * (i % 10 === 0 ? 4 : 1);
+    points.push({ actual: e, median: 0, lo80: -1.28, hi80: 1.28, lo95: -1.96, hi95: 1.96 });
+  }
+  const c = calibrationFactor(points);
+  const w = points.length / (points.length + MIN_CALIBRATION_POINTS);
+  const full = { c80: 1 + (c.c80 - 1) / w, c95: 1 + (c.c95 - 1) / w };
+  const after = coverageAt(points, full);
+  assert.ok(after.c80 >= 0.8 && after.c80 < 0.82 && after.c95 >= 0.95 && after.c95 < 0.97, JSON.stringify({ c, full, after }));
+  assert.ok(c.c95 > c.c80, 'the tails need more');
+  assert.is(conformalFactor([3, 1, 2, 5, 4], 0.5), 3);
 });
 
 function erfinv(x: number): number {

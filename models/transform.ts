@@ -1,23 +1,72 @@
 /**
- * Rates, counts and byte counters are modelled in log space (log1p, so zeros
- * are fine): their noise grows with their level and they cannot go below 0,
- * which log space gives for free. Quantiles survive the monotone back
- * transform unchanged; sample paths are transformed point by point.
+ * The space a series is modelled in, chosen from its bounds so that no
+ * forecast leaves the metric's range and no interval is clamped to a point:
+ *
+ *  none    signed metrics (a temperature), and non-negative ones whose
+ *          forecast stays above 0 in linear space (CPU cores, latency);
+ *  log1p   rates, counts and byte counters (their noise grows with their
+ *          level), and any non-negative series whose linear forecast reaches
+ *          below 0 (the pipeline refits it here rather than clamping);
+ *  logit   percentages, bounded to [0, upper] (upper = the series' limit, or
+ *          100): x -> log((x + e) / (upper - x + e)) with e = upper / 1000, so
+ *          no quantile goes above the bound.
+ *
+ * Quantiles survive the monotone back transform unchanged; sample paths are
+ * transformed point by point.
  */
-export type TransformName = 'none' | 'log1p';
+export type TransformName = 'none' | 'log1p' | 'logit';
+
+export interface Transform {
+  readonly name: TransformName;
+  /** The upper bound of a logit transform. */
+  readonly upper?: number;
+}
+
+export const IDENTITY: Transform = { name: 'none' };
+export const LOG1P: Transform = { name: 'log1p' };
 
 const RATE_LIKE = /(rate|count|bytes|network|request|ops|workload|throughput|qps|rps|syscall)/i;
+const PERCENT_LIKE = /(pct|percent|%|utili[sz]ation)/i;
 
-export function chooseTransform(metric: string, values: ArrayLike<number>, allowNegative: boolean): TransformName {
-  if (allowNegative || !RATE_LIKE.test(metric) || /pct|percent|%/.test(metric)) return 'none';
-  for (let i = 0; i < values.length; i++) if (!(values[i]! >= 0)) return 'none';
-  return 'log1p';
+function allWithin(values: ArrayLike<number>, lo: number, hi: number): boolean {
+  for (let i = 0; i < values.length; i++) if (!(values[i]! >= lo && values[i]! <= hi)) return false;
+  return true;
 }
 
-export function forward(t: TransformName, y: Float64Array): Float64Array {
-  return t === 'log1p' ? y.map((v) => Math.log1p(v)) : y;
+export function chooseTransform(metric: string, values: ArrayLike<number>, allowNegative: boolean, limit?: number): Transform {
+  if (allowNegative) return IDENTITY;
+  if (PERCENT_LIKE.test(metric)) {
+    const upper = limit ?? 100;
+    return upper > 0 && allWithin(values, 0, upper) ? { name: 'logit', upper } : IDENTITY;
+  }
+  if (!RATE_LIKE.test(metric)) return IDENTITY;
+  return allWithin(values, 0, Number.POSITIVE_INFINITY) ? LOG1P : IDENTITY;
 }
 
-export function inverseValue(t: TransformName, v: number): number {
-  return t === 'log1p' ? Math.expm1(v) : v;
+export function describe(t: Transform): string {
+  return t.name === 'logit' ? `logit space bounded to [0, ${t.upper}]` : `${t.name} space`;
+}
+
+function forwardValue(t: Transform, v: number): number {
+  if (t.name === 'log1p') return Math.log1p(v);
+  if (t.name === 'logit') {
+    const u = t.upper!, e = u / 1000;
+    return Math.log((v + e) / (u - v + e));
+  }
+  return v;
+}
+
+export function forward(t: Transform, y: Float64Array): Float64Array {
+  return t.name === 'none' ? y : y.map((v) => forwardValue(t, v));
+}
+
+export function inverseValue(t: Transform, v: number): number {
+  if (t.name === 'log1p') return Math.expm1(v);
+  if (t.name === 'logit') {
+    const u = t.upper!, e = u / 1000;
+    // Inverse of log((x + e) / (u - x + e)), kept inside [0, u] against rounding.
+    const r = Math.exp(Math.min(700, Math.max(-700, v)));
+    return Math.min(u, Math.max(0, (r * (u + e) - e) / (1 + r)));
+  }
+  return v;
 }

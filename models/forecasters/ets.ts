@@ -7,6 +7,7 @@
  * 5-minute telemetry is as good as a continuous optimiser and 50x cheaper.
  * The library model (augurs MSTL + AutoETS) is `mstl`.
  */
+import { MIN_TRAJECTORIES } from '../paths.js';
 import type { FitContext, FittedModel, Forecaster } from './types.js';
 
 const ALPHAS = [0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 0.95];
@@ -106,7 +107,8 @@ function dampSum(phi: number, k: number): number {
 function makeEts(fixed?: EtsParams): Forecaster {
   return {
     name: 'ets',
-    minLength: (period, horizon) => (period > 1 ? 2 * period + horizon : 10 + horizon),
+    // Its distribution comes from its own error trajectories (it gives no sd): the history must hold MIN_TRAJECTORIES of them.
+    minLength: (period, horizon) => (period > 1 ? 2 * period : 10) + horizon + MIN_TRAJECTORIES + 1,
     frozen(y: Float64Array, ctx: FitContext): Forecaster {
       return makeEts(fitEtsParams(y, Math.max(1, ctx.period), ctx.horizon));
     },

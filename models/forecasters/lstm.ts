@@ -17,12 +17,12 @@ import type { ExternalModel, SeriesHistory } from '../pipeline.js';
 import { normalDraw } from '../quantile.js';
 import { detectSeasonality } from '../seasonality.js';
 import { chooseTransform, forward } from '../transform.js';
-import { useBackend } from './tf-backend.js';
-import type { BackendName } from './tf-backend.js';
+import { useBackendChoice } from './tf-backend.js';
+import type { BackendChoice } from './tf-backend-names.js';
 import type { FitContext, FittedModel } from './types.js';
 
 export interface LstmOptions {
-  readonly backend: BackendName;
+  readonly backend: BackendChoice;
   readonly window: number;
   readonly units: number;
   readonly epochs: number;
@@ -33,13 +33,15 @@ export interface LstmOptions {
   readonly seed: number;
 }
 
-export const DEFAULT_LSTM: LstmOptions = { backend: 'cpu', window: 48, units: 16, epochs: 4, batchSize: 128, windowsPerSeries: 256, learningRate: 0.01, seed: 1 };
+export const DEFAULT_LSTM: LstmOptions = { backend: 'auto', window: 48, units: 16, epochs: 4, batchSize: 128, windowsPerSeries: 256, learningRate: 0.01, seed: 1 };
 
 export interface LstmTrainReport {
   readonly backend: string;
   readonly samples: number;
   readonly secondsPerEpoch: readonly number[];
   readonly loss: readonly number[];
+  /** Set when backend auto fell back from wasm to cpu. */
+  readonly note?: string;
 }
 
 const FEATURES = 3;
@@ -77,7 +79,7 @@ export class GlobalLstm implements ExternalModel {
   /** Trains on every history long enough for one window (others are skipped). */
   static async train(histories: readonly SeriesHistory[], options: Partial<LstmOptions> = {}): Promise<{ model: GlobalLstm; report: LstmTrainReport }> {
     const o: LstmOptions = { ...DEFAULT_LSTM, ...options };
-    const tf = await useBackend(o.backend);
+    const { tf, note: backendNote } = await useBackendChoice(o.backend);
     const rng = seedrandom(`lstm\u0000${o.seed}`);
     const prepared = histories
       .map((s) => {
@@ -130,7 +132,7 @@ export class GlobalLstm implements ExternalModel {
       x.dispose();
       y.dispose();
     }
-    return { model: new GlobalLstm(tf, net, o), report: { backend: tf.getBackend(), samples, secondsPerEpoch, loss } };
+    return { model: new GlobalLstm(tf, net, o), report: { backend: tf.getBackend(), samples, secondsPerEpoch, loss, ...(backendNote ? { note: backendNote } : {}) } };
   }
 
   /** Conditions the trained network on one history (no retraining). */

@@ -26,6 +26,8 @@ export const mstl: Forecaster = {
   fit(y: Float64Array, ctx: FitContext): FittedModel {
     init();
     const periods = [ctx.period, ...ctx.extraPeriods].filter((p) => p > 1 && y.length >= 2 * p);
+    // augurs throws an undefined value on an empty period list; say what is missing instead.
+    if (periods.length === 0) throw new RangeError('no seasonal period with two full cycles in the history (MSTL needs one)');
     const model = mstlModule.MSTL.ets(periods);
     let point: Float64Array, sd: Float64Array;
     try {

@@ -4,7 +4,8 @@
  * old backend stays active), so every selection is checked: the backend that
  * is active afterwards must be the one asked for, or BackendUnavailableError.
  *
- *  cpu             pure JS, always available (the default)
+ *  auto            wasm where it loads, else cpu (the default)
+ *  cpu             pure JS, always available
  *  wasm            @tensorflow/tfjs-backend-wasm; its .wasm files are loaded
  *                  from the installed package directory (works offline)
  *  tensorflow      @tensorflow/tfjs-node (libtensorflow), loaded by dynamic
@@ -16,8 +17,11 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 
-export type BackendName = 'cpu' | 'wasm' | 'tensorflow' | 'tensorflow-gpu' | 'webgpu';
-export const BACKENDS: readonly BackendName[] = ['cpu', 'wasm', 'tensorflow', 'tensorflow-gpu', 'webgpu'];
+import { BACKENDS } from './tf-backend-names.js';
+import type { BackendChoice, BackendName } from './tf-backend-names.js';
+
+export { BACKENDS, BACKEND_CHOICES } from './tf-backend-names.js';
+export type { BackendChoice, BackendName } from './tf-backend-names.js';
 
 export class BackendUnavailableError extends Error {
   constructor(readonly backend: string, reason: string) {
@@ -57,6 +61,17 @@ async function register(name: BackendName): Promise<string> {
     case 'webgpu':
       await importOptional('@tensorflow/tfjs-backend-webgpu', name, 'Install @tensorflow/tfjs-backend-webgpu and run where navigator.gpu exists.');
       return 'webgpu';
+  }
+}
+
+/** `auto`: wasm where it loads, else cpu; returns tf and, when it fell back, why. */
+export async function useBackendChoice(choice: BackendChoice): Promise<{ tf: typeof tf; note?: string }> {
+  if (choice !== 'auto') return { tf: await useBackend(choice) };
+  try {
+    return { tf: await useBackend('wasm') };
+  } catch (e) {
+    if (!(e instanceof BackendUnavailableError)) throw e;
+    return { tf: await useBackend('cpu'), note: `backend auto: wasm unavailable (${e.message}), cpu used` };
   }
 }
 

@@ -4,11 +4,14 @@
  * docs/formats.md), plus exhaustion.json for metrics with a limit.
  */
 import { writeFileAtomically } from '../report/atomic-file.js';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { exhaustionReport } from '../../models/exhaustion.js';
-import { forecastTelemetry } from '../../models/forecast-telemetry.js';
-import { writeForecast } from '../../models/forecast-file.js';
-import { BACKENDS } from '../../models/forecasters/tf-backend.js';
+import { forecastTelemetry, groupByStep } from '../../models/forecast-telemetry.js';
+import type { TelemetryForecast, TelemetryForecastOptions } from '../../models/forecast-telemetry.js';
+import { FORECAST_GROUPS_FILE, FORECAST_GROUPS_FORMAT, writeForecast } from '../../models/forecast-file.js';
+import { resampleSeries } from '../../models/telemetry/resample.js';
+import { isIdentity } from '../../models/paths.js';
+import { BACKEND_CHOICES } from '../../models/forecasters/tf-backend-names.js';
 import { MODEL_NAMES } from '../../models/forecasters/types.js';
 import { defineCommand, parseFlags, usageText } from '../flags.js';
 import { createProgress } from '../progress.js';
@@ -27,13 +30,35 @@ export const FORECAST = defineCommand({
   flags: {
     ...TELEMETRY_FLAGS,
     model: { kind: 'custom', value: 'M', parse: modelParser(MODEL_NAMES), default: 'auto', help: `model: auto|${MODEL_NAMES.join('|')}` },
-    backend: { kind: 'choice', value: 'B', choices: BACKENDS, default: 'cpu', help: 'tfjs backend for lstm' },
+    backend: { kind: 'choice', value: 'B', choices: BACKEND_CHOICES, default: 'auto', help: 'tfjs backend for lstm (auto: wasm where it loads, else cpu)' },
     epochs: { kind: 'positiveInt', default: '4', help: 'lstm training epochs' },
     paths: { kind: 'positiveInt', default: '100', help: 'sample paths per series' },
     limit: { kind: 'list', value: 'N/M=V', parse: parseLimit, help: 'limit of node N metric M (percentages get 100)' },
+    resample: { kind: 'duration', value: 'STEP', absent: 'each step kept', help: 'put every series on this step first (bucket means, or interpolation flagged as filled); without it, series of different steps get one forecast folder per step' },
     out: { kind: 'path', value: 'DIR', required: true, help: 'output directory' },
   },
 });
+
+function stepFolder(stepMs: number): string {
+  return `step-${stepMs / 1000}s`;
+}
+
+async function writeGroup(dir: string, result: TelemetryForecast, count: number, paths: number): Promise<void> {
+  await writeForecast(dir, result.bundle);
+  const exhaustion = exhaustionReport(result.bundle);
+  const exFile = join(dir, 'exhaustion.json');
+  await writeFileAtomically(exFile, JSON.stringify({ start: new Date(result.bundle.startMs).toISOString(), stepSeconds: result.bundle.stepMs / 1000, steps: result.bundle.steps, paths: result.bundle.paths, series: exhaustion }, null, 1) + '\n');
+
+  console.log(`forecast: ${count} series, ${result.bundle.steps} steps of ${result.bundle.stepMs / 1000} s from ${new Date(result.bundle.startMs).toISOString()}, ${paths} paths -> ${dir}`);
+  if (result.lstm) console.log(`lstm: backend ${result.lstm.backend}, ${result.lstm.samples} windows, s/epoch ${result.lstm.secondsPerEpoch.map((s) => s.toFixed(2)).join(' ')}${result.lstm.note ? ` (${result.lstm.note})` : ''}`);
+  for (const r of result.results) {
+    const fallback = r.series.notes.filter((n) => /fallback|too short|constant|non-seasonal|not calibrated|warning|resampled/.test(n));
+    console.log(`  ${r.series.node}/${r.series.metric}: ${r.series.model}${isIdentity(r.calibration) ? '' : ` (intervals x${r.calibration.c80.toFixed(2)} at 80 %, x${r.calibration.c95.toFixed(2)} at 95 %)`}${fallback.length ? ` — ${fallback.join('; ')}` : ''}`);
+  }
+  for (const e of exhaustion) {
+    if (e.probability > 0) console.log(`  exhaustion ${e.node}/${e.metric}: P(reach ${e.limit}) = ${(100 * e.probability).toFixed(1)} % [${(100 * e.interval[0]).toFixed(1)}, ${(100 * e.interval[1]).toFixed(1)}]`);
+  }
+}
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseFlags(FORECAST, argv);
@@ -46,30 +71,29 @@ export async function run(argv: string[]): Promise<number> {
   const horizon = values.horizon;
   const files = values.telemetry;
 
-  const series = await readCommandTelemetry(files, values.layout);
-  const bar = createProgress('forecast', series.length);
-  let result;
-  try {
-    result = await forecastTelemetry(series, {
-      horizon, model, paths, seed, limits: Object.fromEntries(values.limit), calibrate: !values['no-calibrate'],
-      ...(period !== undefined ? { period } : {}), ...(candidates ? { candidates } : {}), lstm: { backend, epochs },
-    }, { ...(workers !== undefined ? { workers } : {}), onProgress: (d) => bar.update(d) });
-  } finally {
-    bar.stop();
+  const read = await readCommandTelemetry(files, values.layout);
+  const series = values.resample !== undefined ? read.map((s) => resampleSeries(s, Math.round(values.resample! * 1000))) : read;
+  const groups = groupByStep(series);
+  const options: TelemetryForecastOptions = {
+    horizon, model, paths, seed, limits: Object.fromEntries(values.limit), calibrate: !values['no-calibrate'],
+    ...(period !== undefined ? { period } : {}), ...(candidates ? { candidates } : {}), lstm: { backend, epochs },
+  };
+  // One folder per step: the simulator reads one time axis, so series of different steps cannot share a forecast.
+  const dirs = groups.length === 1 ? [values.out] : groups.map((g) => join(values.out, stepFolder(g.stepMs)));
+  for (const [k, g] of groups.entries()) {
+    const bar = createProgress(groups.length === 1 ? 'forecast' : `forecast ${g.stepMs / 1000} s`, g.series.length);
+    let result: TelemetryForecast;
+    try {
+      result = await forecastTelemetry(g.series, options, { ...(workers !== undefined ? { workers } : {}), onProgress: (d) => bar.update(d) });
+    } finally {
+      bar.stop();
+    }
+    await writeGroup(dirs[k]!, result, g.series.length, paths);
   }
-  await writeForecast(values.out, result.bundle);
-  const exhaustion = exhaustionReport(result.bundle);
-  const exFile = join(values.out, 'exhaustion.json');
-  await writeFileAtomically(exFile, JSON.stringify({ start: new Date(result.bundle.startMs).toISOString(), stepSeconds: result.bundle.stepMs / 1000, steps: result.bundle.steps, paths: result.bundle.paths, series: exhaustion }, null, 1) + '\n');
-
-  console.log(`forecast: ${series.length} series, ${result.bundle.steps} steps of ${result.bundle.stepMs / 1000} s from ${new Date(result.bundle.startMs).toISOString()}, ${paths} paths -> ${values.out}`);
-  if (result.lstm) console.log(`lstm: backend ${result.lstm.backend}, ${result.lstm.samples} windows, s/epoch ${result.lstm.secondsPerEpoch.map((s) => s.toFixed(2)).join(' ')}`);
-  for (const r of result.results) {
-    const fallback = r.series.notes.filter((n) => /fallback|too short|constant|non-seasonal|not calibrated|warning/.test(n));
-    console.log(`  ${r.series.node}/${r.series.metric}: ${r.series.model}${r.calibration !== 1 ? ` (intervals x${r.calibration.toFixed(2)})` : ''}${fallback.length ? ` — ${fallback.join('; ')}` : ''}`);
-  }
-  for (const e of exhaustion) {
-    if (e.probability > 0) console.log(`  exhaustion ${e.node}/${e.metric}: P(reach ${e.limit}) = ${(100 * e.probability).toFixed(1)} % [${(100 * e.interval[0]).toFixed(1)}, ${(100 * e.interval[1]).toFixed(1)}]`);
+  if (groups.length > 1) {
+    const index = { format: FORECAST_GROUPS_FORMAT, groups: groups.map((g, k) => ({ stepSeconds: g.stepMs / 1000, folder: stepFolder(g.stepMs), series: g.series.map((s) => `${s.node}/${s.metric}`) })) };
+    await writeFileAtomically(join(values.out, FORECAST_GROUPS_FILE), JSON.stringify(index, null, 1) + '\n');
+    console.log(`forecast: series at ${groups.length} different steps, one forecast folder each under ${values.out} (${dirs.map((d) => relative(values.out, d)).join(', ')}); --resample STEP gives one`);
   }
   return 0;
 }

@@ -39,7 +39,7 @@ export const TELEMETRY_FLAGS = flagTable({
   },
   layout: { kind: 'choice', value: 'L', choices: LAYOUTS, absent: 'detected', help: 'force the layout' },
   horizon: { kind: 'custom', value: 'H', required: true, parse: parseHorizonFlag, help: 'forecast horizon: 30m, 2h, 1d, ... or a number of steps' },
-  candidates: { kind: 'custom', value: 'LIST', parse: parseCandidates, absent: 'snaive,ets', help: 'models auto chooses from, comma-separated' },
+  candidates: { kind: 'custom', value: 'LIST', parse: parseCandidates, absent: 'snaive,ets (+mstl on daily+weekly series)', help: 'models auto chooses from, comma-separated' },
   period: { kind: 'positiveInt', value: 'STEPS', absent: 'detected', help: 'force the seasonal period' },
   'no-calibrate': { kind: 'boolean', help: "keep the model's own interval widths" },
   seed: { kind: 'nonNegativeInt', value: 'S', default: '1', help: 'random seed' },
