@@ -34,9 +34,22 @@ export function htmlTable(header: readonly string[], rows: readonly (readonly Ce
   return `<table>${caption ? `<caption>${escapeHtml(caption)}</caption>` : ''}${head}<tbody>\n${body}\n</tbody></table>`;
 }
 
+/**
+ * Vega numbers the ids inside its SVG (gradients, clips) from a counter of the
+ * process, so the same chart gets other ids in another run. Renaming them
+ * after the chart, in order of appearance, makes a page the same bytes for
+ * the same data and keeps ids unique among the charts of one page.
+ */
+export function scopeSvgIds(scope: string, svg: string): string {
+  const renamed = new Map<string, string>();
+  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) if (!renamed.has(m[1]!)) renamed.set(m[1]!, `${scope}-${renamed.size + 1}`);
+  if (renamed.size === 0) return svg;
+  return svg.replace(/(\sid="|url\(#|href="#)([^")]+)/g, (whole, lead: string, id: string) => (renamed.has(id) ? lead + renamed.get(id)! : whole));
+}
+
 /** A chart: the SVG vega rendered, in a container the browser test finds by `data-chart`. The name is an identifier chosen by the code, never data. */
 export function chartFigure(name: string, svg: string, label: string): string {
-  return `<figure class="chart" data-chart="${escapeHtml(name)}" role="img" aria-label="${escapeHtml(label)}">${svg}</figure>`;
+  return `<figure class="chart" data-chart="${escapeHtml(name)}" role="img" aria-label="${escapeHtml(label)}">${scopeSvgIds(`chart-${name}`, svg)}</figure>`;
 }
 
 /** A section with a heading; the id is chosen by the code. */
