@@ -19,7 +19,8 @@ const name = { type: 'string', minLength: 1 };
 const time = { type: 'string', minLength: 1, description: 'an ISO-8601 time' };
 const object = (properties: Record<string, unknown>, required = Object.keys(properties)): SchemaObject => ({ type: 'object', properties, required, additionalProperties: false });
 const list = (items: unknown): SchemaObject => ({ type: 'array', items });
-const nullable = (schema: Record<string, unknown>): SchemaObject => ({ anyOf: [{ type: 'null' }, schema], description: `null or ${String(schema.description ?? (schema.type === 'object' ? 'an object' : schema.type))}` });
+/** An object or null, as one type (not anyOf), so that a problem inside the object is reported where it is. */
+const orNull = (schema: SchemaObject): SchemaObject => ({ ...schema, type: [String(schema.type), 'null'] });
 const interval = object({ mean: probability, lo: probability, hi: probability });
 
 export const reportDataSchema: SchemaObject = object({
@@ -35,7 +36,7 @@ export const reportDataSchema: SchemaObject = object({
   })),
   nodes: list(object({
     node: name, pFail: interval, mainCondition: { type: ['string', 'null'] },
-    timeToFailure: nullable({ ...object({ p10: nonNegative, p50: nonNegative, p90: nonNegative }), description: 'an object {p10, p50, p90} of seconds' }),
+    timeToFailure: orNull(object({ p10: nonNegative, p50: nonNegative, p90: nonNegative })),
     utilization: { type: ['number', 'null'], minimum: 0 }, p99Seconds: { type: ['number', 'null'], minimum: 0 },
   })),
   heatmap: list(object({ node: name, hour: { type: 'integer', minimum: 0 }, pBreach: probability })),
@@ -45,7 +46,7 @@ export const reportDataSchema: SchemaObject = object({
     verdict: { enum: ['better', 'worse', 'inconclusive'] }, pareto: { type: 'boolean' }, chosen: { type: 'boolean' },
   })),
   calibration: list(object({ night: name, series: name, coverage80: probability, coverage95: probability, mase: { type: ['number', 'null'], minimum: 0 } })),
-  changes: { anyOf: [{ type: 'null' }, list(object({ node: name, before: nullable({ ...interval, description: 'an interval {mean, lo, hi}' }), now: interval, change: { enum: ['new risk', 'resolved', 'higher', 'lower', 'same'] } }))], description: 'null (first night) or a list of changes' },
+  changes: orNull(list(object({ node: name, before: orNull(interval), now: interval, change: { enum: ['new risk', 'resolved', 'higher', 'lower', 'same'] } }))),
   warnings: list(text),
 });
 
