@@ -59,6 +59,7 @@ test('rules between fields: ordered intervals and quantiles, known node names, t
   bad.nodes.push({ ...bad.nodes[2] });
   bad.forecasts[0].bands[5].p25 = bad.forecasts[0].bands[5].p75 + 1;
   bad.heatmap[3].node = 'frontnd';
+  bad.heatmap[7].node = 'frontnd';
   bad.topology.edges[0].to = 'chekout';
   for (const m of bad.mitigations) m.chosen = false;
   bad.mitigations[0].chosen = true;
@@ -69,7 +70,7 @@ test('rules between fields: ordered intervals and quantiles, known node names, t
     'nodes[0].pFail: expected lo <= mean <= hi, got lo 0.3, mean 0.2, hi 0.4',
     `nodes[${bad.nodes.length - 1}].node: node ${JSON.stringify(bad.nodes[2].node)} is listed twice`,
     'forecasts[0].bands[5]: expected p05 <= p25 <= p50 <= p75 <= p95',
-    'heatmap[3].node: unknown node "frontnd" (did you mean "frontend"?)',
+    'heatmap[3].node: unknown node "frontnd" (did you mean "frontend"?) (in 2 cells)',
     'topology.edges[0].to: unknown node "chekout" (did you mean "checkout"?)',
     'mitigations[1].chosen: only one candidate can be chosen; mitigations[0] already is',
   ];

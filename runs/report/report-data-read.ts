@@ -87,12 +87,17 @@ export function checkReportData(d: NightlyReportData, p: Problems): void {
     if (t && !(t.p10 <= t.p50 && t.p50 <= t.p90)) p.at(['nodes', i, 'timeToFailure'], `expected p10 <= p50 <= p90, got ${t.p10}, ${t.p50}, ${t.p90}`);
   });
   const cells = new Set<string>();
+  // A misspelt node misspells all its hours: one problem, at its first cell, with the count.
+  const unknownCells = new Map<string, number[]>();
   d.heatmap.forEach((c, i) => {
-    if (!nodes.has(c.node)) p.at(['heatmap', i, 'node'], `unknown node ${JSON.stringify(c.node)}${didYouMean(c.node, nodes)}`);
+    if (!nodes.has(c.node)) unknownCells.set(c.node, [...(unknownCells.get(c.node) ?? []), i]);
     const key = JSON.stringify([c.node, c.hour]);
     if (cells.has(key)) p.at(['heatmap', i], `node ${JSON.stringify(c.node)} hour ${c.hour} is listed twice`);
     cells.add(key);
   });
+  for (const [node, at] of unknownCells) {
+    p.at(['heatmap', at[0]!, 'node'], `unknown node ${JSON.stringify(node)}${didYouMean(node, nodes)}${at.length > 1 ? ` (in ${at.length} cells)` : ''}`);
+  }
   const ids = uniqueNames(d.topology.nodes.map((n) => n.id), (i) => ['topology', 'nodes', i, 'id'], 'node', p);
   d.topology.edges.forEach((e, i) => {
     for (const end of ['from', 'to'] as const) {
