@@ -23,7 +23,7 @@ export interface CheckedDeltas {
 }
 
 /** ` (did you mean "x"?)` for the closest name within two edits, else ''. */
-function didYouMean(name: string, known: Iterable<string>): string {
+export function didYouMean(name: string, known: Iterable<string>): string {
   let best: string | null = null;
   let bestDistance = 3;
   for (const k of known) {
