@@ -13,7 +13,7 @@ import { loadTwinFile } from '../../twins/definition/load.js';
 import type { Twin } from '../../twins/definition/types.js';
 import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
-import { defineCommand, parseFlags, usageError, usageText, type CommandSpec, type FlagTable } from '../flags.js';
+import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { createProgress } from '../progress.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { riskTable } from '../report/risk-table.js';
@@ -76,8 +76,8 @@ export interface RunBase {
   readonly warnings: readonly string[];
 }
 
-/** Loads the twin and its forecast; a twin driven by a forecast without one is a usage error of `command`. */
-export async function loadRunBase(command: CommandSpec<FlagTable>, twinFile: string, forecastDir: string | null): Promise<RunBase> {
+/** Loads the twin and its forecast; a twin driven by a forecast without one gets the caller's error (`missing` says what is wrong). */
+export async function loadRunBase(twinFile: string, forecastDir: string | null, missingForecast: (what: string) => Error): Promise<RunBase> {
   const twin = await loadTwinFile(twinFile);
   const warnings = [...twin.warnings];
   let forecast: ForecastBundle | null = null;
@@ -85,7 +85,7 @@ export async function loadRunBase(command: CommandSpec<FlagTable>, twinFile: str
     forecast = await readForecast(forecastDir);
     warnings.push(...bindForecast(twin, forecast, forecastDir).warnings);
   } else if (twin.entries.some((e) => e.arrival.kind === 'forecast')) {
-    throw usageError(command, `--forecast DIR is required: entries of ${twinFile} are driven by a forecast (from 'shadowcast forecast')`);
+    throw missingForecast(`entries of ${twinFile} are driven by a forecast (from 'shadowcast forecast')`);
   }
   return { twin, forecast, warnings };
 }
@@ -97,7 +97,7 @@ export async function loadVariant(base: Twin, scenario: ScenarioDocument | null,
 }
 
 export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string }> {
-  const base = await loadRunBase(SIMULATE, args.twin, args.forecast);
+  const base = await loadRunBase(args.twin, args.forecast, (what) => usageError(SIMULATE, `--forecast DIR is required: ${what}`));
   const { forecast } = base;
   const warnings = [...base.warnings];
   const { twin, state } = await loadVariant(base.twin, args.scenario ? await readScenarioFile(args.scenario) : null, args.state);

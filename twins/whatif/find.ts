@@ -45,7 +45,7 @@ export const meetsTarget = (c: CellFigures, target: number): boolean => c.nodes.
 
 /** Why a cell misses: its nodes at or over the target, worst first. */
 function misses(c: CellFigures, target: number): string {
-  const over = c.nodes.filter((n) => n.pFail.hi >= target).sort((a, b) => b.pFail.hi - a.pFail.hi);
+  const over = c.nodes.filter((n) => n.pFail.hi >= target).sort((a, b) => b.pFail.hi - a.pFail.hi || b.failures - a.failures);
   const shown = over.slice(0, 3).map((n) => `${n.node} upper bound ${pct(n.pFail.hi)} (${n.failures} failures${n.condition ? `, ${n.condition}` : ''})`);
   return shown.join(', ') + (over.length > 3 ? ` and ${over.length - 3} more` : '');
 }
