@@ -24,7 +24,9 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 /** Row and column of a cell in the heatmap: the first axis across, the others joined down. */
 function heatPlace(batch: Batch, c: CellFigures): { x: string; y: string } {
   const [first, ...rest] = batch.axes;
-  return { x: c.values[first!.name]!, y: rest.map((a) => `${a.name}=${c.values[a.name]}`).join(' ') || first!.name };
+  // One further axis: its value alone (the axis title names it); several: name=value each.
+  const y = rest.length === 1 ? c.values[rest[0]!.name]! : rest.map((a) => `${a.name}=${c.values[a.name]}`).join(' ');
+  return { x: c.values[first!.name]!, y: y || first!.name };
 }
 
 async function worstHeatmap(batch: Batch, cells: readonly CellFigures[]): Promise<string> {
@@ -37,7 +39,7 @@ async function worstHeatmap(batch: Batch, cells: readonly CellFigures[]): Promis
     data: { values },
     encoding: {
       x: { field: 'x', type: 'ordinal', title: first!.name, sort: first!.values.map((v) => v.label) },
-      y: { field: 'y', type: 'ordinal', title: rest.map((a) => a.name).join(' × ') || ' ', sort: ySort },
+      y: { field: 'y', type: 'ordinal', title: rest.map((a) => a.name).join(' × ') || ' ', sort: ySort, axis: { labelLimit: 400 } },
     },
     layer: [
       { mark: 'rect', encoding: { color: { field: 'hi', type: 'quantitative', title: 'upper bound', scale: { domain: [0, 1], scheme: 'reds' } } } },
@@ -80,7 +82,7 @@ async function nodeHeatmap(cells: readonly CellFigures[]): Promise<string> {
     mark: 'rect',
     encoding: {
       x: { field: 'node', type: 'nominal', sort: nodes, title: null },
-      y: { field: 'cell', type: 'nominal', sort: cells.map((c) => c.id), title: null },
+      y: { field: 'cell', type: 'nominal', sort: cells.map((c) => c.id), title: null, axis: { labelLimit: 400 } },
       color: { field: 'p', type: 'quantitative', title: 'P(fail)', scale: { domain: [0, 1], scheme: 'reds' } },
     },
     width: Math.max(240, 40 * nodes.length), height: Math.max(60, 18 * cells.length),

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseDocument, LineCounter } from 'yaml';
 import { TwinSpecError, type TwinProblem } from '../definition/errors.js';
-import { loadTwinFile } from '../definition/load.js';
+import { loadTwinFile, readSpecText } from '../definition/load.js';
 import { exampleFile } from '../examples/paths.js';
 import { prepareCells } from './cells.js';
 import { checkBatch, type BatchDocument } from './check.js';
@@ -122,6 +122,16 @@ test('values fine alone but not together are named by their cell', () => {
   const list = problems(() => prepareCells(batch, d, shop, null));
   assert.is(list.length, 1, list.map((p) => p.message).join('\n'));
   assert.match(list[0]!.message, /^cell productcatalog.replicas=8 productcatalog.autoscale=\{"target":0.6,"min":1,"max":4\}: the values together break a twin rule: .*within autoscale \[1, 4\], got 8/);
+});
+
+test('the state snapshot is checked against each cell\'s twin', async () => {
+  const d = doc('twin: shop.yaml\naxes:\n  productcatalog.servers: [1, 4]\n');
+  const batch = checkBatch(d, shop);
+  const file = exampleFile('shop-state.json');
+  const state = { source: file, ...(await readSpecText(file)) };
+  const list = problems(() => prepareCells(batch, d, shop, state));
+  assert.is(list.length, 1);
+  assert.match(list[0]!.message, /^cell productcatalog.servers=1: the snapshot does not fit this cell's twin: .*shop-state.json:7:\d+: nodes.productcatalog.busy\[0\]: expected at most 1 busy workers per replica, got 4$/);
 });
 
 test.run();
