@@ -43,17 +43,14 @@ export class CellRunner {
   private readonly runs = new Map<string, Promise<ChunkSummary>>();
   private readonly done = new Map<string, number>();
   readonly stats: RunStats = { runs: 0, chunks: 0, resumedChunks: 0, retriedChunks: 0, events: 0 };
-  private readonly base: Promise<CellRun>;
-
   constructor(
     private readonly cells: readonly PreparedCell[],
-    baseCell: PreparedCell,
+    private readonly baseCell: PreparedCell,
     private readonly settings: BatchSettings,
     private readonly forecast: ForecastBundle | null,
     private readonly options: CellRunnerOptions,
   ) {
     this.executor = localExecutor(options.workers ?? availableParallelism());
-    this.base = this.run(baseCell);
   }
 
   get workers(): number {
@@ -94,8 +91,11 @@ export class CellRunner {
 
   /** The figures of the cells at these grid indices, each paired with the base cell; their runs go to the executor together. */
   async evaluate(indices: readonly number[]): Promise<CellFigures[]> {
-    const runs = await Promise.all([this.base, ...indices.map((i) => this.run(this.cells[i]!))]);
-    const [base, ...cells] = runs;
+    // Settled, not raced: when one run fails (or the batch is cancelled) the others finish or stop, and their checkpoints are written, before the pool closes.
+    const settled = await Promise.allSettled([this.run(this.baseCell), ...indices.map((i) => this.run(this.cells[i]!))]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [base, ...cells] = settled.map((r) => (r as PromiseFulfilledResult<CellRun>).value);
     return cells.map((c) => cellFigures(c, base!, this.settings.confidence, this.settings.warmup));
   }
 
