@@ -13,7 +13,7 @@ import { prepareBase, prepareCells, type StateDocument } from '../../twins/whati
 import { checkBatch, readBatchShape, type BatchDocument } from '../../twins/whatif/check.js';
 import type { CellFigures } from '../../twins/whatif/figures.js';
 import { findCell, searchAxis, type FindResult } from '../../twins/whatif/find.js';
-import { expandGrid, gridSize } from '../../twins/whatif/grid.js';
+import { gridSize } from '../../twins/whatif/grid.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { createProgress } from '../progress.js';
 import { writeFilesAtomically } from '../report/atomic.js';
@@ -125,10 +125,9 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
     await runner.close();
   }
   const seconds = (performance.now() - t0) / 1000;
-  const grid = expandGrid(batch.axes);
   const info = { batch, twin: base.twin.name, twinHash: twinContentHash(base.twin), warnings: base.warnings };
   const files = await writeFilesAtomically(args.out, {
-    'cells.json': cellsJson(info, figures, grid, find),
+    'cells.json': cellsJson(info, figures, cells, find),
     'cells.csv': await cellsCsv(batch, figures),
     'report.html': await reportHtml(batch, base.twin.name, figures, find),
   });
