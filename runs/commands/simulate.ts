@@ -7,9 +7,10 @@ import { readForecast } from '../../models/forecast-file.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
 import { assessRisk } from '../../twins/risk.js';
-import { applyScenario, readScenarioFile } from '../../twins/scenario/index.js';
+import { applyScenario, readScenarioFile, type ScenarioDocument } from '../../twins/scenario/index.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
+import type { Twin } from '../../twins/definition/types.js';
 import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
@@ -68,18 +69,38 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null 
   };
 }
 
-export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string }> {
-  let twin = await loadTwinFile(args.twin);
+/** The base of a run: the twin and, when given, the forecast bound to its entries (shared with `whatif`, runs/commands/whatif.ts). */
+export interface RunBase {
+  readonly twin: Twin;
+  readonly forecast: ForecastBundle | null;
+  readonly warnings: readonly string[];
+}
+
+/** Loads the twin and its forecast; a twin driven by a forecast without one gets the caller's error (`missing` says what is wrong). */
+export async function loadRunBase(twinFile: string, forecastDir: string | null, missingForecast: (what: string) => Error): Promise<RunBase> {
+  const twin = await loadTwinFile(twinFile);
   const warnings = [...twin.warnings];
   let forecast: ForecastBundle | null = null;
-  if (args.forecast) {
-    forecast = await readForecast(args.forecast);
-    warnings.push(...bindForecast(twin, forecast, args.forecast).warnings);
+  if (forecastDir) {
+    forecast = await readForecast(forecastDir);
+    warnings.push(...bindForecast(twin, forecast, forecastDir).warnings);
   } else if (twin.entries.some((e) => e.arrival.kind === 'forecast')) {
-    throw usageError(SIMULATE, `--forecast DIR is required: entries of ${args.twin} are driven by a forecast (from 'shadowcast forecast')`);
+    throw missingForecast(`entries of ${twinFile} are driven by a forecast (from 'shadowcast forecast')`);
   }
-  if (args.scenario) twin = applyScenario(twin, await readScenarioFile(args.scenario));
-  const state: StateSnapshot | null = args.state ? await readStateSnapshot(args.state, twin) : null;
+  return { twin, forecast, warnings };
+}
+
+/** A variant of the base: the scenario applied, then the snapshot read against the result (it must fit the modified twin). */
+export async function loadVariant(base: Twin, scenario: ScenarioDocument | null, stateFile: string | null): Promise<{ twin: Twin; state: StateSnapshot | null }> {
+  const twin = scenario ? applyScenario(base, scenario) : base;
+  return { twin, state: stateFile ? await readStateSnapshot(stateFile, twin) : null };
+}
+
+export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string }> {
+  const base = await loadRunBase(args.twin, args.forecast, (what) => usageError(SIMULATE, `--forecast DIR is required: ${what}`));
+  const { forecast } = base;
+  const warnings = [...base.warnings];
+  const { twin, state } = await loadVariant(base.twin, args.scenario ? await readScenarioFile(args.scenario) : null, args.state);
   const progress = args.quiet ? null : createProgress('simulate', args.replications);
   const result = await runMonteCarlo(twin, {
     replications: args.replications,

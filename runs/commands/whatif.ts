@@ -1,0 +1,158 @@
+/**
+ * `shadowcast whatif`: a what-if batch, a base twin × a grid of named axes
+ * of scenario deltas × replications, every cell on common random numbers;
+ * cells.csv, cells.json and report.html in DIR; `--find` names the cheapest
+ * cell with every P(fail) upper bound under the target (docs/whatif.md).
+ * The pure parts (batch checks, grid, figures, the find decision) are in
+ * twins/whatif/; running the cells and the files are in runs/whatif/.
+ */
+import { dirname, resolve } from 'node:path';
+import { readSpecText } from '../../twins/definition/load.js';
+import { twinContentHash } from '../../twins/definition/content-hash.js';
+import { prepareBase, prepareCells, type StateDocument } from '../../twins/whatif/cells.js';
+import { checkBatch, readBatchShape, type BatchDocument } from '../../twins/whatif/check.js';
+import type { CellFigures } from '../../twins/whatif/figures.js';
+import { findCell, searchAxis, type FindResult } from '../../twins/whatif/find.js';
+import { gridSize } from '../../twins/whatif/grid.js';
+import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
+import { createProgress } from '../progress.js';
+import { writeFilesAtomically } from '../report/atomic.js';
+import { InputError } from '../usage-error.js';
+import { CellRunner, type RunStats } from '../whatif/run-cells.js';
+import { cellsCsv, cellsJson } from '../whatif/files.js';
+import { reportHtml } from '../whatif/report-html.js';
+import { loadRunBase } from './simulate.js';
+
+export const WHATIF = defineCommand({
+  command: 'whatif',
+  flags: {
+    batch: { kind: 'path', value: 'FILE', required: true, help: 'batch file: base twin, settings and axes (YAML or JSON, docs/whatif.md)' },
+    out: { kind: 'path', value: 'DIR', required: true, help: 'where cells.csv, cells.json and report.html go' },
+    find: { kind: 'boolean', help: 'name the cheapest cell with every P(fail) upper bound under the target (a monotone search over a <node>.replicas axis)' },
+    target: { kind: 'level', value: 'P', absent: "the batch's target, else 0.05", help: 'the P(fail) upper bound every node must stay under, for --find' },
+    'max-cells': { kind: 'positiveInt', default: '64', help: 'a grid with more cells than this runs only with --yes' },
+    yes: { kind: 'boolean', help: 'run a grid larger than --max-cells' },
+    workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores; 0 = this thread', help: 'worker threads' },
+    'no-resume': { kind: 'boolean', help: 'ignore chunk checkpoints of an earlier interrupted run' },
+    quiet: { kind: 'boolean', help: 'no progress and no summary, only the files written' },
+  },
+  notes: 'Exit codes: 0 done; 1 with --find when no cell meets the target; 2 usage (a grid over --max-cells without --yes); 3 invalid batch, twin, forecast or snapshot.',
+});
+
+export interface WhatifArgs {
+  readonly batch: string;
+  readonly out: string;
+  readonly find: boolean;
+  readonly target: number | undefined;
+  readonly maxCells: number;
+  readonly yes: boolean;
+  readonly workers: number | undefined;
+  readonly resume: boolean;
+  readonly quiet: boolean;
+}
+
+export function parseWhatifArgs(argv: readonly string[]): WhatifArgs | null {
+  const parsed = parseFlags(WHATIF, argv);
+  if (!parsed) return null;
+  const v = parsed.values;
+  return {
+    batch: v.batch, out: v.out, find: v.find, target: v.target, maxCells: v['max-cells'], yes: v.yes,
+    workers: v.workers, resume: !v['no-resume'], quiet: v.quiet,
+  };
+}
+
+export interface WhatifOutcome {
+  readonly files: string[];
+  readonly cells: readonly CellFigures[];
+  readonly find: FindResult | null;
+  readonly summary: string;
+  /** How the run went (not in the files). */
+  readonly stats: RunStats;
+}
+
+/** Reads a file of the batch (twin family syntax), located relative to the batch file. */
+async function readBeside(batchFile: string, path: string): Promise<StateDocument> {
+  const file = resolve(dirname(batchFile), path);
+  const { data, locate } = await readSpecText(file);
+  return { source: file, data, locate };
+}
+
+export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<WhatifOutcome> {
+  const { data, locate } = await readSpecText(args.batch);
+  const doc: BatchDocument = { source: args.batch, data, locate };
+  // The twin's path comes from the batch: the shape is checked before anything is loaded.
+  const shape = readBatchShape(doc).input;
+  const beside = (path: string | undefined) => (path === undefined ? null : resolve(dirname(args.batch), path));
+  const base = await loadRunBase(beside(shape.twin)!, beside(shape.forecast), (what) => new InputError(`${args.batch}: forecast: required: ${what}`));
+  const checked = checkBatch(doc, base.twin);
+  const batch = { ...checked, settings: { ...checked.settings, target: args.target ?? checked.settings.target } };
+  const size = gridSize(batch.axes);
+  if (size > args.maxCells && !args.yes) {
+    throw usageError(WHATIF, `the grid of ${args.batch} has ${size} cells (${batch.axes.map((a) => `${a.values.length} ${a.name}`).join(' × ')}), more than --max-cells ${args.maxCells}: that is ${size * batch.settings.replications} replications; add --yes to run it`);
+  }
+  const state = batch.files.state ? await readBeside(args.batch, batch.files.state) : null;
+  const cells = prepareCells(batch, doc, base.twin, state);
+  const baseCell = prepareBase(base.twin, state, args.batch);
+
+  const s = batch.settings;
+  // Cells the run will need at most: the base, and every cell (grid) or about log2 of a replicas axis per row (search).
+  const k = args.find ? searchAxis(batch.axes) : null;
+  const planned = 1 + (k === null ? size : (size / batch.axes[k]!.values.length) * Math.ceil(Math.log2(batch.axes[k]!.values.length + 1)));
+  const progress = args.quiet ? null : createProgress('whatif', planned * s.replications);
+  const runner = new CellRunner(cells, baseCell, s, base.forecast, {
+    ...(args.workers !== undefined ? { workers: args.workers } : {}),
+    checkpointDir: args.resume ? resolve(args.out, '.chunks') : null,
+    ...(signal ? { signal } : {}),
+    onProgress: (done) => progress?.update(done),
+  });
+  let figures: CellFigures[];
+  let find: FindResult | null = null;
+  const t0 = performance.now();
+  try {
+    if (args.find) {
+      const seen = new Map<number, CellFigures>();
+      find = await findCell(batch.axes, s.target, s.replications, s.confidence, async (indices) => {
+        const got = await runner.evaluate(indices);
+        for (const f of got) seen.set(f.index, f);
+        return got;
+      });
+      figures = [...seen.values()].sort((a, b) => a.index - b.index);
+    } else {
+      figures = await runner.evaluate(cells.map((c) => c.index));
+    }
+  } finally {
+    progress?.stop();
+    await runner.close();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const info = { batch, twin: base.twin.name, twinHash: twinContentHash(base.twin), warnings: base.warnings };
+  const files = await writeFilesAtomically(args.out, {
+    'cells.json': cellsJson(info, figures, cells, find),
+    'cells.csv': await cellsCsv(batch, figures),
+    'report.html': await reportHtml(batch, base.twin.name, figures, find),
+  });
+  const st = runner.stats;
+  const summary = [
+    `${base.twin.name}: ${figures.length} of ${size} cells × ${s.replications} replications × ${s.horizon} s, seed ${s.seed}, ${runner.workers} worker(s), ${seconds.toFixed(1)} s` +
+      `, ${st.runs} Monte Carlo run(s) (the base included; equal cells share one)` +
+      (st.resumedChunks ? `, ${st.resumedChunks} of ${st.chunks} chunk(s) resumed from checkpoints` : '') +
+      (st.retriedChunks ? `, ${st.retriedChunks} chunk(s) retried after a worker crash` : ''),
+    '',
+    ...figures.map((c) => `  ${c.id.padEnd(40)} worst ${c.worst.node} P(fail) <= ${(100 * c.worst.hi).toFixed(1)} %, ${c.coreHours.toFixed(2)} core-hours`),
+    ...(find ? ['', `find: ${find.chosen ? find.chosen.id : 'none'}`, find.explanation] : []),
+    ...(base.warnings.length ? ['', 'warnings:', ...base.warnings.map((w) => `  - ${w}`)] : []),
+  ].join('\n');
+  return { files, cells: figures, find, summary, stats: st };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseWhatifArgs(argv);
+  if (!args) {
+    console.log(usageText(WHATIF));
+    return 0;
+  }
+  const outcome = await whatif(args);
+  if (!args.quiet) console.log(`${outcome.summary}\n`);
+  console.log(`written: ${outcome.files.join(', ')}`);
+  return args.find && !outcome.find?.chosen ? 1 : 0;
+}

@@ -1,0 +1,66 @@
+/**
+ * `shadowcast whatif` as a shell sees it: a grid over --max-cells is a usage
+ * error (exit 2) unless --yes; a bad batch is invalid input (exit 3) with
+ * every problem located; --find with no cell under the target exits 1.
+ */
+import { execFile } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { withTempDir } from '../test-support.js';
+import { writeBatch } from './test-batch.js';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
+const CLASS_NAME = /\b[A-Z][a-zA-Z]*Error\b/;
+
+function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [CLI, 'whatif', ...args], { env: { ...process.env, SHADOWCAST_DEBUG: '' }, timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') return reject(err);
+      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+const TINY = 'replications: 2\nhorizon: 30s\nwindow: 30s\n';
+
+test('a grid over --max-cells asks for --yes (exit 2, nothing run); with --yes it runs', () => withTempDir('whatif-cli', async (dir) => {
+  const batch = await writeBatch(dir, '  svc.replicas: [1, 2, 3]\n  a.load: [1, 2]\n', TINY);
+  const out = join(dir, 'out');
+  const refused = await cli(['--batch', batch, '--out', out, '--max-cells', '4', '--workers', '0']);
+  assert.is(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /^shadowcast whatif: the grid of .* has 6 cells \(3 svc\.replicas × 2 a\.load\), more than --max-cells 4: that is 12 replications; add --yes to run it\n\nusage: shadowcast whatif /);
+  assert.not.ok(await exists(out), 'nothing written');
+  const ran = await cli(['--batch', batch, '--out', out, '--max-cells', '4', '--yes', '--workers', '0', '--quiet']);
+  assert.is(ran.code, 0, ran.stderr);
+  for (const f of ['cells.csv', 'cells.json', 'report.html']) assert.ok(await exists(join(out, f)), f);
+}));
+
+test('a bad batch: exit 3, every problem with file, line and place, no class names, nothing written', () => withTempDir('whatif-cli', async (dir) => {
+  const batch = await writeBatch(dir, '  svc.replicas: [0, 2]\n  svx.servers: [1]\n', `${TINY}targt: 0.1\n`);
+  const out = join(dir, 'out');
+  let r = await cli(['--batch', batch, '--out', out]);
+  assert.is(r.code, 3, r.stderr);
+  assert.match(r.stderr, /targt: unknown property \(did you mean "target"\?\)/);
+  assert.not.match(r.stderr, CLASS_NAME);
+  // Shape first (as twin files); once it is right, both axes' problems come together.
+  const fixed = await writeBatch(dir, '  svc.replicas: [0, 2]\n  svx.servers: [1]\n', TINY);
+  r = await cli(['--batch', fixed, '--out', out]);
+  assert.is(r.code, 3, r.stderr);
+  assert.match(r.stderr, /2 problems in .*batch\.yaml/);
+  assert.match(r.stderr, /batch\.yaml:\d+:\d+: axes\["svc\.replicas"\]\[0\]: expected a number >= 1, got 0/);
+  assert.match(r.stderr, /batch\.yaml:\d+:\d+: axes\["svx\.servers"\]: unknown node id "svx" \(did you mean "svc"\?\)/);
+  assert.not.ok(await exists(out));
+}));
+
+test('--find with no cell under the target exits 1 and says why', () => withTempDir('whatif-cli', async (dir) => {
+  const batch = await writeBatch(dir, '  svc.replicas: [1, 2]\n', TINY);
+  const r = await cli(['--batch', batch, '--out', join(dir, 'out'), '--find', '--workers', '0']);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stdout, /find: none\n/);
+}));
+
+test.run();

@@ -1,0 +1,105 @@
+/**
+ * Running the cells of a what-if batch: every cell (and the base cell) is a
+ * Monte Carlo run on the same seed, so replication i of every cell draws
+ * from the same streams (common random numbers), on one executor shared by
+ * all cells so that cells asked together keep every worker busy. Each run
+ * checkpoints its chunks under a folder named by its content key
+ * (runs/montecarlo/), so an interrupted batch resumes without recomputing a
+ * finished chunk, and two cells with the same twin run once.
+ */
+import { availableParallelism } from 'node:os';
+import type { ForecastBundle } from '../../models/forecast.js';
+import type { SimulationSettings } from '../../twins/flow/simulate.js';
+import type { ChunkSummary } from '../../twins/flow/summary.js';
+import { cellFigures, type CellFigures, type CellRun } from '../../twins/whatif/figures.js';
+import type { BatchSettings, PreparedCell } from '../../twins/whatif/types.js';
+import type { Executor } from '../executors/executor.js';
+import { localExecutor } from '../executors/local.js';
+import { defaultChunkSize } from '../montecarlo/chunks.js';
+import { monteCarloKey } from '../montecarlo/run-key.js';
+import { runMonteCarlo } from '../montecarlo/runner.js';
+
+export interface CellRunnerOptions {
+  /** Worker threads; 0 = this thread. Default: the machine's parallelism. */
+  readonly workers?: number;
+  /** Chunk checkpoints (resume); null = none. */
+  readonly checkpointDir: string | null;
+  readonly signal?: AbortSignal;
+  /** Replications done so far over every run started, after each chunk. */
+  readonly onProgress?: (done: number) => void;
+}
+
+/** Totals of the runs, for the console (not the files: they must not depend on how the run went). */
+export interface RunStats {
+  runs: number;
+  chunks: number;
+  resumedChunks: number;
+  retriedChunks: number;
+  events: number;
+}
+
+export class CellRunner {
+  private readonly executor: Executor;
+  private readonly runs = new Map<string, Promise<ChunkSummary>>();
+  private readonly done = new Map<string, number>();
+  readonly stats: RunStats = { runs: 0, chunks: 0, resumedChunks: 0, retriedChunks: 0, events: 0 };
+  constructor(
+    private readonly cells: readonly PreparedCell[],
+    private readonly baseCell: PreparedCell,
+    private readonly settings: BatchSettings,
+    private readonly forecast: ForecastBundle | null,
+    private readonly options: CellRunnerOptions,
+  ) {
+    this.executor = localExecutor(options.workers ?? availableParallelism());
+  }
+
+  get workers(): number {
+    return this.executor.workers;
+  }
+
+  private simulationSettings(cell: PreparedCell): SimulationSettings {
+    const s = this.settings;
+    return { seed: s.seed, horizon: s.horizon, reportWindow: s.window, warmup: s.warmup, state: cell.state, forecast: this.forecast };
+  }
+
+  /** One Monte Carlo run per distinct (twin, settings): a cell equal to another (or to the base) shares its run. */
+  private async run(cell: PreparedCell): Promise<CellRun> {
+    const settings = this.simulationSettings(cell);
+    const { replications } = this.settings;
+    const key = monteCarloKey(cell.twin, settings, defaultChunkSize(replications));
+    let summary = this.runs.get(key);
+    if (!summary) {
+      summary = runMonteCarlo(cell.twin, {
+        replications, settings, executor: this.executor, checkpointDir: this.options.checkpointDir,
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
+        onProgress: (done) => {
+          this.done.set(key, done);
+          this.options.onProgress?.([...this.done.values()].reduce((a, b) => a + b, 0));
+        },
+      }).then((r) => {
+        this.stats.runs++;
+        this.stats.chunks += r.chunks;
+        this.stats.resumedChunks += r.resumedChunks;
+        this.stats.retriedChunks += r.retriedChunks;
+        this.stats.events += r.summary.events;
+        return r.summary;
+      });
+      this.runs.set(key, summary);
+    }
+    return { cell, twin: cell.twin, summary: await summary };
+  }
+
+  /** The figures of the cells at these grid indices, each paired with the base cell; their runs go to the executor together. */
+  async evaluate(indices: readonly number[]): Promise<CellFigures[]> {
+    // Settled, not raced: when one run fails (or the batch is cancelled) the others finish or stop, and their checkpoints are written, before the pool closes.
+    const settled = await Promise.allSettled([this.run(this.baseCell), ...indices.map((i) => this.run(this.cells[i]!))]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [base, ...cells] = settled.map((r) => (r as PromiseFulfilledResult<CellRun>).value);
+    return cells.map((c) => cellFigures(c, base!, this.settings.confidence, this.settings.warmup));
+  }
+
+  close(): Promise<void> {
+    return this.executor.close();
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Batch files are checked like twin files: every problem at once, each at
+ * its place in the batch with line and column, unknown keys and names with
+ * "did you mean", values a twin could not hold refused where written, and
+ * combinations that break a twin rule named by their cell.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseDocument, LineCounter } from 'yaml';
+import { TwinSpecError, type TwinProblem } from '../definition/errors.js';
+import { loadTwinFile, readSpecText } from '../definition/load.js';
+import { exampleFile } from '../examples/paths.js';
+import { prepareCells } from './cells.js';
+import { checkBatch, type BatchDocument } from './check.js';
+import { expandGrid, gridSize } from './grid.js';
+
+const shop = await loadTwinFile(exampleFile('shop.yaml'));
+
+/** A batch document from YAML text, with a locator like the file reader's. */
+function doc(text: string): BatchDocument {
+  const lines = new LineCounter();
+  const d = parseDocument(text, { lineCounter: lines });
+  return {
+    source: 'batch.yaml',
+    data: d.toJS(),
+    locate: (path) => {
+      for (let n = path.length; n >= 0; n--) {
+        const node = d.getIn(path.slice(0, n), true) as { range?: [number] } | undefined;
+        if (node?.range) {
+          const p = lines.linePos(node.range[0]);
+          return { line: p.line, column: p.col };
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+function problems(run: () => unknown): TwinProblem[] {
+  try {
+    run();
+  } catch (e) {
+    assert.instance(e, TwinSpecError);
+    return [...(e as TwinSpecError).problems];
+  }
+  assert.unreachable('expected problems');
+  return [];
+}
+
+const find = (list: readonly TwinProblem[], path: string): TwinProblem => {
+  const p = list.find((q) => q.path === path);
+  assert.ok(p, `no problem at ${path}; got:\n${list.map((q) => `${q.path}: ${q.message}`).join('\n')}`);
+  return p!;
+};
+
+test('unknown keys get "did you mean", with their line', () => {
+  const list = problems(() => checkBatch(doc('twin: shop.yaml\nreplicatons: 10\naxes:\n  load: [1]\n'), shop));
+  const p = find(list, 'replicatons');
+  assert.match(p.message, /did you mean "replications"/);
+  assert.is(p.line, 2);
+});
+
+test('every bad axis at once: unknown nodes, entries and fields, impossible and repeated values, bad deltas', () => {
+  const text = [
+    'twin: shop.yaml',
+    'axes:',
+    '  productcatalg.replicas: [1, 2]',
+    '  productcatalog.replics: [1, 2]',
+    '  shoppers.load: [1.5]',
+    '  frontend.replicas: [2, 9, 1]',
+    '  productcatalog.servers: [4, 0, 4]',
+    '  currency.memLimit: [256Mi]',
+    '  load: [1.2, -1]',
+    '  fix:',
+    '    none: []',
+    '    breaker: [{ op: circuitBreaker, node: frontend, to: productcatalog, failureRatio: 2, window: 10s, minCalls: 5, openFor: 30s }]',
+    '  colour: [red]',
+  ].join('\n') + '\n';
+  const list = problems(() => checkBatch(doc(text), shop));
+  if (process.env.SHADOWCAST_VERBOSE) console.log(list);
+  assert.match(find(list, 'axes["productcatalg.replicas"]').message, /unknown node id "productcatalg" \(did you mean "productcatalog"\?\)/);
+  assert.match(find(list, 'axes["productcatalog.replics"]').message, /unknown field "replics" \(did you mean "replicas"\?\)/);
+  assert.match(find(list, 'axes["shoppers.load"]').message, /unknown entry id "shoppers": .*\(entries: users\)/);
+  // The frontend autoscales within [2, 8]: 9 and 1 are outside, each at its own place.
+  assert.match(find(list, 'axes["frontend.replicas"][1]').message, /within autoscale \[2, 8\], got 9/);
+  assert.match(find(list, 'axes["frontend.replicas"][2]').message, /within autoscale \[2, 8\], got 1/);
+  assert.match(find(list, 'axes["productcatalog.servers"][1]').message, /expected a number >= 1, got 0/);
+  assert.match(find(list, 'axes["productcatalog.servers"][2]').message, /listed twice \(first at \[0\]\)/);
+  assert.match(find(list, 'axes["currency.memLimit"][0]').message, /declares no resources/);
+  assert.match(find(list, 'axes.load[1]').message, /> 0/);
+  assert.match(find(list, 'axes.fix.breaker[0].failureRatio').message, /<= 1/);
+  assert.match(find(list, 'axes.colour').message, /load, <entry>.load or <node>.<field>/);
+  assert.is(find(list, 'axes["frontend.replicas"][1]').line, 6);
+  assert.is(list.length, 11, list.map((p) => `${p.path}: ${p.message}`).join('\n'));
+});
+
+test('settings: durations with units, a warm-up not shorter than the horizon refused', () => {
+  const batch = checkBatch(doc('twin: shop.yaml\nhorizon: 30m\nwindow: 1m\naxes:\n  load: [1]\n'), shop);
+  assert.is(batch.settings.horizon, 1800);
+  assert.is(batch.settings.window, 60);
+  assert.is(batch.settings.replications, 200);
+  const list = problems(() => checkBatch(doc('twin: shop.yaml\nhorizon: 10m\nwarmup: 1h\naxes:\n  load: [1]\n'), shop));
+  assert.match(find(list, 'warmup').message, /shorter than the horizon/);
+});
+
+test('the grid: every combination, first axis slowest; ids and deltas in axis order', () => {
+  const batch = checkBatch(doc('twin: shop.yaml\naxes:\n  load: [1.0, 1.2, 1.5]\n  productcatalog.replicas: [1, 2, 3, 4]\n'), shop);
+  assert.is(gridSize(batch.axes), 12);
+  const cells = expandGrid(batch.axes);
+  assert.equal(cells.slice(0, 5).map((c) => c.id), [
+    'load=1 productcatalog.replicas=1', 'load=1 productcatalog.replicas=2', 'load=1 productcatalog.replicas=3', 'load=1 productcatalog.replicas=4', 'load=1.2 productcatalog.replicas=1',
+  ]);
+  assert.equal(cells[6]!.deltas, [{ op: 'loadScale', factor: 1.2 }, { op: 'replicas', node: 'productcatalog', replicas: 3 }]);
+  assert.equal(cells[11]!.coordinates, [2, 3]);
+});
+
+test('values fine alone but not together are named by their cell', () => {
+  // An autoscaler with max 4 from one axis, 8 replicas from another: only that combination breaks the twin rule.
+  const text = 'twin: shop.yaml\naxes:\n  productcatalog.replicas: [2, 8]\n  productcatalog.autoscale: [null, { target: 0.6, min: 1, max: 4 }]\n';
+  const d = doc(text);
+  const batch = checkBatch(d, shop);
+  const list = problems(() => prepareCells(batch, d, shop, null));
+  assert.is(list.length, 1, list.map((p) => p.message).join('\n'));
+  assert.match(list[0]!.message, /^cell productcatalog.replicas=8 productcatalog.autoscale=\{"target":0.6,"min":1,"max":4\}: the values together break a twin rule: .*within autoscale \[1, 4\], got 8/);
+});
+
+test('the state snapshot is checked against each cell\'s twin', async () => {
+  const d = doc('twin: shop.yaml\naxes:\n  productcatalog.servers: [1, 4]\n');
+  const batch = checkBatch(d, shop);
+  const file = exampleFile('shop-state.json');
+  const state = { source: file, ...(await readSpecText(file)) };
+  const list = problems(() => prepareCells(batch, d, shop, state));
+  assert.is(list.length, 1);
+  assert.match(list[0]!.message, /^cell productcatalog.servers=1: the snapshot does not fit this cell's twin: .*shop-state.json:7:\d+: nodes.productcatalog.busy\[0\]: expected at most 1 busy workers per replica, got 4$/);
+});
+
+test.run();

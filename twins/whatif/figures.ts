@@ -1,0 +1,86 @@
+/**
+ * The figures of a cell, per node, from its Monte Carlo summary: P(fail)
+ * with its Wilson interval (twins/risk.ts), utilization and p99 as means
+ * with t intervals, the cost in replica-hours and core-hours, and the
+ * change against the base cell on the same replications (common random
+ * numbers: replication i of both ran on the same streams), P(fail) with
+ * Newcombe's paired interval and the means with paired t intervals
+ * (twins/mitigation/evaluate-stats.ts).
+ */
+import type { Twin } from '../definition/types.js';
+import type { ChunkSummary } from '../flow/summary.js';
+import { coresPerReplica, failed } from '../mitigation/evaluate-figures.js';
+import { newcombeDifference, pairedMeanDifference, pairedTable } from '../mitigation/evaluate-stats.js';
+import type { PairedDifference } from '../mitigation/types.js';
+import { assessRisk, type Estimate } from '../risk.js';
+import type { Cell } from './types.js';
+
+export interface NodeFigures {
+  readonly node: string;
+  readonly pFail: { readonly mean: number; readonly lo: number; readonly hi: number };
+  readonly failures: number;
+  /** The condition most often first to fail, or null. */
+  readonly condition: string | null;
+  readonly utilization: Estimate;
+  /** Mean over replications of each replication's p99 response time, seconds. */
+  readonly p99: Estimate;
+  /** Mean over replications of the time-averaged replicas × the measured span. */
+  readonly replicaHours: number;
+  readonly coreHours: number;
+  /** This cell minus the base cell, paired replication by replication. */
+  readonly vsBase: { readonly pFail: PairedDifference; readonly utilization: PairedDifference; readonly p99: PairedDifference };
+}
+
+export interface CellFigures {
+  readonly index: number;
+  readonly id: string;
+  readonly values: Readonly<Record<string, string>>;
+  readonly replicaHours: number;
+  readonly coreHours: number;
+  /** The node with the highest P(fail) upper bound (first in twin order on ties). */
+  readonly worst: { readonly node: string; readonly hi: number };
+  readonly nodes: readonly NodeFigures[];
+}
+
+/** A run of one cell: what ran and its summary. */
+export interface CellRun {
+  readonly cell: Cell;
+  readonly twin: Twin;
+  readonly summary: ChunkSummary;
+}
+
+const mean = (xs: readonly number[]): number => {
+  const finite = xs.filter(Number.isFinite);
+  return finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : 0;
+};
+
+export function cellFigures(run: CellRun, base: CellRun, level: number, warmup: number): CellFigures {
+  const { summary: s, twin } = run;
+  if (s.count !== base.summary.count) throw new RangeError(`cell ${run.cell.id}: ${s.count} replications against the base's ${base.summary.count}`);
+  const risk = assessRisk(s, level);
+  const hours = (s.horizon - warmup) / 3600;
+  const nodes = s.nodes.map((n, i): NodeFigures => {
+    const r = risk.nodes[i]!;
+    const b = base.summary.nodes[i]!;
+    if (b.id !== n.id) throw new RangeError(`cell ${run.cell.id}: node ${i} is ${n.id}, ${b.id} in the base`);
+    const replicaHours = mean(n.metrics.meanReplicas) * hours;
+    return {
+      node: n.id, pFail: r.pFail, failures: r.failures, condition: r.mainCondition,
+      utilization: r.figures.utilization, p99: r.figures.p99,
+      replicaHours, coreHours: replicaHours * coresPerReplica(twin, i),
+      vsBase: {
+        pFail: newcombeDifference(pairedTable(failed(b), failed(n)), level),
+        utilization: pairedMeanDifference(b.metrics.utilization, n.metrics.utilization, level),
+        p99: pairedMeanDifference(b.metrics.p99, n.metrics.p99, level),
+      },
+    };
+  });
+  const worst = nodes.reduce((w, n) => (n.pFail.hi > w.pFail.hi ? n : w), nodes[0]!);
+  return {
+    index: run.cell.index, id: run.cell.id, values: run.cell.values,
+    replicaHours: nodes.reduce((a, n) => a + n.replicaHours, 0),
+    coreHours: nodes.reduce((a, n) => a + n.coreHours, 0),
+    worst: { node: worst.node, hi: worst.pFail.hi },
+    nodes,
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * `whatif --find`: the planner's question, "which is the cheapest setting
+ * under which no node is likely to fail?". A cell qualifies when every
+ * node's P(fail) upper bound is under the target. Two ways to answer:
+ *  - grid: every cell is run; the cheapest qualifying cell wins (core-hours,
+ *    then replica-hours, then grid order);
+ *  - search: with exactly one `<node>.replicas` axis of whole numbers, for
+ *    each combination of the other axes (a row) a binary search finds the
+ *    fewest replicas that qualify, assuming more replicas never make a cell
+ *    fail the target (monotone), so only about log2(values) cells per row
+ *    run. The rows search in lockstep, so each round's cells run together.
+ * Every decision is explained in words, including why none qualified, and
+ * the chosen cell is compared with the base cell on the same replications.
+ */
+import { zOf } from '../mitigation/evaluate-stats.js';
+import type { CellFigures } from './figures.js';
+import { coordinatesOf, gridSize, indexOf } from './grid.js';
+import type { Axis } from './types.js';
+
+export interface RowSearch {
+  /** The other axes' value labels. */
+  readonly row: Readonly<Record<string, string>>;
+  readonly node: string;
+  /** The fewest replicas that qualified, or null. */
+  readonly replicas: number | null;
+  readonly cell: string | null;
+  /** Cell ids run for this row, in the order run. */
+  readonly evaluated: readonly string[];
+  readonly explanation: string;
+}
+
+export interface FindResult {
+  readonly target: number;
+  readonly mode: 'grid' | 'search';
+  readonly chosen: { readonly index: number; readonly id: string } | null;
+  readonly explanation: string;
+  readonly searches: readonly RowSearch[];
+  /** Cells the search did not need to run. */
+  readonly skipped: number;
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+
+export const meetsTarget = (c: CellFigures, target: number): boolean => c.nodes.every((n) => n.pFail.hi < target);
+
+/** Why a cell misses: its nodes at or over the target, worst first. */
+function misses(c: CellFigures, target: number): string {
+  const over = c.nodes.filter((n) => n.pFail.hi >= target).sort((a, b) => b.pFail.hi - a.pFail.hi || b.failures - a.failures);
+  const shown = over.slice(0, 3).map((n) => `${n.node} upper bound ${pct(n.pFail.hi)} (${n.failures} failures${n.condition ? `, ${n.condition}` : ''})`);
+  return shown.join(', ') + (over.length > 3 ? ` and ${over.length - 3} more` : '');
+}
+
+/** The node the cell changed most against the base, with its paired interval. */
+function againstBase(c: CellFigures): string {
+  const n = [...c.nodes].sort((a, b) => Math.abs(b.vsBase.pFail.mean) - Math.abs(a.vsBase.pFail.mean))[0];
+  if (!n || n.vsBase.pFail.mean === 0) return 'against the base cell (paired, same replications) no node\'s P(fail) changed';
+  const d = n.vsBase.pFail;
+  const side = d.hi < 0 ? 'a decrease the paired interval confirms' : d.lo > 0 ? 'an increase the paired interval confirms' : 'not distinguishable from no change';
+  return `against the base cell (paired, same replications) ${n.node}'s P(fail) changed by ${d.mean.toFixed(3)} [${d.lo.toFixed(3)}, ${d.hi.toFixed(3)}]: ${side}`;
+}
+
+const cheaper = (a: CellFigures, b: CellFigures): number => a.coreHours - b.coreHours || a.replicaHours - b.replicaHours || a.index - b.index;
+
+/** The cheapest qualifying cell among those run, explained; `skipped` cells were not run (search). */
+export function chooseCheapest(cells: readonly CellFigures[], target: number, replications: number, level: number): { chosen: CellFigures | null; explanation: string } {
+  const sorted = [...cells].sort(cheaper);
+  const ok = sorted.filter((c) => meetsTarget(c, target));
+  const chosen = ok[0] ?? null;
+  if (chosen) {
+    const cheaperMissed = sorted.slice(0, sorted.indexOf(chosen));
+    return {
+      chosen,
+      explanation: `${ok.length} of ${cells.length} cells run have every P(fail) upper bound under ${pct(target)}; the cheapest is ${chosen.id} at ${chosen.coreHours.toFixed(2)} core-hours (${chosen.replicaHours.toFixed(2)} replica-hours), its highest upper bound ${chosen.worst.node} ${pct(chosen.worst.hi)}; ${againstBase(chosen)}.` +
+        (cheaperMissed.length ? ` Cheaper cells that missed: ${cheaperMissed.slice(0, 3).map((c) => `${c.id} (${misses(c, target)})`).join('; ')}${cheaperMissed.length > 3 ? `; and ${cheaperMissed.length - 3} more` : ''}.` : ''),
+    };
+  }
+  const closest = [...cells].sort((a, b) => a.worst.hi - b.worst.hi || cheaper(a, b))[0];
+  // With no failure at all the Wilson upper bound is z²/(n + z²): a target under it cannot be met at this n.
+  const z = zOf(level);
+  const floor = (z * z) / (replications + z * z);
+  return {
+    chosen: null,
+    explanation: `none: no cell run has every P(fail) upper bound under ${pct(target)}.` +
+      (closest ? ` The closest is ${closest.id}: ${misses(closest, target)}.` : '') +
+      (target <= floor ? ` Note: with ${replications} replications even a node that never fails has an upper bound of ${pct(floor)} at the ${pct(level)} level, so the target needs more replications.` : ''),
+  };
+}
+
+/** Runs cells by grid index and returns their figures (in the order asked). */
+export type EvaluateCells = (indices: readonly number[]) => Promise<CellFigures[]>;
+
+/** The search axis: the one `<node>.replicas` axis of whole numbers, or null (then every cell runs). */
+export function searchAxis(axes: readonly Axis[]): number | null {
+  const replicaAxes = axes.map((a, k) => (a.replicasOf !== null && a.values.every((v) => Number.isInteger(v.value)) ? k : -1)).filter((k) => k >= 0);
+  return replicaAxes.length === 1 ? replicaAxes[0]! : null;
+}
+
+export async function findCell(axes: readonly Axis[], target: number, replications: number, level: number, evaluate: EvaluateCells): Promise<FindResult> {
+  const k = searchAxis(axes);
+  const total = gridSize(axes);
+  if (k === null) {
+    const cells = await evaluate(Array.from({ length: total }, (_, i) => i));
+    const { chosen, explanation } = chooseCheapest(cells, target, replications, level);
+    return { target, mode: 'grid', chosen: chosen && { index: chosen.index, id: chosen.id }, explanation, searches: [], skipped: 0 };
+  }
+  const axis = axes[k]!;
+  const node = axis.replicasOf!;
+  // Positions on the axis by replica count, fewest first.
+  const order = axis.values.map((v, i) => ({ i, r: v.value as number })).sort((a, b) => a.r - b.r);
+  const rows = Array.from({ length: total }, (_, i) => coordinatesOf(axes, i)).filter((c) => c[k] === 0).map((coordinates) => ({
+    coordinates, lo: 0, hi: order.length - 1, best: null as CellFigures | null, runs: [] as CellFigures[],
+  }));
+  const cellOf = (row: (typeof rows)[number], pos: number): number => indexOf(axes, row.coordinates.map((c, j) => (j === k ? order[pos]!.i : c)));
+  const run = new Map<number, CellFigures>();
+  for (;;) {
+    const active = rows.filter((r) => r.lo <= r.hi);
+    if (active.length === 0) break;
+    const mids = active.map((r) => Math.floor((r.lo + r.hi) / 2));
+    const figures = await evaluate([...new Set(active.map((r, j) => cellOf(r, mids[j]!)))]);
+    for (const f of figures) run.set(f.index, f);
+    active.forEach((r, j) => {
+      const f = run.get(cellOf(r, mids[j]!))!;
+      r.runs.push(f);
+      if (meetsTarget(f, target)) {
+        r.best = f;
+        r.hi = mids[j]! - 1;
+      } else r.lo = mids[j]! + 1;
+    });
+  }
+  const searches = rows.map((r): RowSearch => {
+    const rowLabels = Object.fromEntries(axes.map((a, j) => [a.name, a.values[r.coordinates[j]!]!.label]).filter(([name]) => name !== axis.name));
+    const rowName = Object.entries(rowLabels).map(([a, v]) => `${a}=${v}`).join(' ') || 'the grid';
+    const replicasOf = (f: CellFigures): string => f.values[axis.name]!;
+    const missedBelow = r.runs.filter((f) => !meetsTarget(f, target)).sort((a, b) => Number(replicasOf(b)) - Number(replicasOf(a)))[0];
+    const tried = r.runs.map(replicasOf).join(', ');
+    const explanation = r.best
+      ? `${rowName}: the fewest ${node} replicas with every P(fail) upper bound under ${pct(target)} is ${replicasOf(r.best)} (highest ${r.best.worst.node} ${pct(r.best.worst.hi)})` +
+        (missedBelow ? `; ${replicasOf(missedBelow)} missed (${misses(missedBelow, target)})` : `; it is the smallest count on the axis`) + `; ran ${tried} of ${order.map((o) => o.r).join(', ')}`
+      : `${rowName}: none: even ${order[order.length - 1]!.r} ${node} replicas miss (${misses(r.runs.find((f) => Number(replicasOf(f)) === order[order.length - 1]!.r) ?? r.runs[r.runs.length - 1]!, target)}); ran ${tried}`;
+    return { row: rowLabels, node, replicas: r.best ? Number(replicasOf(r.best)) : null, cell: r.best?.id ?? null, evaluated: r.runs.map((f) => f.id), explanation };
+  });
+  const { chosen, explanation } = chooseCheapest([...run.values()], target, replications, level);
+  return {
+    target, mode: 'search', chosen: chosen && { index: chosen.index, id: chosen.id },
+    explanation: `monotone search over ${axis.name} (more replicas assumed never to make a cell miss the target), ${run.size} of ${total} cells run. ${searches.map((s) => s.explanation).join('. ')}. Overall: ${explanation}`,
+    searches, skipped: total - run.size,
+  };
+}
