@@ -106,6 +106,9 @@ export function autoApprovalRule(policy: Policy, proposal: Proposal): { readonly
   const allowed = decideChangeAllowed(policy, proposal);
   if (!allowed.allowed) return { rule: null, why: allowed.reason };
   const change = fieldChangeOf(proposal);
+  // A shadow that tried the strategy and did not confirm it leaves the decision to people.
+  const confirmation = proposal.shadowConfirmation;
+  if (confirmation !== undefined && confirmation.verdict !== 'confirmed') return { rule: null, why: `the shadow did not confirm it (${confirmation.verdict}): ${confirmation.reason}` };
   const whys: string[] = [];
   for (const r of policy.autoApprove) {
     if (r.action !== proposal.strategy.action || change === null) { whys.push(`${r.name}: covers ${r.action} only`); continue; }

@@ -1,0 +1,71 @@
+/**
+ * Confirm a chosen strategy on a running shadow before it is proposed
+ * (the process work; the verdict is twins/mitigation/confirm.ts):
+ *
+ *  1. the nodes the strategy changes are restarted as they are, so the
+ *     baseline starts from the plan's predicted state like the candidate;
+ *  2. baseline window: the shadow is driven with its plan's forecast-shaped
+ *     traffic (seeded) while the target node's metric is read every step;
+ *  3. the strategy is applied with the shadow applier;
+ *  4. candidate window: the same arrivals (same seed: common random numbers);
+ *  5. the shadow is rolled back to the specs it had, whatever happened;
+ *  6. the judge compares the two samples: confirmed, not confirmed, or
+ *     inconclusive, with its evidence.
+ * A strategy the emulators cannot express, or a shadow that is not up, gives
+ * an inconclusive confirmation naming why, never a failure of the proposal.
+ */
+import { confirmOnSamples, unusableShadow, type ShadowConfirmation } from '../../twins/mitigation/confirm.js';
+import type { Proposal } from '../../twins/mitigation/types.js';
+import { ApplierRefusal, changeOf, type Change } from './appliers/applier.js';
+import { planShadowChange, shadowApplier } from './appliers/shadow.js';
+import { shadowMetricWatch } from './metric-watch.js';
+import { restartEmulators } from './shadow-restart.js';
+
+export interface ConfirmOnShadowOptions {
+  readonly dir: string;
+  /** Wall-clock seconds of each of the two windows. */
+  readonly windowSeconds: number;
+  /** Seconds per point (default: window / 80, so a window gives enough points for the judge to pass or fail). */
+  readonly stepSeconds?: number;
+  /** The target node's metric, higher is worse (default latency_p95_s). */
+  readonly metric?: string;
+  /** The judge's relative tolerance band (default 0.1). */
+  readonly tolerance?: number;
+  /** Seed of the arrivals of both windows (default: the shadow plan's). */
+  readonly seed?: number | string;
+}
+
+export const DEFAULT_CONFIRM_METRIC = 'latency_p95_s';
+
+export async function confirmOnShadow(proposal: Proposal, o: ConfirmOnShadowOptions): Promise<ShadowConfirmation> {
+  const metric = o.metric ?? DEFAULT_CONFIRM_METRIC;
+  const stepSeconds = o.stepSeconds ?? o.windowSeconds / 80;
+  const window = { windowSeconds: o.windowSeconds, stepSeconds };
+  let change: Change;
+  let plan: ReturnType<typeof planShadowChange>;
+  try {
+    change = changeOf(proposal);
+    plan = planShadowChange(o.dir, change);
+  } catch (e) {
+    if (!(e instanceof ApplierRefusal) && !/params\.from|must carry/.test((e as Error).message)) throw e;
+    return unusableShadow(proposal.strategy.target, metric, window, (e as Error).message);
+  }
+  const node = change.target;
+  const watch = shadowMetricWatch({ dir: o.dir, stepSeconds, traffic: 'plan', ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+  await restartEmulators(plan.shadow, new Map(plan.changes.map((c) => [c.node, c.before])));
+  const baseline = await watch.watch(node, metric, o.windowSeconds * 1000);
+  const applier = shadowApplier(o.dir);
+  await applier.apply(change);
+  let candidate: readonly number[];
+  try {
+    candidate = await watch.watch(node, metric, o.windowSeconds * 1000);
+  } finally {
+    await applier.rollback(change);
+  }
+  return confirmOnSamples(node, metric, baseline, candidate, window, o.tolerance);
+}
+
+/** The proposal with its shadow confirmation recorded (the hook `mitigate propose --shadow DIR` calls). */
+export async function withShadowConfirmation(proposal: Proposal, o: ConfirmOnShadowOptions): Promise<Proposal> {
+  return { ...proposal, shadowConfirmation: await confirmOnShadow(proposal, o) };
+}
