@@ -20,7 +20,7 @@ export const SHADOW_NODE = 'rec';
 export function oneNodePlan(replicas: number, rate = 85): ShadowPlan {
   return {
     format: SHADOW_PLAN_FORMAT, createdAt: '2026-01-01T00:00:00.000Z', target: 'local',
-    twin: { name: 'mitigation-test', source: 'test', hash: 'none' },
+    twin: { name: 'mitigation-test', source: 'test', hash: '0'.repeat(64) },
     result: { dir: 'none', replications: 1, horizon: 600, seed: 11 }, forecast: null,
     fidelity: { value: 0.5, threshold: 0.1, depth: 1, auto: null }, mode: 'reproduce',
     budget: { processes: 2, cores: 1, memoryBytes: 2 ** 30 }, dilation: { k: 1, reason: 'test' }, startAt: 0, duration: 600,
