@@ -68,8 +68,8 @@ export function judgeWindow(samples: readonly number[], spec: VerifySpec, minPoi
   if (m > spec.before * (1 + tol)) {
     return { verdict: 'fail', action: 'rollback', points: finite.length, median: m, reason: `median ${spec.metric} ${fmt(m)} is worse than before the change (${fmt(spec.before)}, tolerance ${tol * 100}%)` };
   }
-  const inside = p === null ? 'with no predicted interval to check' : `inside the predicted [${fmt(p.lo)}, ${fmt(p.hi)}]`;
-  return { verdict: 'pass', action: 'keep', points: finite.length, median: m, reason: `median ${spec.metric} ${fmt(m)} over ${finite.length} points is ${inside} and not worse than before (${fmt(spec.before)})` };
+  const inside = p === null ? '' : `inside the predicted [${fmt(p.lo)}, ${fmt(p.hi)}] and `;
+  return { verdict: 'pass', action: 'keep', points: finite.length, median: m, reason: `median ${spec.metric} ${fmt(m)} over ${finite.length} points is ${inside}not worse than before (${fmt(spec.before)})${p === null ? '; no predicted interval was given to check it against' : ''}` };
 }
 
 const fmt = (v: number): string => Number(v.toPrecision(4)).toString();
