@@ -17,7 +17,9 @@ export type RefusalCode =
   | 'node-not-allowed' | 'action-not-allowed' | 'out-of-bounds' | 'step-too-large' | 'scale-in-on-prediction'
   | 'no-change' | 'outside-change-window' | 'rate-limited'
   /** An applier refused its arguments (runs/mitigation/appliers). */
-  | 'applier-refused';
+  | 'applier-refused'
+  /** The audit log's hash chain is broken (a record edited, deleted or reordered): nothing changes until it is restored. */
+  | 'audit-broken';
 
 export type Decision =
   | { readonly allowed: true; readonly basis: string }

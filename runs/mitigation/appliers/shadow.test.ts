@@ -8,6 +8,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { testPolicy } from '../../../twins/mitigation/decide-test-support.js';
+import { readAudit } from '../audit.js';
+import { MitigationRefusedError } from '../refusal.js';
+import { MitigationStore } from '../store.js';
+import { applyProposal, recordProposal } from '../workflow.js';
 import { testProposal } from '../../../twins/mitigation/decide-test-support.js';
 import type { Proposal } from '../../../twins/mitigation/types.js';
 import { httpStatus } from '../../shadow/inject-test-support.js';
@@ -53,6 +59,21 @@ test('refused before anything changes: no mechanism in the emulators, a node the
   const prewarm: Proposal = { ...base, strategy: { ...base.strategy, deltas: [{ op: 'replicas', node: SHADOW_NODE, replicas: 2, at: 300 }] } };
   assert.throws(() => applier.describe(changeOf(prewarm), 'apply'), /takes effect at 300 s/);
   assert.throws(() => applier.describe(changeOf(testProposal({ node: 'cart' })), 'apply'), /'cart': the node is not emulated/);
+  // Through the workflow: refused before anything is claimed, and audited.
+  const store = new MitigationStore(join(dir, 'state', 'mitigation.db'));
+  const audit = join(dir, 'state', 'audit.jsonl');
+  try {
+    recordProposal(store, audit, testProposal({ id: 'p-cart', node: 'cart', expiresAt: new Date(Date.now() + 3600_000).toISOString() }), testPolicy());
+    await applyProposal(store, audit, 'p-cart', applier).then(() => assert.unreachable('applied'), (e: Error) => {
+      assert.instance(e, MitigationRefusedError);
+      assert.match(e.message, /apply refused: the shadow applier cannot make p-cart .*'cart': the node is not emulated/);
+    });
+    const last = readAudit(audit).at(-1)!;
+    assert.equal([last.what, last.decision, (last.evidence as { code: string }).code], ['apply', 'refused', 'applier-refused']);
+    assert.is(store.require('p-cart').state, 'approved', 'nothing was claimed');
+  } finally {
+    store.close();
+  }
   assert.is((await readState(dir))!.processes[0]!.pid, pid, 'nothing was restarted');
   assert.throws(() => shadowApplier(`${dir}-missing`).describe(scaleOut, 'apply'), /no shadow here/);
 }));
