@@ -42,26 +42,39 @@ export async function confirmOnShadow(proposal: Proposal, o: ConfirmOnShadowOpti
   const stepSeconds = o.stepSeconds ?? o.windowSeconds / 80;
   const window = { windowSeconds: o.windowSeconds, stepSeconds };
   let change: Change;
-  let plan: ReturnType<typeof planShadowChange>;
   try {
     change = changeOf(proposal);
+  } catch (e) {
+    // A scale strategy without its current value: nothing to set, nothing to roll back to.
+    return unusableShadow(proposal.strategy.target, metric, window, (e as Error).message);
+  }
+  let plan: ReturnType<typeof planShadowChange>;
+  try {
     plan = planShadowChange(o.dir, change);
   } catch (e) {
-    if (!(e instanceof ApplierRefusal) && !/params\.from|must carry/.test((e as Error).message)) throw e;
-    return unusableShadow(proposal.strategy.target, metric, window, (e as Error).message);
+    if (!(e instanceof ApplierRefusal)) throw e;
+    return unusableShadow(change.target, metric, window, e.message);
   }
   const node = change.target;
   const watch = shadowMetricWatch({ dir: o.dir, stepSeconds, traffic: 'plan', ...(o.seed !== undefined ? { seed: o.seed } : {}) });
   await restartEmulators(plan.shadow, new Map(plan.changes.map((c) => [c.node, c.before])));
   const baseline = await watch.watch(node, metric, o.windowSeconds * 1000);
   const applier = shadowApplier(o.dir);
-  await applier.apply(change);
-  let candidate: readonly number[];
+  let candidate: readonly number[] = [];
+  let failure: Error | null = null;
   try {
+    await applier.apply(change);
     candidate = await watch.watch(node, metric, o.windowSeconds * 1000);
-  } finally {
-    await applier.rollback(change);
+  } catch (e) {
+    failure = e as Error;
   }
+  // Rolled back whatever happened; a failed rollback is reported with what caused it.
+  try {
+    await applier.rollback(change);
+  } catch (e) {
+    throw new Error(`${failure !== null ? `confirmation on the shadow failed (${failure.message}), and ` : ''}the shadow could not be rolled back: ${(e as Error).message}`, { cause: e });
+  }
+  if (failure !== null) throw failure;
   return confirmOnSamples(node, metric, baseline, candidate, window, o.tolerance);
 }
 
