@@ -34,7 +34,7 @@ const specOf = async (dir: string): Promise<{ replicas: number; pid: number }> =
 
 test('on a real shadow: the scale-out of a saturated node is confirmed; a short window is inconclusive; the shadow is rolled back', () => withShadow(1, async (dir) => {
   const proposal = testProposal({ node: SHADOW_NODE, from: 1, to: 2 });
-  const c = await confirmOnShadow(proposal, { dir, windowSeconds: 6, stepSeconds: 0.1 });
+  const c = await confirmOnShadow(proposal, { dir, windowSeconds: 8 });
   assert.is(c.verdict, 'confirmed', `${c.reason} ${JSON.stringify({ b: c.baseline, c: c.candidate })}`);
   assert.ok(c.baseline!.points >= 50 && c.candidate!.points >= 50, JSON.stringify(c));
   assert.ok(c.judge!.shift.hi < 0);

@@ -25,7 +25,7 @@ export interface ConfirmOnShadowOptions {
   readonly dir: string;
   /** Wall-clock seconds of each of the two windows. */
   readonly windowSeconds: number;
-  /** Seconds per point (default: window / 80, so a window gives enough points for the judge to pass or fail). */
+  /** Seconds per point (default: window / 100: enough points for the judge to pass or fail even when some scrapes are lost or removed as outliers). */
   readonly stepSeconds?: number;
   /** The target node's metric, higher is worse (default latency_p95_s). */
   readonly metric?: string;
@@ -39,7 +39,7 @@ export const DEFAULT_CONFIRM_METRIC = 'latency_p95_s';
 
 export async function confirmOnShadow(proposal: Proposal, o: ConfirmOnShadowOptions): Promise<ShadowConfirmation> {
   const metric = o.metric ?? DEFAULT_CONFIRM_METRIC;
-  const stepSeconds = o.stepSeconds ?? o.windowSeconds / 80;
+  const stepSeconds = o.stepSeconds ?? o.windowSeconds / 100;
   const window = { windowSeconds: o.windowSeconds, stepSeconds };
   let change: Change;
   try {
