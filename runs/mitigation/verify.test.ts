@@ -11,7 +11,7 @@ import { dryRunApplier } from './appliers/dry-run.js';
 import { readAudit } from './audit.js';
 import { MitigationStore } from './store.js';
 import type { MetricWatch } from './metric-watch.js';
-import { judgeWindow, verifyApplied, type VerifySpec } from './verify.js';
+import { applyAndVerify, judgeWindow, verifyApplied, type VerifySpec } from './verify.js';
 import { applyProposal, recordProposal } from './workflow.js';
 
 const spec: VerifySpec = { node: 'recommendation', metric: 'latency_p99', predicted: { lo: 0.1, hi: 0.3 }, before: 0.4 };
@@ -80,6 +80,25 @@ test('after apply: no data rolls back, unless the policy says hold', async () =>
   const r = await scenario(hold, [0.2]);
   assert.equal([r.state, r.calls], ['applied', ['apply']]);
   assert.ok(r.audit.includes('verify:inconclusive: hold'));
+});
+
+test('apply and verify: a refused apply is refused at once, audited, without watching a window first', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'verify-'));
+  const store = new MitigationStore(join(dir, 'db'));
+  const audit = join(dir, 'audit.jsonl');
+  try {
+    const p = testProposal({ from: 1, to: 4, expiresAt: new Date(Date.now() + 3600_000).toISOString() }); // step 3: needs two people
+    recordProposal(store, audit, p, testPolicy());
+    let watched = 0;
+    const watch: MetricWatch = { source: 'test', watch: async () => { watched++; return many(0.2); } };
+    const applier: Applier = { ...dryRunApplier, name: 'command', changesSomething: true };
+    await applyAndVerify(store, audit, p.id, applier, watch, { metric: 'latency_p99' }).then(() => assert.unreachable('applied'), (e: Error) => assert.match(e.message, /apply refused: .* 0 of the 2 approval/));
+    assert.is(watched, 0);
+    assert.equal(readAudit(audit).map((r) => `${r.what}:${r.decision}`), ['propose:proposed', 'apply:refused']);
+  } finally {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -21,7 +21,7 @@ import { appendAudit } from './audit.js';
 import { changeOf, type Applier } from './appliers/applier.js';
 import type { MetricWatch } from './metric-watch.js';
 import type { MitigationStore } from './store.js';
-import { applyProposal, ENGINE, rollbackProposal, type ApplyResult } from './workflow.js';
+import { applyProposal, ENGINE, rollbackProposal, wouldApply, type ApplyResult } from './workflow.js';
 
 export interface VerifySpec {
   readonly node: string;
@@ -131,11 +131,16 @@ export async function applyAndVerify(store: MitigationStore, audit: string, id: 
   const s = store.require(id);
   const node = changeOf(s.proposal).target;
   const windowSeconds = options.windowSeconds ?? s.policy.verify.windowSeconds;
-  const before = await watchSafely(watch, node, options.metric, windowSeconds);
-  const beforeMedian = before.values.length >= s.policy.verify.minPoints ? median(before.values) : null;
-  const applied = await applyProposal(store, audit, id, applier, { ...(options.by !== undefined ? { by: options.by } : {}) });
+  if (!applier.changesSomething) throw new RangeError(`the ${applier.name} applier changes nothing: there is nothing to verify`);
+  const by = options.by !== undefined ? { by: options.by } : {};
+  let before: readonly number[] = [];
+  // A refusal is known before the before-window: applyProposal then refuses and audits it at once,
+  // without a window watched for nothing (should it go ahead after all, there is no "before").
+  if (wouldApply(store, audit, id, applier)) before = (await watchSafely(watch, node, options.metric, windowSeconds)).values;
+  const beforeMedian = before.length >= s.policy.verify.minPoints ? median(before) : null;
+  const applied = await applyProposal(store, audit, id, applier, by);
   const predicted = options.predicted !== undefined ? options.predicted : predictedFromConfirmation(store, id, node, options.metric);
   const spec: VerifySpec = { node, metric: options.metric, predicted, before: beforeMedian, ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}) };
   const judgement = await verifyApplied(store, audit, id, applier, watch, spec, { windowSeconds, ...(options.now ? { now: options.now } : {}) });
-  return { ...applied, proposal: store.require(id), before: { points: before.values.length, median: beforeMedian }, judgement };
+  return { ...applied, proposal: store.require(id), before: { points: before.length, median: beforeMedian }, judgement };
 }

@@ -105,6 +105,30 @@ export function decideOnProposal(store: MitigationStore, audit: string, input: A
   return store.require(input.id);
 }
 
+/** The pure apply decision on a stored proposal, its approvals and the store's recent changes. */
+function applyDecision(store: MitigationStore, s: StoredProposal, now: Date): Decision {
+  return decideApply({
+    policy: s.policy, proposal: s.proposal, hash: proposalContentHash(s.proposal), proposer: s.proposer, state: s.state,
+    approvals: store.approvals(s.proposal.id), recentChanges: store.changesSince(new Date(now.getTime() - 3600_000)), now,
+  });
+}
+
+/**
+ * Whether applyProposal would go ahead now (nothing claimed, nothing
+ * audited): lets a caller that must first watch a window (verify's "before")
+ * skip it when the apply will be refused anyway; applyProposal then decides
+ * again, under the lock, and audits.
+ */
+export function wouldApply(store: MitigationStore, audit: string, id: string, applier: Applier, now = new Date()): boolean {
+  try {
+    applier.describe(changeOf(store.require(id).proposal), 'apply');
+  } catch {
+    return false;
+  }
+  if (existsSync(audit) && !verifyAudit(audit).ok) return false;
+  return applyDecision(store, store.require(id), now).allowed;
+}
+
 export interface ApplyResult {
   readonly proposal: StoredProposal;
   /** What the applier did or, for dry-run, would do. */
@@ -131,10 +155,7 @@ export async function applyProposal(store: MitigationStore, audit: string, id: s
     if (!(e instanceof ApplierRefusal)) throw e;
     refused(audit, by, 'apply', id, { allowed: false, code: 'applier-refused', reason: e.message }, { applier: applier.name }, now);
   }
-  const decide = (s: StoredProposal): Decision => decideApply({
-    policy: s.policy, proposal: s.proposal, hash: proposalContentHash(s.proposal), proposer: s.proposer, state: s.state,
-    approvals: store.approvals(id), recentChanges: store.changesSince(new Date(now.getTime() - 3600_000)), now,
-  });
+  const decide = (s: StoredProposal): Decision => applyDecision(store, s, now);
   if (!applier.changesSomething) {
     const d = decide(first);
     if (!d.allowed) refused(audit, by, 'apply', id, d, { applier: applier.name }, now);
