@@ -10,7 +10,8 @@ import type { Applier } from './appliers/applier.js';
 import { dryRunApplier } from './appliers/dry-run.js';
 import { readAudit } from './audit.js';
 import { MitigationStore } from './store.js';
-import { judgeWindow, verifyApplied, type MetricReader, type VerifySpec } from './verify.js';
+import type { MetricWatch } from './metric-watch.js';
+import { applyAndVerify, judgeWindow, verifyApplied, type VerifySpec } from './verify.js';
 import { applyProposal, recordProposal } from './workflow.js';
 
 const spec: VerifySpec = { node: 'recommendation', metric: 'latency_p99', predicted: { lo: 0.1, hi: 0.3 }, before: 0.4 };
@@ -21,13 +22,16 @@ test('judge: inside the prediction and better passes; outside, worse, or too few
   assert.equal(judgeWindow(many(0.35), spec, 5, 'rollback').action, 'rollback');
   assert.match(judgeWindow(many(0.35), spec, 5, 'rollback').reason, /outside the predicted interval/);
   assert.match(judgeWindow(many(0.25), { ...spec, before: 0.2 }, 5, 'rollback').reason, /worse than before/);
+  const noBefore = judgeWindow(many(0.2), { ...spec, before: null }, 5, 'rollback');
+  assert.equal([noBefore.verdict, noBefore.action], ['inconclusive', 'rollback'], 'nothing to compare with is never a pass');
+  assert.is(judgeWindow(many(0.9), { ...spec, predicted: null }, 5, 'hold').verdict, 'fail', 'worse than before without a prediction');
   const none = judgeWindow([], spec, 5, 'rollback');
   assert.equal([none.verdict, none.action], ['inconclusive', 'rollback']);
   const few = judgeWindow([0.2, 0.2, NaN, 0.2], spec, 5, 'hold');
   assert.equal([few.verdict, few.action, few.points], ['inconclusive', 'hold', 3]);
 });
 
-async function scenario(policy: Policy, samples: number[]): Promise<{ state: string; calls: string[]; audit: string[] }> {
+async function scenario(policy: Policy, samples: number[] | Error): Promise<{ state: string; calls: string[]; audit: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'verify-'));
   const store = new MitigationStore(join(dir, 'db'));
   const audit = join(dir, 'audit.jsonl');
@@ -37,10 +41,18 @@ async function scenario(policy: Policy, samples: number[]): Promise<{ state: str
     const p = testProposal();
     recordProposal(store, audit, p, policy, { now: TEST_NOW });
     await applyProposal(store, audit, p.id, applier, { now: TEST_NOW });
-    const waited: number[] = [];
-    const reader: MetricReader = { read: async (node, metric, from, to) => { assert.equal([node, metric, to - from], ['recommendation', 'latency_p99', 60_000]); return samples; } };
-    await verifyApplied(store, audit, p.id, applier, reader, spec, { wait: async (ms) => void waited.push(ms), now: () => TEST_NOW });
-    assert.equal(waited, [60_000]);
+    const watched: number[] = [];
+    const watch: MetricWatch = {
+      source: 'test',
+      watch: async (node, metric, ms) => {
+        assert.equal([node, metric], ['recommendation', 'latency_p99']);
+        watched.push(ms);
+        if (samples instanceof Error) throw samples;
+        return samples;
+      },
+    };
+    await verifyApplied(store, audit, p.id, applier, watch, spec, { now: () => TEST_NOW });
+    assert.equal(watched, [60_000], "the policy's window");
     return { state: store.require(p.id).state, calls, audit: readAudit(audit).map((r) => `${r.what}:${r.decision}`) };
   } finally {
     store.close();
@@ -62,10 +74,31 @@ test('after apply: worse than predicted rolls back automatically', async () => {
 
 test('after apply: no data rolls back, unless the policy says hold', async () => {
   assert.equal((await scenario(testPolicy(), [])).state, 'rolledBack');
+  const unreadable = await scenario(testPolicy(), new Error('connection refused'));
+  assert.equal([unreadable.state, unreadable.audit.includes('verify:inconclusive: rollback')], ['rolledBack', true], 'a metric source that cannot be read is no data');
   const hold = parsePolicyText(TEST_POLICY_YAML.replace('onNoData: rollback', 'onNoData: hold'), 'p.yaml');
   const r = await scenario(hold, [0.2]);
   assert.equal([r.state, r.calls], ['applied', ['apply']]);
   assert.ok(r.audit.includes('verify:inconclusive: hold'));
+});
+
+test('apply and verify: a refused apply is refused at once, audited, without watching a window first', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'verify-'));
+  const store = new MitigationStore(join(dir, 'db'));
+  const audit = join(dir, 'audit.jsonl');
+  try {
+    const p = testProposal({ from: 1, to: 4, expiresAt: new Date(Date.now() + 3600_000).toISOString() }); // step 3: needs two people
+    recordProposal(store, audit, p, testPolicy());
+    let watched = 0;
+    const watch: MetricWatch = { source: 'test', watch: async () => { watched++; return many(0.2); } };
+    const applier: Applier = { ...dryRunApplier, name: 'command', changesSomething: true };
+    await applyAndVerify(store, audit, p.id, applier, watch, { metric: 'latency_p99' }).then(() => assert.unreachable('applied'), (e: Error) => assert.match(e.message, /apply refused: .* 0 of the 2 approval/));
+    assert.is(watched, 0);
+    assert.equal(readAudit(audit).map((r) => `${r.what}:${r.decision}`), ['propose:proposed', 'apply:refused']);
+  } finally {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -1,33 +1,35 @@
 /**
- * Verify after apply: watch the target's metric for the policy's window
- * through an injected reader, then keep the change, roll it back, or hold it.
+ * Verify after apply: watch the target's metric for a window (through a
+ * MetricWatch: the shadow's Prometheus endpoints or a Prometheus server,
+ * metric-watch*.ts), then keep the change, roll it back, or hold it.
  *
  *  - fewer points than the policy's minPoints: inconclusive ("no data"),
  *    never a pass (the mistake of Argo Rollouts #4479 and Flagger #1801):
- *    roll back, unless the policy says hold;
+ *    roll back, unless the policy says hold; a metric source that cannot be
+ *    read is no data too;
+ *  - no measurement from before the change: inconclusive as well (nothing
+ *    says the change is not worse);
  *  - the window's median outside the predicted interval, or worse than
- *    before the change: fail, roll back;
+ *    before the change beyond the tolerance: fail, roll back;
  *  - else pass: the proposal is marked verified.
  *
  * Metrics are "higher is worse" (latency, error ratio, utilisation).
+ * `applyAndVerify` is the whole step: before-window, apply, after-window,
+ * judgement.
  */
 import { appendAudit } from './audit.js';
-import type { Applier } from './appliers/applier.js';
+import { changeOf, type Applier } from './appliers/applier.js';
+import type { MetricWatch } from './metric-watch.js';
 import type { MitigationStore } from './store.js';
-import { ENGINE, rollbackProposal } from './workflow.js';
-
-export interface MetricReader {
-  /** Samples of `metric` of `node` between two instants (ms since the epoch). */
-  read(node: string, metric: string, fromMs: number, toMs: number): Promise<readonly number[]>;
-}
+import { applyProposal, ENGINE, rollbackProposal, wouldApply, type ApplyResult } from './workflow.js';
 
 export interface VerifySpec {
   readonly node: string;
   readonly metric: string;
-  /** The interval the twin predicted for the metric after the change. */
-  readonly predicted: { readonly lo: number; readonly hi: number };
-  /** The metric's median before the change. */
-  readonly before: number;
+  /** The interval predicted for the metric's median after the change; null when nothing predicted it. */
+  readonly predicted: { readonly lo: number; readonly hi: number } | null;
+  /** The metric's median before the change; null when it could not be measured. */
+  readonly before: number | null;
   /** Relative worsening over `before` that is still "not worse" (default 0.05). */
   readonly tolerance?: number;
 }
@@ -56,34 +58,89 @@ export function judgeWindow(samples: readonly number[], spec: VerifySpec, minPoi
   }
   const m = median(finite);
   const tol = spec.tolerance ?? 0.05;
-  if (m < spec.predicted.lo || m > spec.predicted.hi) {
-    return { verdict: 'fail', action: 'rollback', points: finite.length, median: m, reason: `median ${spec.metric} ${m} is outside the predicted interval [${spec.predicted.lo}, ${spec.predicted.hi}]` };
+  const p = spec.predicted;
+  if (p !== null && (m < p.lo || m > p.hi)) {
+    return { verdict: 'fail', action: 'rollback', points: finite.length, median: m, reason: `median ${spec.metric} ${fmt(m)} is outside the predicted interval [${fmt(p.lo)}, ${fmt(p.hi)}]` };
+  }
+  if (spec.before === null) {
+    return { verdict: 'inconclusive', action: onNoData, points: finite.length, median: m, reason: `median ${spec.metric} ${fmt(m)}, but there is no measurement from before the change to compare with: inconclusive, never a pass; the policy says ${onNoData}` };
   }
   if (m > spec.before * (1 + tol)) {
-    return { verdict: 'fail', action: 'rollback', points: finite.length, median: m, reason: `median ${spec.metric} ${m} is worse than before the change (${spec.before}, tolerance ${tol * 100}%)` };
+    return { verdict: 'fail', action: 'rollback', points: finite.length, median: m, reason: `median ${spec.metric} ${fmt(m)} is worse than before the change (${fmt(spec.before)}, tolerance ${tol * 100}%)` };
   }
-  return { verdict: 'pass', action: 'keep', points: finite.length, median: m, reason: `median ${spec.metric} ${m} over ${finite.length} points is inside [${spec.predicted.lo}, ${spec.predicted.hi}] and not worse than before (${spec.before})` };
+  const inside = p === null ? '' : `inside the predicted [${fmt(p.lo)}, ${fmt(p.hi)}] and `;
+  return { verdict: 'pass', action: 'keep', points: finite.length, median: m, reason: `median ${spec.metric} ${fmt(m)} over ${finite.length} points is ${inside}not worse than before (${fmt(spec.before)})${p === null ? '; no predicted interval was given to check it against' : ''}` };
 }
 
+const fmt = (v: number): string => Number(v.toPrecision(4)).toString();
+
 export interface VerifyOptions {
-  /** Waits out the window; injected so tests do not sleep. */
-  readonly wait: (ms: number) => Promise<void>;
+  /** Seconds to watch (default: the policy's verify window). */
+  readonly windowSeconds?: number;
   readonly now?: () => Date;
 }
 
-/** Watches an applied proposal's target for the policy's window, audits the judgement, and keeps, holds or rolls back. */
-export async function verifyApplied(store: MitigationStore, audit: string, id: string, applier: Applier, reader: MetricReader, spec: VerifySpec, options: VerifyOptions): Promise<VerifyJudgement> {
+/** Watches an applied proposal's target for the window, audits the judgement, and keeps, holds or rolls back. */
+export async function verifyApplied(store: MitigationStore, audit: string, id: string, applier: Applier, watch: MetricWatch, spec: VerifySpec, options: VerifyOptions = {}): Promise<VerifyJudgement> {
   const now = options.now ?? (() => new Date());
   const s = store.require(id);
   if (s.state !== 'applied') throw new Error(`proposal ${id} is ${s.state}: only an applied change is verified`);
-  const { windowSeconds, minPoints, onNoData } = s.policy.verify;
-  const from = now().getTime();
-  await options.wait(windowSeconds * 1000);
-  const samples = await reader.read(spec.node, spec.metric, from, from + windowSeconds * 1000);
-  const j = judgeWindow(samples, spec, minPoints, onNoData);
+  const { minPoints, onNoData } = s.policy.verify;
+  const windowSeconds = options.windowSeconds ?? s.policy.verify.windowSeconds;
+  const { values, failure } = await watchSafely(watch, spec.node, spec.metric, windowSeconds);
+  const judged = judgeWindow(values, spec, minPoints, onNoData);
+  const j = failure === null ? judged : { ...judged, reason: `${judged.reason} (the metric source failed: ${failure})` };
   const at = now();
-  appendAudit(audit, { who: ENGINE, what: 'verify', proposal: id, why: j.reason, evidence: { metric: spec.metric, node: spec.node, points: j.points, median: j.median, predicted: spec.predicted, before: spec.before, windowSeconds }, decision: `${j.verdict}: ${j.action}` }, at);
+  appendAudit(audit, { who: ENGINE, what: 'verify', proposal: id, why: j.reason, evidence: { source: watch.source, metric: spec.metric, node: spec.node, points: j.points, median: j.median, predicted: spec.predicted, before: spec.before, windowSeconds }, decision: `${j.verdict}: ${j.action}` }, at);
   if (j.action === 'keep') store.transaction(() => store.setState(id, 'verified', ENGINE, j.reason, at));
   else if (j.action === 'rollback') await rollbackProposal(store, audit, id, applier, { now: at, why: `verification ${j.verdict}: ${j.reason}` });
   return j;
+}
+
+/** A source that cannot be read gives no points (no data), with why; it never fails the step. */
+async function watchSafely(watch: MetricWatch, node: string, metric: string, windowSeconds: number): Promise<{ values: readonly number[]; failure: string | null }> {
+  try {
+    return { values: await watch.watch(node, metric, windowSeconds * 1000), failure: null };
+  } catch (e) {
+    return { values: [], failure: (e as Error).message };
+  }
+}
+
+export interface ApplyAndVerifyOptions extends VerifyOptions {
+  readonly metric: string;
+  /** The predicted interval of the metric after the change; default: what the shadow showed (p05–p95 of its changed window) when the proposal was confirmed on one for this metric, else none. */
+  readonly predicted?: { readonly lo: number; readonly hi: number } | null;
+  readonly tolerance?: number;
+  readonly by?: string;
+}
+
+export interface ApplyAndVerifyResult extends ApplyResult {
+  readonly before: { readonly points: number; readonly median: number | null };
+  readonly judgement: VerifyJudgement;
+}
+
+/** The shadow's p05–p95 of the changed window, when it measured this metric of this node. */
+export function predictedFromConfirmation(store: MitigationStore, id: string, node: string, metric: string): { lo: number; hi: number } | null {
+  const c = store.require(id).proposal.shadowConfirmation;
+  if (c === undefined || c.node !== node || c.metric !== metric || c.candidate === null || c.candidate.p05 === null || c.candidate.p95 === null) return null;
+  return { lo: c.candidate.p05, hi: c.candidate.p95 };
+}
+
+/** Measures the metric for a window before the change, applies it, watches a window after it, and keeps or rolls back. */
+export async function applyAndVerify(store: MitigationStore, audit: string, id: string, applier: Applier, watch: MetricWatch, options: ApplyAndVerifyOptions): Promise<ApplyAndVerifyResult> {
+  const s = store.require(id);
+  const node = changeOf(s.proposal).target;
+  const windowSeconds = options.windowSeconds ?? s.policy.verify.windowSeconds;
+  if (!applier.changesSomething) throw new RangeError(`the ${applier.name} applier changes nothing: there is nothing to verify`);
+  const by = options.by !== undefined ? { by: options.by } : {};
+  let before: readonly number[] = [];
+  // A refusal is known before the before-window: applyProposal then refuses and audits it at once,
+  // without a window watched for nothing (should it go ahead after all, there is no "before").
+  if (wouldApply(store, audit, id, applier)) before = (await watchSafely(watch, node, options.metric, windowSeconds)).values;
+  const beforeMedian = before.length >= s.policy.verify.minPoints ? median(before) : null;
+  const applied = await applyProposal(store, audit, id, applier, by);
+  const predicted = options.predicted !== undefined ? options.predicted : predictedFromConfirmation(store, id, node, options.metric);
+  const spec: VerifySpec = { node, metric: options.metric, predicted, before: beforeMedian, ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}) };
+  const judgement = await verifyApplied(store, audit, id, applier, watch, spec, { windowSeconds, ...(options.now ? { now: options.now } : {}) });
+  return { ...applied, proposal: store.require(id), before: { points: before.length, median: beforeMedian }, judgement };
 }

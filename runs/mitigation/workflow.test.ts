@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -169,6 +170,34 @@ test('the hourly limit counts applies and rollbacks', () => withStore(async (c) 
   await rollbackProposal(c.store, c.audit, ids[0]!, applier, opts);
   await applyProposal(c.store, c.audit, ids[1]!, applier, opts);
   await refusedWith(applyProposal(c.store, c.audit, ids[2]!, applier, opts), 'rate-limited', /3 change\(s\) in the last hour/);
+}));
+
+test('a tampered, deleted or reordered audit line: propose, approve and apply are refused and audited; rollback still works', () => withStore(async (c) => {
+  const applied = testProposal({ id: 'p-applied', node: 'a' });
+  recordProposal(c.store, c.audit, applied, testPolicy(), opts);
+  const applier = recordingApplier();
+  await applyProposal(c.store, c.audit, applied.id, applier, opts);
+  const p = testProposal({ id: 'p-next', from: 1, to: 4 });
+  recordProposal(c.store, c.audit, p, testPolicy(), opts);
+  const intact = readFileSync(c.audit, 'utf8');
+  const lines = intact.trimEnd().split('\n');
+  const cases: Array<[string, string[], RegExp]> = [
+    ['edited', lines.map((l, i) => (i === 1 ? l.replace('"decision":"allowed"', '"decision":"refused"') : l)), /audit\.jsonl:2: record 1 was edited/],
+    ['deleted', lines.filter((_, i) => i !== 1), /audit\.jsonl:2: record 1 deleted before record 2/],
+    ['reordered', [lines[0]!, lines[2]!, lines[1]!, ...lines.slice(3)], /audit\.jsonl:2: record 2 is out of order/],
+  ];
+  for (const [what, broken, where] of cases) {
+    writeFileSync(c.audit, `${broken.join('\n')}\n`);
+    await refusedWith(() => approve(c, p.id, 'ann'), 'audit-broken', where);
+    assert.equal([lastAudit(c).code, lastAudit(c).decision], ['audit-broken', 'refused'], what);
+    await refusedWith(applyProposal(c.store, c.audit, applied.id, recordingApplier(), opts), 'audit-broken', /the audit log is broken/);
+    await refusedWith(() => recordProposal(c.store, c.audit, testProposal({ id: `p-${what}`, node: 'b' }), testPolicy(), opts), 'audit-broken', where);
+    assert.is(lastAudit(c).code, 'audit-broken', 'the refusal is appended to the log it refuses');
+    assert.is(verifyAudit(c.audit).problem?.line, 2, `${what}: verify still names the first broken record`);
+  }
+  assert.equal(c.store.approvals(p.id), [], 'no approval was recorded');
+  assert.is(c.store.get('p-edited'), null, 'nothing proposed');
+  assert.is((await rollbackProposal(c.store, c.audit, applied.id, applier, opts)).proposal.state, 'rolledBack', 'undoing is never refused');
 }));
 
 test('four processes race to apply one proposal: exactly one wins, the others are refused as already applied', () => withStore(async (c) => {

@@ -12,7 +12,8 @@ import { proposalContentHash } from '../../twins/mitigation/decide-hash.js';
 import type { Policy } from '../../twins/mitigation/policy.js';
 import type { Proposal } from '../../twins/mitigation/types.js';
 import { ApplierRefusal, changeOf, type Applier } from './appliers/applier.js';
-import { appendAudit } from './audit.js';
+import { existsSync } from 'node:fs';
+import { appendAudit, verifyAudit } from './audit.js';
 import { MitigationApplyError, MitigationRefusedError } from './refusal.js';
 import type { MitigationStore, StoredProposal } from './store.js';
 
@@ -29,6 +30,21 @@ function refused(audit: string, who: string, what: string, proposal: string | nu
 }
 
 /**
+ * A log whose chain is broken (a record edited, deleted or reordered) is no
+ * trail to act on: proposing, approving and applying are refused until a
+ * person restores it, and the refusal itself is appended (it chains from the
+ * last line, so `audit verify` still names the first broken record). A torn
+ * last line is left to appendAudit, which refuses every append after it.
+ * Rollback is never refused: undoing must always be possible.
+ */
+function requireIntactAudit(audit: string, who: string, what: string, proposal: string | null, now: Date): void {
+  if (!existsSync(audit)) return;
+  const v = verifyAudit(audit);
+  if (v.ok || v.problem === null || v.problem.kind === 'torn') return;
+  refused(audit, who, what, proposal, { allowed: false, code: 'audit-broken', reason: `the audit log is broken: ${v.problem.message}; nothing is changed until it is restored from a copy ('shadowcast audit verify' names the record; the store keeps its own history of every state change)` }, { line: v.problem.line, kind: v.problem.kind }, now);
+}
+
+/**
  * Stores a proposal under the policy it is judged by from now on, with the
  * policy's auto-approval applied (the proposal's `autoApproved` is set here,
  * never trusted from the caller), and audits it. A change the policy does not
@@ -37,6 +53,7 @@ function refused(audit: string, who: string, what: string, proposal: string | nu
 export function recordProposal(store: MitigationStore, audit: string, proposal: Proposal, policy: Policy, options: StepOptions & { readonly proposer?: string } = {}): StoredProposal {
   const now = options.now ?? new Date();
   const proposer = options.proposer ?? ENGINE;
+  requireIntactAudit(audit, proposer, 'propose', proposal.id, now);
   const allowed = decideChangeAllowed(policy, proposal);
   const auto = allowed.allowed ? autoApprovalRule(policy, proposal) : null;
   const stored: Proposal = { ...proposal, autoApproved: auto !== null && auto.rule !== null ? { rule: auto.rule } : null };
@@ -65,6 +82,7 @@ export interface ApprovalInput {
 /** Approves or rejects; the proposal becomes approved once enough distinct approvers have approved it, rejected on any rejection. */
 export function decideOnProposal(store: MitigationStore, audit: string, input: ApprovalInput, options: StepOptions = {}): StoredProposal {
   const now = options.now ?? new Date();
+  requireIntactAudit(audit, input.by, input.decision, input.id, now);
   let refusal: (Decision & { allowed: false }) | null = null;
   store.transaction(() => {
     const s = store.require(input.id);
@@ -87,6 +105,30 @@ export function decideOnProposal(store: MitigationStore, audit: string, input: A
   return store.require(input.id);
 }
 
+/** The pure apply decision on a stored proposal, its approvals and the store's recent changes. */
+function applyDecision(store: MitigationStore, s: StoredProposal, now: Date): Decision {
+  return decideApply({
+    policy: s.policy, proposal: s.proposal, hash: proposalContentHash(s.proposal), proposer: s.proposer, state: s.state,
+    approvals: store.approvals(s.proposal.id), recentChanges: store.changesSince(new Date(now.getTime() - 3600_000)), now,
+  });
+}
+
+/**
+ * Whether applyProposal would go ahead now (nothing claimed, nothing
+ * audited): lets a caller that must first watch a window (verify's "before")
+ * skip it when the apply will be refused anyway; applyProposal then decides
+ * again, under the lock, and audits.
+ */
+export function wouldApply(store: MitigationStore, audit: string, id: string, applier: Applier, now = new Date()): boolean {
+  try {
+    applier.describe(changeOf(store.require(id).proposal), 'apply');
+  } catch {
+    return false;
+  }
+  if (existsSync(audit) && !verifyAudit(audit).ok) return false;
+  return applyDecision(store, store.require(id), now).allowed;
+}
+
 export interface ApplyResult {
   readonly proposal: StoredProposal;
   /** What the applier did or, for dry-run, would do. */
@@ -103,6 +145,7 @@ export interface ApplyResult {
 export async function applyProposal(store: MitigationStore, audit: string, id: string, applier: Applier, options: StepOptions & { readonly by?: string } = {}): Promise<ApplyResult> {
   const now = options.now ?? new Date();
   const by = options.by ?? ENGINE;
+  requireIntactAudit(audit, by, 'apply', id, now);
   const first = store.require(id);
   const change = changeOf(first.proposal);
   let description: string;
@@ -112,10 +155,7 @@ export async function applyProposal(store: MitigationStore, audit: string, id: s
     if (!(e instanceof ApplierRefusal)) throw e;
     refused(audit, by, 'apply', id, { allowed: false, code: 'applier-refused', reason: e.message }, { applier: applier.name }, now);
   }
-  const decide = (s: StoredProposal): Decision => decideApply({
-    policy: s.policy, proposal: s.proposal, hash: proposalContentHash(s.proposal), proposer: s.proposer, state: s.state,
-    approvals: store.approvals(id), recentChanges: store.changesSince(new Date(now.getTime() - 3600_000)), now,
-  });
+  const decide = (s: StoredProposal): Decision => applyDecision(store, s, now);
   if (!applier.changesSomething) {
     const d = decide(first);
     if (!d.allowed) refused(audit, by, 'apply', id, d, { applier: applier.name }, now);

@@ -107,4 +107,18 @@ test('a forged auto-approval flag is not trusted', () => {
   assert.match((d as { reason: string }).reason, /claims auto-approval/);
 });
 
+test('a shadow that did not confirm the strategy leaves it to people; a confirmed one does not stand in the way', () => {
+  const confirmation = (verdict: 'confirmed' | 'not-confirmed' | 'inconclusive') => ({
+    verdict, node: 'recommendation', metric: 'latency_p95_s', windowSeconds: 10, stepSeconds: 0.1, baseline: null, candidate: null, judge: null, reason: `${verdict} by hand`,
+  });
+  for (const verdict of ['not-confirmed', 'inconclusive'] as const) {
+    const r = autoApprovalRule(testPolicy(), { ...testProposal(), shadowConfirmation: confirmation(verdict) });
+    assert.is(r.rule, null, verdict);
+    assert.match((r as { why: string }).why, new RegExp(`the shadow did not confirm it \\(${verdict}\\)`));
+    const forged = { ...testProposal(), shadowConfirmation: confirmation(verdict), autoApproved: { rule: 'small-scale-out' } };
+    assert.is(code(decideApply(ctx(forged))), 'not-approved', 'a stored flag does not override it');
+  }
+  assert.equal(autoApprovalRule(testPolicy(), { ...testProposal(), shadowConfirmation: confirmation('confirmed') }), { rule: 'small-scale-out' });
+});
+
 test.run();

@@ -17,7 +17,9 @@ export type RefusalCode =
   | 'node-not-allowed' | 'action-not-allowed' | 'out-of-bounds' | 'step-too-large' | 'scale-in-on-prediction'
   | 'no-change' | 'outside-change-window' | 'rate-limited'
   /** An applier refused its arguments (runs/mitigation/appliers). */
-  | 'applier-refused';
+  | 'applier-refused'
+  /** The audit log's hash chain is broken (a record edited, deleted or reordered): nothing changes until it is restored. */
+  | 'audit-broken';
 
 export type Decision =
   | { readonly allowed: true; readonly basis: string }
@@ -106,6 +108,9 @@ export function autoApprovalRule(policy: Policy, proposal: Proposal): { readonly
   const allowed = decideChangeAllowed(policy, proposal);
   if (!allowed.allowed) return { rule: null, why: allowed.reason };
   const change = fieldChangeOf(proposal);
+  // A shadow that tried the strategy and did not confirm it leaves the decision to people.
+  const confirmation = proposal.shadowConfirmation;
+  if (confirmation !== undefined && confirmation.verdict !== 'confirmed') return { rule: null, why: `the shadow did not confirm it (${confirmation.verdict}): ${confirmation.reason}` };
   const whys: string[] = [];
   for (const r of policy.autoApprove) {
     if (r.action !== proposal.strategy.action || change === null) { whys.push(`${r.name}: covers ${r.action} only`); continue; }

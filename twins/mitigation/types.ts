@@ -11,6 +11,7 @@
  * and the audit log in runs/mitigation/.
  */
 import type { ScenarioDelta } from '../scenario/types.js';
+import type { ShadowConfirmation } from './confirm.js';
 
 /** A share of replications with its Wilson interval. */
 export interface Proportion {
@@ -153,4 +154,6 @@ export interface Proposal {
   readonly choice: string;
   /** Set when the policy approves it without a person. */
   readonly autoApproved: { readonly rule: string } | null;
+  /** The strategy tried on a running shadow before proposing (runs/mitigation/confirm-shadow.ts); absent when no shadow was up. */
+  readonly shadowConfirmation?: ShadowConfirmation;
 }

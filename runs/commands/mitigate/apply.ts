@@ -1,26 +1,35 @@
-/** `mitigate apply ID [--applier dry-run|command|kubernetes]` and `mitigate rollback ID`. */
+/**
+ * `mitigate apply ID [--applier dry-run|shadow|command|kubernetes]` and
+ * `mitigate rollback ID`. A real apply is verified by default when a metric
+ * source is known (--shadow DIR, or --prometheus URL --query PROMQL): the
+ * target's metric is watched for a window before and after the change, and
+ * the change is rolled back automatically unless it holds (verify.ts).
+ */
 import { defineCommand, parseFlags, usageError } from '../../flags.js';
 import type { Applier } from '../../mitigation/appliers/applier.js';
 import { commandApplier, readCommandTemplate } from '../../mitigation/appliers/command.js';
 import { dryRunApplier } from '../../mitigation/appliers/dry-run.js';
 import { kubernetesApplier } from '../../mitigation/appliers/kubernetes.js';
+import { shadowApplier } from '../../mitigation/appliers/shadow.js';
 import { applyProposal, rollbackProposal } from '../../mitigation/workflow.js';
+import { metricWatchFor, reportVerification, verifyAfterApply, VERIFY_FLAGS } from './verify-flags.js';
 import { STATE_FLAGS, withState } from './shared.js';
 
-const APPLIERS = ['dry-run', 'command', 'kubernetes'] as const;
+const APPLIERS = ['dry-run', 'shadow', 'command', 'kubernetes'] as const;
 
 const applierFlags = {
   ...STATE_FLAGS,
   as: { kind: 'string', value: 'NAME', default: 'shadowcast', help: 'who applies, for the audit log' },
   command: { kind: 'path', value: 'FILE', help: 'command applier: JSON {"apply": [argv], "rollback": [argv]} with placeholders {node} {replicas} ...' },
   namespace: { kind: 'string', value: 'NS', default: 'default', help: 'kubernetes applier: namespace of the Deployment named like the node (cluster from KUBECONFIG)' },
+  shadow: { kind: 'path', value: 'DIR', help: "shadow applier: the running shadow ('shadowcast shadow up --dir DIR'); also where verification reads the metric" },
 } as const;
 
 export const MITIGATE_APPLY = defineCommand({
   command: 'mitigate apply',
   positionals: [{ name: 'ID', help: 'the proposal' }],
-  flags: { ...applierFlags, applier: { kind: 'choice', choices: APPLIERS, default: 'dry-run', help: 'how the change is made (dry-run prints it and changes nothing)' } },
-  notes: 'Refused (exit 5, audited) unless approved or auto-approved by the policy, unexpired, within the policy, and not yet applied.',
+  flags: { ...applierFlags, ...VERIFY_FLAGS, applier: { kind: 'choice', choices: APPLIERS, default: 'dry-run', help: 'how the change is made (dry-run prints it and changes nothing)' } },
+  notes: 'Refused (exit 5, audited) unless approved or auto-approved by the policy, unexpired, within the policy, and not yet applied. A real apply is verified (before/after windows, automatic rollback) when --shadow or --prometheus names a metric source, unless --verify off.',
 });
 
 export const MITIGATE_ROLLBACK = defineCommand({
@@ -29,9 +38,13 @@ export const MITIGATE_ROLLBACK = defineCommand({
   flags: { ...applierFlags, applier: { kind: 'choice', choices: APPLIERS, default: 'dry-run', help: 'must be the applier that applied it' }, reason: { kind: 'string', value: 'TEXT', default: 'rollback requested', help: 'why, for the audit log' } },
 });
 
-async function applierFor(spec: typeof MITIGATE_APPLY | typeof MITIGATE_ROLLBACK, name: (typeof APPLIERS)[number], command: string | undefined, namespace: string): Promise<Applier> {
+async function applierFor(spec: typeof MITIGATE_APPLY | typeof MITIGATE_ROLLBACK, name: (typeof APPLIERS)[number], command: string | undefined, namespace: string, shadow: string | undefined): Promise<Applier> {
   if (name === 'dry-run') return dryRunApplier;
   if (name === 'kubernetes') return kubernetesApplier({ namespace });
+  if (name === 'shadow') {
+    if (shadow === undefined) throw usageError(spec, '--applier shadow needs --shadow DIR');
+    return shadowApplier(shadow);
+  }
   if (command === undefined) throw usageError(spec, '--applier command needs --command FILE');
   return commandApplier(await readCommandTemplate(command));
 }
@@ -40,12 +53,18 @@ export async function runApply(argv: string[]): Promise<number> {
   const parsed = parseFlags(MITIGATE_APPLY, argv);
   if (parsed === null) return -1;
   const v = parsed.values;
-  const applier = await applierFor(MITIGATE_APPLY, v.applier, v.command, v.namespace);
+  const applier = await applierFor(MITIGATE_APPLY, v.applier, v.command, v.namespace, v.shadow);
+  const watch = v.verify === 'off' || !applier.changesSomething ? null : metricWatchFor(MITIGATE_APPLY, v);
   return withState(v.state, async (store, audit) => {
-    const r = await applyProposal(store, audit, parsed.positionals[0]!, applier, { by: v.as });
-    console.log(r.detail);
-    console.log(`${r.proposal.proposal.id}: state ${r.proposal.state}`);
-    return 0;
+    const id = parsed.positionals[0]!;
+    if (watch === null) {
+      const r = await applyProposal(store, audit, id, applier, { by: v.as });
+      console.log(r.detail);
+      if (applier.changesSomething) console.log(v.verify === 'off' ? 'not verified (--verify off)' : 'not verified: no metric source (give --shadow DIR or --prometheus URL --query PROMQL)');
+      console.log(`${r.proposal.proposal.id}: state ${r.proposal.state}`);
+      return 0;
+    }
+    return reportVerification(await verifyAfterApply(store, audit, id, applier, watch, v));
   });
 }
 
@@ -53,7 +72,7 @@ export async function runRollback(argv: string[]): Promise<number> {
   const parsed = parseFlags(MITIGATE_ROLLBACK, argv);
   if (parsed === null) return -1;
   const v = parsed.values;
-  const applier = await applierFor(MITIGATE_ROLLBACK, v.applier, v.command, v.namespace);
+  const applier = await applierFor(MITIGATE_ROLLBACK, v.applier, v.command, v.namespace, v.shadow);
   return withState(v.state, async (store, audit) => {
     const r = await rollbackProposal(store, audit, parsed.positionals[0]!, applier, { by: v.as, why: v.reason });
     console.log(r.detail);

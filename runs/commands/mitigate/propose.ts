@@ -23,6 +23,7 @@ import { recordProposal } from '../../mitigation/workflow.js';
 import { writeFileAtomically } from '../../report/atomic-file.js';
 import { InputError } from '../../usage-error.js';
 import { STATE_FLAGS, withState } from './shared.js';
+import { CONFIRM_FLAGS, confirmIfShadow } from './confirm-flags.js';
 
 export const MITIGATE_PROPOSE = defineCommand({
   command: 'mitigate propose',
@@ -38,6 +39,7 @@ export const MITIGATE_PROPOSE = defineCommand({
     'max-candidates': { kind: 'positiveInt', value: 'N', absent: 'all generated', help: 'most candidates evaluated (the scale-out search first)' },
     workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores', help: 'worker threads' },
     as: { kind: 'string', value: 'NAME', default: 'shadowcast', help: 'the proposer, for the audit log (may not approve its own proposal)' },
+    ...CONFIRM_FLAGS,
   },
   notes: 'Exit 0 with or without a proposal (the table says why none); 3 when an input is wrong.',
 });
@@ -100,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`no proposal: ${r.choice ? r.choice.explanation : 'no candidate was judged better with its P(fail) upper bound under the target'}`);
     return 0;
   }
-  const proposal = r.proposal;
+  const proposal = await confirmIfShadow(r.proposal, v);
   const stored = await withState(v.state, async (store, audit) => recordProposal(store, audit, proposal, policy, { proposer: v.as }));
   await writeFileAtomically(join(out, 'proposal.json'), JSON.stringify(stored.proposal, null, 1) + '\n');
   console.log(`proposal ${stored.proposal.id}: ${stored.proposal.strategy.description}\n  ${stored.proposal.choice}\n  state: ${stored.state}${stored.proposal.autoApproved ? ` (auto-approved by rule '${stored.proposal.autoApproved.rule}')` : ''}; expires ${stored.proposal.expiresAt}`);
