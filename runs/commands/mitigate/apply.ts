@@ -49,11 +49,19 @@ async function applierFor(spec: typeof MITIGATE_APPLY | typeof MITIGATE_ROLLBACK
   return commandApplier(await readCommandTemplate(command));
 }
 
+/** Flags that only shape verification of a real change. */
+const VERIFY_ONLY = ['verify', 'window', 'step', 'metric', 'predicted', 'traffic', 'prometheus', 'query'] as const;
+
 export async function runApply(argv: string[]): Promise<number> {
   const parsed = parseFlags(MITIGATE_APPLY, argv);
   if (parsed === null) return -1;
   const v = parsed.values;
   const applier = await applierFor(MITIGATE_APPLY, v.applier, v.command, v.namespace, v.shadow);
+  if (!applier.changesSomething) {
+    // A flag that is parsed and ignored is a bug: the dry-run applier changes nothing, so there is nothing to verify.
+    const given = VERIFY_ONLY.filter((f) => argv.some((a) => a === `--${f}` || a.startsWith(`--${f}=`)));
+    if (given.length > 0) throw usageError(MITIGATE_APPLY, `${given.map((f) => `--${f}`).join(', ')} verify a real change, and the ${v.applier} applier changes nothing: choose --applier shadow, command or kubernetes, or drop them`);
+  }
   const watch = v.verify === 'off' || !applier.changesSomething ? null : metricWatchFor(MITIGATE_APPLY, v);
   return withState(v.state, async (store, audit) => {
     const id = parsed.positionals[0]!;

@@ -50,6 +50,10 @@ test('approve, apply (dry-run default), list and audit verify through the CLI; r
     assert.is(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /dry run, nothing changed: set replicas of 'recommendation' from 1 to 2/);
 
+    const ignored = await cli(['mitigate', 'apply', 'p-auto', '--state', dir, '--window', '30s', '--prometheus', 'http://127.0.0.1:9', '--query', 'up']);
+    assert.is(ignored.code, 2);
+    assert.match(ignored.stderr, /--window, --prometheus, --query verify a real change, and the dry-run applier changes nothing/);
+
     const unapproved = await cli(['mitigate', 'apply', 'p-big', '--state', dir]);
     assert.is(unapproved.code, 5);
     assert.match(unapproved.stderr, /^shadowcast mitigate: apply refused: proposal p-big has 0 of the 2 approval/);
