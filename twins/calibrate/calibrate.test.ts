@@ -113,6 +113,7 @@ test('the reasons where it cannot fit: too little load, saturated all the time',
   const hot = svc('hot');
   assert.is(hot.status, 'kept');
   assert.match(hot.reasons.join('; '), /saturated all the time/);
+  assert.is(hot.workers.method, 'kept', 'no low-load response time: workers cannot be derived');
   assert.is(fitted.nodes.find((n) => n.id === 'rare')!.service, undefined, 'kept node keeps the default');
 });
 
@@ -134,3 +135,4 @@ test('an entry node without rate telemetry is refused with its place', () => {
 });
 
 test.run();
+if (process.env.CAL_PEEK) console.log(JSON.stringify({ calls: report.calls, services: report.services.map((s) => ({ id: s.id, st: s.status, svc: s.service.after, w: s.workers, cpu: s.cpu, r: s.reasons })) }, null, 0));

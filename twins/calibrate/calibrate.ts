@@ -67,7 +67,7 @@ export function calibrateTwin(twin: Twin, input: TwinInput, grid: TelemetryGrid,
     const reasons = [...fit.record.reasons];
     const workers = node.service === null
       ? { before: node.servers, after: node.servers, method: 'kept' as const }
-      : fitWorkers({ before: node.servers, replicas: node.replicas, held: fit.response.mean, peakRate: fit.record.rate.max, saturatedRates: fit.saturatedRates, cpu: fit.cpu }, reasons);
+      : fitWorkers({ before: node.servers, replicas: node.replicas, held: fit.response.mean, heldFitted: fit.record.status === 'fitted', peakRate: fit.record.rate.max, saturatedRates: fit.saturatedRates, cpu: fit.cpu }, reasons);
     services[i] = { ...fit.record, reasons, cpu: fit.cpu, workers };
   }
 

@@ -10,6 +10,7 @@ import { twinFromObject } from '../definition/load.js';
 import type { RateProfile } from '../definition/normalize.js';
 import type { Twin } from '../definition/types.js';
 import { finiteMean, finiteMedian, serviceOf, type TelemetryGrid } from './grid.js';
+import { recordTwin } from './twin-telemetry.js';
 
 export const THROUGHPUT_TARGET = 0.02;
 export const LATENCY_TARGET = 0.25;
@@ -87,4 +88,19 @@ export function comparePrediction(measured: TelemetryGrid, predicted: TelemetryG
       return { q, services: with_.length, share: with_.filter((l) => Math.abs(l.error) <= LATENCY_TARGET).length / Math.max(1, with_.length) };
     }),
   };
+}
+
+export interface HeldOutOptions {
+  readonly seed: number | string;
+  readonly replications: number;
+  /** Fewest measured requests in a window for its latency to count (default 5). */
+  readonly minRequests?: number;
+}
+
+/** Drives the calibrated twin with the held-out grid's entry rates and compares its recording with the grid. */
+export function predictHeldOut(calibrated: TwinInput, heldOut: TelemetryGrid, source: string, o: HeldOutOptions): PredictionSummary {
+  const twin = twinDrivenBy(calibrated, heldOut, source);
+  const quantiles = [...new Set(heldOut.services.flatMap((s) => s.latency.map((l) => l.q)))].sort((a, b) => a - b);
+  const predicted = recordTwin(twin, { start: heldOut.start, step: heldOut.step, windows: heldOut.length, quantiles, seed: o.seed, replications: o.replications });
+  return comparePrediction(heldOut, predicted, o.minRequests);
 }

@@ -19,6 +19,8 @@ export interface WorkerInput {
   readonly replicas: number;
   /** Mean time a request holds a worker (response, calls included), seconds. */
   readonly held: number;
+  /** Whether `held` was fitted from latency (a placeholder cannot turn rates into concurrency). */
+  readonly heldFitted: boolean;
   readonly peakRate: number;
   readonly saturatedRates: readonly number[];
   readonly cpu: ServiceCalibration['cpu'];
@@ -32,8 +34,8 @@ export const MIN_CPU_R2 = 0.2;
 export function fitWorkers(w: WorkerInput, reasons: string[]): ServiceCalibration['workers'] {
   const floor = Number.isFinite(w.peakRate) && w.held > 0 ? Math.ceil((1.5 * w.peakRate * w.held) / w.replicas) : 1;
   const done = (after: number, method: ServiceCalibration['workers']['method']) => ({ before: w.before, after: Math.max(1, floor, after), method });
-  if (!(w.held > 0)) {
-    reasons.push('workers: no response time to convert rates into concurrency: kept');
+  if (!(w.held > 0) || !w.heldFitted) {
+    reasons.push('workers: no fitted response time to turn rates into concurrency: kept');
     return { before: w.before, after: w.before, method: 'kept' };
   }
   if (w.saturatedRates.length >= (w.minSaturated ?? 3)) {
