@@ -1,15 +1,12 @@
 /**
  * Calls per request from rates: a callee serves sum_A m_A * rate_A(t) in
- * every window, so its callers' rate series are the columns of a
- * non-negative least squares with the callee's rate as target. A caller
- * without telemetry gets a derived series (its own callers' rates times the
- * twin's ratios); a callee without telemetry, or too few windows, keeps the
- * twin's ratios and the report says why.
+ * every window. A caller without telemetry gets a derived series (its own
+ * callers' rates times the fitted ratios); a callee without telemetry, or
+ * with too few windows, keeps the twin's ratios and the report says why.
  */
 import type { Twin } from '../definition/types.js';
 import { serviceOf, type TelemetryGrid } from './grid.js';
 import type { CallCalibration, FitQuality } from './report.js';
-import { nnls } from './regression.js';
 
 export interface RatioOptions {
   /** Fewest windows with the callee and every caller known (default 10). */
@@ -37,65 +34,74 @@ export function callTotals(twin: Twin): EdgeTotal[] {
   return [...sum.values()];
 }
 
-/**
- * Rate series of every twin node: measured where the telemetry has it, else
- * derived from the callers' series and the twin's ratios (NaN where nothing
- * reaches it). Entries without telemetry are NaN: their rate is an input.
- */
-export function nodeRates(twin: Twin, grid: TelemetryGrid, edges: readonly EdgeTotal[]): Float64Array[] {
-  const rates: (Float64Array | null)[] = twin.nodes.map((n) => serviceOf(grid, n.id)?.rate ?? null);
-  const into = twin.nodes.map((n) => edges.filter((e) => e.to === n.index));
-  // Derived series, resolved callers-first; a cycle of unmeasured nodes stays NaN.
-  for (let pass = 0; pass < twin.nodes.length; pass++) {
-    let progress = false;
-    twin.nodes.forEach((n, i) => {
-      if (rates[i] !== null || into[i]!.length === 0) return;
-      if (into[i]!.some((e) => rates[e.from] === null)) return;
-      const out = new Float64Array(grid.length);
-      for (const e of into[i]!) for (let t = 0; t < grid.length; t++) out[t] = out[t]! + rates[e.from]![t]! * e.mean;
-      rates[i] = out;
-      progress = true;
-    });
-    if (!progress) break;
-  }
-  return rates.map((r) => r ?? new Float64Array(grid.length).fill(NaN));
-}
-
 function quality(r2: number): FitQuality {
   return r2 >= 0.9 ? 'good' : r2 >= 0.6 ? 'fair' : 'poor';
 }
 
-/** Fits every call edge's calls per request; returns one record per (from, to). */
+/** Callers before callees along call edges (a cycle is cut where it closes). */
+function callersFirst(twin: Twin, edges: readonly EdgeTotal[]): number[] {
+  const order: number[] = [];
+  const state = new Uint8Array(twin.nodes.length);
+  const visit = (i: number): void => {
+    if (state[i] !== 0) return;
+    state[i] = 1;
+    for (const e of edges) if (e.to === i) visit(e.from);
+    state[i] = 2;
+    order.push(i);
+  };
+  twin.nodes.forEach((_, i) => visit(i));
+  return order;
+}
+
+/**
+ * Fits every call edge's calls per request; returns one record per (from, to).
+ * Callers first, each callee's inflow model base(t) = sum_A rate_A(t) m_A
+ * (callers' rates measured, or derived with the ratios already fitted) is
+ * scaled by k = sum rate / sum base over the windows where both are known,
+ * so the calibrated twin reproduces each measured service's mean rate, and
+ * the trace's split among callers (who calls whom, in what proportion) is
+ * kept. The callers' rates usually rise and fall together, which leaves a
+ * free per-caller fit ill-posed; the R^2 of k * base(t) against the measured
+ * rate says how well the flow model follows it window by window.
+ */
 export function fitCallRatios(twin: Twin, grid: TelemetryGrid, opts: RatioOptions = {}): CallCalibration[] {
   const minWindows = opts.minWindows ?? 10;
   const edges = callTotals(twin);
-  const rates = nodeRates(twin, grid, edges);
+  const fitted = edges.map((e) => e.mean);
+  const measured: (Float64Array | null)[] = twin.nodes.map((n) => serviceOf(grid, n.id)?.rate ?? null);
+  const rates: Float64Array[] = twin.nodes.map((_, i) => measured[i] ?? new Float64Array(grid.length).fill(NaN));
   const entryNodes = new Set(twin.entries.map((e) => e.node));
   const out: CallCalibration[] = [];
   const name = (i: number) => twin.nodes[i]!.id;
-  for (const callee of twin.nodes) {
-    const incoming = edges.filter((e) => e.to === callee.index);
+  for (const b of callersFirst(twin, edges)) {
+    const incoming = edges.map((e, j) => ({ e, j })).filter(({ e }) => e.to === b);
     if (incoming.length === 0) continue;
-    const keep = (reason: string): void => {
-      for (const e of incoming) out.push({ from: name(e.from), to: callee.id, before: e.mean, after: e.mean, r2: NaN, windows: 0, quality: 'none', reason });
+    const base = new Float64Array(grid.length);
+    for (const { e, j } of incoming) for (let t = 0; t < grid.length; t++) base[t] = base[t]! + rates[e.from]![t]! * fitted[j]!;
+    const y = measured[b];
+    const record = (k: number, r2: number, windows: number, reason: string): void => {
+      for (const { e, j } of incoming) {
+        fitted[j] = fitted[j]! * k;
+        out.push({ from: name(e.from), to: name(b), before: e.mean, after: fitted[j]!, r2, windows, quality: reason ? 'none' : quality(r2), reason });
+      }
+      if (!y) rates[b] = base.map((v) => v * k);
     };
-    const y = serviceOf(grid, callee.id)?.rate;
-    if (!y) { keep(`no rate telemetry for ${callee.id}`); continue; }
-    if (entryNodes.has(callee.index)) { keep(`${callee.id} is also an entry: its rate mixes outside arrivals with calls`); continue; }
+    if (!y) { record(1, NaN, 0, `no rate telemetry for ${name(b)}`); continue; }
+    if (entryNodes.has(b)) { record(1, NaN, 0, `${name(b)} is also an entry: its rate mixes outside arrivals with calls`); continue; }
     const rows: number[] = [];
-    for (let t = 0; t < grid.length; t++) {
-      if (Number.isFinite(y[t]) && incoming.every((e) => Number.isFinite(rates[e.from]![t]))) rows.push(t);
+    for (let t = 0; t < grid.length; t++) if (Number.isFinite(y[t]) && Number.isFinite(base[t])) rows.push(t);
+    const sumY = rows.reduce((s, t) => s + y[t]!, 0);
+    const sumBase = rows.reduce((s, t) => s + base[t]!, 0);
+    if (rows.length < minWindows) { record(1, NaN, rows.length, `${rows.length} window(s) with the rates of ${name(b)} and all its callers (need ${minWindows})`); continue; }
+    if (!(sumBase > 0)) { record(1, NaN, rows.length, `its callers served nothing in the calibration windows`); continue; }
+    const k = sumY / sumBase;
+    const mean = sumY / rows.length;
+    let rss = 0, tss = 0;
+    for (const t of rows) {
+      rss += (y[t]! - k * base[t]!) ** 2;
+      tss += (y[t]! - mean) ** 2;
     }
-    if (rows.length < minWindows) { keep(`${rows.length} window(s) with the rates of ${callee.id} and all its callers (need ${minWindows})`); continue; }
-    const columns = incoming.map((e) => rows.map((t) => rates[e.from]![t]!));
-    const fit = nnls(columns, rows.map((t) => y[t]!));
-    incoming.forEach((e, j) => {
-      const silent = columns[j]!.every((v) => v === 0);
-      out.push({
-        from: name(e.from), to: callee.id, before: e.mean, after: silent ? e.mean : fit.coef[j]!, r2: fit.r2, windows: rows.length,
-        quality: silent ? 'none' : quality(fit.r2), reason: silent ? `${name(e.from)} served nothing in the calibration windows` : '',
-      });
-    });
+    record(k, tss > 0 ? 1 - rss / tss : NaN, rows.length, '');
   }
   return out;
 }

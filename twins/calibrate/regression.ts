@@ -1,7 +1,6 @@
 /**
- * The two small regressions calibration needs: a line with intercept (CPU
- * against request rate) and non-negative least squares without intercept
- * (a callee's rate as a sum of its callers' rates times calls per request).
+ * A line with intercept by least squares: CPU in use against the request
+ * rate gives CPU seconds per request (slope) and idle CPU (intercept).
  */
 
 export interface LineFit {
@@ -36,51 +35,4 @@ export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>): LineFit {
   const intercept = ym - slope * xm;
   const r2 = syy > 0 && sxx > 0 ? (sxy * sxy) / (sxx * syy) : NaN;
   return { intercept, slope, r2, n };
-}
-
-export interface NnlsFit {
-  /** One coefficient per column, each >= 0. */
-  readonly coef: number[];
-  /** 1 - residual / total sum of squares about zero (the model has no intercept). */
-  readonly r2: number;
-}
-
-/**
- * min ||A c - y||^2 subject to c >= 0, by cyclic coordinate descent (the
- * problems here have a handful of columns; it converges to the unique optimum
- * when A has full column rank). `columns[j][i]` is A[i][j].
- */
-export function nnls(columns: readonly ArrayLike<number>[], y: ArrayLike<number>, sweeps = 500): NnlsFit {
-  const k = columns.length;
-  const n = y.length;
-  const c = new Array<number>(k).fill(0);
-  const norms = columns.map((col) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += col[i]! * col[i]!;
-    return s;
-  });
-  const r = Float64Array.from(y);
-  for (let sweep = 0; sweep < sweeps; sweep++) {
-    let change = 0;
-    for (let j = 0; j < k; j++) {
-      if (!(norms[j]! > 0)) continue;
-      const col = columns[j]!;
-      let g = 0;
-      for (let i = 0; i < n; i++) g += col[i]! * r[i]!;
-      const next = Math.max(0, c[j]! + g / norms[j]!);
-      const d = next - c[j]!;
-      if (d !== 0) {
-        for (let i = 0; i < n; i++) r[i] = r[i]! - d * col[i]!;
-        c[j] = next;
-        change = Math.max(change, Math.abs(d) / Math.max(1e-12, Math.abs(next)));
-      }
-    }
-    if (change < 1e-10) break;
-  }
-  let rss = 0, tss = 0;
-  for (let i = 0; i < n; i++) {
-    rss += r[i]! * r[i]!;
-    tss += y[i]! * y[i]!;
-  }
-  return { coef: c, r2: tss > 0 ? 1 - rss / tss : NaN };
 }
