@@ -63,6 +63,15 @@ function medianStep(s: RawSeries): number {
   return finiteMedian(d);
 }
 
+/** The step most rate series have (the longer one on a tie): the others are named as the odd ones out. */
+function commonStep(steps: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const s of steps) if (Number.isFinite(s)) counts.set(Math.round(s * 1000) / 1000, (counts.get(Math.round(s * 1000) / 1000) ?? 0) + 1);
+  let best = NaN;
+  for (const [s, n] of counts) if (!Number.isFinite(best) || n > counts.get(best)! || (n === counts.get(best)! && s > best)) best = s;
+  return best;
+}
+
 interface Picked {
   readonly series: RawSeries;
   readonly role: Role;
@@ -80,7 +89,7 @@ export async function readTelemetryGrid(paths: readonly string[], layout?: Telem
   }
   const rates = picked.filter((p) => p.role.kind === 'rate');
   if (rates.length === 0) throw new TelemetryError({ file: files.join(', ') }, 'at least one request-rate series (metric "rate", e.g. Nezha PodWorkload(Ops))', 'none');
-  const step = finiteMedian(rates.map((p) => medianStep(p.series)));
+  const step = commonStep(rates.map((p) => medianStep(p.series)));
   if (!(step > 0)) throw new TelemetryError({ file: rates[0]!.series.file }, 'rate series with at least two distinct times', 'one time only');
   for (const p of picked) {
     const own = medianStep(p.series);
