@@ -99,6 +99,16 @@ test('bad telemetry is refused with file, line and column', async () => {
     } catch (e) {
       assert.match((e as Error).message, /steps\.csv.*expected a step of 60 s like the rate series, got 30 s/);
     }
+    const twice = join(dir, 'twice.csv');
+    await writeFile(twice, 'timestamp,node,metric,value\n60,a,cpu_cores,1\n120,a,cpu_cores,1\n60,a,rate,1\n120,a,rate,1\n');
+    const again = join(dir, 'again.csv');
+    await writeFile(again, 'timestamp,node,metric,value\n60,a,rate,1\n120,a,rate,1\n');
+    try {
+      await readTelemetryGrid([twice, again]);
+      assert.unreachable('two rate series for one node accepted');
+    } catch (e) {
+      assert.match((e as Error).message, /again\.csv.*expected one rate series per node, got a second one for "a" \(the first: .*twice\.csv/);
+    }
     await mkdir(join(dir, 'empty'));
     try {
       await readTelemetryGrid([join(dir, 'empty')]);

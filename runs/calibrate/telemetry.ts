@@ -103,6 +103,7 @@ export async function readTelemetryGrid(paths: readonly string[], layout?: Telem
   const notes: string[] = [];
   interface NodeSeries { rate?: Float64Array; cpu?: Float64Array; share?: Float64Array; limit?: number; latency: Map<number, Float64Array> }
   const byNode = new Map<string, NodeSeries>();
+  const seen = new Map<string, string>();
   for (const { series: s, role } of picked) {
     const grid = new Float64Array(length).fill(NaN);
     const scale = role.kind === 'cpu' ? role.toCores : role.kind === 'latency' ? role.toSeconds : 1;
@@ -117,6 +118,10 @@ export async function readTelemetryGrid(paths: readonly string[], layout?: Telem
     if (repeats > 0) notes.push(`${s.file} ${s.column}: ${repeats} window(s) with two values, the later kept`);
     const node: NodeSeries = byNode.get(s.node) ?? { latency: new Map<number, Float64Array>() };
     byNode.set(s.node, node);
+    const key = role.kind === 'latency' ? `latency q${role.q}` : role.kind;
+    const earlier = seen.get(`${s.node}\u0000${key}`);
+    if (earlier) throw new TelemetryError({ file: s.file, column: s.column }, `one ${key} series per node`, `a second one for ${JSON.stringify(s.node)} (the first: ${earlier})`);
+    seen.set(`${s.node}\u0000${key}`, `${s.file} column ${s.column}`);
     if (role.kind === 'rate') node.rate = grid;
     else if (role.kind === 'cpu') node.cpu = grid;
     else if (role.kind === 'cpuShare') node.share = grid;

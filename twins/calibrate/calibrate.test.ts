@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { twinFromObject } from '../definition/load.js';
 import { calibrateTwin } from './calibrate.js';
 import type { TelemetryGrid } from './grid.js';
-import { comparePrediction } from './predict.js';
+import { comparePrediction, predictHeldOut } from './predict.js';
 import { placeholder, recorded, truth } from './test-support.js';
 
 const within = (got: number, want: number, tol: number, what: string): void => {
@@ -70,6 +70,13 @@ test('the calibrated twin predicts the true twin on a new seed (throughput and l
     assert.ok(Math.abs(s.throughput.error) < 0.02, `${id} throughput off by ${s.throughput.error}`);
     for (const l of s.latency) assert.ok(Math.abs(l.error) < 0.2, `${id} p${100 * l.q} off by ${l.error}`);
   }
+});
+
+test('the check is a function of (inputs, seed): same seed, same figures; another seed, other figures', () => {
+  const held = recorded(truth(), 99, 1);
+  const a = predictHeldOut(fitted, held, 'test', { seed: 3, replications: 1 });
+  assert.equal(predictHeldOut(fitted, held, 'test', { seed: 3, replications: 1 }), a);
+  assert.not.equal(predictHeldOut(fitted, held, 'test', { seed: 4, replications: 1 }), a);
 });
 
 test('an entry node without rate telemetry is refused with its place', () => {
