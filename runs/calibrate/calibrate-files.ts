@@ -55,9 +55,9 @@ export function windowsOf(grid: TelemetryGrid, from: number | undefined, until: 
   const a = from === undefined ? 0 : windowAt(grid, from);
   const b = until === undefined ? grid.length : windowAt(grid, until);
   const span = `${new Date(grid.start * 1000).toISOString()} .. ${new Date((grid.start + grid.length * grid.step) * 1000).toISOString()}`;
-  if (a < 0 || b > grid.length || b - a < 2) {
-    throw new InputError(`the ${what} window ${from ?? 'start'} .. ${until ?? 'end'} must hold at least 2 windows inside the telemetry (${span}), got ${Math.max(0, Math.min(b, grid.length) - Math.max(a, 0))}`);
-  }
+  const iso = (t: number | undefined, dflt: string): string => (t === undefined ? dflt : new Date(t * 1000).toISOString());
+  const problem = a < 0 ? 'starts before the telemetry' : b > grid.length ? 'ends after the telemetry' : b - a < 2 ? `holds ${Math.max(0, b - a)} window(s), fewer than 2` : null;
+  if (problem !== null) throw new InputError(`the ${what} window ${iso(from, 'start')} .. ${iso(until, 'end')} ${problem} (${span}, ${grid.step}-s windows)`);
   return sliceGrid(grid, a, b);
 }
 

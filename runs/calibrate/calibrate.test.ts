@@ -151,7 +151,7 @@ test('misuse: --check-until without --until (2), an entry without telemetry (3),
     await writeFile(csv, longCsv(grid));
     const out = join(dir, 'o.yaml');
     await fails(['--twin', twinFile, '--telemetry', csv, '--out', out, '--check-until', String(T0 + 600)], /--check-until needs --until/, 2);
-    await fails(['--twin', twinFile, '--telemetry', csv, '--out', out, '--until', String(T0 + 200 * 60)], /calibration window .* inside the telemetry/, 3);
+    await fails(['--twin', twinFile, '--telemetry', csv, '--out', out, '--until', String(T0 + 200 * 60)], /calibration window .* ends after the telemetry/, 3);
     const noFront = join(dir, 'no-front.csv');
     await writeFile(noFront, longCsv({ ...grid, services: grid.services.filter((s) => s.id !== 'front') }));
     await fails(['--twin', twinFile, '--telemetry', noFront, '--out', out], /placeholder\.yaml.*entries\[0\].*rate telemetry/s, 3);
