@@ -25,9 +25,9 @@ export function calibrationTable(r: CalibrationReport): string {
 
 export function predictionTable(p: PredictionSummary): string {
   const qs = p.latencyShare.map((l) => l.q);
-  const header = ['service', 'req/s meas', 'req/s pred', 'err', ...qs.flatMap((q) => [`p${Math.round(100 * q)} ms meas`, 'pred', 'err'])];
+  const header = ['service', 'req/s meas', 'req/s pred', 'err', 'count noise', ...qs.flatMap((q) => [`p${Math.round(100 * q)} ms meas`, 'pred', 'err'])];
   const rows = p.services.map((s) => [
-    s.id, num(s.throughput.measured), num(s.throughput.predicted), pct(s.throughput.error),
+    s.id, num(s.throughput.measured), num(s.throughput.predicted), pct(s.throughput.error), Number.isFinite(s.throughput.noise) ? `±${(100 * s.throughput.noise).toFixed(1)}%` : '-',
     ...qs.flatMap((q) => {
       const l = s.latency.find((x) => x.q === q);
       return l ? [ms(l.measured), ms(l.predicted), pct(l.error)] : ['-', '-', '-'];

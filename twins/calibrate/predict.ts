@@ -43,7 +43,12 @@ export interface QuantileComparison {
 
 export interface ServiceComparison {
   readonly id: string;
-  readonly throughput: { readonly measured: number; readonly predicted: number; readonly error: number };
+  /**
+   * `noise`: relative half-width of a 95 % interval of the measured mean rate
+   * from counting alone (Poisson: 1.96 / sqrt(requests counted)); an error
+   * below it cannot be told from chance.
+   */
+  readonly throughput: { readonly measured: number; readonly predicted: number; readonly error: number; readonly noise: number };
   readonly latency: QuantileComparison[];
 }
 
@@ -76,7 +81,8 @@ export function comparePrediction(measured: TelemetryGrid, predicted: TelemetryG
       const pq = finiteMedian(used.map((w) => pl.values[w]!));
       latency.push({ q: l.q, measured: mq, predicted: pq, error: rel(pq, mq), windows: used.length });
     }
-    services.push({ id: m.id, throughput: { measured: mt, predicted: pt, error: rel(pt, mt) }, latency });
+    const counted = Array.from(m.rate).reduce((sum, v) => (Number.isFinite(v) ? sum + v * measured.step : sum), 0);
+    services.push({ id: m.id, throughput: { measured: mt, predicted: pt, error: rel(pt, mt), noise: counted > 0 ? 1.96 / Math.sqrt(counted) : NaN }, latency });
   }
   const withRate = services.filter((s) => Number.isFinite(s.throughput.error));
   const qs = [...new Set(services.flatMap((s) => s.latency.map((l) => l.q)))].sort((a, b) => a - b);
