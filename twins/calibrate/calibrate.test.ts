@@ -79,6 +79,13 @@ test('the check is a function of (inputs, seed): same seed, same figures; anothe
   assert.not.equal(predictHeldOut(fitted, held, 'test', { seed: 4, replications: 1 }), a);
 });
 
+test('a twin node whose telemetry is spelt otherwise is named with a hint', () => {
+  const renamed: TelemetryGrid = { ...telemetry, services: telemetry.services.map((s) => (s.id === 'b' ? { ...s, id: 'B_' } : s)) };
+  const r = calibrateTwin(twinFromObject(plain, { source: 'placeholder' }), plain, renamed).report;
+  assert.ok(r.notes.some((n) => /without telemetry keep their values: b \(did you mean "B_"\?\)/.test(n)), r.notes.join('\n'));
+  assert.ok(r.notes.some((n) => /not in the twin, not used: B_/.test(n)), r.notes.join('\n'));
+});
+
 test('an entry node without rate telemetry is refused with its place', () => {
   const t = twinFromObject(plain, { source: 'placeholder.yaml' });
   const empty: TelemetryGrid = { ...telemetry, services: telemetry.services.filter((s) => s.id !== 'front') };

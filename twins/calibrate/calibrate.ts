@@ -8,6 +8,7 @@
 import { Problems } from '../definition/errors.js';
 import type { CallEdgeInput, TwinInput } from '../definition/input.js';
 import type { Twin } from '../definition/types.js';
+import { editDistance } from '../definition/validate.js';
 import { finiteMean, serviceOf, type TelemetryGrid } from './grid.js';
 import { fitCallRatios } from './ratios.js';
 import type { CalibrationReport, CallCalibration, EntryCalibration, ServiceCalibration } from './report.js';
@@ -76,13 +77,24 @@ export function calibrateTwin(twin: Twin, input: TwinInput, grid: TelemetryGrid,
   const extra = grid.services.filter((s) => !twinIds.has(s.id)).map((s) => s.id);
   if (extra.length > 0) notes.push(`telemetry for node(s) not in the twin, not used: ${extra.join(', ')}`);
   const missing = twin.nodes.filter((n) => !serviceOf(grid, n.id)).map((n) => n.id);
-  if (missing.length > 0) notes.push(`twin node(s) without telemetry keep their values: ${missing.join(', ')}`);
+  if (missing.length > 0) notes.push(`twin node(s) without telemetry keep their values: ${missing.map((id) => id + didYouMean(id, extra)).join(', ')}`);
   const report: CalibrationReport = {
     twin: twin.name,
     window: { from: grid.start, to: grid.start + grid.length * grid.step, step: grid.step, windows: grid.length },
     entries, services, calls, notes,
   };
   return { input: applyCalibration(input, report, notes), report };
+}
+
+/** ` (did you mean "x"?)` for an unused telemetry node within two edits of a twin node (case aside: some readers lower-case), else ''. */
+function didYouMean(id: string, unused: readonly string[]): string {
+  let best: string | null = null;
+  let distance = 3;
+  for (const u of unused) {
+    const d = editDistance(u.toLowerCase(), id.toLowerCase());
+    if (d < distance) [best, distance] = [u, d];
+  }
+  return best === null ? '' : ` (did you mean ${JSON.stringify(best)}?)`;
 }
 
 /** Lowest cv written for a lognormal (the engine needs cv > 0). */
