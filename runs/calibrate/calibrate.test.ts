@@ -100,14 +100,12 @@ test('bad telemetry is refused with file, line and column', async () => {
       assert.match((e as Error).message, /steps\.csv.*expected a step of 60 s like the rate series, got 30 s/);
     }
     const twice = join(dir, 'twice.csv');
-    await writeFile(twice, 'timestamp,node,metric,value\n60,a,cpu_cores,1\n120,a,cpu_cores,1\n60,a,rate,1\n120,a,rate,1\n');
-    const again = join(dir, 'again.csv');
-    await writeFile(again, 'timestamp,node,metric,value\n60,a,rate,1\n120,a,rate,1\n');
+    await writeFile(twice, 'timestamp,node,metric,value\n60,a,cpu_cores,1\n120,a,cpu_cores,1\n60,a,cpu_usage_millicores,1000\n120,a,cpu_usage_millicores,1000\n60,a,rate,1\n120,a,rate,1\n');
     try {
-      await readTelemetryGrid([twice, again]);
-      assert.unreachable('two rate series for one node accepted');
+      await readTelemetryGrid([twice]);
+      assert.unreachable('two CPU series for one node in one file accepted');
     } catch (e) {
-      assert.match((e as Error).message, /again\.csv.*expected one rate series per node, got a second one for "a" \(the first: .*twice\.csv/);
+      assert.match((e as Error).message, /twice\.csv: column .*expected one cpu series per node in a file, got a second one for "a"/);
     }
     await mkdir(join(dir, 'empty'));
     try {
@@ -116,6 +114,22 @@ test('bad telemetry is refused with file, line and column', async () => {
     } catch (e) {
       assert.match(errorReport('calibrate', e, false), /empty: expected a folder with \.csv or \.json telemetry files, got none/);
     }
+  });
+});
+
+test('files naming one node are its pods: rates and CPU add up, latency weighted by rate; a file named twice counts once', async () => {
+  await withTempDir('calibrate', async (dir) => {
+    const pod = (name: string, rate: number, cpu: number, p95: number) =>
+      writeFile(join(dir, name), 'timestamp,node,metric,value\n' + [60, 120, 180].map((t) => `${t},svc,rate,${rate}\n${t},svc,cpu_cores,${cpu}\n${t},svc,cpu_limit_cores,0.5\n${t},svc,server_latency_p95_s,${p95}`).join('\n') + '\n');
+    await pod('pod-1.csv', 1, 0.1, 0.02);
+    await pod('pod-2.csv', 3, 0.2, 0.04);
+    const { grid, notes } = await readTelemetryGrid([dir, join(dir, 'pod-1.csv')]);
+    const s = grid.services[0]!;
+    assert.equal(Array.from(s.rate), [4, 4, 4]);
+    assert.ok(Math.abs(s.cpu[0]! - 0.3) < 1e-12);
+    assert.is(s.cpuLimit, 1);
+    assert.ok(Math.abs(s.latency[0]!.values[0]! - 0.035) < 1e-12, `p95 ${s.latency[0]!.values[0]}`);
+    assert.ok(notes.some((n) => /svc: 2 files \(pods\) merged/.test(n)), notes.join('\n'));
   });
 });
 

@@ -8,16 +8,18 @@
  *   cpu_usage_rate_pct (with millicores)   share of the limit: limit = usage / share
  *   cpu_limit_cores                        the limit itself
  *   server_latency_pNN_s | latency_pNN_s   server latency quantile NN (also _ms)
+ * Several files naming one node are its pods, merged (twins/calibrate/pods.ts).
  * Every series must share one step; windows are epoch seconds floored to it.
  * Values stay as read: NaN (an idle pod's latency) is a window without a
  * value, never filled.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { TelemetryError } from '../../models/telemetry/errors.js';
 import { readRaw, type TelemetryLayout } from '../../models/telemetry/read.js';
 import type { RawSeries } from '../../models/telemetry/series.js';
-import { finiteMedian, type QuantileSeries, type ServiceTelemetry, type TelemetryGrid } from '../../twins/calibrate/grid.js';
+import { finiteMedian, type ServiceTelemetry, type TelemetryGrid } from '../../twins/calibrate/grid.js';
+import { mergePods } from '../../twins/calibrate/pods.js';
 
 type Role = { kind: 'rate' } | { kind: 'cpu'; toCores: number } | { kind: 'cpuShare' } | { kind: 'cpuLimit' } | { kind: 'latency'; q: number; toSeconds: number };
 
@@ -54,7 +56,15 @@ export async function expandTelemetryPaths(paths: readonly string[]): Promise<st
     if (names.length === 0) throw new TelemetryError({ file: p }, 'a folder with .csv or .json telemetry files', 'none');
     out.push(...names.map((n) => join(p, n)));
   }
-  return out;
+  // A file named twice (itself and through its folder) would count its pod twice.
+  const seen = new Set<string>();
+  const unique: string[] = [];
+  for (const f of out) {
+    if (seen.has(resolve(f))) continue;
+    seen.add(resolve(f));
+    unique.push(f);
+  }
+  return unique;
 }
 
 function medianStep(s: RawSeries): number {
@@ -101,8 +111,8 @@ export async function readTelemetryGrid(paths: readonly string[], layout?: Telem
   const last = Math.max(...picked.map((p) => Math.floor(p.series.times[p.series.times.length - 1]! / 1000 / step)));
   const length = last - first + 1;
   const notes: string[] = [];
-  interface NodeSeries { rate?: Float64Array; cpu?: Float64Array; share?: Float64Array; limit?: number; latency: Map<number, Float64Array> }
-  const byNode = new Map<string, NodeSeries>();
+  // node -> file -> that pod's series (several files naming one node are its pods).
+  const pods = new Map<string, Map<string, { rate?: Float64Array; cpu?: Float64Array; share?: Float64Array; limit?: number; latency: Map<number, Float64Array> }>>();
   const seen = new Map<string, string>();
   for (const { series: s, role } of picked) {
     const grid = new Float64Array(length).fill(NaN);
@@ -116,32 +126,29 @@ export async function readTelemetryGrid(paths: readonly string[], layout?: Telem
       grid[w] = v * scale;
     });
     if (repeats > 0) notes.push(`${s.file} ${s.column}: ${repeats} window(s) with two values, the later kept`);
-    const node: NodeSeries = byNode.get(s.node) ?? { latency: new Map<number, Float64Array>() };
-    byNode.set(s.node, node);
+    const byFile = pods.get(s.node) ?? new Map();
+    pods.set(s.node, byFile);
+    const pod = byFile.get(s.file) ?? { latency: new Map<number, Float64Array>() };
+    byFile.set(s.file, pod);
     const key = role.kind === 'latency' ? `latency q${role.q}` : role.kind;
-    const earlier = seen.get(`${s.node}\u0000${key}`);
-    if (earlier) throw new TelemetryError({ file: s.file, column: s.column }, `one ${key} series per node`, `a second one for ${JSON.stringify(s.node)} (the first: ${earlier})`);
-    seen.set(`${s.node}\u0000${key}`, `${s.file} column ${s.column}`);
-    if (role.kind === 'rate') node.rate = grid;
-    else if (role.kind === 'cpu') node.cpu = grid;
-    else if (role.kind === 'cpuShare') node.share = grid;
-    else if (role.kind === 'cpuLimit') node.limit = finiteMedian(grid);
-    else node.latency.set(role.q, grid);
+    const earlier = seen.get(`${s.node}\u0000${s.file}\u0000${key}`);
+    if (earlier) throw new TelemetryError({ file: s.file, column: s.column }, `one ${key} series per node in a file`, `a second one for ${JSON.stringify(s.node)} (the first: column ${earlier})`);
+    seen.set(`${s.node}\u0000${s.file}\u0000${key}`, s.column);
+    if (role.kind === 'rate') pod.rate = grid;
+    else if (role.kind === 'cpu') pod.cpu = grid;
+    else if (role.kind === 'cpuShare') pod.share = grid;
+    else if (role.kind === 'cpuLimit') pod.limit = finiteMedian(grid);
+    else pod.latency.set(role.q, grid);
   }
   const services: ServiceTelemetry[] = [];
-  for (const [id, n] of [...byNode].sort((a, b) => a[0].localeCompare(b[0]))) {
-    if (!n.rate) {
+  for (const [id, byFile] of [...pods].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const merged = mergePods(id, [...byFile.values()], length);
+    if (!merged) {
       notes.push(`${id}: no rate series, its other series are not used`);
       continue;
     }
-    const cpu = n.cpu ?? new Float64Array(length).fill(NaN);
-    let limit = n.limit ?? null;
-    if (limit === null && n.share && n.cpu) {
-      const l = finiteMedian(Float64Array.from(cpu, (c, w) => (n.share![w]! > 0 ? c / (n.share![w]! / 100) : NaN)));
-      limit = Number.isFinite(l) && l > 0 ? l : null;
-    }
-    const latency: QuantileSeries[] = [...n.latency].sort((a, b) => a[0] - b[0]).map(([q, values]) => ({ q, values }));
-    services.push({ id, rate: n.rate, cpu, cpuLimit: limit, latency });
+    if (byFile.size > 1) notes.push(`${id}: ${byFile.size} files (pods) merged: rates and CPU summed, latency quantiles weighted by rate`);
+    services.push(merged);
   }
   return { grid: { start: first * step, step, length, services }, notes };
 }

@@ -43,7 +43,8 @@ export function fitWorkers(w: WorkerInput, reasons: string[]): ServiceCalibratio
   }
   if (w.cpu && w.cpu.limit !== null && w.cpu.r2 >= MIN_CPU_R2) {
     reasons.push('workers: never saturated; sized where the CPU limit would saturate (extrapolated)');
-    return done(Math.ceil((w.cpu.limit / w.cpu.perRequest) * w.held), 'cpu-limit');
+    // The limit is the service's (all pods); workers are per replica.
+    return done(Math.ceil(((w.cpu.limit / w.cpu.perRequest) * w.held) / w.replicas), 'cpu-limit');
   }
   const why = !w.cpu ? 'no CPU per request' : w.cpu.limit === null ? 'no CPU limit in the telemetry' : `CPU follows the rate weakly (r^2 ${w.cpu.r2.toFixed(2)} < ${MIN_CPU_R2})`;
   reasons.push(`workers: never saturated and ${why}: kept (at least 1.5 x the peak concurrency)`);
