@@ -83,6 +83,7 @@ export function calibrateTwin(twin: Twin, input: TwinInput, grid: TelemetryGrid,
     window: { from: grid.start, to: grid.start + grid.length * grid.step, step: grid.step, windows: grid.length },
     entries, services, calls, notes,
   };
+  // applyCalibration adds its notes (entries it leaves alone) to the same array the report holds.
   return { input: applyCalibration(input, report, notes), report };
 }
 

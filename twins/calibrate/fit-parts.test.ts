@@ -5,6 +5,8 @@ import { fitLognormalQuantiles, lognormalQuantile, MIN_SIGMA } from './lognormal
 import { fitLine } from './regression.js';
 import { callMoments } from './service-time.js';
 import { fitWorkers } from './workers.js';
+import type { TelemetryGrid } from './grid.js';
+import { comparePrediction } from './predict.js';
 
 test('a lognormal comes back exactly from its own p90/p95/p99', () => {
   const points = [0.9, 0.95, 0.99].map((q) => ({ q, value: lognormalQuantile(0.04, 0.7, q) }));
@@ -43,6 +45,21 @@ test('workers: saturation first, then the CPU limit, never below 1.5 x the peak 
   const kept = fitWorkers({ ...base, heldFitted: false, saturatedRates: [40, 50, 60] }, reasons);
   assert.is(kept.method, 'kept');
   assert.match(reasons.join('\n'), /no fitted response time/);
+});
+
+test('the check: mean throughput error with its counting noise; latency only over windows with enough measured requests', () => {
+  const grid = (rate: number[], p95: number[]): TelemetryGrid => ({
+    start: 0, step: 60, length: rate.length,
+    services: [{ id: 's', rate: Float64Array.from(rate), cpu: new Float64Array(rate.length).fill(NaN), cpuLimit: null, latency: [{ q: 0.95, values: Float64Array.from(p95) }] }],
+  });
+  // Window 2 has 3 requests (0.05 req/s x 60 s): below 5, its 1 s latency is left out.
+  const measured = grid([1, 1, 0.05, 1], [0.1, 0.1, 1, 0.1]);
+  const predicted = grid([1.1, 1.1, 0.05, 1.1], [0.12, 0.12, 0.12, 0.12]);
+  const c = comparePrediction(measured, predicted).services[0]!;
+  assert.ok(Math.abs(c.throughput.error - (3.35 / 3.05 - 1)) < 1e-12, `throughput error ${c.throughput.error}`);
+  assert.ok(Math.abs(c.throughput.noise - 1.96 / Math.sqrt(183)) < 1e-12);
+  assert.equal(c.latency.map((l) => [l.windows, l.measured]), [[3, 0.1]]);
+  assert.ok(Math.abs(c.latency[0]!.error - 0.2) < 1e-12);
 });
 
 test.run();
