@@ -12,6 +12,7 @@ const sections: Record<string, () => Promise<BenchSection[]>> = {
   shadow: async () => (await import('./shadow.js')).benchShadow(),
   // At the target's size (12 cells × 200 replications × 1 h) well over half an hour on 2 cores; BENCH_WHATIF_* shrink it.
   whatif: async () => (await import('./whatif.js')).benchWhatif(),
+  calibrate: async () => (await import('./calibrate.js')).benchCalibrate(),
   // Last: at the target's size (200 replications × 30 min × 10 candidates) it runs for most of an hour on 2 cores; BENCH_MITIGATION_* shrink it.
   mitigation: async () => (await import('./mitigation.js')).benchMitigation(),
 };
