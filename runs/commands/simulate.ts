@@ -12,6 +12,7 @@ import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
 import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
+import { EXECUTOR_FLAGS, executorChoice, openExecutor, type ExecutorChoice } from '../executors/choose.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { createProgress } from '../progress.js';
 import { writeFilesAtomically } from '../report/atomic.js';
@@ -33,6 +34,7 @@ export const SIMULATE = defineCommand({
     replications: { kind: 'positiveInt', default: '200', help: 'independent replications' },
     workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores; 0 = this thread', help: 'worker threads' },
     seed: { kind: 'int', value: 'S', default: '1', help: 'random seed' },
+    ...EXECUTOR_FLAGS,
     'no-resume': { kind: 'boolean', help: 'ignore chunk checkpoints of an earlier interrupted run' },
     quiet: { kind: 'boolean', help: 'no progress and no table, only the files written' },
   },
@@ -49,7 +51,7 @@ export interface SimulateArgs {
   readonly warmup: number;
   readonly confidence: number;
   readonly replications: number;
-  readonly workers: number | undefined;
+  readonly executor: ExecutorChoice;
   readonly seed: number;
   readonly resume: boolean;
   readonly quiet: boolean;
@@ -64,7 +66,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null 
   return {
     twin: v.twin, out: v.out, forecast: v.forecast ?? null, state: v.state ?? null, scenario: v.scenario ?? null,
     horizon: v.horizon, window: v.window, warmup: v.warmup, confidence: v.confidence,
-    replications: v.replications, workers: v.workers, seed: v.seed, resume: !v['no-resume'], quiet: v.quiet,
+    replications: v.replications, executor: executorChoice(SIMULATE, v, v.workers), seed: v.seed, resume: !v['no-resume'], quiet: v.quiet,
   };
 }
 
@@ -81,13 +83,14 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   if (args.scenario) twin = applyScenario(twin, await readScenarioFile(args.scenario));
   const state: StateSnapshot | null = args.state ? await readStateSnapshot(args.state, twin) : null;
   const progress = args.quiet ? null : createProgress('simulate', args.replications);
+  const executor = await openExecutor(args.executor);
   const result = await runMonteCarlo(twin, {
     replications: args.replications,
     settings: { seed: args.seed, horizon: args.horizon, reportWindow: args.window, warmup: args.warmup, state, forecast },
-    ...(args.workers !== undefined ? { workers: args.workers } : {}),
+    executor,
     checkpointDir: args.resume ? resolve(args.out, '.chunks') : null,
     onProgress: (done) => progress?.update(done),
-  }).finally(() => progress?.stop());
+  }).finally(() => Promise.all([progress?.stop(), executor.close()]));
   const risk = assessRisk(result.summary, args.confidence);
   const info = {
     twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: args.seed, replications: args.replications, horizon: args.horizon, warmup: args.warmup, confidence: args.confidence, windowSeconds: args.window,
@@ -99,7 +102,7 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
     'nodes.csv': nodesCsv(risk),
     'windows.csv': windowsCsv(risk),
   });
-  const head = `${twin.name}: ${args.replications} replications x ${args.horizon}s, seed ${args.seed}, ${result.workers} worker(s), ${result.seconds.toFixed(1)} s` +
+  const head = `${twin.name}: ${args.replications} replications x ${args.horizon}s, seed ${args.seed}, ${result.workers} ${executor.kind} worker(s), ${result.seconds.toFixed(1)} s` +
     (result.resumedChunks ? `, ${result.resumedChunks} chunk(s) resumed from checkpoints` : '') +
     (result.retriedChunks ? `, ${result.retriedChunks} chunk(s) retried after a worker crash` : '');
   return { files, table: `${head}\n\n${riskTable(risk)}${warnings.length ? `\n\nwarnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}` : ''}` };
