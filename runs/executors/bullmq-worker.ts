@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { Piscina } from 'piscina';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { MAX_ATTEMPTS } from './executor.js';
-import { openRedis, probeRedis, redactUrl } from './bullmq-connection.js';
+import { openRedis, probeRedis, redactUrl, withTimeout } from './bullmq-connection.js';
 import { registerWorker } from './bullmq-registry.js';
 import { codeVersion } from './bullmq-version.js';
 import { encodeValue, KEY_PREFIX, moduleUrl, queueName, TaskDecoder, type WireJob, type WireProgress, type WireResult } from './bullmq-wire.js';
@@ -38,6 +38,8 @@ export interface QueueWorker {
 }
 
 const WORKER_URL = new URL('./piscina-worker.js', import.meta.url);
+/** How long a stopping worker waits to hand its chunks in. */
+const CLOSE_MS = 10_000;
 
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
   if (!(Number.isInteger(o.concurrency) && o.concurrency >= 1)) throw new RangeError(`concurrency must be an integer >= 1, got ${o.concurrency}`);
@@ -82,10 +84,12 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   return {
     id, version, queue,
     close: () => closing ??= (async () => {
-      await worker.close();
-      await unregister();
-      await pool.destroy();
+      // With Redis gone, BullMQ would wait for it forever: the chunks in hand are then lost anyway (they run again elsewhere).
+      const graceful = await withTimeout(worker.close().then(() => unregister()), CLOSE_MS, 'Redis did not answer').then(() => true, () => false);
+      if (!graceful) log(`Redis did not answer within ${CLOSE_MS / 1000} s: stopping without it`);
       redis.disconnect();
+      await pool.destroy();
+      if (!graceful) void worker.close(true).catch(() => {});
     })(),
   };
 }

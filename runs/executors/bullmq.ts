@@ -81,8 +81,9 @@ export class BullMQExecutor implements Executor {
     return this.connected = { redis, queue, version };
   }
 
-  private async ownWorkers(c: Connected, signal: AbortSignal | undefined): Promise<WorkerEntry[]> {
-    const until = Date.now() + 1000 * (this.options.workerWaitSeconds ?? 60);
+  /** The live workers of this build, waiting up to `waitMs` for one; throws DistributedRunError naming the others when none came. */
+  private async ownWorkers(c: Connected, signal: AbortSignal | undefined, waitMs: number): Promise<WorkerEntry[]> {
+    const until = Date.now() + waitMs;
     for (;;) {
       const all = await liveWorkers(c.redis);
       const own = all.filter((w) => w.version === c.version);
@@ -117,7 +118,8 @@ export class BullMQExecutor implements Executor {
 
     this.served = 0;
     this.resubmitted = 0;
-    await this.ownWorkers(c, signal);
+    const workerWaitMs = 1000 * (this.options.workerWaitSeconds ?? 60);
+    await this.ownWorkers(c, signal, workerWaitMs);
     await submit(tasks.map((_, i) => i));
 
     const results = new Array<Result>(tasks.length);
@@ -126,7 +128,6 @@ export class BullMQExecutor implements Executor {
     const servedBy = new Set<string>();
     const finished: string[] = [];
     const reconnectMs = 1000 * (this.options.reconnectSeconds ?? 60);
-    const workerWaitMs = 1000 * (this.options.workerWaitSeconds ?? 60);
     let lastContact = Date.now(), lastWorker = Date.now(), polls = 0;
     try {
       while (pending.size > 0) {
@@ -137,7 +138,7 @@ export class BullMQExecutor implements Executor {
           rows = await withTimeout(this.read(c, ids.map(jobId)), 5_000, 'no answer in 5 s');
           if (++polls % REGISTRY_EVERY === 0) {
             if ((await liveWorkers(c.redis)).some((w) => w.version === c.version)) lastWorker = Date.now();
-            else if (Date.now() - lastWorker > workerWaitMs) await this.ownWorkers(c, signal);
+            else if (Date.now() - lastWorker > workerWaitMs) await this.ownWorkers(c, signal, 0);
           }
           lastContact = Date.now();
         } catch (e) {
