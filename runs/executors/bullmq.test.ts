@@ -1,6 +1,7 @@
 /**
  * The distributed executor against a real redis-server and real worker
- * processes: the same bytes as the local executor, a job of another build
+ * processes: the same bytes as the local executor, the executor contract
+ * (data as sent, one retry, a second failure stopping the run), a job of another build
  * refused by the worker, a run that finds only workers of another build told
  * so, and an unreachable Redis a clear error with exit code 4, not a hang.
  */
@@ -18,6 +19,8 @@ import { BullMQExecutor, DistributedRunError } from './bullmq.js';
 import { freePort, runCli, spawnWorker, startRedis, type WorkerProcess } from './bullmq-test-support.js';
 import { codeVersion, DIST_ROOT } from './bullmq-version.js';
 import { KEY_PREFIX, queueName, TaskEncoder, type WireJob } from './bullmq-wire.js';
+import { TaskFailedError } from './executor.js';
+import { testJob } from './test-jobs.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
 
 const SHOP = join(REPO_ROOT, 'twins/examples/shop.yaml');
@@ -51,6 +54,21 @@ test('simulate on two bullmq workers writes the same bytes as the local executor
     assert.is(await findings(join(dir, 'remote')), await findings(join(dir, 'local')));
     const run = (JSON.parse(await readFile(join(dir, 'remote', 'summary.json'), 'utf8')) as { run: { workers: number } }).run;
     assert.ok(run.workers >= 1 && run.workers <= 2, `served by ${run.workers} worker process(es), from the jobs' progress`);
+
+    // The executor contract, remotely: data as sent, one retry, a task failing twice stops the run with TaskFailedError.
+    const executor = new BullMQExecutor({ url: redis.url });
+    try {
+      const payload = { nan: NaN, map: new Map([['a', 1]]), times: new Float64Array([0.5, 1e-300]), big: 'x'.repeat(5000) };
+      const retried: number[] = [];
+      const ok = await executor.run(testJob, [{ kind: 'echo', value: payload }, { kind: 'fail', failAttempts: 1, value: 2 }], { onRetry: (i) => { retried.push(i); } });
+      assert.equal(ok.map((r) => r.value), [payload, 2]);
+      assert.equal(retried, [1]);
+      const failure = await executor.run(testJob, [{ kind: 'fail', failAttempts: 2, value: 3 }]).then(() => null, (e: unknown) => e);
+      assert.instance(failure, TaskFailedError);
+      assert.match((failure as Error).message, 'planned failure on attempt 1');
+    } finally {
+      await executor.close();
+    }
   } finally {
     await stopAll(workers);
     await redis.stop();
