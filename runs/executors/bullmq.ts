@@ -167,8 +167,7 @@ export class BullMQExecutor implements Executor {
           const tries = Number(row.atm ?? 0) + Number(row.stc ?? 0) - (row.finishedOn !== null ? 1 : 0);
           for (; retriesSeen[i]! < tries; retriesSeen[i]!++) options.onRetry?.(i, new Error(row.failedReason ?? 'its worker stopped answering'));
           if (failedForGood) {
-            const n = Math.max(1, Number(row.atm ?? 1));
-            throw new TaskFailedError(i, Array.from({ length: n }, () => new Error(row.failedReason!)));
+            throw new TaskFailedError(i, [new Error(row.failedReason!)]);
           }
           if (row.finishedOn === null || row.returnvalue === null) continue;
           const wire = JSON.parse(row.returnvalue) as WireResult;

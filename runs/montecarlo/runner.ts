@@ -65,7 +65,9 @@ export interface MonteCarloResult {
 
 function failedTwice(r: ChunkRange, e: TaskFailedError): MonteCarloError {
   const [first, second] = e.errors;
-  return new MonteCarloError(`chunk ${r.chunk} (replications ${r.first}..${r.first + r.count - 1}) failed twice: ${second?.message} (first: ${first?.message}); no results were written`);
+  // A remote executor may know only the last reason (BullMQ keeps one failedReason).
+  const why = second ? `failed twice: ${second.message} (first: ${first?.message})` : `failed: ${first?.message}`;
+  return new MonteCarloError(`chunk ${r.chunk} (replications ${r.first}..${r.first + r.count - 1}) ${why}; no results were written`);
 }
 
 export async function runMonteCarlo(twin: Twin, options: MonteCarloOptions): Promise<MonteCarloResult> {
