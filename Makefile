@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPM_FLAGS := --no-audit --no-fund --loglevel=error
 STAMP := node_modules/.shadowcast-installed
 
-.PHONY: all install build test demo bench clean system-deps
+.PHONY: all install build test demo bench clean system-deps cluster-demo
 
 all: build
 
@@ -34,6 +34,17 @@ test: build system-deps
 
 demo: build
 	node dist/runs/cli.js demo
+
+# Redis and two workers on this machine, the demo's shop simulation through them, then all stopped (docs/distributed.md).
+CLUSTER_PORT ?= 6390
+CLUSTER_REPLICATIONS ?= 40
+CLUSTER_HORIZON ?= 30m
+cluster-demo: build system-deps
+	@set -e; dir=$$(mktemp -d); url=redis://127.0.0.1:$(CLUSTER_PORT); trap 'kill $$w1 $$w2 2>/dev/null; wait $$w1 $$w2; kill $$redis; wait; rm -rf $$dir' EXIT; \
+	  redis-server --port $(CLUSTER_PORT) --bind 127.0.0.1 --save '' --appendonly no --dir $$dir >$$dir/redis.log & redis=$$!; \
+	  for i in $$(seq 50); do redis-cli -p $(CLUSTER_PORT) ping >/dev/null 2>&1 && break; sleep 0.1; done; \
+	  node dist/runs/cli.js worker --redis $$url --concurrency 1 & w1=$$!; node dist/runs/cli.js worker --redis $$url --concurrency 1 & w2=$$!; \
+	  node dist/runs/cli.js simulate --twin twins/examples/shop.yaml --out $$dir/out --replications $(CLUSTER_REPLICATIONS) --horizon $(CLUSTER_HORIZON) --window 5m --executor bullmq --redis $$url
 
 bench: build
 	node --expose-gc dist/bench/run.js

@@ -13,6 +13,7 @@ const sections: Record<string, () => Promise<BenchSection[]>> = {
   // At the target's size (12 cells × 200 replications × 1 h) well over half an hour on 2 cores; BENCH_WHATIF_* shrink it.
   whatif: async () => (await import('./whatif.js')).benchWhatif(),
   calibrate: async () => (await import('./calibrate.js')).benchCalibrate(),
+  scale: async () => (await import('./scale.js')).benchScale(),
   // Last: at the target's size (200 replications × 30 min × 10 candidates) it runs for most of an hour on 2 cores; BENCH_MITIGATION_* shrink it.
   mitigation: async () => (await import('./mitigation.js')).benchMitigation(),
 };

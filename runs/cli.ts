@@ -22,6 +22,7 @@ const commands: Record<string, Command> = {
   mitigate: { summary: 'approve, reject, apply, roll back and list mitigation proposals', load: () => import('./commands/mitigate/index.js') },
   audit: { summary: "verify the mitigation audit log's hash chain", load: () => import('./commands/mitigate/audit.js') },
   report: { summary: "re-render a nightly report's HTML from its report-data.json", load: () => import('./commands/report.js') },
+  worker: { summary: 'serve Monte Carlo chunks from Redis for --executor bullmq runs', load: () => import('./commands/worker.js') },
   demo: { summary: 'run the bundled examples end to end', load: () => import('./commands/demo.js') },
 };
 

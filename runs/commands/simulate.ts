@@ -13,6 +13,7 @@ import { loadTwinFile } from '../../twins/definition/load.js';
 import type { Twin } from '../../twins/definition/types.js';
 import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
+import { EXECUTOR_FLAGS, executorChoice, openExecutor, type ExecutorChoice } from '../executors/choose.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { createProgress } from '../progress.js';
 import { writeFilesAtomically } from '../report/atomic.js';
@@ -31,9 +32,13 @@ export const SIMULATE = defineCommand({
     window: { kind: 'duration', default: '5m', help: 'report window for windows.csv' },
     warmup: { kind: 'duration', allowZero: true, default: '0s', help: 'leave this first stretch out of whole-run figures and risk' },
     confidence: { kind: 'level', default: '0.95', help: 'level of every interval, e.g. 0.95 or 0.99' },
-    replications: { kind: 'positiveInt', default: '200', help: 'independent replications' },
+    replications: { kind: 'positiveInt', default: '200', help: 'independent replications (the most, with --precision or --stop-when-clear)' },
+    precision: { kind: 'level', value: 'P', help: "stop adding replications once every node's P(fail) interval is within ±P (e.g. 0.01)" },
+    'stop-when-clear': { kind: 'boolean', help: "stop adding replications once every node's P(fail) interval is clear of --threshold (or within --precision)" },
+    threshold: { kind: 'level', value: 'L', absent: '0.05', help: 'the P(fail) decision threshold of --stop-when-clear' },
     workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores; 0 = this thread', help: 'worker threads' },
     seed: { kind: 'int', value: 'S', default: '1', help: 'random seed' },
+    ...EXECUTOR_FLAGS,
     'no-resume': { kind: 'boolean', help: 'ignore chunk checkpoints of an earlier interrupted run' },
     quiet: { kind: 'boolean', help: 'no progress and no table, only the files written' },
   },
@@ -50,7 +55,9 @@ export interface SimulateArgs {
   readonly warmup: number;
   readonly confidence: number;
   readonly replications: number;
-  readonly workers: number | undefined;
+  readonly executor: ExecutorChoice;
+  /** Sequential stopping (docs/simulation.md); null: run every replication. */
+  readonly stopping: { readonly precision: number | null; readonly threshold: number | null } | null;
   readonly seed: number;
   readonly resume: boolean;
   readonly quiet: boolean;
@@ -61,11 +68,13 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null 
   const parsed = parseFlags(SIMULATE, argv);
   if (!parsed) return null;
   const v = parsed.values;
+  if (v.threshold !== undefined && !v['stop-when-clear']) throw usageError(SIMULATE, '--threshold is the threshold of --stop-when-clear, which was not given');
+  const stopping = v.precision !== undefined || v['stop-when-clear'] ? { precision: v.precision ?? null, threshold: v['stop-when-clear'] ? v.threshold ?? 0.05 : null } : null;
   if (v.warmup >= v.horizon) throw usageError(SIMULATE, `--warmup (${v.warmup}s) must be shorter than --horizon (${v.horizon}s)`);
   return {
     twin: v.twin, out: v.out, forecast: v.forecast ?? null, state: v.state ?? null, scenario: v.scenario ?? null,
     horizon: v.horizon, window: v.window, warmup: v.warmup, confidence: v.confidence,
-    replications: v.replications, workers: v.workers, seed: v.seed, resume: !v['no-resume'], quiet: v.quiet,
+    replications: v.replications, executor: executorChoice(SIMULATE, v, v.workers), stopping, seed: v.seed, resume: !v['no-resume'], quiet: v.quiet,
   };
 }
 
@@ -102,16 +111,18 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   const warnings = [...base.warnings];
   const { twin, state } = await loadVariant(base.twin, args.scenario ? await readScenarioFile(args.scenario) : null, args.state);
   const progress = args.quiet ? null : createProgress('simulate', args.replications);
+  const executor = await openExecutor(args.executor);
   const result = await runMonteCarlo(twin, {
     replications: args.replications,
     settings: { seed: args.seed, horizon: args.horizon, reportWindow: args.window, warmup: args.warmup, state, forecast },
-    ...(args.workers !== undefined ? { workers: args.workers } : {}),
+    executor,
+    stopping: args.stopping && { ...args.stopping, level: args.confidence },
     checkpointDir: args.resume ? resolve(args.out, '.chunks') : null,
     onProgress: (done) => progress?.update(done),
-  }).finally(() => progress?.stop());
+  }).finally(() => Promise.all([progress?.stop(), executor.close()]));
   const risk = assessRisk(result.summary, args.confidence);
   const info = {
-    twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: args.seed, replications: args.replications, horizon: args.horizon, warmup: args.warmup, confidence: args.confidence, windowSeconds: args.window,
+    twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: args.seed, replications: result.replications, stopping: result.stopping, horizon: args.horizon, warmup: args.warmup, confidence: args.confidence, windowSeconds: args.window,
     workers: result.workers, seconds: result.seconds, events: result.summary.events,
     forecast: args.forecast, state: args.state, scenario: args.scenario, warnings,
   };
@@ -120,9 +131,10 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
     'nodes.csv': nodesCsv(risk),
     'windows.csv': windowsCsv(risk),
   });
-  const head = `${twin.name}: ${args.replications} replications x ${args.horizon}s, seed ${args.seed}, ${result.workers} worker(s), ${result.seconds.toFixed(1)} s` +
+  const head = `${twin.name}: ${result.replications} replications x ${args.horizon}s, seed ${args.seed}, ${result.workers} ${executor.kind} worker(s), ${result.seconds.toFixed(1)} s` +
     (result.resumedChunks ? `, ${result.resumedChunks} chunk(s) resumed from checkpoints` : '') +
-    (result.retriedChunks ? `, ${result.retriedChunks} chunk(s) retried after a worker crash` : '');
+    (result.retriedChunks ? `, ${result.retriedChunks} chunk(s) retried after a worker crash` : '') +
+    (result.stopping ? `\n${result.stopping.stoppedEarly ? `stopped after ${result.replications} of ${result.stopping.maxReplications} replications` : 'did not stop early'}: ${result.stopping.reason}` : '');
   return { files, table: `${head}\n\n${riskTable(risk)}${warnings.length ? `\n\nwarnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}` : ''}` };
 }
 

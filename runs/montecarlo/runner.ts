@@ -15,12 +15,16 @@ import { ChunkStore } from './checkpoint.js';
 import { chunkJob } from './chunk-job.js';
 import { chunkRanges, defaultChunkSize, type ChunkRange } from './chunks.js';
 import { monteCarloKey } from './run-key.js';
+import { chunkGroups, checkStoppingRule, stoppingDecision, type StoppingReport, type StoppingRule } from './stopping.js';
 import { chunkTask, type CrashInjection } from './task.js';
 
 export interface MonteCarloOptions {
   /** Handed to every chunk as this one object (structured-cloned to worker threads), whatever fields it has. */
   readonly settings: SimulationSettings;
+  /** Replications to run; with `stopping`, the most run. */
   readonly replications: number;
+  /** Sequential stopping (stopping.ts): after each group of chunks, stop once every node's P(fail) is settled. */
+  readonly stopping?: StoppingRule | null;
   /** Worker threads of a local executor; 0 runs in this thread (same results). Default: the machine's parallelism. Not with `executor`. */
   readonly workers?: number;
   /** Runs the chunks instead of a local one; the caller owns it (the runner does not close it). */
@@ -45,6 +49,10 @@ export class MonteCarloError extends Error {
 
 export interface MonteCarloResult {
   readonly summary: ChunkSummary;
+  /** Replications run: options.replications, or fewer when the stopping rule was met first. */
+  readonly replications: number;
+  /** How the stopping rule went; null without one. */
+  readonly stopping: StoppingReport | null;
   readonly seconds: number;
   readonly workers: number;
   readonly chunks: number;
@@ -57,7 +65,9 @@ export interface MonteCarloResult {
 
 function failedTwice(r: ChunkRange, e: TaskFailedError): MonteCarloError {
   const [first, second] = e.errors;
-  return new MonteCarloError(`chunk ${r.chunk} (replications ${r.first}..${r.first + r.count - 1}) failed twice: ${second?.message} (first: ${first?.message}); no results were written`);
+  // A remote executor may know only the last reason (BullMQ keeps one failedReason).
+  const why = second ? `failed twice: ${second.message} (first: ${first?.message})` : `failed: ${first?.message}`;
+  return new MonteCarloError(`chunk ${r.chunk} (replications ${r.first}..${r.first + r.count - 1}) ${why}; no results were written`);
 }
 
 export async function runMonteCarlo(twin: Twin, options: MonteCarloOptions): Promise<MonteCarloResult> {
@@ -73,10 +83,15 @@ export async function runMonteCarlo(twin: Twin, options: MonteCarloOptions): Pro
   const results: ChunkSummary[] = new Array(ranges.length);
   let done = 0, resumed = 0, retried = 0;
   const progress = () => options.onProgress?.(done, replications);
+  const rule = options.stopping ?? null;
+  if (rule) checkStoppingRule(rule);
+  // Without a rule, one group: every chunk queued at once. With one, fixed groups and a look after each, in order.
+  const groups = rule ? chunkGroups(ranges) : [ranges];
+  let used = ranges.length, looks = 0, reason = `all ${replications} replications run`;
 
-  try {
+  const runGroup = async (group: readonly ChunkRange[]) => {
     const todo: ChunkRange[] = [];
-    for (const r of ranges) {
+    for (const r of group) {
       const saved = store ? await store.load(r.chunk) : null;
       if (saved && saved.first === r.first && saved.count === r.count) {
         results[r.chunk] = saved;
@@ -85,33 +100,53 @@ export async function runMonteCarlo(twin: Twin, options: MonteCarloOptions): Pro
       } else todo.push(r);
     }
     progress();
+    if (todo.length === 0) return;
+    const crash = options.crash ?? null;
+    try {
+      await executor.run(chunkJob, todo.map((r) => chunkTask(twin, settings, r, crash)), {
+        ...(options.signal ? { signal: options.signal } : {}),
+        onRetry: () => { retried++; },
+        onResult: async (i, summary) => {
+          const r = todo[i]!;
+          results[r.chunk] = summary;
+          if (store) await store.save(r.chunk, summary);
+          done += r.count;
+          progress();
+        },
+      });
+    } catch (e) {
+      throw e instanceof TaskFailedError ? failedTwice(todo[e.index]!, e) : e;
+    }
+  };
 
-    if (todo.length > 0) {
-      const crash = options.crash ?? null;
-      try {
-        await executor.run(chunkJob, todo.map((r) => chunkTask(twin, settings, r, crash)), {
-          ...(options.signal ? { signal: options.signal } : {}),
-          onRetry: () => { retried++; },
-          onResult: async (i, summary) => {
-            const r = todo[i]!;
-            results[r.chunk] = summary;
-            if (store) await store.save(r.chunk, summary);
-            done += r.count;
-            progress();
-          },
-        });
-      } catch (e) {
-        throw e instanceof TaskFailedError ? failedTwice(todo[e.index]!, e) : e;
+  try {
+    for (const group of groups) {
+      await runGroup(group);
+      looks++;
+      if (!rule) continue;
+      const last = group[group.length - 1]!.chunk;
+      const decision = stoppingDecision(mergeChunks(results.slice(0, last + 1)), rule, groups.length);
+      reason = decision.reason;
+      if (decision.stop) {
+        used = last + 1;
+        break;
       }
     }
   } finally {
     if (!options.executor) await executor.close();
   }
+  const summary = mergeChunks(results.slice(0, used));
+  const stopping: StoppingReport | null = rule && {
+    rule, maxReplications: replications, replications: summary.count, looks, stoppedEarly: summary.count < replications,
+    reason: summary.count < replications ? reason : `${reason}; the most asked (${replications}) reached`,
+  };
   return {
-    summary: mergeChunks(results),
+    summary,
+    replications: summary.count,
+    stopping,
     seconds: (performance.now() - t0) / 1000,
     workers: executor.workers,
-    chunks: ranges.length,
+    chunks: used,
     resumedChunks: resumed,
     retriedChunks: retried,
     key,

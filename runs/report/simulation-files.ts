@@ -6,6 +6,7 @@
 import type { Estimate, RiskReport } from '../../twins/risk.js';
 import type { ResultRun } from '../../twins/shadow/result.js';
 import { NODE_METRICS, WINDOW_METRICS } from '../../twins/flow/summary.js';
+import type { StoppingReport } from '../montecarlo/stopping.js';
 
 export const SUMMARY_FORMAT = 'shadowcast-simulation/1';
 
@@ -17,6 +18,8 @@ export interface RunInfo extends Omit<ResultRun, 'twinHash'> {
   readonly seconds: number;
   readonly events: number;
   readonly warnings: readonly string[];
+  /** Sequential stopping: the rule, replications run of the most, why it stopped (runs/montecarlo/stopping.ts). */
+  readonly stopping?: StoppingReport | null;
 }
 
 export function summaryJson(info: RunInfo, risk: RiskReport): string {

@@ -24,6 +24,7 @@ import { writeFileAtomically } from '../../report/atomic-file.js';
 import { InputError } from '../../usage-error.js';
 import { STATE_FLAGS, withState } from './shared.js';
 import { CONFIRM_FLAGS, confirmIfShadow } from './confirm-flags.js';
+import { EXECUTOR_FLAGS, executorChoice, openExecutor } from '../../executors/choose.js';
 
 export const MITIGATE_PROPOSE = defineCommand({
   command: 'mitigate propose',
@@ -38,6 +39,7 @@ export const MITIGATE_PROPOSE = defineCommand({
     target: { kind: 'level', default: '0.05', help: "the fix must bring the nodes' P(fail) upper bound under this" },
     'max-candidates': { kind: 'positiveInt', value: 'N', absent: 'all generated', help: 'most candidates evaluated (the scale-out search first)' },
     workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores', help: 'worker threads' },
+    ...EXECUTOR_FLAGS,
     as: { kind: 'string', value: 'NAME', default: 'shadowcast', help: 'the proposer, for the audit log (may not approve its own proposal)' },
     ...CONFIRM_FLAGS,
   },
@@ -76,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseFlags(MITIGATE_PROPOSE, argv);
   if (!parsed) return -1;
   const v = parsed.values;
+  const choice = executorChoice(MITIGATE_PROPOSE, v, v.workers);
   const policy = await readPolicy(v.policy);
   const twin = await loadTwinFile(v.twin);
   const result = await readSimulationResult(v.result);
@@ -88,13 +91,14 @@ export async function run(argv: string[]): Promise<number> {
   console.log(anomalies.length === 0 ? `no node's P(fail) upper bound reaches ${pct(v.threshold)}: nothing to mitigate` : `at risk:\n${anomalies.map((a) => `  ${a.summary}`).join('\n')}`);
   if (anomalies.length === 0) return 0;
   const seed = typeof run.seed === 'number' ? run.seed : Number(run.seed);
+  const executor = await openExecutor(choice);
   const r = await proposeMitigations({
     twin, anomalies, threshold: v.threshold, target: v.target,
     settings: { seed, horizon: run.horizon, reportWindow: run.windowSeconds, warmup: run.warmup, forecast, state },
     replications: v.replications ?? run.replications, level: run.confidence,
     ...(v['max-candidates'] !== undefined ? { maxCandidates: v['max-candidates'] } : {}),
-    ...(v.workers !== undefined ? { workers: v.workers } : {}),
-  });
+    executor,
+  }).finally(() => executor.close());
   console.log(`\n${r.evaluations.length} candidate(s) × ${v.replications ?? run.replications} replications on common random numbers (${r.runs.count} runs, ${r.runs.seconds.toFixed(0)} s)\n\n${evaluationTable(r)}\n`);
   const out = resolve(v.out);
   await writeFileAtomically(join(out, 'evaluations.json'), JSON.stringify({ anomalies: r.anomalies, evaluations: r.evaluations, searches: r.searches, runs: r.runs, warnings }, null, 1) + '\n');

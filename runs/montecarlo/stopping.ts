@@ -1,0 +1,86 @@
+/**
+ * Sequential stopping (pure): after each group of chunks, stop adding
+ * replications once every node's P(fail) is settled — its interval clear of
+ * the decision threshold (wholly above or below it), or narrower than the
+ * precision asked. The decision is a function of the merged summary of the
+ * groups run so far, and groups are fixed by the replication count alone, so
+ * the replications run (and every figure) are the same for any worker count
+ * and executor.
+ *
+ * Looking after every group and stopping at the first settled look would
+ * make the intervals optimistic; the looks use intervals at level
+ * 1 − (1 − level) / looks (Bonferroni over the most looks the run can take),
+ * so the chance that any look settles a node on a wrong side stays within
+ * 1 − level. The reported intervals are the usual ones, at `level`.
+ */
+import { normalQuantile, wilsonInterval } from '../../engine/index.js';
+import type { ChunkSummary } from '../../twins/flow/summary.js';
+import type { ChunkRange } from './chunks.js';
+
+export interface StoppingRule {
+  /** Settled when the interval's half-width is at most this (a share, 0.01 = ±1 point); null: not a criterion. */
+  readonly precision: number | null;
+  /** Settled when the interval lies wholly above or below this P(fail); null: not a criterion. */
+  readonly threshold: number | null;
+  /** Level of the run's intervals (e.g. 0.95). */
+  readonly level: number;
+}
+
+/** Most looks a run takes: the replications are cut into this many groups of whole chunks. */
+export const STOPPING_GROUPS = 8;
+
+export interface StoppingDecision {
+  readonly stop: boolean;
+  /** Why it stopped, or what is still open (for the console and summary.json). */
+  readonly reason: string;
+  /** Nodes not yet settled, in the summary's order. */
+  readonly open: readonly string[];
+}
+
+/** What a run reports about its stopping. */
+export interface StoppingReport {
+  readonly rule: StoppingRule;
+  readonly maxReplications: number;
+  readonly replications: number;
+  /** Looks taken (groups run). */
+  readonly looks: number;
+  readonly stoppedEarly: boolean;
+  readonly reason: string;
+}
+
+/** Consecutive chunks in at most STOPPING_GROUPS groups of equal chunk counts (the last may be shorter). */
+export function chunkGroups(ranges: readonly ChunkRange[]): ChunkRange[][] {
+  const per = Math.ceil(ranges.length / STOPPING_GROUPS);
+  const groups: ChunkRange[][] = [];
+  for (let i = 0; i < ranges.length; i += per) groups.push(ranges.slice(i, i + per));
+  return groups;
+}
+
+export function checkStoppingRule(rule: StoppingRule): void {
+  if (rule.precision === null && rule.threshold === null) throw new RangeError('a stopping rule needs a precision, a threshold or both');
+  for (const [name, v] of [['precision', rule.precision], ['threshold', rule.threshold]] as const) {
+    if (v !== null && !(v > 0 && v < 1)) throw new RangeError(`stopping ${name} must be between 0 and 1, got ${v}`);
+  }
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(x < 0.1 ? 2 : 1)} %`;
+
+function criteria(rule: StoppingRule): string {
+  return [rule.threshold !== null ? `clear of ${pct(rule.threshold)}` : null, rule.precision !== null ? `within ±${pct(rule.precision)}` : null].filter(Boolean).join(' or ');
+}
+
+export function stoppingDecision(summary: ChunkSummary, rule: StoppingRule, looks: number): StoppingDecision {
+  const z = normalQuantile(1 - (1 - rule.level) / (2 * Math.max(1, looks)));
+  const open: string[] = [];
+  for (const node of summary.nodes) {
+    const failures = node.failTime.reduce<number>((k, t) => k + (t === null ? 0 : 1), 0);
+    const w = wilsonInterval(failures, summary.count, z);
+    const clear = rule.threshold !== null && (w.lo > rule.threshold || w.hi < rule.threshold);
+    const narrow = rule.precision !== null && (w.hi - w.lo) / 2 <= rule.precision;
+    if (!clear && !narrow) open.push(node.id);
+  }
+  const level = `${pct(1 - (1 - rule.level) / Math.max(1, looks))} intervals`;
+  return open.length === 0
+    ? { stop: true, reason: `every node's P(fail) is ${criteria(rule)} after ${summary.count} replications (${level})`, open }
+    : { stop: false, reason: `${open.length} node(s) not yet ${criteria(rule)} after ${summary.count} replications (${level}): ${open.slice(0, 5).join(', ')}${open.length > 5 ? ', ...' : ''}`, open };
+}
