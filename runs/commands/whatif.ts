@@ -15,6 +15,7 @@ import type { CellFigures } from '../../twins/whatif/figures.js';
 import { findCell, searchAxis, type FindResult } from '../../twins/whatif/find.js';
 import { gridSize } from '../../twins/whatif/grid.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
+import { EXECUTOR_FLAGS, executorChoice, openExecutor, type ExecutorChoice } from '../executors/choose.js';
 import { createProgress } from '../progress.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { InputError } from '../usage-error.js';
@@ -33,6 +34,7 @@ export const WHATIF = defineCommand({
     'max-cells': { kind: 'positiveInt', default: '64', help: 'a grid with more cells than this runs only with --yes' },
     yes: { kind: 'boolean', help: 'run a grid larger than --max-cells' },
     workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores; 0 = this thread', help: 'worker threads' },
+    ...EXECUTOR_FLAGS,
     'no-resume': { kind: 'boolean', help: 'ignore chunk checkpoints of an earlier interrupted run' },
     quiet: { kind: 'boolean', help: 'no progress and no summary, only the files written' },
   },
@@ -47,6 +49,8 @@ export interface WhatifArgs {
   readonly maxCells: number;
   readonly yes: boolean;
   readonly workers: number | undefined;
+  /** Default: local threads (--workers). */
+  readonly executor?: ExecutorChoice;
   readonly resume: boolean;
   readonly quiet: boolean;
 }
@@ -57,7 +61,7 @@ export function parseWhatifArgs(argv: readonly string[]): WhatifArgs | null {
   const v = parsed.values;
   return {
     batch: v.batch, out: v.out, find: v.find, target: v.target, maxCells: v['max-cells'], yes: v.yes,
-    workers: v.workers, resume: !v['no-resume'], quiet: v.quiet,
+    workers: v.workers, executor: executorChoice(WHATIF, v, v.workers), resume: !v['no-resume'], quiet: v.quiet,
   };
 }
 
@@ -100,7 +104,7 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
   const planned = 1 + (k === null ? size : (size / batch.axes[k]!.values.length) * Math.ceil(Math.log2(batch.axes[k]!.values.length + 1)));
   const progress = args.quiet ? null : createProgress('whatif', planned * s.replications);
   const runner = new CellRunner(cells, baseCell, s, base.forecast, {
-    ...(args.workers !== undefined ? { workers: args.workers } : {}),
+    executor: await openExecutor(args.executor ?? { kind: 'local', workers: args.workers }),
     checkpointDir: args.resume ? resolve(args.out, '.chunks') : null,
     ...(signal ? { signal } : {}),
     onProgress: (done) => progress?.update(done),

@@ -20,8 +20,10 @@ import { monteCarloKey } from '../montecarlo/run-key.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
 
 export interface CellRunnerOptions {
-  /** Worker threads; 0 = this thread. Default: the machine's parallelism. */
+  /** Worker threads; 0 = this thread. Default: the machine's parallelism. Ignored when `executor` is given. */
   readonly workers?: number;
+  /** Where replications run (e.g. BullMQ workers); the runner closes it. Default: local threads. */
+  readonly executor?: Executor;
   /** Chunk checkpoints (resume); null = none. */
   readonly checkpointDir: string | null;
   readonly signal?: AbortSignal;
@@ -50,7 +52,7 @@ export class CellRunner {
     private readonly forecast: ForecastBundle | null,
     private readonly options: CellRunnerOptions,
   ) {
-    this.executor = localExecutor(options.workers ?? availableParallelism());
+    this.executor = options.executor ?? localExecutor(options.workers ?? availableParallelism());
   }
 
   get workers(): number {
