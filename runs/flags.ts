@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration, parsePositiveDuration } from '../twins/definition/units.js';
 import { UsageError } from './usage-error.js';
+import { parseDecimal } from '../models/telemetry/decimal.js';
 
 interface Described {
   /** One line of the usage text. */
@@ -168,9 +169,10 @@ function convert(name: string, f: Exclude<FlagSpec, { kind: 'boolean' | 'list' }
       }
     default: {
       const rule = NUMBER_RULES[f.kind];
-      // Number('') is 0: an empty value must not pass as zero.
-      if (raw.trim() === '' || !rule.ok(Number(raw))) throw bad(rule.expected);
-      return Number(raw);
+      // Decimal only: Number('') is 0 and Number('0x10') is 16; neither may pass silently.
+      const n = parseDecimal(raw);
+      if (!rule.ok(n)) throw bad(rule.expected);
+      return n;
     }
   }
 }

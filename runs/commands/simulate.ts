@@ -12,6 +12,9 @@ import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
 import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
+import { LIMITS, overLimit } from '../../engine/limits.js';
+import { arrivalLimitProblems } from '../../twins/definition/arrival-limits.js';
+import { InputError } from '../usage-error.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { createProgress } from '../progress.js';
 import { writeFilesAtomically } from '../report/atomic.js';
@@ -61,6 +64,14 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null 
   if (!parsed) return null;
   const v = parsed.values;
   if (v.warmup >= v.horizon) throw usageError(SIMULATE, `--warmup (${v.warmup}s) must be shorter than --horizon (${v.horizon}s)`);
+  // Sizes that would be allocated per replication or per run: refused before anything starts (docs/limits.md).
+  const over = (flag: string, value: number, limit: number, unit = ''): void => {
+    if (!(value <= limit)) throw usageError(SIMULATE, overLimit(flag, value, limit, unit));
+  };
+  over('--horizon', v.horizon, LIMITS.horizonSeconds, ' s');
+  over('--horizon / --window (report windows)', Math.ceil(v.horizon / v.window), LIMITS.windows);
+  over('--replications', v.replications, LIMITS.replications);
+  if (v.workers !== undefined) over('--workers', v.workers, LIMITS.workers);
   return {
     twin: v.twin, out: v.out, forecast: v.forecast ?? null, state: v.state ?? null, scenario: v.scenario ?? null,
     horizon: v.horizon, window: v.window, warmup: v.warmup, confidence: v.confidence,
@@ -79,6 +90,8 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
     throw usageError(SIMULATE, `--forecast DIR is required: entries of ${args.twin} are driven by a forecast (from 'shadowcast forecast')`);
   }
   if (args.scenario) twin = applyScenario(twin, await readScenarioFile(args.scenario));
+  const load = arrivalLimitProblems(twin, args.horizon, forecast);
+  if (load.length > 0) throw new InputError(`${args.twin}${args.scenario ? ` with scenario ${args.scenario}` : ''}: ${load.join('; ')}`);
   const state: StateSnapshot | null = args.state ? await readStateSnapshot(args.state, twin) : null;
   const progress = args.quiet ? null : createProgress('simulate', args.replications);
   const result = await runMonteCarlo(twin, {

@@ -20,7 +20,7 @@ export function modelParser<M extends ModelName>(allowed: readonly M[], refused?
 function parseCandidates(raw: string): LocalModelName[] {
   const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new Error('expected at least one model');
-  for (const n of names) if (!(n in LOCAL_FORECASTERS)) throw new Error(`expected names from ${Object.keys(LOCAL_FORECASTERS).join(', ')}, got '${n}'`);
+  for (const n of names) if (!Object.hasOwn(LOCAL_FORECASTERS, n)) throw new Error(`expected names from ${Object.keys(LOCAL_FORECASTERS).join(', ')}, got '${n}'`);
   return names as LocalModelName[];
 }
 
