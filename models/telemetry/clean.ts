@@ -88,8 +88,9 @@ export function cleanSeries(s: RawSeries): Series {
     const r = gaps[k]! / step;
     if (r > maxGap) {
       const odd = k === 0 ? keep[0]! : keep[k + 1]!;
-      throw new TelemetryError(where(s, odd), `timestamps within ${maxGap} steps of ${step / 1000} s of each other (a longer gap would be filled with made-up values)`,
-        `a gap of ${r.toPrecision(3)} steps between line ${s.lines[keep[k]!]} and line ${s.lines[keep[k + 1]!]} (is one of these timestamps a typo?)`);
+      const at: Location = s.jsonPath ? { file: s.file, column: `${s.column}[${s.lines[odd]}][0]` } : { file: s.file, line: s.lines[odd]!, column: 'timestamp' };
+      throw new TelemetryError(at, `timestamps within ${maxGap} steps of ${step / 1000} s of each other (a longer gap would be filled with made-up values)`,
+        `a gap of ${r.toPrecision(3)} steps between the rows ${s.jsonPath ? 'at' : 'on lines'} ${s.lines[keep[k]!]} and ${s.lines[keep[k + 1]!]} (is one of these timestamps a typo?)`);
     }
   }
   const t0 = s.times[keep[0]!]!;

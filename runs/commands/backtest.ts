@@ -9,10 +9,10 @@ import { backtestAll } from '../../models/fit-pool.js';
 import { toHistory } from '../../models/forecast-telemetry.js';
 import { horizonSteps } from '../../models/horizon.js';
 import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters/registry.js';
-import { defineCommand, parseFlags, usageText } from '../flags.js';
+import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { table } from '../format.js';
 import { createProgress } from '../progress.js';
-import { modelParser, readCommandTelemetry, TELEMETRY_FLAGS } from './telemetry-flags.js';
+import { forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS } from './telemetry-flags.js';
 
 const LOCAL_MODELS = Object.keys(LOCAL_FORECASTERS) as LocalModelName[];
 
@@ -45,6 +45,8 @@ export async function run(argv: string[]): Promise<number> {
   const files = values.telemetry;
 
   const series = await readCommandTelemetry(files, values.layout);
+  const problem = forecastSizeProblem(series, spec, 100);
+  if (problem) throw usageError(BACKTEST, problem);
   const bar = createProgress('backtest', series.length);
   const histories = series.map((s) => toHistory(s));
   // One horizon in steps per series (their steps may differ; the backtest needs no common axis).

@@ -10,9 +10,9 @@ import { forecastTelemetry } from '../../models/forecast-telemetry.js';
 import { writeForecast } from '../../models/forecast-file.js';
 import { BACKENDS } from '../../models/forecasters/tf-backend.js';
 import { MODEL_NAMES } from '../../models/forecasters/types.js';
-import { defineCommand, parseFlags, usageText } from '../flags.js';
+import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { createProgress } from '../progress.js';
-import { modelParser, readCommandTelemetry, TELEMETRY_FLAGS } from './telemetry-flags.js';
+import { forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS, unknownLimitProblem } from './telemetry-flags.js';
 
 /** `node/metric=V`: the limit of one series. */
 function parseLimit(raw: string): readonly [string, number] {
@@ -47,6 +47,8 @@ export async function run(argv: string[]): Promise<number> {
   const files = values.telemetry;
 
   const series = await readCommandTelemetry(files, values.layout);
+  const problem = forecastSizeProblem(series, horizon, paths) ?? unknownLimitProblem(series, values.limit);
+  if (problem) throw usageError(FORECAST, problem);
   const bar = createProgress('forecast', series.length);
   let result;
   try {
