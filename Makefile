@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPM_FLAGS := --no-audit --no-fund --loglevel=error
 STAMP := node_modules/.shadowcast-installed
 
-.PHONY: all install build test demo bench clean system-deps
+.PHONY: all install build test demo bench fuzz clean system-deps
 
 all: build
 
@@ -37,6 +37,10 @@ demo: build
 
 bench: build
 	node --expose-gc dist/bench/run.js
+
+# The long fuzz run of every reader (README, "Hardening"); a fixed-seed slice runs in `make test`.
+fuzz: build
+	node dist/runs/fuzz/main.js --runs 400
 
 clean:
 	rm -rf dist bench/results

@@ -27,6 +27,6 @@ export function parseValue(raw: string, file: string, line: number, column: stri
   const s = raw.trim();
   if (s === '' || /^(nan|null|none|na)$/i.test(s)) return Number.NaN;
   const n = parseDecimal(s);
-  if (!Number.isFinite(n)) throw new TelemetryError({ file, line, column }, 'a finite decimal number', shown(raw));
+  if (!Number.isFinite(n)) throw new TelemetryError({ file, line, column }, 'a number', shown(raw));
   return n;
 }

@@ -16,7 +16,7 @@ import { LIMITS, overLimit } from '../../engine/limits.js';
 import { arrivalLimitProblems } from '../../twins/definition/arrival-limits.js';
 import { InputError } from '../usage-error.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
-import { createProgress } from '../progress.js';
+import { createProgress, type Progress } from '../progress.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { riskTable } from '../report/risk-table.js';
 import { nodesCsv, summaryJson, windowsCsv } from '../report/simulation-files.js';
@@ -81,6 +81,21 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null 
   };
 }
 
+/** Under --quiet: one plain line on stderr at most every 10 s, so a long run still shows it is alive. */
+function quietProgress(total: number): Progress {
+  let last = performance.now();
+  return {
+    update(done) {
+      const now = performance.now();
+      if (now - last >= 10_000 && done < total) {
+        last = now;
+        process.stderr.write(`simulate: ${done}/${total} replications\n`);
+      }
+    },
+    stop() {},
+  };
+}
+
 export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string }> {
   let twin = await loadTwinFile(args.twin, { allowOutsidePaths: args.allowOutsidePaths ?? false });
   const warnings = [...twin.warnings];
@@ -95,14 +110,22 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   const load = arrivalLimitProblems(twin, args.horizon, forecast);
   if (load.length > 0) throw new InputError(`${args.twin}${args.scenario ? ` with scenario ${args.scenario}` : ''}: ${load.join('; ')}`);
   const state: StateSnapshot | null = args.state ? await readStateSnapshot(args.state, twin) : null;
-  const progress = args.quiet ? null : createProgress('simulate', args.replications);
+  const progress = args.quiet ? quietProgress(args.replications) : createProgress('simulate', args.replications);
+  // Ctrl-C stops the run between chunks; the finished ones stay checkpointed for the next run to resume.
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort(new Error(`interrupted: finished chunks are checkpointed${args.resume ? ` under ${resolve(args.out, '.chunks')}; run the same command again to resume` : ' nowhere (--no-resume)'}`));
+  process.once('SIGINT', onSigint);
   const result = await runMonteCarlo(twin, {
+    signal: interrupt.signal,
     replications: args.replications,
     settings: { seed: args.seed, horizon: args.horizon, reportWindow: args.window, warmup: args.warmup, state, forecast },
     ...(args.workers !== undefined ? { workers: args.workers } : {}),
     checkpointDir: args.resume ? resolve(args.out, '.chunks') : null,
-    onProgress: (done) => progress?.update(done),
-  }).finally(() => progress?.stop());
+    onProgress: (done) => progress.update(done),
+  }).finally(() => {
+    process.off('SIGINT', onSigint);
+    progress.stop();
+  });
   const risk = assessRisk(result.summary, args.confidence);
   const info = {
     twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: args.seed, replications: args.replications, horizon: args.horizon, warmup: args.warmup, confidence: args.confidence, windowSeconds: args.window,

@@ -40,9 +40,9 @@ export async function parseRateProfile(text: string, file: string): Promise<Rate
     }
     const t = parseDecimal(r.fields[0]!.trim());
     const v = parseDecimal(r.fields[1]!.trim());
-    if (!Number.isFinite(t) || t < 0) p.raw(`${where} time`, `expected a finite decimal number of seconds >= 0, got ${shown(r.fields[0])}`);
+    if (!Number.isFinite(t) || t < 0) p.raw(`${where} time`, `expected a finite number of seconds >= 0 (decimal), got ${shown(r.fields[0])}`);
     else if (times.length > 0 && t <= times[times.length - 1]!) p.raw(`${where} time`, `expected times strictly increasing, got ${t} after ${times[times.length - 1]}`);
-    if (!Number.isFinite(v) || v < 0) p.raw(`${where} rate`, `expected a finite decimal rate >= 0 (requests/s), got ${shown(r.fields[1])}`);
+    if (!Number.isFinite(v) || v < 0) p.raw(`${where} rate`, `expected a finite rate >= 0 (requests/s, decimal), got ${shown(r.fields[1])}`);
     if (Number.isFinite(t) && Number.isFinite(v)) {
       times.push(t);
       rates.push(v);

@@ -114,7 +114,7 @@ export function parseZooGraphml(xml: string, file: string): ZooTopology {
   try {
     graph = parse(MultiGraph, doc);
   } catch (e) {
-    throw new TwinSpecError(file, [{ path: '(graphml)', message: `cannot read the GraphML graph: ${bounded((e as Error).message, 200)}` }]);
+    throw new TwinSpecError(file, [{ path: '(graphml)', message: `cannot parse GraphML: ${bounded((e as Error).message, 200)}` }]);
   }
   const routers: ZooRouter[] = [];
   graph.forEachNode((id, a: Attrs) => {
