@@ -141,7 +141,7 @@ export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
   });
   const pathsFile = join(dir, meta.pathsFile ?? 'paths.f32');
   const expectedBytes = cells * 4;
-  const raw = Buffer.from(await readBinary(pathsFile, expectedBytes));
+  const raw = Buffer.from(await readBinary(pathsFile, expectedBytes, file));
   need(raw.byteLength === expectedBytes, pathsFile, '(size)', `${expectedBytes} bytes (${meta.series.length} series x ${meta.paths} paths x ${meta.steps} steps x 4), got ${raw.byteLength}`);
   const all = new Float32Array(cells);
   for (let i = 0; i < all.length; i++) all[i] = raw.readFloatLE(i * 4);
@@ -167,9 +167,9 @@ export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
 }
 
 /** The paths file, refused when it is not a regular file or is larger than the metadata says it should be. */
-async function readBinary(file: string, expectedBytes: number): Promise<Buffer> {
+async function readBinary(file: string, expectedBytes: number, namedBy: string): Promise<Buffer> {
   const problem = await inputFileProblem(file, expectedBytes);
-  if (problem !== null) throw new ForecastFormatError(file, '(file)', `a paths file of ${expectedBytes} bytes (${problem})`);
+  if (problem !== null) throw new ForecastFormatError(namedBy, 'pathsFile', `a paths file of ${expectedBytes} bytes at ${file} (${problem})`);
   try {
     return await readFile(file);
   } catch (e) {

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { fuzzFlags, fuzzTarget, type FuzzTally } from './fuzz.js';
 import { fuzzTargets } from './targets.js';
 
-const OPTIONS = { seed: 13, numRuns: 25, boundMs: 10_000 };
+const OPTIONS = { seed: 13, numRuns: 40, boundMs: 10_000 };
 
 function report(t: FuzzTally): string {
   return t.failures.slice(0, 5).map((f) => `  ${f.outcome.cls}: ${f.input}\n    ${f.outcome.detail}`).join('\n');

@@ -69,8 +69,8 @@ export async function fuzzFlags(o: FuzzOptions): Promise<FuzzTally> {
   let tally = emptyTally('command-line flags');
   for (const c of fc.sample(argvArb, { seed: o.seed, numRuns: o.numRuns })) {
     const command = FLAG_COMMANDS[c.command]!;
-    // Located: the message names a flag (`--x`) or an argument it was given.
-    const where = ['--', ...c.argv.filter((a) => a.length > 0)];
+    // Located: the message names a flag (`--x`), a missing argument (FILE) or an argument it was given.
+    const where = ['--', 'FILE', ...c.argv.filter((a) => a.length > 0)];
     const outcome = await runCase(async () => command.parse(c.argv), where, o.boundMs);
     tally = record(tally, `${command.name} ${JSON.stringify(c.argv)}`, outcome);
   }

@@ -6,7 +6,7 @@
  */
 import { Problems, shown } from './errors.js';
 import { readInputText, twinFileError } from './read-input.js';
-import { isBlank, readCsvRows } from '../csv.js';
+import { csvRowsOf, isBlank } from '../csv.js';
 import type { RateProfile } from './normalize.js';
 import { parseDecimal } from '../../models/telemetry/decimal.js';
 
@@ -16,14 +16,7 @@ export async function readRateProfile(file: string): Promise<RateProfile> {
 
 export async function parseRateProfile(text: string, file: string): Promise<RateProfile> {
   const p = new Problems();
-  let rows;
-  try {
-    rows = (await readCsvRows(text)).filter((r) => !isBlank(r) && !r.fields[0]!.startsWith('#'));
-  } catch (e) {
-    p.raw('(file)', `malformed CSV: ${(e as Error).message}`);
-    p.throwIfAny(file);
-    throw e;
-  }
+  const rows = (await csvRowsOf(text, file)).filter((r) => !isBlank(r) && !r.fields[0]!.startsWith('#'));
   const head = rows.shift();
   if (!head || head.fields.length !== 2 || head.fields[0]!.toLowerCase() !== 'time' || head.fields[1]!.toLowerCase() !== 'rate') {
     // The first row is not quoted back: a profile path pointed at a secret must not print it.

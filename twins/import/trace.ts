@@ -18,7 +18,7 @@ import { Problems } from '../definition/errors.js';
 import type { NodeFields, TwinInput } from '../definition/input.js';
 import { twinFromObject } from '../definition/load.js';
 import type { NodeKind, Twin } from '../definition/types.js';
-import { isBlank, readCsvRows } from '../csv.js';
+import { isBlank, csvRowsOf } from '../csv.js';
 import { callGraphTwinInput, type CallGraphJson, type CallGraphOptions, type ServiceRecord } from './callgraph.js';
 
 const COLUMNS = ['TraceID', 'SpanID', 'ParentID', 'PodName', 'OperationName', 'StartTimeUnixNano', 'EndTimeUnixNano'] as const;
@@ -82,7 +82,7 @@ function unionLength(intervals: [number, number][], lo: number, hi: number): num
 
 async function readSpans(text: string, file: string): Promise<Span[]> {
   const p = new Problems();
-  const rows = (await readCsvRows(text)).filter((r) => !isBlank(r));
+  const rows = (await csvRowsOf(text, file)).filter((r) => !isBlank(r));
   const head = rows.shift();
   const col = new Map<string, number>((head?.fields ?? []).map((h, i) => [h, i]));
   const missing = COLUMNS.filter((c) => !col.has(c));
