@@ -114,6 +114,8 @@ const ROWS: readonly Row[] = [
   { issue: 'trailing comma in a JSON twin', files: { 't.json': '{"name": "x", "nodes": [{"id": "a"},], "entries": [{"node": "a", "rate": 1}]}' }, argv: ['simulate', '--twin', '$D/t.json', '--out', '$D/out'], exit: 3, message: /t\.json:1:\d+: \(syntax\): invalid JSON at "\]"/ },
   { issue: 'a NUL byte in a twin', files: { 't.yaml': MINI().replace('name: mini', 'name: mi\u0000ni') }, argv: SIM, exit: 3, message: /t\.yaml: \(file\): cannot read: a NUL byte at line 1/ },
   // security
+  { issue: 'YAML alias bomb', files: { 't.yaml': ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`), 'name: *a8', ''].join('\n') }, argv: SIM, exit: 3, message: /t\.yaml: \(syntax\): Excessive alias count/ },
+  { issue: 'a twin whose aliases repeat one bad node 900 times', files: { 't.yaml': `bad: &bad { id: x, Servers: 2, junk: ${JSON.stringify('y'.repeat(5000))} }\nname: t\nnodes: [${Array(900).fill('*bad').join(', ')}]\nentries: [{ node: x, rate: 1 }]\n` }, argv: SIM, exit: 3, message: /problems in .*t\.yaml[\s\S]*\.\.\. and \d+ more$/ },
   { issue: 'rate profile pointing at a system file', files: { 't.yaml': MINI().replace('rate: 10', 'profile: /etc/passwd') }, argv: SIM, exit: 3, message: /entries\[0\]\.profile: "\/etc\/passwd" points outside the twin file's folder .*: refused \(give --allow-outside-paths to allow it\)/ },
   { issue: 'forecast pathsFile outside its folder', files: { 't.yaml': MINI() }, setup: async (d) => { await writeForecast(join(d, 'fc'), forecastAt(1)); const f = join(d, 'fc', 'forecast.json'); const { readFile } = await import('node:fs/promises'); await writeFile(f, (await readFile(f, 'utf8')).replace('"paths.f32"', '"../../etc/passwd"')); }, argv: [...SIM, '--forecast', '$D/fc'], exit: 3, message: /forecast\.json: pathsFile: expected a file name inside the forecast folder/ },
 ];
@@ -144,6 +146,7 @@ for (const row of ROWS) {
     assert.is(code, row.exit, message);
     assert.not.match(message, /\b(TypeError|RangeError|SyntaxError|Error:)|\n\s+at /, 'a class name or stack in the message');
     assert.not.match(message, /root:x:0/, 'the message quotes a file it was pointed at');
+    assert.ok(message.length < 20_000, `a message of ${message.length} characters`);
   }));
 }
 
