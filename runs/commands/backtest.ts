@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   const files = values.telemetry;
 
   const series = await readCommandTelemetry(files, values.layout);
-  const problem = forecastSizeProblem(series, spec, 100);
+  const problem = forecastSizeProblem(series, spec, 100, workers);
   if (problem) throw usageError(BACKTEST, problem);
   const bar = createProgress('backtest', series.length);
   const histories = series.map((s) => toHistory(s));

@@ -47,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   const files = values.telemetry;
 
   const series = await readCommandTelemetry(files, values.layout);
-  const problem = forecastSizeProblem(series, horizon, paths) ?? unknownLimitProblem(series, values.limit);
+  const problem = forecastSizeProblem(series, horizon, paths, workers) ?? unknownLimitProblem(series, values.limit);
   if (problem) throw usageError(FORECAST, problem);
   const bar = createProgress('forecast', series.length);
   let result;

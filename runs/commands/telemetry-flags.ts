@@ -59,7 +59,8 @@ export function readCommandTelemetry(files: readonly string[], layout: Telemetry
  * allocate, checked before any model runs (docs/limits.md): a problem naming
  * the flag and the limit, or null.
  */
-export function forecastSizeProblem(series: readonly Series[], horizon: HorizonSpec, paths: number): string | null {
+export function forecastSizeProblem(series: readonly Series[], horizon: HorizonSpec, paths: number, workers: number | undefined): string | null {
+  if (workers !== undefined && workers > LIMITS.workers) return overLimit('--workers', workers, LIMITS.workers);
   if (paths > LIMITS.paths) return overLimit('--paths', paths, LIMITS.paths);
   let cells = 0;
   for (const s of series) {

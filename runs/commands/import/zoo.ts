@@ -5,7 +5,8 @@
  */
 import { readInputText } from '../../../models/telemetry/input-file.js';
 import { jsonErrorOffset } from '../../../models/telemetry/json-position.js';
-import { shown } from '../../../twins/definition/errors.js';
+import { shown, TwinSpecError } from '../../../twins/definition/errors.js';
+import { LIMITS } from '../../../engine/limits.js';
 import { importZooTwin, type NetworkOptions } from '../../../twins/import/zoo.js';
 import { parsePositiveDuration } from '../../../twins/definition/units.js';
 import { InputError } from '../../usage-error.js';
@@ -120,7 +121,12 @@ export async function parseZooArgs(argv: readonly string[]): Promise<ZooArgs | n
 }
 
 export async function importZoo(args: ZooArgs): Promise<ImportedTwin> {
-  const { twin, input, report: rep } = await importZooTwin(args.file, args.network);
+  const { twin, input, report: rep } = await importZooTwin(args.file, args.network).catch((e: unknown) => {
+    // The load comes from the flags: say so rather than blame the GraphML file for rates it does not hold.
+    const over = e instanceof TwinSpecError && e.problems.find((p) => /^entries\[\d+\]\.rate$/.test(p.path) && /<=/.test(p.message));
+    if (over) throw usageError(ZOO, `--load / --utilization / --packet-bytes: the offered load gives entry rates over the limit of ${LIMITS.entryRate} packets/s per router (docs/limits.md): ${over.path} ${over.message.replace(/^expected a number <= \d+, /, '')}`);
+    throw e;
+  });
   const c = twinCounts(twin);
   const lines = [
     `imported ${rep.network} (Topology Zoo GraphML ${args.file})`,
