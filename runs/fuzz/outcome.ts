@@ -36,6 +36,19 @@ export function classifyError(err: unknown, where: readonly string[], ms: number
   return { cls: 'located', detail: message.slice(0, 300), ms };
 }
 
+const BUILT_IN = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Properties a case wrote into Object.prototype (prototype pollution, from a
+ * library that files input keys into plain objects), removed again so that
+ * one such case does not break every later one.
+ */
+function pollution(): string[] {
+  const added = Object.getOwnPropertyNames(Object.prototype).filter((k) => !BUILT_IN.has(k));
+  for (const k of added) delete (Object.prototype as Record<string, unknown>)[k];
+  return added;
+}
+
 /** Runs one case and classifies it; `boundMs` is the time bound of the property. */
 export async function runCase(run: () => Promise<unknown>, where: readonly string[], boundMs: number): Promise<Outcome> {
   const t0 = performance.now();
@@ -46,6 +59,8 @@ export async function runCase(run: () => Promise<unknown>, where: readonly strin
   } catch (err) {
     out = classifyError(err, where, performance.now() - t0);
   }
+  const polluted = pollution();
+  if (polluted.length > 0) return { cls: 'crash', detail: `wrote ${polluted.join(', ')} into Object.prototype; ${out.cls}: ${out.detail}`, ms: out.ms };
   // A case that finished but took too long fails the property as a hang would.
   return out.ms > boundMs ? { cls: 'slow', detail: `${out.ms.toFixed(0)} ms (bound ${boundMs} ms); ${out.cls}: ${out.detail}`, ms: out.ms } : out;
 }

@@ -56,6 +56,8 @@ function forecastAt(value: number): ForecastBundle {
   };
 }
 
+const BUILT_IN = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 const SIM = ['simulate', '--twin', '$D/t.yaml', '--out', '$D/out', '--horizon', '1m', '--replications', '2', '--workers', '0', '--quiet'];
 const FC = ['forecast', '--telemetry', '$D/m.csv', '--horizon', '1h', '--out', '$D/fc', '--workers', '0'];
 
@@ -73,7 +75,7 @@ const ROWS: readonly Row[] = [
   // crashes
   ...['__proto__', 'constructor', 'toString'].map((id): Row => ({ issue: `twin node id ${id}`, files: { 't.yaml': MINI(id) }, argv: SIM, exit: 3, message: new RegExp(`t\\.yaml:6:\\d+: nodes\\[1\\]\\.id: "${id}" is a reserved name`) })),
   { issue: 'call graph service id __proto__', files: { 'g.json': JSON.stringify({ services: [{ id: 'web', rate: 1 }, { id: '__proto__' }], calls: [{ from: 'web', to: '__proto__', perRequest: 1 }] }) }, argv: ['import', 'callgraph', '$D/g.json', '--out', '$D/o.yaml'], exit: 3, message: /g\.json:1:\d+: services\[1\]\.id: "__proto__" is a reserved name/ },
-  { issue: 'GraphML node id constructor', files: { 'z.graphml': '<graphml><graph edgedefault="undirected">\n<node id="a"/>\n<node id="constructor"/>\n<edge source="a" target="constructor"/></graph></graphml>' }, argv: ['import', 'zoo', '$D/z.graphml', '--out', '$D/o.yaml'], exit: 3, message: /z\.graphml:3:\d+: node\[1\]\.id: "constructor" is a reserved name/ },
+  { issue: 'GraphML node id constructor', files: { 'z.graphml': '<graphml><graph edgedefault="undirected">\n<node id="a"/>\n<node id="constructor"/>\n<edge source="a" target="constructor"/></graph></graphml>' }, argv: ['import', 'zoo', '$D/z.graphml', '--out', '$D/o.yaml'], exit: 3, message: /z\.graphml:3:\d+: <node> id: "constructor" is a reserved name/ },
   { issue: 'trace service toString', files: { 'tr.csv': 'TraceID,SpanID,ParentID,PodName,OperationName,StartTimeUnixNano,EndTimeUnixNano\nt1,a,root,toString,GET,1000,9000\nt2,b,root,toString,GET,2000000000,2000009000\n' }, argv: ['import', 'trace', '$D/tr.csv', '--out', '$D/o.yaml'], exit: 3, message: /tr\.csv: services\[0\]\.id: "toString" is a reserved name/ },
   { issue: 'null forecast.json', files: { 't.yaml': MINI(), 'fc/forecast.json': 'null' }, argv: [...SIM, '--forecast', '$D/fc'], exit: 3, message: /fc\/forecast\.json: \(root\): expected a JSON object/ },
   { issue: 'null Prometheus document', files: { 'm.json': 'null' }, argv: ['forecast', '--telemetry', '$D/m.json', '--horizon', '1h', '--out', '$D/fc'], exit: 3, message: /m\.json: expected a Prometheus query_range response \(a JSON object\), got null/ },
@@ -83,6 +85,7 @@ const ROWS: readonly Row[] = [
   { issue: 'snapshot replicasUp 1e9', files: { 't.yaml': MINI(), 's.json': STATE('big') }, argv: [...SIM, '--state', '$D/s.json'], exit: 3, message: /s\.json:1:\d+: nodes\.a\.replicasUp: expected a number <= 10000, got 1000000000/ },
   { issue: 'sync call chain 5,000 deep', files: { 't.yaml': chain(5000) }, argv: SIM, exit: 3, message: /t\.yaml:3:\d+: nodes\[0\]: a chain of 5000 nested sync calls starts here .* over the limit of 500/ },
   { issue: '/dev/zero as telemetry', argv: ['forecast', '--telemetry', '/dev/zero', '--horizon', '1h', '--out', '$D/fc'], exit: 3, message: /\/dev\/zero: expected a readable file, got cannot read: not a regular file/ },
+  { issue: 'GraphML that would pollute Object.prototype', files: { 'z.graphml': '<graphml>\n<key attr.name="label" attr.type="string" for="__proto__" id="d1"/>\n<graph edgedefault="undirected"><node id="a"/></graph></graphml>' }, argv: ['import', 'zoo', '$D/z.graphml', '--out', '$D/o.yaml'], exit: 3, message: /z\.graphml:2:\d+: <key> for: "__proto__" is a reserved name/ },
   { issue: 'garbage GraphML', files: { 'z.graphml': '<graphml><graph>\n<node id="a"><<<>>>\n' }, argv: ['import', 'zoo', '$D/z.graphml', '--out', '$D/o.yaml'], exit: 3, message: /^shadowcast import: 1 problem in .*z\.graphml\n  .*z\.graphml:\d+:\d+: \(xml\): malformed XML: [^\n]*$/ },
   { issue: 'JSON nested 100,000 deep', files: { 't.json': '['.repeat(100_000) + ']'.repeat(100_000) }, argv: ['simulate', '--twin', '$D/t.json', '--out', '$D/out'], exit: 3, message: /t\.json:1:\d+: \(syntax\): nested more than 64 levels deep/ },
   // hangs
@@ -147,6 +150,7 @@ for (const row of ROWS) {
     assert.not.match(message, /\b(TypeError|RangeError|SyntaxError|Error:)|\n\s+at /, 'a class name or stack in the message');
     assert.not.match(message, /root:x:0/, 'the message quotes a file it was pointed at');
     assert.ok(message.length < 20_000, `a message of ${message.length} characters`);
+    assert.equal(Object.getOwnPropertyNames(Object.prototype).filter((k) => !BUILT_IN.has(k)), [], 'the input wrote into Object.prototype');
   }));
 }
 

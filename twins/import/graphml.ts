@@ -72,6 +72,12 @@ function xmlProblem(message: string): TwinProblem {
   return at && Number(at[1]) > 0 ? { ...problem, line: Number(at[1]), column: Number(at[2]) } : problem;
 }
 
+/** Line and column of an element (xmldom's locator sets them). */
+function position(el: Element): { line?: number; column?: number } {
+  const pos = el as unknown as { lineNumber?: number; columnNumber?: number };
+  return pos.lineNumber !== undefined ? { line: pos.lineNumber, ...(pos.columnNumber !== undefined ? { column: pos.columnNumber } : {}) } : {};
+}
+
 /**
  * The XML parsed once, quietly: xmldom's own console output is replaced by
  * one located problem (the first error), and the shape graphology-graphml
@@ -88,14 +94,25 @@ function parseXml(xml: string, file: string): Document {
     throw new TwinSpecError(file, [{ path: '(graphml)', message: 'expected a GraphML document with a <graph> element' }]);
   }
   const problems: TwinProblem[] = [];
+  // graphology-graphml files keys, attribute names and ids into plain objects: a value such as
+  // `__proto__` in any attribute (<key for="__proto__">) would write into Object.prototype itself.
+  const all = doc.getElementsByTagName('*');
+  for (let i = 0; i < all.length && problems.length < 20; i++) {
+    const el = all.item(i)!;
+    for (let j = 0; j < el.attributes.length; j++) {
+      const attr = el.attributes.item(j)!;
+      if (isReservedId(attr.value) || isReservedId(attr.name)) {
+        problems.push({ path: `<${el.tagName}> ${attr.name}`, message: `${JSON.stringify(isReservedId(attr.value) ? attr.value : attr.name)} ${RESERVED_ID_MESSAGE}`, ...position(el) });
+      }
+    }
+  }
+  if (problems.length > 0) throw new TwinSpecError(file, problems);
   const nodes = doc.getElementsByTagName('node');
   for (let i = 0; i < nodes.length; i++) {
     const el = nodes.item(i)!;
     const id = el.getAttribute('id');
-    const pos = el as unknown as { lineNumber?: number; columnNumber?: number };
-    const where = pos.lineNumber !== undefined ? { line: pos.lineNumber, ...(pos.columnNumber !== undefined ? { column: pos.columnNumber } : {}) } : {};
+    const where = position(el);
     if (!id) problems.push({ path: `node[${i}]`, message: 'expected an id attribute', ...where });
-    else if (isReservedId(id)) problems.push({ path: `node[${i}].id`, message: `${JSON.stringify(id)} ${RESERVED_ID_MESSAGE}`, ...where });
   }
   if (problems.length > 0) throw new TwinSpecError(file, problems);
   return doc;
