@@ -29,6 +29,8 @@ export const LIMITS = {
   workers: 1_024,
   /** Forecast sample paths per series. */
   paths: 100_000,
+  /** LSTM training epochs. */
+  epochs: 10_000,
   /** Forecast horizon steps. */
   forecastSteps: 1_000_000,
   /** Cells of a forecast (series x paths x steps): the float32 file and the memory holding it. */

@@ -7,7 +7,8 @@ import { writeFileAtomically } from '../report/atomic-file.js';
 import { summariseBacktests } from '../../models/backtest.js';
 import { backtestAll } from '../../models/fit-pool.js';
 import { toHistory } from '../../models/forecast-telemetry.js';
-import { horizonSteps } from '../../models/horizon.js';
+import { horizonSteps, type HorizonSpec } from '../../models/horizon.js';
+import type { Series } from '../../models/telemetry/series.js';
 import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters/registry.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { table } from '../format.js';
@@ -29,6 +30,15 @@ export const BACKTEST = defineCommand({
   },
 });
 
+/** --windows x --horizon must leave at least 3 points of history in every series (models/backtest.ts). */
+function backtestWindowsProblem(series: readonly Series[], spec: HorizonSpec, windows: number): string | null {
+  for (const s of series) {
+    const h = horizonSteps(spec, s.stepMs);
+    if (s.values.length - windows * h < 3) return `--windows ${windows} x --horizon ${h} steps: series ${s.node}/${s.metric} (${s.file}) has ${s.values.length} points, too few to hold them and 3 points of history`;
+  }
+  return null;
+}
+
 function pct(v: number): string {
   return `${(100 * v).toFixed(1)}%`;
 }
@@ -45,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
   const files = values.telemetry;
 
   const series = await readCommandTelemetry(files, values.layout);
-  const problem = forecastSizeProblem(series, spec, 100, workers);
+  const problem = forecastSizeProblem(series, spec, 100, workers) ?? backtestWindowsProblem(series, spec, windows);
   if (problem) throw usageError(BACKTEST, problem);
   const bar = createProgress('backtest', series.length);
   const histories = series.map((s) => toHistory(s));

@@ -11,6 +11,7 @@ import { writeForecast } from '../../models/forecast-file.js';
 import { BACKENDS } from '../../models/forecasters/tf-backend.js';
 import { MODEL_NAMES } from '../../models/forecasters/types.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
+import { LIMITS, overLimit } from '../../engine/limits.js';
 import { createProgress } from '../progress.js';
 import { forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS, unknownLimitProblem } from './telemetry-flags.js';
 
@@ -47,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   const files = values.telemetry;
 
   const series = await readCommandTelemetry(files, values.layout);
-  const problem = forecastSizeProblem(series, horizon, paths, workers) ?? unknownLimitProblem(series, values.limit);
+  const problem = (epochs > LIMITS.epochs ? overLimit('--epochs', epochs, LIMITS.epochs) : null) ?? forecastSizeProblem(series, horizon, paths, workers) ?? unknownLimitProblem(series, values.limit);
   if (problem) throw usageError(FORECAST, problem);
   const bar = createProgress('forecast', series.length);
   let result;

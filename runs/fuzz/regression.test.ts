@@ -89,6 +89,8 @@ const ROWS: readonly Row[] = [
   { issue: 'garbage GraphML', files: { 'z.graphml': '<graphml><graph>\n<node id="a"><<<>>>\n' }, argv: ['import', 'zoo', '$D/z.graphml', '--out', '$D/o.yaml'], exit: 3, message: /^shadowcast import: 1 problem in .*z\.graphml\n  .*z\.graphml:\d+:\d+: \(xml\): malformed XML: [^\n]*$/ },
   { issue: 'JSON nested 100,000 deep', files: { 't.json': '['.repeat(100_000) + ']'.repeat(100_000) }, argv: ['simulate', '--twin', '$D/t.json', '--out', '$D/out'], exit: 3, message: /t\.json:1:\d+: \(syntax\): nested more than 64 levels deep/ },
   // hangs
+  { issue: 'forecast --epochs 1e9', files: { 'm.csv': nab(100) }, argv: [...FC, '--model', 'lstm', '--epochs', '1000000000'], exit: 2, message: /--epochs: 1000000000 is over the limit of 10000/ },
+  { issue: 'backtest --windows 1e9', files: { 'm.csv': nab(100) }, argv: ['backtest', '--telemetry', '$D/m.csv', '--horizon', '1h', '--workers', '0', '--windows', '1000000000'], exit: 2, message: /--windows 1000000000 x --horizon 12 steps: series m\/value .* has 100 points/ },
   { issue: 'twin rate 1e9', files: { 't.yaml': MINI().replace('rate: 10', 'rate: 1e9') }, argv: SIM, exit: 3, message: /t\.yaml:13:\d+: entries\[0\]\.rate: expected a number <= 1000000, got 1000000000/ },
   { issue: 'twin replicas 1e12', files: { 't.yaml': MINI('b', '\n    replicas: 1000000000000') }, argv: SIM, exit: 3, message: /nodes\[0\]\.replicas: expected a number <= 10000, got 1000000000000/ },
   {
@@ -125,7 +127,7 @@ const ROWS: readonly Row[] = [
 
 async function runCommand(argv: readonly string[]): Promise<{ code: number; message: string }> {
   const [name, ...rest] = argv;
-  const mod = name === 'import' ? await import('../commands/import/index.js') : name === 'forecast' ? await import('../commands/forecast.js') : await import('../commands/simulate.js');
+  const mod = name === 'import' ? await import('../commands/import/index.js') : name === 'forecast' ? await import('../commands/forecast.js') : name === 'backtest' ? await import('../commands/backtest.js') : await import('../commands/simulate.js');
   const log = console.log;
   console.log = () => undefined;
   try {
