@@ -136,6 +136,15 @@ export async function fuzzTargets(): Promise<Target[]> {
         if (load.length > 0) throw new (await import('../usage-error.js')).InputError(`${file}: ${load.join('; ')}`);
       },
     },
+    {
+      // The whole command, in-process: read, check, simulate 2 short replications in this thread, write the files.
+      name: 'simulate command', file: 'twin.yaml', seeds: [jackson, shopYaml],
+      run: async (file, dir) => {
+        const { parseSimulateArgs, simulate } = await import('../commands/simulate.js');
+        const args = parseSimulateArgs(['--twin', file, '--out', join(dir, 'out'), '--horizon', '2s', '--window', '1s', '--replications', '2', '--workers', '0', '--quiet', '--no-resume']);
+        return simulate(args!);
+      },
+    },
     { name: 'twin (JSON)', file: 'twin.json', seeds: [JSON.stringify((await import('yaml')).parse(shopYaml), null, 1)], run: (file) => loadTwinFile(file) },
     { name: 'call graph', file: 'graph.json', seeds: [CALL_GRAPH], run: (file) => importCallGraphFile(file) },
     { name: 'trace', file: 'trace.csv', seeds: [TRACE], run: (file) => importTraceFile(file) },
