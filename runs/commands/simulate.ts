@@ -96,7 +96,7 @@ function quietProgress(total: number): Progress {
   };
 }
 
-export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string }> {
+export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string; resumedChunks: number }> {
   let twin = await loadTwinFile(args.twin, { allowOutsidePaths: args.allowOutsidePaths ?? false });
   const warnings = [...twin.warnings];
   let forecast: ForecastBundle | null = null;
@@ -142,7 +142,7 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   const head = `${twin.name}: ${args.replications} replications x ${args.horizon}s, seed ${args.seed}, ${result.workers} worker(s), ${result.seconds.toFixed(1)} s${speed}` +
     (result.resumedChunks ? `; resumed: ${result.resumedChunks} of ${result.chunks} chunk(s) came from checkpoints of an earlier run (events/s not measured)` : '') +
     (result.retriedChunks ? `, ${result.retriedChunks} chunk(s) retried after a worker crash` : '');
-  return { files, table: `${head}\n\n${riskTable(risk)}${warnings.length ? `\n\nwarnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}` : ''}` };
+  return { files, resumedChunks: result.resumedChunks, table: `${head}\n\n${riskTable(risk)}${warnings.length ? `\n\nwarnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}` : ''}` };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -151,8 +151,10 @@ export async function run(argv: string[]): Promise<number> {
     console.log(usageText(SIMULATE));
     return 0;
   }
-  const { files, table } = await simulate(args);
+  const { files, table, resumedChunks } = await simulate(args);
   if (!args.quiet) console.log(`${table}\n`);
+  // Even a quiet run says it reused an earlier run's work (the table says so otherwise).
+  else if (resumedChunks > 0) console.log(`resumed: ${resumedChunks} chunk(s) came from checkpoints of an earlier run`);
   console.log(`written: ${files.join(', ')}`);
   return 0;
 }
