@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPM_FLAGS := --no-audit --no-fund --loglevel=error
 STAMP := node_modules/.shadowcast-installed
 
-.PHONY: all install build test demo bench clean system-deps cluster-demo
+.PHONY: all install build test demo bench fuzz clean system-deps cluster-demo
 
 all: build
 
@@ -48,6 +48,10 @@ cluster-demo: build system-deps
 
 bench: build
 	node --expose-gc dist/bench/run.js
+
+# The long fuzz run of every reader (README, "Hardening"); a fixed-seed slice runs in `make test`.
+fuzz: build
+	node dist/runs/fuzz/main.js --runs 400
 
 clean:
 	rm -rf dist bench/results

@@ -5,10 +5,16 @@
  *                      series-major, then path, then step
  * Both are written to temp files and renamed, so a reader never sees half a forecast.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ForecastBundle, ForecastSeries } from './forecast.js';
 import { REQUIRED_QUANTILES } from './forecast.js';
+import { LIMITS } from '../engine/limits.js';
+import { parseCalendarTime } from './telemetry/calendar-time.js';
+import { parseDecimal } from './telemetry/decimal.js';
+import { unknownKey } from './telemetry/did-you-mean.js';
+import { inputFileProblem, readInputText } from './telemetry/input-file.js';
+import { jsonErrorOffset } from './telemetry/json-position.js';
 
 export const FORECAST_FORMAT = 'shadowcast-forecast/1';
 /** A forecast folder holding one sub-folder per step (series recorded at different steps) indexes them here. */
@@ -84,8 +90,16 @@ function need(cond: boolean, file: string, field: string, expected: string): ass
   if (!cond) throw new ForecastFormatError(file, field, expected);
 }
 
-/** Reads a forecast directory (or the path of its forecast.json) and validates it. */
 /** The step folders a multi-step forecast folder lists, or undefined when it is not one. */
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function stepFolders(dir: string): Promise<string[] | undefined> {
   try {
     const index = JSON.parse(await readFile(join(dir, FORECAST_GROUPS_FILE), 'utf8')) as { format?: unknown; groups?: Array<{ folder?: unknown }> };
@@ -96,38 +110,75 @@ async function stepFolders(dir: string): Promise<string[] | undefined> {
   }
 }
 
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+const META_KEYS = ['format', 'start', 'stepSeconds', 'steps', 'paths', 'seed', 'pathsFile', 'pathsLayout', 'series'];
+const SERIES_KEYS = ['node', 'metric', 'model', 'limit', 'periods', 'notes', 'quantiles'];
+
+/** Refuses a key the format does not have, naming it with a "did you mean" hint. */
+function knownKeys(obj: object, allowed: readonly string[], file: string, field: string): void {
+  const bad = unknownKey(obj, allowed);
+  need(bad === null, file, field, `only the keys of ${FORECAST_FORMAT}: ${bad}`);
+}
+
+/** Reads a forecast directory (or the path of its forecast.json) and validates it; sizes are checked before the paths are read. */
 export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
   const dir = dirOrFile.endsWith('.json') ? join(dirOrFile, '..') : dirOrFile;
   const file = join(dir, 'forecast.json');
-  let meta: ForecastJson;
+  const groups = await stepFolders(dir);
+  if (groups && !(await exists(file))) throw new ForecastFormatError(file, '(file)', `one forecast, but this folder holds forecasts at several steps: pass one of ${groups.map((g) => join(dir, g)).join(', ')}`);
+  const text = await readInputText(file, (problem) => new ForecastFormatError(file, '(file)', `a readable forecast.json (${problem})`));
+  let parsed: unknown;
   try {
-    meta = JSON.parse(await readFile(file, 'utf8')) as ForecastJson;
-  } catch (e) {
-    const groups = await stepFolders(dir);
-    if (groups) throw new ForecastFormatError(file, '(file)', `one forecast, but this folder holds forecasts at several steps: pass one of ${groups.map((g) => join(dir, g)).join(', ')}`);
-    throw new ForecastFormatError(file, '(file)', `readable JSON (${(e as Error).message})`);
+    parsed = JSON.parse(text);
+  } catch {
+    const at = jsonErrorOffset(text);
+    throw new ForecastFormatError(file, '(file)', `valid JSON${at !== undefined ? ` (the error is at character ${at + 1})` : ''}`);
   }
+  need(isObject(parsed), file, '(root)', 'a JSON object');
+  knownKeys(parsed, META_KEYS, file, '(root)');
+  const meta = parsed as unknown as ForecastJson;
   need(meta.format === FORECAST_FORMAT, file, 'format', `"${FORECAST_FORMAT}"`);
-  const startMs = Date.parse(meta.start);
-  need(Number.isFinite(startMs), file, 'start', 'an ISO-8601 timestamp');
-  need(Number.isFinite(meta.stepSeconds) && meta.stepSeconds > 0, file, 'stepSeconds', 'a positive number');
-  need(Number.isInteger(meta.steps) && meta.steps > 0, file, 'steps', 'a positive integer');
-  need(Number.isInteger(meta.paths) && meta.paths > 0, file, 'paths', 'a positive integer');
+  const start = typeof meta.start === 'string' ? parseCalendarTime(meta.start) : null;
+  need(start !== null && 'ms' in start, file, 'start', `an ISO-8601 timestamp${start && 'invalid' in start ? ` (${start.invalid})` : ''}`);
+  const startMs = start.ms;
+  need(typeof meta.stepSeconds === 'number' && Number.isFinite(meta.stepSeconds) && meta.stepSeconds > 0, file, 'stepSeconds', 'a positive number');
+  need(Number.isInteger(meta.steps) && meta.steps > 0 && meta.steps <= LIMITS.forecastSteps, file, 'steps', `a positive integer up to ${LIMITS.forecastSteps} (docs/limits.md)`);
+  need(Number.isInteger(meta.paths) && meta.paths > 0 && meta.paths <= LIMITS.paths, file, 'paths', `a positive integer up to ${LIMITS.paths} (docs/limits.md)`);
+  need(meta.seed === undefined || Number.isSafeInteger(meta.seed), file, 'seed', 'a whole number');
   need(Array.isArray(meta.series) && meta.series.length > 0, file, 'series', 'a non-empty array');
-  const pathsFile = join(dir, meta.pathsFile ?? 'paths.f32');
-  const raw = await readFile(pathsFile);
   const per = meta.paths * meta.steps;
-  need(raw.byteLength === meta.series.length * per * 4, pathsFile, '(size)', `${meta.series.length * per * 4} bytes (${meta.series.length} series x ${meta.paths} paths x ${meta.steps} steps x 4), got ${raw.byteLength}`);
-  const all = new Float32Array(meta.series.length * per);
+  const cells = meta.series.length * per;
+  need(cells <= LIMITS.forecastCells, file, 'series x paths x steps', `at most ${LIMITS.forecastCells} values (docs/limits.md), got ${cells}`);
+  need(meta.pathsFile === undefined || (typeof meta.pathsFile === 'string' && /^[\w.-]+$/.test(meta.pathsFile) && !meta.pathsFile.startsWith('.')), file, 'pathsFile', 'a file name inside the forecast folder, like "paths.f32"');
+  const seen = new Set<string>();
+  meta.series.forEach((s: unknown, k) => {
+    const at = `series[${k}]`;
+    need(isObject(s), file, at, 'an object');
+    knownKeys(s, SERIES_KEYS, file, at);
+    need(typeof s.node === 'string' && s.node.length > 0, file, `${at}.node`, 'a non-empty string');
+    need(typeof s.metric === 'string' && s.metric.length > 0, file, `${at}.metric`, 'a non-empty string');
+    const key = `${s.node}/${s.metric}`;
+    need(!seen.has(key), file, at, `one series per node/metric (${key} is there twice)`);
+    seen.add(key);
+    need(s.quantiles === undefined || isObject(s.quantiles), file, `${at}.quantiles`, 'an object of level -> values');
+    need(s.notes === undefined || (Array.isArray(s.notes) && s.notes.every((n) => typeof n === 'string')), file, `${at}.notes`, 'a list of strings');
+    need(s.limit === undefined || (typeof s.limit === 'number' && s.limit > 0), file, `${at}.limit`, 'a positive number');
+  });
+  const pathsFile = join(dir, meta.pathsFile ?? 'paths.f32');
+  const expectedBytes = cells * 4;
+  const raw = Buffer.from(await readBinary(pathsFile, expectedBytes, file));
+  need(raw.byteLength === expectedBytes, pathsFile, '(size)', `${expectedBytes} bytes (${meta.series.length} series x ${meta.paths} paths x ${meta.steps} steps x 4), got ${raw.byteLength}`);
+  const all = new Float32Array(cells);
   for (let i = 0; i < all.length; i++) all[i] = raw.readFloatLE(i * 4);
   const series: ForecastSeries[] = meta.series.map((s, k) => {
     const at = `series[${k}]`;
-    need(typeof s.node === 'string' && s.node.length > 0, file, `${at}.node`, 'a non-empty string');
-    need(typeof s.metric === 'string' && s.metric.length > 0, file, `${at}.metric`, 'a non-empty string');
     const quantiles = new Map<number, Float64Array>();
     for (const [level, values] of Object.entries(s.quantiles ?? {})) {
-      const q = Number(level);
-      need(q > 0 && q < 1, file, `${at}.quantiles.${level}`, 'a level in (0, 1)');
+      const q = parseDecimal(level);
+      need(q > 0 && q < 1, file, `${at}.quantiles.${level.slice(0, 40)}`, 'a level in (0, 1)');
       need(Array.isArray(values) && values.length === meta.steps && values.every(Number.isFinite), file, `${at}.quantiles.${level}`, `${meta.steps} finite numbers`);
       quantiles.set(q, Float64Array.from(values));
     }
@@ -142,4 +193,15 @@ export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
     return out;
   });
   return { startMs, stepMs: meta.stepSeconds * 1000, steps: meta.steps, paths: meta.paths, seed: meta.seed ?? 0, series };
+}
+
+/** The paths file, refused when it is not a regular file or is larger than the metadata says it should be. */
+async function readBinary(file: string, expectedBytes: number, namedBy: string): Promise<Buffer> {
+  const problem = await inputFileProblem(file, expectedBytes);
+  if (problem !== null) throw new ForecastFormatError(namedBy, 'pathsFile', `a paths file of ${expectedBytes} bytes at ${file} (${problem})`);
+  try {
+    return await readFile(file);
+  } catch (e) {
+    throw new ForecastFormatError(file, '(file)', `a readable paths file (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
 }

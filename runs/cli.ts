@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     else console.error(usage());
     return name ? 0 : 2;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     console.error(`shadowcast: unknown command '${name}'\n\n${usage()}`);
     return 2;

@@ -17,7 +17,8 @@
  * (the Monte Carlo runner): the CLI loads it only once a command has failed.
  * Commands throw UsageError and InputError from ./usage-error.js.
  */
-import { TwinSpecError } from '../twins/definition/errors.js';
+import { bounded, TwinSpecError } from '../twins/definition/errors.js';
+import { LIMITS } from '../engine/limits.js';
 import { UnitError } from '../twins/definition/units.js';
 import { ForecastMissingError } from '../twins/flow/arrivals.js';
 import { ForecastFormatError } from '../models/forecast-file.js';
@@ -73,7 +74,8 @@ export function exitCodeFor(err: unknown): ExitCode {
 export function errorReport(command: string, err: unknown, debug: boolean): string {
   const e = err instanceof Error ? err : new Error(String(err));
   const name = (e instanceof UsageError || e instanceof InputError) && e.command ? e.command : command;
-  const parts = [`shadowcast ${name}: ${e.message}`];
+  // Last line of defence: whatever an error carries, the report stays readable (docs/limits.md).
+  const parts = [`shadowcast ${name}: ${bounded(e.message, LIMITS.messageChars)}`];
   if (e instanceof UsageError) parts.push('', e.usage);
   if (debug && e.stack) parts.push('', e.stack);
   return parts.join('\n');

@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration, parsePositiveDuration } from '../twins/definition/units.js';
 import { UsageError } from './usage-error.js';
+import { parseDecimal } from '../models/telemetry/decimal.js';
 
 interface Described {
   /** One line of the usage text. */
@@ -168,9 +169,10 @@ function convert(name: string, f: Exclude<FlagSpec, { kind: 'boolean' | 'list' }
       }
     default: {
       const rule = NUMBER_RULES[f.kind];
-      // Number('') is 0: an empty value must not pass as zero.
-      if (raw.trim() === '' || !rule.ok(Number(raw))) throw bad(rule.expected);
-      return Number(raw);
+      // Decimal only: Number('') is 0 and Number('0x10') is 16; neither may pass silently.
+      const n = parseDecimal(raw);
+      if (!rule.ok(n)) throw bad(rule.expected);
+      return n;
     }
   }
 }
@@ -186,9 +188,13 @@ function listItem(name: string, parse: ((raw: string) => unknown) | undefined, r
 }
 
 /** parseArgs' own messages, without its advice about `--`, in the style of ours. */
-function parseArgsMessage(e: Error): string {
+function parseArgsMessage(e: Error, argv: readonly string[]): string {
   const unknown = /^Unknown option '([^']+)'/.exec(e.message);
-  if (unknown) return `unknown option '${unknown[1]}'`;
+  if (unknown) {
+    // A short option is one letter of an argument (`-.inf` gives '-.'): name the whole argument.
+    const whole = unknown[1]!.length === 2 ? argv.find((a) => a.startsWith(unknown[1]!) && a.length > 2) : undefined;
+    return whole ? `unknown option '${whole}' (a value starting with '-' must be given as --flag=VALUE)` : `unknown option '${unknown[1]}'`;
+  }
   const ambiguous = /^Option '([^' ]+)'[^\n]* argument is ambiguous/.exec(e.message);
   if (ambiguous) return `${ambiguous[1]}: a value starting with '-' must be given as ${ambiguous[1]}=VALUE`;
   const first = e.message.split('\n')[0]!.replace(/\.$/, '');
@@ -210,7 +216,7 @@ export function parseFlags<T extends FlagTable>(spec: CommandSpec<T>, argv: read
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (e) {
-    throw usageError(spec, parseArgsMessage(e as Error));
+    throw usageError(spec, parseArgsMessage(e as Error, argv));
   }
   if (parsed.values.help === true) return null;
 

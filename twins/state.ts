@@ -10,7 +10,9 @@
  * number for all up replicas or one per replica; unit strings ("180Mi") allowed.
  */
 import type { SchemaObject } from 'ajv';
-import { Problems, type Locator, type PathSegments } from './definition/errors.js';
+import { Problems, shown, type Locator, type PathSegments } from './definition/errors.js';
+import { LIMITS } from '../engine/limits.js';
+import { parseCalendarTime } from '../models/telemetry/calendar-time.js';
 import { readSpecText, validateDocument } from './definition/load.js';
 import { parseSize, SIZE_PATTERN, UnitError } from './definition/units.js';
 import type { Twin, TwinNode } from './definition/types.js';
@@ -38,7 +40,9 @@ export interface StateSnapshot {
   readonly nodes: readonly (NodeState | null)[];
 }
 
-const count = { type: 'integer', minimum: 0 };
+const count = { type: 'integer', minimum: 0, maximum: LIMITS.queue };
+/** Replicas of a node: bounded before the per-replica arrays are allocated. */
+const replicaCount = { type: 'integer', minimum: 0, maximum: LIMITS.replicas };
 const countOrList = {
   description: 'a non-negative integer (total) or a list with one non-negative integer per up replica',
   anyOf: [count, { type: 'array', items: count }],
@@ -62,7 +66,7 @@ export const stateSchema: SchemaObject = {
       type: 'object',
       additionalProperties: {
         type: 'object',
-        properties: { replicasUp: count, starting: count, busy: countOrList, queue: countOrList, memory: size, rate: { type: 'number', minimum: 0 } },
+        properties: { replicasUp: replicaCount, starting: replicaCount, busy: countOrList, queue: countOrList, memory: size, rate: { type: 'number', minimum: 0 } },
         required: ['replicasUp'],
         additionalProperties: false,
       },
@@ -151,7 +155,8 @@ function memoryOf(p: Problems, path: PathSegments, v: NodeStateInput['memory'], 
 export function stateFromObject(data: unknown, twin: Twin, source: string, locate?: Locator): StateSnapshot {
   const input = validateDocument<StateInput>(stateSchema, data, source, locate);
   const p = new Problems(locate);
-  if (!Number.isFinite(Date.parse(input.takenAt))) p.at(['takenAt'], `expected an ISO-8601 timestamp, got ${JSON.stringify(input.takenAt)}`);
+  const taken = parseCalendarTime(input.takenAt);
+  if (!taken || 'invalid' in taken) p.at(['takenAt'], `expected an ISO-8601 timestamp${taken ? ` (${taken.invalid})` : ''}, got ${shown(input.takenAt)}`);
   if (input.twin !== undefined && input.twin !== twin.name) p.at(['twin'], `snapshot is for twin ${JSON.stringify(input.twin)}, not ${JSON.stringify(twin.name)}`);
   const nodes: (NodeState | null)[] = twin.nodes.map(() => null);
   for (const [id, s] of Object.entries(input.nodes)) {

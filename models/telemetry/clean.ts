@@ -17,8 +17,12 @@
 import { EmptySeriesError, TelemetryError } from './errors.js';
 import type { Location } from './errors.js';
 import type { RawSeries, Series } from './series.js';
+import { LIMITS } from '../../engine/limits.js';
 
 const JITTER = 0.25;
+/** A gap may span this many steps, or this many per distinct row, whichever is more. */
+const MAX_GAP_STEPS = 1000;
+const MAX_GAP_PER_ROW = 10;
 const MIXED_SHARE = 0.05;
 
 function where(s: RawSeries, i: number): Location {
@@ -77,8 +81,21 @@ export function cleanSeries(s: RawSeries): Series {
   if (short > MIXED_SHARE * gaps.length) {
     throw new TelemetryError(where(s, keep[firstShort + 1]!), `a regular step of ${step / 1000} s (the median)`, `${short} of ${gaps.length} gaps shorter than 0.75 step, first ${gaps[firstShort]! / 1000} s (mixed steps)`);
   }
+  // A timestamp typo (a year 8,000 off, an epoch-0 row among 2014 rows) would be gap-filled at the step for
+  // millions of points: refused before the grid is allocated, naming the row.
+  const maxGap = Math.max(MAX_GAP_STEPS, MAX_GAP_PER_ROW * keep.length);
+  for (let k = 0; k < gaps.length; k++) {
+    const r = gaps[k]! / step;
+    if (r > maxGap) {
+      const odd = k === 0 ? keep[0]! : keep[k + 1]!;
+      const at: Location = s.jsonPath ? { file: s.file, column: `${s.column}[${s.lines[odd]}][0]` } : { file: s.file, line: s.lines[odd]!, column: 'timestamp' };
+      throw new TelemetryError(at, `timestamps within ${maxGap} steps of ${step / 1000} s of each other (a longer gap would be filled with made-up values)`,
+        `a gap of ${r.toPrecision(3)} steps between the rows ${s.jsonPath ? 'at' : 'on lines'} ${s.lines[keep[k]!]} and ${s.lines[keep[k + 1]!]} (is one of these timestamps a typo?)`);
+    }
+  }
   const t0 = s.times[keep[0]!]!;
   const slots = Math.round((s.times[keep[keep.length - 1]!]! - t0) / step) + 1;
+  if (!(slots <= LIMITS.seriesPoints)) throw new TelemetryError({ file: s.file, column: s.column }, `at most ${LIMITS.seriesPoints} points for ${label(s)} at its step of ${step / 1000} s (the limit of docs/limits.md)`, String(slots));
   const values = new Float64Array(slots).fill(Number.NaN);
   let snappedTogether = 0;
   for (const i of keep) {

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseStream } from 'fast-csv';
 import { TelemetryError } from './errors.js';
+import { inputFileProblem } from './input-file.js';
 
 export interface CsvVisitor {
   header(cells: string[]): void;
@@ -15,12 +16,9 @@ export interface CsvVisitor {
 }
 
 export async function streamCsv(file: string, visitor: CsvVisitor): Promise<void> {
-  let size: number;
-  try {
-    size = (await stat(file)).size;
-  } catch (e) {
-    throw new TelemetryError({ file }, 'a readable file', (e as Error).message);
-  }
+  const problem = await inputFileProblem(file);
+  if (problem !== null) throw new TelemetryError({ file }, 'a readable file', problem);
+  const size = (await stat(file)).size;
   if (size === 0) throw new TelemetryError({ file }, 'a CSV header line and data rows', 'an empty file');
   let line = 0;
   let sawHeader = false;
@@ -40,7 +38,7 @@ export async function streamCsv(file: string, visitor: CsvVisitor): Promise<void
         reject(e);
       }
     });
-    parser.on('error', (e: Error) => reject(new TelemetryError({ file, line: line + 1 }, 'well-formed CSV', e.message)));
+    parser.on('error', (e: Error) => reject(new TelemetryError({ file, line: line + 1 }, 'well-formed CSV', e.message.replace(/\b[A-Za-z]*Error:\s*/g, '').slice(0, 200))));
     parser.on('end', () => resolve());
   });
   if (!sawHeader) throw new TelemetryError({ file }, 'a CSV header line', 'no lines');

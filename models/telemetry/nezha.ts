@@ -34,7 +34,7 @@ export function nezhaMetric(column: string): string {
   const m = /^([A-Za-z0-9]+)(?:\(([^)]*)\))?$/.exec(column.trim());
   const base = (m ? m[1]! : column).replace(/^Pod(?=[A-Z])/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   const unit = m?.[2];
-  return unit ? `${base}_${UNIT_SUFFIX[unit] ?? unit.toLowerCase()}` : base;
+  return unit ? `${base}_${Object.hasOwn(UNIT_SUFFIX, unit) ? UNIT_SUFFIX[unit] : unit.toLowerCase()}` : base;
 }
 
 export async function readNezha(file: string): Promise<RawSeries[]> {

@@ -12,7 +12,8 @@
  * infinities are rejected). Errors name the JSON path, and JSON syntax errors
  * the line and column.
  */
-import { readFile } from 'node:fs/promises';
+import { readInputText } from './input-file.js';
+import { parseDecimal } from './decimal.js';
 import { TelemetryError, shown } from './errors.js';
 import { jsonErrorOffset } from './json-position.js';
 import type { RawSeries } from './series.js';
@@ -25,6 +26,14 @@ interface PromResult {
   values?: unknown;
 }
 
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function kindOf(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
+}
+
 function lineColumnOf(text: string, pos: number): { line: number; column: number } {
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
@@ -32,32 +41,36 @@ function lineColumnOf(text: string, pos: number): { line: number; column: number
 }
 
 export async function readPrometheus(file: string): Promise<RawSeries[]> {
-  const text = await readFile(file, 'utf8').catch((e: Error) => {
-    throw new TelemetryError({ file }, 'a readable file', e.message);
-  });
+  const text = await readInputText(file, (problem) => new TelemetryError({ file }, 'a readable file', problem));
   if (text.trim() === '') throw new TelemetryError({ file }, 'a Prometheus query_range JSON response', 'an empty file');
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
+    // V8's message quotes the text around the error; the position is enough and echoes nothing.
     const pos = jsonErrorOffset(text);
     const lc = pos !== undefined ? lineColumnOf(text, pos) : undefined;
-    throw new TelemetryError({ file, ...(lc ? { line: lc.line, column: String(lc.column) } : {}) }, 'valid JSON', msg.split('\n')[0]);
+    throw new TelemetryError({ file, ...(lc ? { line: lc.line, column: String(lc.column) } : {}) }, 'valid JSON', pos === undefined || pos >= text.length ? 'text that ends too early' : shown(text.slice(pos, pos + 1)));
   }
+  if (!isObject(doc)) throw new TelemetryError({ file }, 'a Prometheus query_range response (a JSON object)', kindOf(doc));
+  if (doc.data !== undefined && !isObject(doc.data)) throw new TelemetryError({ file, column: 'data' }, 'an object', kindOf(doc.data));
   const d = doc as { status?: unknown; data?: { resultType?: unknown; result?: unknown } };
   if (d.status !== 'success') throw new TelemetryError({ file, column: 'status' }, '"success"', shown(String(d.status)));
   if (d.data?.resultType !== 'matrix') throw new TelemetryError({ file, column: 'data.resultType' }, '"matrix" (a query_range response)', shown(String(d.data?.resultType)));
   const results = d.data.result;
   if (!Array.isArray(results) || results.length === 0) throw new TelemetryError({ file, column: 'data.result' }, 'a non-empty array of series', 'none');
 
-  const named = (results as PromResult[]).map((r, k) => {
-    const labels: Record<string, string> = {};
-    for (const [key, v] of Object.entries(r.metric ?? {})) labels[key] = String(v);
-    const nodeLabel = NODE_LABELS.find((l) => labels[l] !== undefined);
-    const node = nodeLabel ? labels[nodeLabel]! : 'unknown';
-    const metric = labels.__name__ ?? 'value';
-    const rest = Object.keys(labels).filter((key) => key !== '__name__' && key !== nodeLabel).sort().map((key) => `${key}=${labels[key]}`);
+  const named = (results as unknown[]).map((item, k) => {
+    if (!isObject(item)) throw new TelemetryError({ file, column: `data.result[${k}]` }, 'an object {metric, values}', kindOf(item));
+    const r = item as PromResult;
+    if (r.metric !== undefined && !isObject(r.metric)) throw new TelemetryError({ file, column: `data.result[${k}].metric` }, 'an object of labels', kindOf(r.metric));
+    // Label names come from the file: a Map, so that `__proto__` or `constructor` is an ordinary label.
+    const labels = new Map<string, string>();
+    for (const [key, v] of Object.entries(r.metric ?? {})) labels.set(key, String(v));
+    const nodeLabel = NODE_LABELS.find((l) => labels.has(l));
+    const node = nodeLabel ? labels.get(nodeLabel)! : 'unknown';
+    const metric = labels.get('__name__') ?? 'value';
+    const rest = [...labels.keys()].filter((key) => key !== '__name__' && key !== nodeLabel).sort().map((key) => `${key}=${labels.get(key)}`);
     return { k, r, node, metric, rest };
   });
   const counts = new Map<string, number>();
@@ -70,10 +83,10 @@ export async function readPrometheus(file: string): Promise<RawSeries[]> {
     const times: number[] = [], values: number[] = [], lines: number[] = [];
     (r.values as unknown[]).forEach((pair, i) => {
       if (!Array.isArray(pair) || pair.length !== 2) throw new TelemetryError({ file, column: `${at}[${i}]` }, 'a [time, "value"] pair', shown(JSON.stringify(pair)));
-      const t = Number(pair[0]);
-      if (!Number.isFinite(t)) throw new TelemetryError({ file, column: `${at}[${i}][0]` }, 'epoch seconds', shown(String(pair[0])));
+      const t = typeof pair[0] === 'number' ? pair[0] : parseDecimal(String(pair[0]));
+      if (!Number.isFinite(t) || t < 0) throw new TelemetryError({ file, column: `${at}[${i}][0]` }, 'epoch seconds', shown(String(pair[0])));
       const raw = String(pair[1]);
-      const v = raw === 'NaN' ? Number.NaN : Number(raw);
+      const v = raw === 'NaN' ? Number.NaN : parseDecimal(raw);
       if (raw !== 'NaN' && !Number.isFinite(v)) throw new TelemetryError({ file, column: `${at}[${i}][1]` }, 'a finite number as a string', shown(raw));
       times.push(t * 1000);
       values.push(v);

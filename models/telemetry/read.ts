@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { cleanSeries } from './clean.js';
 import { EmptySeriesError, TelemetryError } from './errors.js';
+import { inputFileProblem } from './input-file.js';
 import { readLongCsv } from './long-csv.js';
 import { readNab } from './nab.js';
 import { readNezha } from './nezha.js';
@@ -20,6 +21,8 @@ export type TelemetryLayout = 'long' | 'wide' | 'nab' | 'nezha' | 'prometheus';
 export const LAYOUTS: readonly TelemetryLayout[] = ['long', 'wide', 'nab', 'nezha', 'prometheus'];
 
 async function firstLine(file: string): Promise<string> {
+  const problem = await inputFileProblem(file);
+  if (problem !== null) throw new TelemetryError({ file }, 'a readable file', problem);
   const stream = createReadStream(file, { encoding: 'utf8' });
   stream.on('error', () => undefined);
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
@@ -36,6 +39,7 @@ async function firstLine(file: string): Promise<string> {
 
 export async function detectLayout(file: string): Promise<TelemetryLayout> {
   if (/\.json$/i.test(file)) return 'prometheus';
+  // firstLine refuses devices, FIFOs and oversized files before anything is read.
   const head = (await firstLine(file)).split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
   if (head.includes('TimeStamp') && (head.includes('PodName') || head.includes('ServiceName'))) return 'nezha';
   const lower = head.map((c) => c.toLowerCase());

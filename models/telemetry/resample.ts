@@ -10,6 +10,7 @@
  * The new grid is aligned to whole multiples of the step since the epoch, so
  * series resampled to the same step line up.
  */
+import { LIMITS, overLimit } from '../../engine/limits.js';
 import type { Series } from './series.js';
 
 export function resampleSeries(s: Series, stepMs: number): Series {
@@ -20,6 +21,8 @@ export function resampleSeries(s: Series, stepMs: number): Series {
   const start = Math.ceil(s.startMs / stepMs) * stepMs;
   if (start > endMs) throw new RangeError(`${s.file}: series ${s.node}/${s.metric} spans ${(endMs - s.startMs) / 1000} s, less than one resampled step of ${stepMs / 1000} s`);
   const m = Math.floor((endMs - start) / stepMs) + 1;
+  // Checked before allocating: a tiny step (--resample 1ms on a week) would otherwise ask for gigabytes.
+  if (m > LIMITS.seriesPoints) throw new RangeError(`${s.file}: series ${s.node}/${s.metric} --resample ${stepMs / 1000} s: ${overLimit('points', m, LIMITS.seriesPoints)}`);
   const values = new Float64Array(m);
   const filled = new Uint8Array(m);
   let nFilled = 0;

@@ -7,12 +7,13 @@ import { writeFileAtomically } from '../report/atomic-file.js';
 import { summariseBacktests } from '../../models/backtest.js';
 import { backtestAll } from '../../models/fit-pool.js';
 import { toHistory } from '../../models/forecast-telemetry.js';
-import { horizonSteps } from '../../models/horizon.js';
+import { horizonSteps, type HorizonSpec } from '../../models/horizon.js';
+import type { Series } from '../../models/telemetry/series.js';
 import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters/registry.js';
-import { defineCommand, parseFlags, usageText } from '../flags.js';
+import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { table } from '../format.js';
 import { createProgress } from '../progress.js';
-import { modelParser, readCommandTelemetry, TELEMETRY_FLAGS } from './telemetry-flags.js';
+import { forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS } from './telemetry-flags.js';
 
 const LOCAL_MODELS = Object.keys(LOCAL_FORECASTERS) as LocalModelName[];
 
@@ -28,6 +29,15 @@ export const BACKTEST = defineCommand({
     json: { kind: 'path', value: 'FILE', help: 'also write the results as JSON' },
   },
 });
+
+/** --windows x --horizon must leave at least 3 points of history in every series (models/backtest.ts). */
+function backtestWindowsProblem(series: readonly Series[], spec: HorizonSpec, windows: number): string | null {
+  for (const s of series) {
+    const h = horizonSteps(spec, s.stepMs);
+    if (s.values.length - windows * h < 3) return `--windows ${windows} x --horizon ${h} steps: series ${s.node}/${s.metric} (${s.file}) has ${s.values.length} points, too few to hold them and 3 points of history`;
+  }
+  return null;
+}
 
 function pct(v: number): string {
   return `${(100 * v).toFixed(1)}%`;
@@ -45,6 +55,8 @@ export async function run(argv: string[]): Promise<number> {
   const files = values.telemetry;
 
   const series = await readCommandTelemetry(files, values.layout);
+  const problem = forecastSizeProblem(series, spec, 100, workers) ?? backtestWindowsProblem(series, spec, windows);
+  if (problem) throw usageError(BACKTEST, problem);
   const bar = createProgress('backtest', series.length);
   const histories = series.map((s) => toHistory(s));
   // One horizon in steps per series (their steps may differ; the backtest needs no common axis).

@@ -13,9 +13,10 @@ import { resampleSeries } from '../../models/telemetry/resample.js';
 import { isIdentity } from '../../models/paths.js';
 import { BACKEND_CHOICES } from '../../models/forecasters/tf-backend-names.js';
 import { MODEL_NAMES } from '../../models/forecasters/types.js';
-import { defineCommand, parseFlags, usageText } from '../flags.js';
+import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
+import { LIMITS, overLimit } from '../../engine/limits.js';
 import { createProgress } from '../progress.js';
-import { modelParser, readCommandTelemetry, TELEMETRY_FLAGS } from './telemetry-flags.js';
+import { forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS, unknownLimitProblem } from './telemetry-flags.js';
 
 /** `node/metric=V`: the limit of one series. */
 function parseLimit(raw: string): readonly [string, number] {
@@ -73,6 +74,8 @@ export async function run(argv: string[]): Promise<number> {
 
   const read = await readCommandTelemetry(files, values.layout);
   const series = values.resample !== undefined ? read.map((s) => resampleSeries(s, Math.round(values.resample! * 1000))) : read;
+  const problem = (epochs > LIMITS.epochs ? overLimit('--epochs', epochs, LIMITS.epochs) : null) ?? forecastSizeProblem(series, horizon, paths, workers) ?? unknownLimitProblem(series, values.limit);
+  if (problem) throw usageError(FORECAST, problem);
   const groups = groupByStep(series);
   const options: TelemetryForecastOptions = {
     horizon, model, paths, seed, limits: Object.fromEntries(values.limit), calibrate: !values['no-calibrate'],

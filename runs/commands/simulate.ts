@@ -14,8 +14,11 @@ import type { Twin } from '../../twins/definition/types.js';
 import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
 import { EXECUTOR_FLAGS, executorChoice, openExecutor, type ExecutorChoice } from '../executors/choose.js';
+import { LIMITS, overLimit } from '../../engine/limits.js';
+import { arrivalLimitProblems } from '../../twins/definition/arrival-limits.js';
+import { InputError } from '../usage-error.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
-import { createProgress } from '../progress.js';
+import { createProgress, type Progress } from '../progress.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { riskTable } from '../report/risk-table.js';
 import { nodesCsv, summaryJson, windowsCsv } from '../report/simulation-files.js';
@@ -39,6 +42,7 @@ export const SIMULATE = defineCommand({
     workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores; 0 = this thread', help: 'worker threads' },
     seed: { kind: 'int', value: 'S', default: '1', help: 'random seed' },
     ...EXECUTOR_FLAGS,
+    'allow-outside-paths': { kind: 'boolean', help: "let paths named in the twin (rate profiles) leave the twin file's folder" },
     'no-resume': { kind: 'boolean', help: 'ignore chunk checkpoints of an earlier interrupted run' },
     quiet: { kind: 'boolean', help: 'no progress and no table, only the files written' },
   },
@@ -61,6 +65,7 @@ export interface SimulateArgs {
   readonly seed: number;
   readonly resume: boolean;
   readonly quiet: boolean;
+  readonly allowOutsidePaths?: boolean;
 }
 
 /** The arguments of a run; null when --help was asked. Throws a UsageError naming the flag and what was expected. */
@@ -71,10 +76,34 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null 
   if (v.threshold !== undefined && !v['stop-when-clear']) throw usageError(SIMULATE, '--threshold is the threshold of --stop-when-clear, which was not given');
   const stopping = v.precision !== undefined || v['stop-when-clear'] ? { precision: v.precision ?? null, threshold: v['stop-when-clear'] ? v.threshold ?? 0.05 : null } : null;
   if (v.warmup >= v.horizon) throw usageError(SIMULATE, `--warmup (${v.warmup}s) must be shorter than --horizon (${v.horizon}s)`);
+  // Sizes that would be allocated per replication or per run: refused before anything starts (docs/limits.md).
+  const over = (flag: string, value: number, limit: number, unit = ''): void => {
+    if (!(value <= limit)) throw usageError(SIMULATE, overLimit(flag, value, limit, unit));
+  };
+  over('--horizon', v.horizon, LIMITS.horizonSeconds, ' s');
+  over('--horizon / --window (report windows)', Math.ceil(v.horizon / v.window), LIMITS.windows);
+  over('--replications', v.replications, LIMITS.replications);
+  if (v.workers !== undefined) over('--workers', v.workers, LIMITS.workers);
   return {
     twin: v.twin, out: v.out, forecast: v.forecast ?? null, state: v.state ?? null, scenario: v.scenario ?? null,
     horizon: v.horizon, window: v.window, warmup: v.warmup, confidence: v.confidence,
     replications: v.replications, executor: executorChoice(SIMULATE, v, v.workers), stopping, seed: v.seed, resume: !v['no-resume'], quiet: v.quiet,
+    allowOutsidePaths: v['allow-outside-paths'],
+  };
+}
+
+/** Under --quiet: one plain line on stderr at most every 10 s, so a long run still shows it is alive. */
+function quietProgress(total: number): Progress {
+  let last = performance.now();
+  return {
+    update(done) {
+      const now = performance.now();
+      if (now - last >= 10_000 && done < total) {
+        last = now;
+        process.stderr.write(`simulate: ${done}/${total} replications\n`);
+      }
+    },
+    stop() {},
   };
 }
 
@@ -86,8 +115,8 @@ export interface RunBase {
 }
 
 /** Loads the twin and its forecast; a twin driven by a forecast without one gets the caller's error (`missing` says what is wrong). */
-export async function loadRunBase(twinFile: string, forecastDir: string | null, missingForecast: (what: string) => Error): Promise<RunBase> {
-  const twin = await loadTwinFile(twinFile);
+export async function loadRunBase(twinFile: string, forecastDir: string | null, missingForecast: (what: string) => Error, options: { readonly allowOutsidePaths?: boolean } = {}): Promise<RunBase> {
+  const twin = await loadTwinFile(twinFile, { allowOutsidePaths: options.allowOutsidePaths ?? false });
   const warnings = [...twin.warnings];
   let forecast: ForecastBundle | null = null;
   if (forecastDir) {
@@ -105,21 +134,34 @@ export async function loadVariant(base: Twin, scenario: ScenarioDocument | null,
   return { twin, state: stateFile ? await readStateSnapshot(stateFile, twin) : null };
 }
 
-export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string }> {
-  const base = await loadRunBase(args.twin, args.forecast, (what) => usageError(SIMULATE, `--forecast DIR is required: ${what}`));
+export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string; resumedChunks: number }> {
+  const base = await loadRunBase(args.twin, args.forecast, (what) => usageError(SIMULATE, `--forecast DIR is required: ${what}`), { allowOutsidePaths: args.allowOutsidePaths ?? false });
   const { forecast } = base;
   const warnings = [...base.warnings];
-  const { twin, state } = await loadVariant(base.twin, args.scenario ? await readScenarioFile(args.scenario) : null, args.state);
-  const progress = args.quiet ? null : createProgress('simulate', args.replications);
+  const scenario = args.scenario ? await readScenarioFile(args.scenario) : null;
+  const withScenario = scenario ? applyScenario(base.twin, scenario) : base.twin;
+  const load = arrivalLimitProblems(withScenario, args.horizon, forecast);
+  if (load.length > 0) throw new InputError(`${args.twin}${args.scenario ? ` with scenario ${args.scenario}` : ''}: ${load.join('; ')}`);
+  const { twin, state } = await loadVariant(base.twin, scenario, args.state);
+  const progress = args.quiet ? quietProgress(args.replications) : createProgress('simulate', args.replications);
   const executor = await openExecutor(args.executor);
+  // Ctrl-C stops the run between chunks; the finished ones stay checkpointed for the next run to resume.
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort(new Error(`interrupted: finished chunks are checkpointed${args.resume ? ` under ${resolve(args.out, '.chunks')}; run the same command again to resume` : ' nowhere (--no-resume)'}`));
+  process.once('SIGINT', onSigint);
   const result = await runMonteCarlo(twin, {
+    signal: interrupt.signal,
     replications: args.replications,
     settings: { seed: args.seed, horizon: args.horizon, reportWindow: args.window, warmup: args.warmup, state, forecast },
     executor,
     stopping: args.stopping && { ...args.stopping, level: args.confidence },
     checkpointDir: args.resume ? resolve(args.out, '.chunks') : null,
-    onProgress: (done) => progress?.update(done),
-  }).finally(() => Promise.all([progress?.stop(), executor.close()]));
+    onProgress: (done) => progress.update(done),
+  }).finally(() => {
+    process.off('SIGINT', onSigint);
+    progress.stop();
+    return executor.close();
+  });
   const risk = assessRisk(result.summary, args.confidence);
   const info = {
     twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: args.seed, replications: result.replications, stopping: result.stopping, horizon: args.horizon, warmup: args.warmup, confidence: args.confidence, windowSeconds: args.window,
@@ -131,11 +173,13 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
     'nodes.csv': nodesCsv(risk),
     'windows.csv': windowsCsv(risk),
   });
-  const head = `${twin.name}: ${result.replications} replications x ${args.horizon}s, seed ${args.seed}, ${result.workers} ${executor.kind} worker(s), ${result.seconds.toFixed(1)} s` +
-    (result.resumedChunks ? `, ${result.resumedChunks} chunk(s) resumed from checkpoints` : '') +
+  // A resumed run did only part of the work in `seconds`: its speed is not shown rather than inflated.
+  const speed = result.resumedChunks ? '' : result.seconds > 0 ? `, ${(result.summary.events / result.seconds / 1e6).toFixed(2)} M events/s` : '';
+  const head = `${twin.name}: ${result.replications} replications x ${args.horizon}s, seed ${args.seed}, ${result.workers} ${executor.kind} worker(s), ${result.seconds.toFixed(1)} s${speed}` +
+    (result.resumedChunks ? `; resumed: ${result.resumedChunks} of ${result.chunks} chunk(s) came from checkpoints of an earlier run (events/s not measured)` : '') +
     (result.retriedChunks ? `, ${result.retriedChunks} chunk(s) retried after a worker crash` : '') +
     (result.stopping ? `\n${result.stopping.stoppedEarly ? `stopped after ${result.replications} of ${result.stopping.maxReplications} replications` : 'did not stop early'}: ${result.stopping.reason}` : '');
-  return { files, table: `${head}\n\n${riskTable(risk)}${warnings.length ? `\n\nwarnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}` : ''}` };
+  return { files, resumedChunks: result.resumedChunks, table: `${head}\n\n${riskTable(risk)}${warnings.length ? `\n\nwarnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}` : ''}` };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -144,8 +188,10 @@ export async function run(argv: string[]): Promise<number> {
     console.log(usageText(SIMULATE));
     return 0;
   }
-  const { files, table } = await simulate(args);
+  const { files, table, resumedChunks } = await simulate(args);
   if (!args.quiet) console.log(`${table}\n`);
+  // Even a quiet run says it reused an earlier run's work (the table says so otherwise).
+  else if (resumedChunks > 0) console.log(`resumed: ${resumedChunks} chunk(s) came from checkpoints of an earlier run`);
   console.log(`written: ${files.join(', ')}`);
   return 0;
 }

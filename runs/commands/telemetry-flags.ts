@@ -4,7 +4,10 @@
  */
 import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters/registry.js';
 import type { ModelName } from '../../models/forecasters/types.js';
-import { parseHorizon, type HorizonSpec } from '../../models/horizon.js';
+import { horizonSteps, parseHorizon, type HorizonSpec } from '../../models/horizon.js';
+import type { Series } from '../../models/telemetry/series.js';
+import { didYouMean } from '../../models/telemetry/did-you-mean.js';
+import { LIMITS, overLimit } from '../../engine/limits.js';
 import { LAYOUTS, readTelemetry, type TelemetryLayout } from '../../models/telemetry/read.js';
 import { flagTable } from '../flags.js';
 
@@ -20,7 +23,7 @@ export function modelParser<M extends ModelName>(allowed: readonly M[], refused?
 function parseCandidates(raw: string): LocalModelName[] {
   const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new Error('expected at least one model');
-  for (const n of names) if (!(n in LOCAL_FORECASTERS)) throw new Error(`expected names from ${Object.keys(LOCAL_FORECASTERS).join(', ')}, got '${n}'`);
+  for (const n of names) if (!Object.hasOwn(LOCAL_FORECASTERS, n)) throw new Error(`expected names from ${Object.keys(LOCAL_FORECASTERS).join(', ')}, got '${n}'`);
   return names as LocalModelName[];
 }
 
@@ -49,4 +52,32 @@ export const TELEMETRY_FLAGS = flagTable({
 /** Telemetry for a command: an all-empty series (an idle pod's latency) is skipped with a warning; any other problem stops the run. */
 export function readCommandTelemetry(files: readonly string[], layout: TelemetryLayout | undefined): ReturnType<typeof readTelemetry> {
   return readTelemetry([...files], { ...(layout ? { layout } : {}), skipEmpty: true, onSkip: (e) => console.error(`warning: skipped ${e.message}`) });
+}
+
+/**
+ * What a forecast of `series` over `horizon` with `paths` sample paths would
+ * allocate, checked before any model runs (docs/limits.md): a problem naming
+ * the flag and the limit, or null.
+ */
+export function forecastSizeProblem(series: readonly Series[], horizon: HorizonSpec, paths: number, workers: number | undefined): string | null {
+  if (workers !== undefined && workers > LIMITS.workers) return overLimit('--workers', workers, LIMITS.workers);
+  if (paths > LIMITS.paths) return overLimit('--paths', paths, LIMITS.paths);
+  let cells = 0;
+  for (const s of series) {
+    const steps = horizonSteps(horizon, s.stepMs);
+    if (steps > LIMITS.forecastSteps) return overLimit(`--horizon (steps of ${s.stepMs / 1000} s for ${s.node}/${s.metric})`, steps, LIMITS.forecastSteps);
+    if (steps > s.values.length) return `--horizon: ${steps} steps of ${s.stepMs / 1000} s is longer than the ${s.values.length} points of history of ${s.node}/${s.metric} (${s.file}); shorten the horizon or give more history`;
+    cells += steps * paths;
+  }
+  if (cells > LIMITS.forecastCells) return overLimit('forecast values (series x --paths x --horizon steps)', cells, LIMITS.forecastCells);
+  return null;
+}
+
+/** `--limit` names a series that was not read: the problem with a "did you mean", or null. */
+export function unknownLimitProblem(series: readonly Series[], limits: readonly (readonly [string, number])[]): string | null {
+  const names = series.map((s) => `${s.node}/${s.metric}`);
+  for (const [name] of limits) {
+    if (!names.includes(name)) return `--limit: no series ${name} in the telemetry${didYouMean(name, names) || ` (it has: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`}`;
+  }
+  return null;
 }

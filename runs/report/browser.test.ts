@@ -68,7 +68,7 @@ test('Chromium opens the report offline: no request, no error, every chart drawn
         const svg = f.querySelector('svg');
         const box = svg ? svg.getBBox() : { width: 0, height: 0 };
         // The project compiles without the DOM library: the one method needed, typed here.
-        const items = svg ? [...svg.querySelectorAll('g.role-mark > *')] as unknown as { getBBox(): { width: number; height: number } }[] : [];
+        const items = svg ? Array.from(svg.querySelectorAll('g.role-mark > *')) as unknown as { getBBox(): { width: number; height: number } }[] : [];
         const sized = items.filter((el) => {
           const b = el.getBBox();
           return b.width > 0 && b.height > 0;

@@ -14,6 +14,27 @@ export interface TwinProblem {
   readonly column?: number;
 }
 
+/** Characters of one problem's message, and problems listed in one error: a file with a million mistakes (or a YAML alias bomb) gives a bounded message. */
+export const MAX_PROBLEM_CHARS = 400;
+export const MAX_PROBLEMS_SHOWN = 50;
+
+/** Cuts a message to `max` characters, saying how much was left out. */
+export function bounded(text: string, max = MAX_PROBLEM_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} more characters)`;
+}
+
+/**
+ * A value from the input as shown in a message: scalars as JSON, cut short;
+ * objects and lists only by their shape, so an error never echoes a file's
+ * contents at length.
+ */
+export function shown(value: unknown): string {
+  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (value !== null && typeof value === 'object') return 'an object';
+  if (value === undefined) return 'nothing';
+  return bounded(JSON.stringify(value) ?? String(value), 80);
+}
+
 export class TwinSpecError extends Error {
   readonly problems: readonly TwinProblem[];
   readonly file: string;
@@ -33,7 +54,9 @@ export function formatProblem(file: string, p: TwinProblem): string {
 
 export function formatProblems(file: string, problems: readonly TwinProblem[]): string {
   const head = `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}`;
-  return [head, ...problems.map((p) => '  ' + formatProblem(file, p))].join('\n');
+  const listed = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => '  ' + bounded(formatProblem(file, p), MAX_PROBLEM_CHARS + file.length + 40));
+  const more = problems.length > MAX_PROBLEMS_SHOWN ? [`  ... and ${problems.length - MAX_PROBLEMS_SHOWN} more`] : [];
+  return [head, ...listed, ...more].join('\n');
 }
 
 /** A path into the input as segments: ['nodes', 3, 'service', 'mean']. */
@@ -62,11 +85,12 @@ export class Problems {
   constructor(private readonly locate?: Locator) {}
   at(path: PathSegments, message: string): void {
     const pos = this.locate?.(path);
-    this.list.push(pos ? { path: pathToString(path), message, line: pos.line, column: pos.column } : { path: pathToString(path), message });
+    const text = bounded(message);
+    this.list.push(pos ? { path: bounded(pathToString(path), 200), message: text, line: pos.line, column: pos.column } : { path: bounded(pathToString(path), 200), message: text });
   }
   /** For problems that are not inside the document (a whole file, a CSV line). */
   raw(path: string, message: string): void {
-    this.list.push({ path, message });
+    this.list.push({ path: bounded(path, 200), message: bounded(message) });
   }
   get size(): number {
     return this.list.length;

@@ -78,30 +78,83 @@ export function reachableFromEntries(twin: Twin, g: TwinGraph = buildTwinGraph(t
 export function syncCallCycles(twin: Twin): string[][] {
   const n = twin.nodes.length;
   const state = new Uint8Array(n); // 0 new, 1 on stack, 2 done
-  const stack: number[] = [];
   const cycles: string[][] = [];
   const found = new Set<string>();
-  const visit = (v: number): void => {
-    state[v] = 1;
-    stack.push(v);
-    for (const grp of twin.nodes[v]!.callGroups) {
-      for (const c of grp.calls) {
-        if (c.mode !== 'sync') continue;
-        if (state[c.to] === 1) {
-          const cyc = stack.slice(stack.indexOf(c.to)).map((i) => twin.nodes[i]!.id);
-          const sig = [...cyc].sort().join('\u0000');
-          if (!found.has(sig)) {
-            found.add(sig);
-            cycles.push(cyc);
-          }
-        } else if (state[c.to] === 0) visit(c.to);
+  // Sync targets of each node, in edge order.
+  const targets = twin.nodes.map((node) => node.callGroups.flatMap((g) => g.calls.filter((c) => c.mode === 'sync').map((c) => c.to)));
+  // Iterative depth-first search (a call chain can be thousands deep): the path, and the next edge of each node on it.
+  const path: number[] = [];
+  const next: number[] = [];
+  for (let root = 0; root < n; root++) {
+    if (state[root] !== 0) continue;
+    state[root] = 1;
+    path.push(root);
+    next.push(0);
+    while (path.length > 0) {
+      const v = path[path.length - 1]!;
+      const k = next[next.length - 1]!;
+      if (k >= targets[v]!.length) {
+        state[v] = 2;
+        path.pop();
+        next.pop();
+        continue;
+      }
+      next[next.length - 1] = k + 1;
+      const w = targets[v]![k]!;
+      if (state[w] === 1) {
+        const cyc = path.slice(path.indexOf(w)).map((i) => twin.nodes[i]!.id);
+        const sig = [...cyc].sort().join('\u0000');
+        if (!found.has(sig)) {
+          found.add(sig);
+          cycles.push(cyc);
+        }
+      } else if (state[w] === 0) {
+        state[w] = 1;
+        path.push(w);
+        next.push(0);
       }
     }
-    stack.pop();
-    state[v] = 2;
-  };
-  for (let v = 0; v < n; v++) if (state[v] === 0) visit(v);
+  }
   return cycles;
+}
+
+/**
+ * The longest chain of nested sync calls (node ids from the caller down),
+ * for a twin without sync cycles. Iterative, memoised: chains can be
+ * thousands deep.
+ */
+export function deepestSyncChain(twin: Twin): string[] {
+  const n = twin.nodes.length;
+  const targets = twin.nodes.map((node) => node.callGroups.flatMap((g) => g.calls.filter((c) => c.mode === 'sync').map((c) => c.to)));
+  const depth = new Int32Array(n).fill(-1); // nodes on the longest chain from here, -1 = not yet known
+  const below = new Int32Array(n).fill(-1); // next node on that chain
+  for (let root = 0; root < n; root++) {
+    const stack = [root];
+    while (stack.length > 0) {
+      const v = stack[stack.length - 1]!;
+      if (depth[v]! >= 0) {
+        stack.pop();
+        continue;
+      }
+      const pending = targets[v]!.filter((w) => depth[w] === -1);
+      if (pending.length > 0 && depth[v] !== -2) {
+        depth[v] = -2; // callees pushed once (the twin has no sync cycle: none of them is an ancestor)
+        stack.push(...pending);
+        continue;
+      }
+      let best = 1;
+      for (const w of targets[v]!) {
+        if (depth[w]! + 1 > best) [best, below[v]] = [depth[w]! + 1, w];
+      }
+      depth[v] = best;
+      stack.pop();
+    }
+  }
+  let start = 0;
+  for (let v = 1; v < n; v++) if (depth[v]! > depth[start]!) start = v;
+  const chain: string[] = [];
+  for (let v = start; v >= 0 && chain.length <= n; v = below[v]!) chain.push(twin.nodes[v]!.id);
+  return chain;
 }
 
 /**

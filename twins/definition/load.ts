@@ -3,10 +3,13 @@
  * package so every problem gets a line number), then non-finite numbers,
  * schema, rate profiles, and the semantic rules (normalize.ts).
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, extname, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
+import { LIMITS } from '../../engine/limits.js';
+import { jsonErrorOffset } from '../../models/telemetry/json-position.js';
+import { readInputText, twinFileError } from './read-input.js';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import { Problems, TwinSpecError, type Locator, type PathSegments } from './errors.js';
+import { bounded, Problems, TwinSpecError, type Locator, type PathSegments } from './errors.js';
 import type { TwinInput } from './input.js';
 import { normalizeTwin, type RateProfile } from './normalize.js';
 import { readRateProfile } from './profile.js';
@@ -14,14 +17,25 @@ import { twinSchema } from './schema.js';
 import type { Twin } from './types.js';
 import { validateWithSchema } from './validate.js';
 
-/** Reports numbers that are not finite (YAML's .inf / .nan) anywhere in a parsed document. */
+/**
+ * Reports numbers that are not finite (YAML's .inf / .nan) anywhere in a
+ * parsed document, and nesting deeper than LIMITS.nestingDepth. Iterative: the
+ * depth comes from the input.
+ */
 export function checkFinite(value: unknown, path: (string | number)[], p: Problems): void {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) p.at(path, `expected a finite number, got ${value}`);
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => checkFinite(v, [...path, i], p));
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) checkFinite(v, [...path, k], p);
+  const stack: [unknown, (string | number)[]][] = [[value, path]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) p.at(at, `expected a finite number, got ${v}`);
+    } else if (v !== null && typeof v === 'object') {
+      if (at.length - path.length >= LIMITS.nestingDepth) {
+        p.at(at, `nested more than ${LIMITS.nestingDepth} levels deep (the limit of docs/limits.md)`);
+        continue;
+      }
+      const items: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+      for (let i = items.length - 1; i >= 0; i--) stack.push([items[i]![1], [...at, items[i]![0]]]);
+    }
   }
 }
 
@@ -72,39 +86,132 @@ function locatorFor(doc: Document, lines: LineCounter): Locator {
 
 /** Reads and parses a YAML or JSON file of the twin family (twin, call graph, snapshot); a file that cannot be read is a TwinSpecError. */
 export async function readSpecText(file: string): Promise<{ data: unknown; locate: Locator }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new TwinSpecError(file, [{ path: '(file)', message: `cannot read: ${(e as Error).message}` }]);
-  }
-  return parseTwinText(text, file);
+  const text = await readInputText(file, twinFileError(file));
+  return parseTwinText(text, file, /\.json$/i.test(file) ? 'json' : 'yaml');
 }
 
-/** Parses YAML or JSON text; syntax errors become problems with line numbers. */
-export function parseTwinText(text: string, source: string): { data: unknown; locate: Locator } {
+/** Line and column (1-based) of an offset in `text`. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/** Deepest bracket nesting of a flow-style text (JSON, or YAML written with [ ] and { }), ignoring quoted strings. */
+function bracketDepth(text: string): { depth: number; offset: number } {
+  let depth = 0;
+  let max = 0;
+  let at = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth > max) [max, at] = [depth, i];
+    } else if (c === ']' || c === '}') depth--;
+  }
+  return { depth: max, offset: at };
+}
+
+/**
+ * Parses YAML or JSON text; syntax errors become problems with line numbers.
+ * JSON files are also held to JSON's own rules (the YAML parser would accept
+ * trailing commas and comments in them). Nesting deeper than
+ * LIMITS.nestingDepth is refused before parsing: the parser recurses.
+ */
+export function parseTwinText(text: string, source: string, syntax: 'yaml' | 'json' = 'yaml'): { data: unknown; locate: Locator } {
+  const deep = bracketDepth(text);
+  if (deep.depth > LIMITS.nestingDepth) {
+    throw new TwinSpecError(source, [{ path: '(syntax)', message: `nested more than ${LIMITS.nestingDepth} levels deep (the limit of docs/limits.md)`, ...positionOf(text, deep.offset) }]);
+  }
+  if (syntax === 'json') {
+    const offset = jsonErrorOffset(text);
+    if (offset !== undefined) {
+      throw new TwinSpecError(source, [{ path: '(syntax)', message: offset >= text.length ? 'invalid JSON: the text ends too early' : `invalid JSON at ${JSON.stringify(text.slice(offset, offset + 1))}`, ...positionOf(text, offset) }]);
+    }
+  }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new TwinSpecError(
-      source,
-      doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return { path: '(syntax)', message: e.message.split('\n')[0]!, line: pos.line, column: pos.col };
-      }),
-    );
+  let doc: Document;
+  let data: unknown;
+  try {
+    // logLevel 'error': the parser's warnings (a collection used as a key) would go to the console; the schema reports such keys.
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+    if (doc.errors.length > 0) {
+      throw new TwinSpecError(
+        source,
+        doc.errors.map((e) => {
+          const pos = lines.linePos(e.pos[0]);
+          const first = e.message.split('\n')[0]!;
+          // The parser recurses on block nesting and reports its own stack overflow as a syntax error.
+          const message = /call stack/i.test(first) ? `nested too deeply to read (the limit is ${LIMITS.nestingDepth} levels, docs/limits.md)` : first;
+          return { path: '(syntax)', message, line: pos.line, column: pos.col };
+        }),
+      );
+    }
+    data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (e) {
+    if (e instanceof TwinSpecError) throw e;
+    // The yaml package throws for alias bombs (maxAliasCount) and runs out of stack on deep block nesting.
+    const why = e instanceof RangeError ? `nested too deeply to read (the limit is ${LIMITS.nestingDepth} levels, docs/limits.md)` : bounded((e as Error).message.split('\n')[0]!, 200);
+    throw new TwinSpecError(source, [{ path: '(syntax)', message: why }]);
   }
-  return { data: doc.toJS({ maxAliasCount: 1000 }) as unknown, locate: locatorFor(doc, lines) };
+  return { data, locate: locatorFor(doc, lines) };
 }
 
-/** Reads every profile CSV named by the entries (relative to the twin file's folder). */
-async function loadProfiles(data: TwinInput, baseDir: string, source: string, locate: Locator): Promise<Map<string, RateProfile>> {
+/** How a twin file's own paths (rate profiles) may point. */
+export interface TwinFileOptions {
+  /** Warnings to carry into the twin. */
+  readonly warnings?: readonly string[];
+  /** Let paths named in the twin leave its folder (`--allow-outside-paths`); by default they must stay inside it. */
+  readonly allowOutsidePaths?: boolean;
+}
+
+/**
+ * A path named inside an input file, resolved against that file's folder.
+ * Unless allowed, it must stay inside that folder (after symbolic links are
+ * followed): a twin from elsewhere cannot make the tool read /etc/passwd.
+ * Returns the path, or a problem.
+ */
+export async function pathInsideFolder(baseDir: string, named: string, allowOutside: boolean): Promise<{ path: string } | { problem: string }> {
+  const full = resolve(baseDir, named);
+  if (allowOutside) return { path: full };
+  let real: string;
+  let base: string;
+  try {
+    [real, base] = await Promise.all([realpath(full), realpath(baseDir)]);
+  } catch {
+    return { problem: `cannot read ${JSON.stringify(named)} (relative to ${baseDir}): no such file` };
+  }
+  const rel = relative(base, real);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    return { problem: `${JSON.stringify(named)} points outside the twin file's folder ${baseDir}: refused (give --allow-outside-paths to allow it)` };
+  }
+  return { path: full };
+}
+
+/** Reads every profile CSV named by the entries (relative to the twin file's folder, and inside it unless allowed). */
+async function loadProfiles(data: TwinInput, baseDir: string, source: string, locate: Locator, allowOutside: boolean): Promise<Map<string, RateProfile>> {
   const out = new Map<string, RateProfile>();
   const p = new Problems(locate);
   for (const [i, e] of data.entries.entries()) {
     if (e.profile === undefined || out.has(e.profile)) continue;
+    const where = await pathInsideFolder(baseDir, e.profile, allowOutside);
+    if ('problem' in where) {
+      p.at(['entries', i, 'profile'], where.problem);
+      continue;
+    }
     try {
-      out.set(e.profile, await readRateProfile(resolve(baseDir, e.profile)));
+      out.set(e.profile, await readRateProfile(where.path));
     } catch (err) {
       if (!(err instanceof TwinSpecError)) throw err;
       for (const q of err.problems) p.at(['entries', i, 'profile'], `${err.file}: ${q.path}: ${q.message}`);
@@ -115,13 +222,14 @@ async function loadProfiles(data: TwinInput, baseDir: string, source: string, lo
 }
 
 /** Reads, validates and normalizes a twin file (.yaml, .yml or .json). Throws TwinSpecError listing every problem. */
-export async function loadTwinFile(file: string, extraWarnings: readonly string[] = []): Promise<Twin> {
+export async function loadTwinFile(file: string, options: readonly string[] | TwinFileOptions = {}): Promise<Twin> {
+  const o: TwinFileOptions = Array.isArray(options) ? { warnings: options } : (options as TwinFileOptions);
   const ext = extname(file).toLowerCase();
   if (!['.yaml', '.yml', '.json'].includes(ext)) {
     throw new TwinSpecError(file, [{ path: '(file)', message: `expected a .yaml, .yml or .json twin file, got "${ext || 'no extension'}"` }]);
   }
   const { data, locate } = await readSpecText(file);
   const input = validateTwinInput(data, file, locate);
-  const profiles = await loadProfiles(input, dirname(file), file, locate);
-  return normalizeTwin(input, { source: file, locate, profiles, warnings: extraWarnings });
+  const profiles = await loadProfiles(input, dirname(resolve(file)), file, locate, o.allowOutsidePaths ?? false);
+  return normalizeTwin(input, { source: file, locate, profiles, warnings: o.warnings ?? [] });
 }

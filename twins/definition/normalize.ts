@@ -8,7 +8,8 @@ import { Problems, type Locator, type PathSegments } from './errors.js';
 import * as F from './fields.js';
 import type { CallEdgeInput, EntryInput, NodeInput, TwinInput } from './input.js';
 import type { ArrivalSpec, CallEdge, CallGroup, FlowPath, RouteEdge, Twin, TwinEntry, TwinNode } from './types.js';
-import { routeTraps, syncCallCycles, reachableFromEntries, buildTwinGraph } from './graph.js';
+import { routeTraps, syncCallCycles, reachableFromEntries, buildTwinGraph, deepestSyncChain } from './graph.js';
+import { LIMITS } from '../../engine/limits.js';
 
 /** A rate profile already read from its CSV (twins/definition/profile.ts). */
 export interface RateProfile {
@@ -216,8 +217,15 @@ export function normalizeTwin(input: TwinInput, opts: NormalizeOptions): Twin {
     const i = (input.edges ?? []).findIndex((e) => e.type === 'call' && (e.mode ?? 'sync') === 'sync' && e.from === from && e.to === to);
     return ['edges', i];
   };
-  for (const cyc of syncCallCycles(twin)) {
+  const cycles = syncCallCycles(twin);
+  for (const cyc of cycles) {
     p.at(edgeOfCall(cyc[cyc.length - 1]!, cyc[0]!), `sync calls form a cycle: ${[...cyc, cyc[0]].join(' -> ')} (a call graph needs none; make one call async or remove it)`);
+  }
+  if (cycles.length === 0) {
+    const chain = deepestSyncChain(twin);
+    if (chain.length > LIMITS.syncCallDepth) {
+      p.at(['nodes', indexOf.get(chain[0]!)!], `a chain of ${chain.length} nested sync calls starts here (${chain.slice(0, 3).join(' -> ')} -> ... -> ${chain[chain.length - 1]}): over the limit of ${LIMITS.syncCallDepth} (docs/limits.md); make some calls async`);
+    }
   }
   const g = buildTwinGraph(twin);
   for (const id of routeTraps(twin, g)) {

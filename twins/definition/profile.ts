@@ -4,37 +4,23 @@
  * rates finite and >= 0. Blank lines are skipped; `#` lines are comments.
  * Every problem names the line.
  */
-import { readFile } from 'node:fs/promises';
-import { Problems } from './errors.js';
-import { isBlank, readCsvRows } from '../csv.js';
+import { Problems, shown } from './errors.js';
+import { readInputText, twinFileError } from './read-input.js';
+import { csvRowsOf, isBlank } from '../csv.js';
 import type { RateProfile } from './normalize.js';
+import { parseDecimal } from '../../models/telemetry/decimal.js';
 
 export async function readRateProfile(file: string): Promise<RateProfile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const p = new Problems();
-    p.raw('(file)', `cannot read rate profile: ${(e as Error).message}`);
-    p.throwIfAny(file);
-    throw e;
-  }
-  return parseRateProfile(text, file);
+  return parseRateProfile(await readInputText(file, twinFileError(file)), file);
 }
 
 export async function parseRateProfile(text: string, file: string): Promise<RateProfile> {
   const p = new Problems();
-  let rows;
-  try {
-    rows = (await readCsvRows(text)).filter((r) => !isBlank(r) && !r.fields[0]!.startsWith('#'));
-  } catch (e) {
-    p.raw('(file)', `malformed CSV: ${(e as Error).message}`);
-    p.throwIfAny(file);
-    throw e;
-  }
+  const rows = (await csvRowsOf(text, file)).filter((r) => !isBlank(r) && !r.fields[0]!.startsWith('#'));
   const head = rows.shift();
   if (!head || head.fields.length !== 2 || head.fields[0]!.toLowerCase() !== 'time' || head.fields[1]!.toLowerCase() !== 'rate') {
-    p.raw(head ? `line ${head.line}` : '(file)', `expected the header "time,rate"${head ? `, got ${JSON.stringify(head.fields.join(','))}` : ' (the file is empty)'}`);
+    // The first row is not quoted back: a profile path pointed at a secret must not print it.
+    p.raw(head ? `line ${head.line}` : '(file)', `expected the header "time,rate"${head ? `, got a first row of ${head.fields.length} field(s) that is not it` : ' (the file is empty)'}`);
     p.throwIfAny(file);
   }
   const times: number[] = [];
@@ -45,11 +31,11 @@ export async function parseRateProfile(text: string, file: string): Promise<Rate
       p.raw(where, `expected 2 fields (time,rate), got ${r.fields.length}`);
       continue;
     }
-    const t = r.fields[0] === '' ? NaN : Number(r.fields[0]);
-    const v = r.fields[1] === '' ? NaN : Number(r.fields[1]);
-    if (!Number.isFinite(t) || t < 0) p.raw(`${where} time`, `expected a finite number of seconds >= 0, got ${JSON.stringify(r.fields[0])}`);
+    const t = parseDecimal(r.fields[0]!.trim());
+    const v = parseDecimal(r.fields[1]!.trim());
+    if (!Number.isFinite(t) || t < 0) p.raw(`${where} time`, `expected a finite number of seconds >= 0 (decimal), got ${shown(r.fields[0])}`);
     else if (times.length > 0 && t <= times[times.length - 1]!) p.raw(`${where} time`, `expected times strictly increasing, got ${t} after ${times[times.length - 1]}`);
-    if (!Number.isFinite(v) || v < 0) p.raw(`${where} rate`, `expected a finite rate >= 0 (requests/s), got ${JSON.stringify(r.fields[1])}`);
+    if (!Number.isFinite(v) || v < 0) p.raw(`${where} rate`, `expected a finite rate >= 0 (requests/s, decimal), got ${shown(r.fields[1])}`);
     if (Number.isFinite(t) && Number.isFinite(v)) {
       times.push(t);
       rates.push(v);

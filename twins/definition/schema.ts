@@ -8,13 +8,20 @@
 import type { SchemaObject } from 'ajv';
 import { DURATION_PATTERN, SIZE_PATTERN } from './units.js';
 import { NODE_KINDS } from './types.js';
+import { RESERVED_IDS } from './reserved-ids.js';
+import { LIMITS } from '../../engine/limits.js';
 
 const posNum = { type: 'number', exclusiveMinimum: 0 };
 const nonNegNum = { type: 'number', minimum: 0 };
 const posInt = { type: 'integer', minimum: 1 };
 const nonNegInt = { type: 'integer', minimum: 0 };
 const prob = { type: 'number', minimum: 0, maximum: 1 };
-const id = { type: 'string', minLength: 1, pattern: '^[^\\s]+$', description: 'a non-empty id without spaces' };
+/** Node, entry and path ids: non-empty, no spaces, not a built-in property name of objects (reserved-ids.ts). */
+export const idSchema = {
+  type: 'string', minLength: 1, pattern: '^[^\\s]+$', description: 'a non-empty id without spaces',
+  not: { enum: RESERVED_IDS },
+};
+const id = idSchema;
 
 const duration = {
   description: 'a duration: seconds (number) or a string like "250ms", "2s", "1h"',
@@ -59,9 +66,11 @@ export const distributionSchema: SchemaObject = {
   ],
 };
 
+/** Retries of one call: more would only multiply load (each retry is a full request). */
+export const MAX_RETRIES = 100;
 const retries = {
   type: 'object',
-  properties: { max: nonNegInt, backoff: duration, jitter: prob },
+  properties: { max: { ...nonNegInt, maximum: MAX_RETRIES }, backoff: duration, jitter: prob },
   required: ['max'],
   additionalProperties: false,
 };
@@ -69,9 +78,9 @@ const retries = {
 export const nodeProperties: Record<string, unknown> = {
   id,
   kind: { enum: NODE_KINDS },
-  replicas: posInt,
-  servers: posInt,
-  queue: nonNegInt,
+  replicas: { ...posInt, maximum: LIMITS.replicas },
+  servers: { ...posInt, maximum: LIMITS.servers },
+  queue: { ...nonNegInt, maximum: LIMITS.queue },
   service: distributionSchema,
   delay: duration,
   timeout: duration,
@@ -90,7 +99,7 @@ export const nodeProperties: Record<string, unknown> = {
   },
   autoscale: {
     type: 'object',
-    properties: { target: prob, min: posInt, max: posInt, period: duration, startup: duration },
+    properties: { target: prob, min: { ...posInt, maximum: LIMITS.replicas }, max: { ...posInt, maximum: LIMITS.replicas }, period: duration, startup: duration },
     required: ['target', 'min', 'max'],
     additionalProperties: false,
   },
@@ -151,7 +160,7 @@ const entry = {
   properties: {
     id,
     node: id,
-    rate: posNum,
+    rate: { ...posNum, maximum: LIMITS.entryRate },
     profile: { type: 'string', minLength: 1 },
     forecast: {
       type: 'object',

@@ -26,11 +26,14 @@ function parseWithUnits(value: number | string, units: Readonly<Record<string, n
     return value;
   }
   const m = /^\s*([0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\s*([A-Za-z]+)\s*$/.exec(value);
-  const factor = m ? units[m[2]!] : undefined;
+  // Own keys only: a unit spelt `constructor` or `toString` must not find Object's.
+  const factor = m && Object.hasOwn(units, m[2]!) ? units[m[2]!] : undefined;
   if (!m || factor === undefined) {
     throw new UnitError(`expected a ${what} (a number, or a string like ${what === 'duration' ? '"250ms", "2s", "1h"' : '"512Mi", "2Gi", "1GB"'}), got ${JSON.stringify(value)}`);
   }
-  return Number(m[1]) * factor;
+  const out = Number(m[1]) * factor;
+  if (!Number.isFinite(out)) throw new UnitError(`expected a finite ${what}, got ${JSON.stringify(value)}`);
+  return out;
 }
 
 /** Seconds from a number (seconds) or a string like "250ms". */

@@ -6,7 +6,9 @@
  */
 import { Ajv } from 'ajv';
 import type { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
-import type { PathSegments, Problems } from './errors.js';
+import { shown, type PathSegments, type Problems } from './errors.js';
+import { isReservedId, RESERVED_ID_MESSAGE } from './reserved-ids.js';
+import { editDistance } from '../../models/telemetry/did-you-mean.js';
 
 /** instancePath (JSON pointer) to segments; array indices become numbers. */
 export function pointerToSegments(pointer: string): (string | number)[] {
@@ -36,16 +38,7 @@ function branchTags(schema: unknown, prop: string): string[] {
   return out;
 }
 
-/** Levenshtein distance, for "did you mean" hints on misspelt properties. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
+export { editDistance };
 
 function message(e: ErrorObject): { path: PathSegments; text: string } {
   const path = pointerToSegments(e.instancePath);
@@ -61,33 +54,36 @@ function message(e: ErrorObject): { path: PathSegments; text: string } {
       return { path: [...path, name], text: `unknown property${hint}` };
     }
     case 'type':
-      return { path, text: `expected ${String(p.type).replace(',', ' or ')}, got ${JSON.stringify(e.data)}` };
+      return { path, text: `expected ${String(p.type).replace(',', ' or ')}, got ${shown(e.data)}` };
     case 'enum':
-      return { path, text: `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(e.data)}` };
+      return { path, text: `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${shown(e.data)}` };
     case 'const':
       return { path, text: `expected ${JSON.stringify(p.allowedValue)}` };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { path, text: `expected a number ${String(p.comparison)} ${String(p.limit)}, got ${JSON.stringify(e.data)}` };
+      return { path, text: `expected a number ${String(p.comparison)} ${String(p.limit)}, got ${shown(e.data)}` };
     case 'minItems':
       return { path, text: `expected at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}` };
     case 'minLength':
       return { path, text: 'expected a non-empty string' };
     case 'pattern':
-      return { path, text: `${describeSchema(e.parentSchema) ?? `expected a string matching ${String(p.pattern)}`}, got ${JSON.stringify(e.data)}` };
+      return { path, text: `${describeSchema(e.parentSchema) ?? `expected a string matching ${String(p.pattern)}`}, got ${shown(e.data)}` };
     case 'discriminator': {
       const tags = branchTags(e.parentSchema, String(p.tag));
-      const what = p.error === 'tag' && e.data && typeof e.data === 'object' && !(String(p.tag) in e.data) ? 'required' : `expected one of ${tags.join(', ')}, got ${JSON.stringify((e.data as Record<string, unknown> | null)?.[String(p.tag)])}`;
+      const what = p.error === 'tag' && e.data && typeof e.data === 'object' && !(String(p.tag) in e.data) ? 'required' : `expected one of ${tags.join(', ')}, got ${shown((e.data as Record<string, unknown> | null)?.[String(p.tag)])}`;
       return { path: [...path, String(p.tag)], text: what };
     }
     case 'anyOf':
     case 'oneOf': {
       const desc = describeSchema(e.parentSchema) ?? 'a valid value';
       const many = e.keyword === 'oneOf' && Array.isArray(p.passingSchemas);
-      return { path, text: `expected ${desc}${many ? " (more than one given)" : ""}${typeof e.data !== "object" ? `, got ${JSON.stringify(e.data)}` : ""}` };
+      return { path, text: `expected ${desc}${many ? " (more than one given)" : ""}${typeof e.data !== "object" ? `, got ${shown(e.data)}` : ""}` };
     }
+    case 'not':
+      if (typeof e.data === 'string' && isReservedId(e.data)) return { path, text: `${shown(e.data)} ${RESERVED_ID_MESSAGE}` };
+      return { path, text: `${describeSchema(e.parentSchema) ?? 'a different value'} expected, got ${shown(e.data)}` };
     default:
       return { path, text: e.message ?? `invalid (${e.keyword})` };
   }

@@ -13,7 +13,7 @@ import type { SchemaObject } from 'ajv';
 import { Problems, type Locator } from '../definition/errors.js';
 import type { CallEdgeInput, NodeFields, NodeInput, RetriesInput, TwinInput } from '../definition/input.js';
 import { readSpecText, twinFromObject, validateDocument } from '../definition/load.js';
-import { nodeFieldProperties } from '../definition/schema.js';
+import { idSchema, nodeFieldProperties } from '../definition/schema.js';
 import type { Twin } from '../definition/types.js';
 
 export interface ServiceRecord extends NodeFields {
@@ -51,7 +51,7 @@ export interface CallGraphOptions {
 /** Placeholder defaults for services that carry no parameters. */
 export const CALLGRAPH_DEFAULTS: NodeFields = { replicas: 1, servers: 8, service: { type: 'exponential', mean: 0.01 } };
 
-const id = { type: 'string', minLength: 1, pattern: '^[^\\s]+$' };
+const id = idSchema;
 export const callGraphSchema: SchemaObject = {
   type: 'object',
   properties: {
@@ -103,28 +103,53 @@ export function callGraphTwinInput(data: unknown, source: string, opts: CallGrap
   });
   p.throwIfAny(source);
 
-  // Rates: own rate, else the sum of call rates into the service (memoised, cycle-safe).
+  // Rates: own rate, else the sum of call rates into the service. Iterative (a call chain
+  // can be thousands deep) and cycle-safe: a service on a cycle without an own rate is unknown (null).
   const incoming = new Map<string, number[]>();
-  g.calls.forEach((c, i) => incoming.set(c.to, [...(incoming.get(c.to) ?? []), i]));
+  g.calls.forEach((c, i) => {
+    const list = incoming.get(c.to);
+    if (list) list.push(i);
+    else incoming.set(c.to, [i]);
+  });
   const rates = new Map<string, number | null>();
-  const visiting = new Set<string>();
-  const rateOf = (sid: string): number | null => {
-    if (rates.has(sid)) return rates.get(sid)!;
-    const own = g.services[index.get(sid)!]!.rate;
-    if (own !== undefined) return own;
-    if (visiting.has(sid)) return null;
-    visiting.add(sid);
-    let sum: number | null = 0;
-    for (const i of incoming.get(sid) ?? []) {
-      const c = g.calls[i]!;
-      const r = c.rate ?? (c.perRequest !== undefined ? ((x) => (x === null ? null : x * c.perRequest!))(rateOf(c.from)) : null);
-      if (r === null) sum = null;
-      else if (sum !== null) sum += r;
+  const rateOf = (start: string): number | null => {
+    const visiting = new Set<string>();
+    const stack: string[] = [start];
+    while (stack.length > 0) {
+      const sid = stack[stack.length - 1]!;
+      if (rates.has(sid)) {
+        stack.pop();
+        continue;
+      }
+      const own = g.services[index.get(sid)!]!.rate;
+      if (own !== undefined) {
+        rates.set(sid, own);
+        stack.pop();
+        continue;
+      }
+      if (!visiting.has(sid)) {
+        // First visit: resolve the callers of per-request calls first.
+        visiting.add(sid);
+        for (const i of incoming.get(sid) ?? []) {
+          const c = g.calls[i]!;
+          if (c.rate === undefined && c.perRequest !== undefined && !rates.has(c.from) && !visiting.has(c.from)) stack.push(c.from);
+        }
+        continue;
+      }
+      // Second visit: every caller is resolved, or on the current path (a cycle: unknown).
+      let sum: number | null = 0;
+      for (const i of incoming.get(sid) ?? []) {
+        const c = g.calls[i]!;
+        const callerRate = c.rate === undefined && c.perRequest !== undefined ? (rates.has(c.from) ? rates.get(c.from)! : null) : null;
+        const r = c.rate ?? (c.perRequest !== undefined && callerRate !== null ? callerRate * c.perRequest : null);
+        if (r === null) sum = null;
+        else if (sum !== null) sum += r;
+      }
+      rates.set(sid, sum !== null && sum > 0 ? sum : null);
+      visiting.delete(sid);
+      stack.pop();
     }
-    visiting.delete(sid);
-    const out = sum !== null && sum > 0 ? sum : null;
-    rates.set(sid, out);
-    return out;
+    return rates.get(start) ?? null;
   };
 
   const edges: CallEdgeInput[] = g.calls.map((c, i) => {

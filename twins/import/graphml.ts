@@ -9,11 +9,13 @@
  *  - `attr.type="integer"` (Uninett) is not a GraphML type graphology-graphml
  *    knows; it is read as `int`.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { DOMParser } from '@xmldom/xmldom';
 import { MultiGraph } from 'graphology';
 import { parse } from 'graphology-graphml';
-import { TwinSpecError } from '../definition/errors.js';
+import { bounded, TwinSpecError, type TwinProblem } from '../definition/errors.js';
+import { readInputText, twinFileError } from '../definition/read-input.js';
+import { isReservedId, RESERVED_ID_MESSAGE } from '../definition/reserved-ids.js';
 
 export interface ZooRouter {
   /** The GraphML node id. */
@@ -56,6 +58,66 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
 }
 
+/** Where xmldom says an error is: its messages end with `@#[line:L,col:C]`. */
+function xmlProblem(message: string): TwinProblem {
+  const at = /@#\[line:(\d+),col:(\d+)\]/.exec(message);
+  const text = message
+    .replace(/@#\[line:\w*,col:\w*\]/g, ' ')
+    .replace(/^\[xmldom [a-z]+\]\s*/i, '')
+    .replace(/\b[A-Za-z]*Error:\s*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/:$/, '');
+  const problem = { path: '(xml)', message: `malformed XML: ${bounded(text, 200)}` };
+  return at && Number(at[1]) > 0 ? { ...problem, line: Number(at[1]), column: Number(at[2]) } : problem;
+}
+
+/** Line and column of an element (xmldom's locator sets them). */
+function position(el: Element): { line?: number; column?: number } {
+  const pos = el as unknown as { lineNumber?: number; columnNumber?: number };
+  return pos.lineNumber !== undefined ? { line: pos.lineNumber, ...(pos.columnNumber !== undefined ? { column: pos.columnNumber } : {}) } : {};
+}
+
+/**
+ * The XML parsed once, quietly: xmldom's own console output is replaced by
+ * one located problem (the first error), and the shape graphology-graphml
+ * assumes (a <graph> element, node ids that are not reserved names) is checked
+ * here, so that garbage gives one message instead of a stack trace.
+ */
+function parseXml(xml: string, file: string): Document {
+  if (xml.trim() === '') throw new TwinSpecError(file, [{ path: '(file)', message: 'expected a GraphML document, got an empty file' }]);
+  const errors: string[] = [];
+  const keep = (m: string): void => { errors.push(m); };
+  const doc = new DOMParser({ locator: {}, errorHandler: { warning: () => undefined, error: keep, fatalError: keep } }).parseFromString(xml, 'application/xml');
+  if (errors.length > 0) throw new TwinSpecError(file, [xmlProblem(errors[0]!)]);
+  if (!doc || doc.getElementsByTagName('graph').length === 0) {
+    throw new TwinSpecError(file, [{ path: '(graphml)', message: 'expected a GraphML document with a <graph> element' }]);
+  }
+  const problems: TwinProblem[] = [];
+  // graphology-graphml files keys, attribute names and ids into plain objects: a value such as
+  // `__proto__` in any attribute (<key for="__proto__">) would write into Object.prototype itself.
+  const all = doc.getElementsByTagName('*');
+  for (let i = 0; i < all.length && problems.length < 20; i++) {
+    const el = all.item(i)!;
+    for (let j = 0; j < el.attributes.length; j++) {
+      const attr = el.attributes.item(j)!;
+      if (isReservedId(attr.value) || isReservedId(attr.name)) {
+        problems.push({ path: `<${el.tagName}> ${attr.name}`, message: `${JSON.stringify(isReservedId(attr.value) ? attr.value : attr.name)} ${RESERVED_ID_MESSAGE}`, ...position(el) });
+      }
+    }
+  }
+  if (problems.length > 0) throw new TwinSpecError(file, problems);
+  const nodes = doc.getElementsByTagName('node');
+  for (let i = 0; i < nodes.length; i++) {
+    const el = nodes.item(i)!;
+    const id = el.getAttribute('id');
+    const where = position(el);
+    if (!id) problems.push({ path: `node[${i}]`, message: 'expected an id attribute', ...where });
+  }
+  if (problems.length > 0) throw new TwinSpecError(file, problems);
+  return doc;
+}
+
 /** Parses GraphML text (see the module comment for the fixes). */
 export function parseZooGraphml(xml: string, file: string): ZooTopology {
   const notes: string[] = [];
@@ -64,11 +126,12 @@ export function parseZooGraphml(xml: string, file: string): ZooTopology {
     xml = xml.replace(/attr\.type="integer"/g, 'attr.type="int"');
     notes.push(`${integerTypes} attribute(s) declared attr.type="integer" were read as "int"`);
   }
+  const doc = parseXml(xml, file);
   let graph;
   try {
-    graph = parse(MultiGraph, xml);
+    graph = parse(MultiGraph, doc);
   } catch (e) {
-    throw new TwinSpecError(file, [{ path: '(graphml)', message: `cannot parse GraphML: ${(e as Error).message}` }]);
+    throw new TwinSpecError(file, [{ path: '(graphml)', message: `cannot parse GraphML: ${bounded((e as Error).message, 200)}` }]);
   }
   const routers: ZooRouter[] = [];
   graph.forEachNode((id, a: Attrs) => {
@@ -110,11 +173,5 @@ export function parseZooGraphml(xml: string, file: string): ZooTopology {
 }
 
 export async function readZooGraphml(file: string): Promise<ZooTopology> {
-  let xml: string;
-  try {
-    xml = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new TwinSpecError(file, [{ path: '(file)', message: `cannot read: ${(e as Error).message}` }]);
-  }
-  return parseZooGraphml(xml, file);
+  return parseZooGraphml(await readInputText(file, twinFileError(file)), file);
 }

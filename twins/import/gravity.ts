@@ -42,7 +42,7 @@ function gravityWeight(opts: NetworkOptions, routing: ZooRouting): (router: stri
     const w = opts.weights;
     if (w === undefined || w === 'uniform') return 1;
     if (w === 'degree') return routing.degree(id);
-    return w[id] ?? 0;
+    return Object.hasOwn(w, id) ? w[id]! : 0;
   };
 }
 

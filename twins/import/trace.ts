@@ -13,12 +13,12 @@
  *  - entries: the services of root spans, at rate (roots - 1) / (last root start - first root start);
  *  - every service's own observed rate = its invocations / the same window.
  */
-import { readFile } from 'node:fs/promises';
-import { Problems, TwinSpecError } from '../definition/errors.js';
+import { readInputText, twinFileError } from '../definition/read-input.js';
+import { Problems } from '../definition/errors.js';
 import type { NodeFields, TwinInput } from '../definition/input.js';
 import { twinFromObject } from '../definition/load.js';
 import type { NodeKind, Twin } from '../definition/types.js';
-import { isBlank, readCsvRows } from '../csv.js';
+import { isBlank, csvRowsOf } from '../csv.js';
 import { callGraphTwinInput, type CallGraphJson, type CallGraphOptions, type ServiceRecord } from './callgraph.js';
 
 const COLUMNS = ['TraceID', 'SpanID', 'ParentID', 'PodName', 'OperationName', 'StartTimeUnixNano', 'EndTimeUnixNano'] as const;
@@ -82,7 +82,7 @@ function unionLength(intervals: [number, number][], lo: number, hi: number): num
 
 async function readSpans(text: string, file: string): Promise<Span[]> {
   const p = new Problems();
-  const rows = (await readCsvRows(text)).filter((r) => !isBlank(r));
+  const rows = (await csvRowsOf(text, file)).filter((r) => !isBlank(r));
   const head = rows.shift();
   const col = new Map<string, number>((head?.fields ?? []).map((h, i) => [h, i]));
   const missing = COLUMNS.filter((c) => !col.has(c));
@@ -171,12 +171,17 @@ export async function callGraphFromTrace(text: string, file: string): Promise<{ 
       continue;
     }
     const caller = topOf(par);
-    callees.set(caller, [...(callees.get(caller) ?? []), s]);
+    const list = callees.get(caller);
+    if (list) list.push(s);
+    else callees.set(caller, [s]);
   }
   const p = new Problems();
   if (roots.length < 2) p.raw('(file)', `expected at least 2 root spans (ParentID "root") to estimate the arrival rate, got ${roots.length}`);
   const starts = roots.map((r) => r.start);
-  const window = (Math.max(...starts) - Math.min(...starts)) / 1e9;
+  // A loop, not Math.max(...starts): a spread of a million roots overflows the stack.
+  let [first, last] = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  for (const t of starts) [first, last] = [Math.min(first, t), Math.max(last, t)];
+  const window = (last - first) / 1e9;
   if (roots.length >= 2 && !(window > 0)) p.raw('(file)', 'expected root spans at different start times');
   p.throwIfAny(file);
 
@@ -186,7 +191,10 @@ export async function callGraphFromTrace(text: string, file: string): Promise<{ 
   for (const inv of invocations) {
     const out = callees.get(inv) ?? [];
     const busy = unionLength(out.map((c) => [c.start, c.end]), inv.start, inv.end);
-    self.set(inv.service, [...(self.get(inv.service) ?? []), Math.max(0, inv.end - inv.start - busy) / 1e9]);
+    const own = Math.max(0, inv.end - inv.start - busy) / 1e9;
+    const times = self.get(inv.service);
+    if (times) times.push(own);
+    else self.set(inv.service, [own]);
     count.set(inv.service, (count.get(inv.service) ?? 0) + 1);
     for (const c of out) {
       const k = `${inv.service}\u0000${c.service}`;
@@ -226,12 +234,7 @@ export async function callGraphFromTrace(text: string, file: string): Promise<{ 
 
 /** Reads a trace CSV and returns the validated twin, its file object, the call graph and a report. */
 export async function importTraceFile(file: string, opts: CallGraphOptions = {}): Promise<{ twin: Twin; input: TwinInput; graph: CallGraphJson; report: TraceImportReport }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new TwinSpecError(file, [{ path: '(file)', message: `cannot read: ${(e as Error).message}` }]);
-  }
+  const text = await readInputText(file, twinFileError(file));
   const derived = await callGraphFromTrace(text, file);
   // A trace carries no name of its own: the derived graph's 'trace' is only the fallback for opts.name.
   const graph: CallGraphJson = opts.name !== undefined ? { ...derived.graph, name: opts.name } : derived.graph;

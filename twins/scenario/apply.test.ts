@@ -109,7 +109,7 @@ test('the twin rules apply to the modified twin, located at the delta that break
   ];
   for (const e of expect) assert.ok(list.includes(e), `missing\n  ${e}\nin\n  ${list.join('\n  ')}`);
   // 150 requests/s x 1e307 is not a finite rate: the twin's entries[0].rate, blamed on the loadScale.
-  assert.ok(list.includes('[4].factor: expected a finite number, got Infinity'), list.join('\n'));
+  assert.ok(list.includes('[4].factor: entry "users" rate after this scale: expected a finite number, got Infinity'), list.join('\n'));
   assert.is(list.length, expect.length + 1, list.join('\n'));
   // Judged on the result, as a twin file is: raising the bounds makes the same replicas valid.
   const ok = applyScenario(shop, [{ op: 'replicas', node: 'frontend', replicas: 12 }, { op: 'autoscale', node: 'frontend', autoscale: { target: 0.6, min: 2, max: 16, period: 15, startup: 20 } }]);

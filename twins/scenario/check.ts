@@ -12,7 +12,8 @@ import * as F from '../definition/fields.js';
 import type { NodeFields } from '../definition/input.js';
 import { checkFinite } from '../definition/load.js';
 import type { Twin, TwinNode } from '../definition/types.js';
-import { editDistance, validateWithSchema } from '../definition/validate.js';
+import { validateWithSchema } from '../definition/validate.js';
+import { didYouMean } from '../../models/telemetry/did-you-mean.js';
 import { deltaDocumentSchema, deltaListSchema, deltaSchema } from './schema.js';
 import { TIMED_OPS, type IndexedDelta, type ScenarioDelta } from './types.js';
 
@@ -20,17 +21,6 @@ export interface CheckedDeltas {
   /** Where the list sits in the document: [] for a root list, ['deltas'] for {"deltas": [...]}. */
   readonly base: PathSegments;
   readonly deltas: readonly IndexedDelta[];
-}
-
-/** ` (did you mean "x"?)` for the closest name within two edits, else ''. */
-export function didYouMean(name: string, known: Iterable<string>): string {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = editDistance(k.toLowerCase(), name.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best === null ? '' : ` (did you mean ${JSON.stringify(best)}?)`;
 }
 
 /** The raw delta as the schema guarantees it: values may still carry units. */
@@ -143,7 +133,7 @@ function checkDelta(twin: Twin, d: RawDelta, at: (field: string) => PathSegments
           if (!targets.has(id)) p.at([...at('weights'), id], `node${named} has no route to ${JSON.stringify(id)}${didYouMean(id, targets)}`);
         }
         for (const id of targets) {
-          if (!(id in weights)) p.at(at('weights'), `the route${named} -> ${JSON.stringify(id)} has no weight: name every route target (weight 0 stops a route)`);
+          if (!Object.hasOwn(weights, id)) p.at(at('weights'), `the route${named} -> ${JSON.stringify(id)} has no weight: name every route target (weight 0 stops a route)`);
         }
         if (Object.values(weights).every((w) => w === 0)) p.at(at('weights'), 'every weight is 0: at least one route must keep traffic');
       }

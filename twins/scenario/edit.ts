@@ -33,7 +33,7 @@ export function reweightRoutes(twin: Twin, node: TwinNode, weights: Readonly<Rec
   let cumulative = 0;
   return node.routes.map((e) => {
     const within = perTarget.get(id(e))! > 0 ? e.probability / perTarget.get(id(e))! : 1 / node.routes.filter((f) => f.to === e.to).length;
-    const probability = (node.routeTotal * (weights[id(e)] ?? 0) * within) / sumW;
+    const probability = (node.routeTotal * (Object.hasOwn(weights, id(e)) ? weights[id(e)]! : 0) * within) / sumW;
     cumulative += probability;
     return { ...e, probability, cumulative };
   });

@@ -61,7 +61,8 @@ function locate(problem: TwinProblem, twin: Twin, input: TwinInput, applied: rea
   if (parsed.list === 'entries') {
     const entry = twin.entries[parsed.index];
     const k = lastOf(applied.filter(({ delta: d }) => d.op === 'loadScale' && (d.entry === undefined || d.entry === entry?.id)));
-    return k ? { delta: k, path: at(k), message: problem.message } : unexplained;
+    const what = `entry ${JSON.stringify(entry?.id ?? parsed.index)}${field !== undefined ? ` ${String(field)}` : ''} after this scale`;
+    return k ? { delta: k, path: at(k), message: `${what}: ${problem.message}` } : unexplained;
   }
   const nodeId = parsed.list === 'nodes' ? twin.nodes[parsed.index]?.id : input.edges?.[parsed.index]?.to;
   const onNode = applied.filter(({ delta }) => nodeOf(delta) === nodeId && (parsed.list === 'nodes' || delta.op === 'timeout' || delta.op === 'retries'));

@@ -3,7 +3,10 @@
  * (routers, one station per link direction, gravity traffic). Rules:
  * docs/importers.md.
  */
-import { readFile } from 'node:fs/promises';
+import { readInputText } from '../../../models/telemetry/input-file.js';
+import { jsonErrorOffset } from '../../../models/telemetry/json-position.js';
+import { shown, TwinSpecError } from '../../../twins/definition/errors.js';
+import { LIMITS } from '../../../engine/limits.js';
 import { importZooTwin, type NetworkOptions } from '../../../twins/import/zoo.js';
 import { parsePositiveDuration } from '../../../twins/definition/units.js';
 import { InputError } from '../../usage-error.js';
@@ -60,15 +63,18 @@ export interface ZooArgs {
 /** --weights: a rule name, or a JSON file of weights per router id (an input: its problems are input errors). */
 async function readWeights(v: string): Promise<NetworkOptions['weights']> {
   if (v === 'uniform' || v === 'degree') return v;
+  const text = await readInputText(v, (problem) => new InputError(`--weights: expected 'uniform', 'degree' or a readable JSON file of {"router id": weight}, got '${v}' (${problem})`, ZOO.command));
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(v, 'utf8'));
-  } catch (e) {
-    throw new InputError(`--weights: expected 'uniform', 'degree' or a readable JSON file of {"router id": weight}, got '${v}' (${(e as Error).message})`, ZOO.command);
+    data = JSON.parse(text);
+  } catch {
+    // The parser's own message quotes the file; the position is enough.
+    const at = jsonErrorOffset(text);
+    throw new InputError(`${v}: expected a JSON object {"router id": weight}: invalid JSON${at !== undefined ? ` at character ${at + 1}` : ''}`, ZOO.command);
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`${v}: expected a JSON object {"router id": weight}`, ZOO.command);
   for (const [id, w] of Object.entries(data)) {
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new InputError(`${v}: "${id}": expected a finite number >= 0, got ${JSON.stringify(w)}`, ZOO.command);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new InputError(`${v}: ${JSON.stringify(id.slice(0, 60))}: expected a finite number >= 0, got ${shown(w)}`, ZOO.command);
   }
   return data as Record<string, number>;
 }
@@ -115,7 +121,12 @@ export async function parseZooArgs(argv: readonly string[]): Promise<ZooArgs | n
 }
 
 export async function importZoo(args: ZooArgs): Promise<ImportedTwin> {
-  const { twin, input, report: rep } = await importZooTwin(args.file, args.network);
+  const { twin, input, report: rep } = await importZooTwin(args.file, args.network).catch((e: unknown) => {
+    // The load comes from the flags: say so rather than blame the GraphML file for rates it does not hold.
+    const over = e instanceof TwinSpecError && e.problems.find((p) => /^entries\[\d+\]\.rate$/.test(p.path) && /<=/.test(p.message));
+    if (over) throw usageError(ZOO, `--load / --utilization / --packet-bytes: the offered load gives entry rates over the limit of ${LIMITS.entryRate} packets/s per router (docs/limits.md): ${over.path} ${over.message.replace(/^expected a number <= \d+, /, '')}`);
+    throw e;
+  });
   const c = twinCounts(twin);
   const lines = [
     `imported ${rep.network} (Topology Zoo GraphML ${args.file})`,

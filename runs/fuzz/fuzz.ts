@@ -1,0 +1,78 @@
+/**
+ * The fuzz loop shared by the fixed-seed test slice and `make fuzz`: draws
+ * cases with fast-check, runs each against its entry point, and tallies the
+ * outcomes by class (outcome.ts). Each case gets a fresh temp folder.
+ */
+import fc from 'fast-check';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { argvArb, FLAG_COMMANDS } from './flags.js';
+import { mutatedArb, type Mutation } from './mutate.js';
+import { passes, runCase, type Outcome, type OutcomeClass } from './outcome.js';
+import type { Target } from './targets.js';
+
+export interface FuzzOptions {
+  readonly seed: number;
+  readonly numRuns: number;
+  /** The time bound of one case, ms. */
+  readonly boundMs: number;
+}
+
+export interface FuzzFailure {
+  readonly target: string;
+  readonly input: string;
+  readonly outcome: Outcome;
+}
+
+export interface FuzzTally {
+  readonly target: string;
+  readonly cases: number;
+  readonly byClass: Record<OutcomeClass, number>;
+  readonly failures: FuzzFailure[];
+}
+
+function emptyTally(target: string): FuzzTally {
+  return { target, cases: 0, byClass: { valid: 0, located: 0, crash: 0, unlocated: 0, slow: 0 }, failures: [] };
+}
+
+function record(t: FuzzTally, input: string, o: Outcome): FuzzTally {
+  const byClass = { ...t.byClass, [o.cls]: t.byClass[o.cls] + 1 };
+  const failures = passes(o) ? t.failures : [...t.failures, { target: t.target, input, outcome: o }];
+  return { ...t, cases: t.cases + 1, byClass, failures };
+}
+
+function describe(mutations: readonly Mutation[]): string {
+  return JSON.stringify(mutations);
+}
+
+/** Mutated copies of the target's seeds, each read in a fresh temp folder. */
+export async function fuzzTarget(target: Target, o: FuzzOptions): Promise<FuzzTally> {
+  let tally = emptyTally(target.name);
+  const cases = fc.sample(mutatedArb(target.seeds), { seed: o.seed, numRuns: o.numRuns });
+  for (const c of cases) {
+    const dir = await mkdtemp(join(tmpdir(), 'shadowcast-fuzz-'));
+    try {
+      const file = join(dir, target.file);
+      await writeFile(file, c.text);
+      const outcome = await runCase(() => target.run(file, dir), [basename(target.file)], o.boundMs);
+      tally = record(tally, `seed ${c.seed} + ${describe(c.mutations)}`, outcome);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return tally;
+}
+
+/** Mutated command lines, parsed by each command's own parser. */
+export async function fuzzFlags(o: FuzzOptions): Promise<FuzzTally> {
+  let tally = emptyTally('command-line flags');
+  for (const c of fc.sample(argvArb, { seed: o.seed, numRuns: o.numRuns })) {
+    const command = FLAG_COMMANDS[c.command]!;
+    // Located: the message names a flag (`--x`), a missing argument (FILE) or an argument it was given.
+    const where = ['--', 'FILE', ...c.argv.filter((a) => a.length > 0)];
+    const outcome = await runCase(async () => command.parse(c.argv), where, o.boundMs);
+    tally = record(tally, `${command.name} ${JSON.stringify(c.argv)}`, outcome);
+  }
+  return tally;
+}
