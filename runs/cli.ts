@@ -19,6 +19,8 @@ const commands: Record<string, Command> = {
   shadow: { summary: 'a real shadow of the nodes at risk: plan, up, inject, compare, down, cycle', load: () => import('./commands/shadow/index.js') },
   mitigate: { summary: 'approve, reject, apply, roll back and list mitigation proposals', load: () => import('./commands/mitigate/index.js') },
   audit: { summary: "verify the mitigation audit log's hash chain", load: () => import('./commands/mitigate/audit.js') },
+  nightly: { summary: 'the nightly job: telemetry, forecast, simulate, risk, mitigation, report, store', load: () => import('./commands/nightly.js') },
+  history: { summary: "the run store: past nights' risk per node and forecast calibration", load: () => import('./commands/history.js') },
   demo: { summary: 'run the bundled examples end to end', load: () => import('./commands/demo.js') },
 };
 
