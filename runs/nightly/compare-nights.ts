@@ -4,14 +4,14 @@
  * intervals, MASE of its median, scored like the backtests: models/metrics.ts),
  * and how each node's P(fail) moved. Pure functions over stored records.
  */
-import type { ForecastSeries } from '../../models/forecast.js';
+import { REQUIRED_QUANTILES, type ForecastSeries } from '../../models/forecast.js';
 import { maseScale, scoreWindow } from '../../models/metrics.js';
 import type { Series } from '../../models/telemetry/series.js';
 import type { NodeRiskRecord, StoredForecast } from '../store/run-store.js';
 import type { ReportChange, ReportInterval } from './report-data.js';
 
-/** The quantile levels a later night needs to score a forecast (median, 80 % and 95 % bounds). */
-export const SCORED_LEVELS = [0.025, 0.1, 0.5, 0.9, 0.975] as const;
+/** The quantile levels a later night needs to score a forecast: those scoreWindow reads (the required ones for its pinball loss, and the 95 % bounds). */
+export const SCORED_LEVELS: readonly number[] = [...new Set([0.025, ...REQUIRED_QUANTILES, 0.975])].sort((a, b) => a - b);
 
 /** A forecast series as the store keeps it; the MASE scale comes from the history it was made from (daily seasonal difference). */
 export function storedForecast(runId: string, s: ForecastSeries, startMs: number, stepMs: number, history: Series): StoredForecast {
@@ -49,7 +49,7 @@ export function scoreForecast(f: StoredForecast, actual: Series): ForecastScore 
     values.push(actual.values[i]!);
   }
   if (picked.length === 0) return null;
-  const q = new Map(SCORED_LEVELS.map((lv) => [lv as number, picked.map((k) => f.quantiles[String(lv)]![k]!)] as const));
+  const q = new Map(SCORED_LEVELS.map((lv) => [lv, picked.map((k) => f.quantiles[String(lv)]![k]!)] as const));
   const s = scoreWindow(values, q, f.maseScale);
   return { points: picked.length, coverage80: s.cover80, coverage95: s.cover95, mase: Number.isFinite(s.mase) ? s.mase : null };
 }

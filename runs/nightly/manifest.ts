@@ -62,13 +62,19 @@ export function shadowcastVersion(): string {
   }
 }
 
-/** The manifest of DIR when it is one of the same config (a run to resume), else null. */
-export async function readManifest(dir: string, configHash: string): Promise<Manifest | null> {
+/**
+ * The manifest of DIR when its run is to be continued, else null: an
+ * unfinished run (interrupted, or failed at some step) always; a finished one
+ * only when `reusable` (telemetry from files: its inputs are all hashed, so
+ * its steps can still be skipped; a Prometheus run that finished is last
+ * night's, and tonight asks for a new range).
+ */
+export async function readManifest(dir: string, reusable: boolean): Promise<Manifest | null> {
   const file = join(dir, 'manifest.json');
   if (!existsSync(file)) return null;
   try {
     const m = JSON.parse(await readFile(file, 'utf8')) as Manifest;
-    return m.format === MANIFEST_FORMAT && m.config?.hash === configHash ? m : null;
+    return m.format === MANIFEST_FORMAT && (m.exitCode === null || reusable) ? m : null;
   } catch {
     return null;
   }

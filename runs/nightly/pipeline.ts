@@ -70,7 +70,8 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
   const workers = o.workers ?? config.simulation.workers ?? undefined;
   const configHash = hashOf({ config: await fileHash(config.file), twin: await fileHash(config.twinFile) });
   const now = o.now ?? new Date();
-  const manifest: Manifest = (await readManifest(out, configHash)) ?? {
+  const found = await readManifest(out, config.telemetry.kind === 'files');
+  const manifest: Manifest = found ? { ...found, config: { file: config.file, hash: configHash }, seed: config.simulation.seed, exitCode: null } : {
     format: MANIFEST_FORMAT, createdAt: now.toISOString(), telemetryEnd: Math.floor(now.getTime() / 1000),
     config: { file: config.file, hash: configHash },
     versions: { shadowcast: shadowcastVersion(), node: process.version, report: REPORT_DATA_FORMAT },
@@ -86,7 +87,7 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     const t = await gatherTelemetry(config, out, manifest.telemetryEnd);
     const outputs = config.telemetry.kind === 'prometheus' ? t.files.map((f) => runner.rel(f)) : [];
     return { value: { ...t, outputs }, note: `${t.series.length} series from ${t.files.length} file(s)` };
-  }, async () => ({ ...(await gatherTelemetry(config, out, manifest.telemetryEnd, savedAnswers!.map((f) => join(out, f)))), outputs: savedAnswers! }));
+  }, async () => ({ ...(await gatherTelemetry(config, out, manifest.telemetryEnd, savedAnswers?.map((f) => join(out, f)))), outputs: savedAnswers ?? [] }));
   if (config.telemetry.kind === 'prometheus') manifest.steps.telemetry = { ...manifest.steps.telemetry!, outputs: telemetry.outputs };
   warnings.push(...telemetry.warnings);
   manifest.inputs = { [config.file]: await fileHash(config.file), [config.twinFile]: await fileHash(config.twinFile) };
