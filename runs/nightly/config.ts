@@ -58,7 +58,7 @@ export interface NightlyConfig {
 }
 
 const duration = { anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }], description: 'a duration such as "5m", "24h" or a number of seconds' };
-const seriesName = { type: 'string', pattern: '^[^/\\s]+/[^/\\s]+$', description: 'a series as node/metric, e.g. "frontend/rate"' };
+const seriesName = { type: 'string', pattern: '^[^/\\s]+/[^/\\s]+$', description: 'expected a series as node/metric, e.g. "frontend/rate"' };
 const models = ['auto', ...Object.keys(LOCAL_FORECASTERS)];
 
 export const nightlySchema: SchemaObject = {
@@ -72,7 +72,7 @@ export const nightlySchema: SchemaObject = {
         prometheus: {
           type: 'object',
           properties: {
-            url: { type: 'string', pattern: '^https?://', description: 'an http:// or https:// URL' },
+            url: { type: 'string', pattern: '^https?://', description: 'expected an http:// or https:// URL' },
             range: duration,
             step: duration,
             timeout: duration,
