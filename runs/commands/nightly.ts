@@ -19,6 +19,7 @@ export const NIGHTLY = defineCommand({
     config: { kind: 'path', value: 'FILE', required: true, help: 'nightly config (YAML, docs/nightly.md)' },
     out: { kind: 'path', value: 'DIR', absent: "the config's `out`, else out/nightly", help: 'where report.html, report-data.json, manifest.json and the step outputs go' },
     store: { kind: 'path', value: 'FILE', absent: `the config's \`store\`, else ${DEFAULT_STORE}`, help: 'run store (SQLite)' },
+    replications: { kind: 'positiveInt', value: 'N', absent: "the config's", help: 'simulated futures, for the run and for each mitigation candidate' },
     workers: { kind: 'nonNegativeInt', value: 'N', absent: "the config's, else all cores; 0 = this thread", help: 'worker threads' },
     quiet: { kind: 'boolean', help: 'print only where the report is' },
   },
@@ -32,7 +33,9 @@ export async function nightly(argv: readonly string[]): Promise<NightlyResult | 
     return null;
   }
   const v = parsed.values;
-  const config = await readNightlyConfig(v.config);
+  const read = await readNightlyConfig(v.config);
+  const reps = v.replications;
+  const config = reps === undefined ? read : { ...read, simulation: { ...read.simulation, replications: reps }, mitigation: { ...read.mitigation, replications: reps } };
   const out = resolve(v.out ?? config.out ?? 'out/nightly');
   const store = resolve(v.store ?? config.store ?? DEFAULT_STORE);
   const log = v.quiet ? undefined : (line: string) => console.log(`  ${line}`);
