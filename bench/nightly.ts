@@ -13,6 +13,7 @@ import { readNightlyConfig, type NightlyConfig } from '../runs/nightly/config.js
 import { STEPS } from '../runs/nightly/manifest.js';
 import { runNightly } from '../runs/nightly/pipeline.js';
 import { REPO_ROOT } from '../runs/paths.js';
+import { SHOP_TELEMETRY_DEFAULTS } from '../twins/examples/shop-telemetry.js';
 import type { BenchSection, Cell } from './table.js';
 
 const CONFIG = join(REPO_ROOT, 'twins', 'examples', 'nightly.yaml');
@@ -30,10 +31,9 @@ export async function benchNightly(): Promise<BenchSection[]> {
     const data = (await stat(join(dir, 'out', 'report-data.json'))).size;
     const rows: Array<Record<string, Cell>> = STEPS.map((s) => ({ step: s, seconds: r.manifest.steps[s]?.seconds ?? null, note: r.manifest.steps[s]?.note ?? '' }));
     rows.push({ step: 'total', seconds, note: `exit ${r.exitCode}; ${r.atRisk.length} node(s) at risk` });
-    const days = (config.telemetry.kind === 'files' ? 7 : 0);
     return [{
       name: 'nightly',
-      title: `Nightly: the shop, ${days} days of 5-minute telemetry, ${config.horizon / 3600} h horizon, ${config.simulation.replications} replications, mitigation ${config.mitigation.replications} x ${config.mitigation.horizon / 3600} h x <= ${config.mitigation.maxCandidates} candidates`,
+      title: `Nightly: the shop, ${SHOP_TELEMETRY_DEFAULTS.days} days of 5-minute telemetry (twins/examples/shop-telemetry.csv), ${config.horizon / 3600} h horizon, ${config.simulation.replications} replications, mitigation ${config.mitigation.replications} x ${config.mitigation.horizon / 3600} h x <= ${config.mitigation.maxCandidates} candidates`,
       columns: ['step', 'seconds', 'note'],
       rows,
       targets: [
