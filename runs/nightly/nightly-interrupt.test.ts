@@ -24,9 +24,9 @@ const chunkFiles = (dir: string): number => {
 };
 
 test('killed during the simulation, the next invocation resumes it from its checkpoints and writes the same report', () => withTempDir('nightly-kill', async (dir) => {
-  // 6 replications of 6 h, one per chunk: long enough to be killed between two chunks.
+  // 5 replications of 3 h, one per chunk: long enough to be killed between two chunks.
   const config = await writeSmallNight(dir, 3, {}, '');
-  const text = readFileSync(config, 'utf8').replace('horizon: 1h', 'horizon: 6h').replace('replications: 4, window', 'replications: 6, window').replace('mitigation: {', 'mitigation: { enabled: false,');
+  const text = readFileSync(config, 'utf8').replace('horizon: 1h', 'horizon: 3h').replace('replications: 4, window', 'replications: 5, window').replace('mitigation: {', 'mitigation: { enabled: false,');
   const { writeFile } = await import('node:fs/promises');
   await writeFile(config, text);
   const out = join(dir, 'out');
@@ -37,7 +37,7 @@ test('killed during the simulation, the next invocation resumes it from its chec
   child.kill('SIGKILL');
   await exited;
   const saved = chunkFiles(out);
-  assert.ok(saved >= 1 && saved < 6, `${saved} chunk(s) checkpointed when killed`);
+  assert.ok(saved >= 1 && saved < 5, `${saved} chunk(s) checkpointed when killed`);
   assert.not.ok(existsSync(join(out, 'report.html')), 'no report from the killed run');
   const killed = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
   assert.ok(killed.steps.state && !killed.steps.simulate, 'the manifest stops before the simulation');
