@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { run as history } from '../commands/history.js';
 import { RunStore } from '../store/run-store.js';
 import { withTempDir } from '../test-support.js';
 import { readNightlyConfig } from './config.js';
@@ -68,6 +69,21 @@ test('two nights: a complete report, the exit code from the threshold, the store
   } finally {
     s.close();
   }
+  // `shadowcast history` reads the same store back.
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => { printed.push(line); };
+  try {
+    assert.is(await history(['--store', store, '--node', 'productcatalog', '--json']), 0);
+    assert.is(await history(['--store', store]), 0);
+  } finally {
+    console.log = log;
+  }
+  const json = JSON.parse(printed[0]!) as { runs: { night: string }[]; nodeRisk: { node: string }[]; scores: { scoredNight: string }[] };
+  assert.equal(json.runs.map((r) => r.night), ['2026-11-20', '2026-11-19']);
+  assert.ok(json.nodeRisk.length === 2 && json.nodeRisk.every((r) => r.node === 'productcatalog'));
+  assert.equal(json.scores.map((x) => x.scoredNight), ['2026-11-19']);
+  assert.match(printed.slice(1).join('\n'), 'forecast calibration');
 }));
 
 test('an interrupted run resumes: finished steps are not recomputed, changed inputs are', () => withTempDir('nightly-resume', async (dir) => {
