@@ -57,9 +57,10 @@ export interface NightlyResult {
   readonly manifest: Manifest;
 }
 
-/** The twin with each configured entry driven by its forecast series. */
+/** The twin with each configured entry driven by its forecast series (a scale the twin file gave a profile or forecast entry is kept). */
 export function forecastDriven(twin: Twin, entries: NightlyConfig['entries']): Twin {
-  return { ...twin, entries: twin.entries.map((e) => (entries[e.id] ? { ...e, arrival: { kind: 'forecast' as const, ...entries[e.id]!, scale: 1 } } : e)) };
+  const scaleOf = (a: Twin['entries'][number]['arrival']) => (a.kind === 'constant' ? 1 : a.scale);
+  return { ...twin, entries: twin.entries.map((e) => (entries[e.id] ? { ...e, arrival: { kind: 'forecast' as const, ...entries[e.id]!, scale: scaleOf(e.arrival) } } : e)) };
 }
 
 const readJson = async <T>(file: string): Promise<T> => JSON.parse(await readFile(file, 'utf8')) as T;
