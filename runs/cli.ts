@@ -23,6 +23,8 @@ const commands: Record<string, Command> = {
   audit: { summary: "verify the mitigation audit log's hash chain", load: () => import('./commands/mitigate/audit.js') },
   report: { summary: "re-render a nightly report's HTML from its report-data.json", load: () => import('./commands/report.js') },
   worker: { summary: 'serve Monte Carlo chunks from Redis for --executor bullmq runs', load: () => import('./commands/worker.js') },
+  nightly: { summary: 'the nightly job: telemetry, forecast, simulate, risk, mitigation, report, store', load: () => import('./commands/nightly.js') },
+  history: { summary: "the run store: past nights' risk per node and forecast calibration", load: () => import('./commands/history.js') },
   demo: { summary: 'run the bundled examples end to end', load: () => import('./commands/demo.js') },
 };
 

@@ -6,7 +6,8 @@
  * which nodes fail, how likely and when, written to out/demo/. Part 3 builds a
  * real shadow of the nodes at risk from that result: plan, up (processes on
  * loopback in the predicted state), forecast-shaped traffic, the sim-to-real
- * comparison, down (out/demo-shadow/).
+ * comparison, down (out/demo-shadow/). Last, the nightly on the bundled week
+ * of shop telemetry (demo-nightly.ts, out/demo-nightly/).
  */
 import { across, networkModel, replicate, type Exponential, type NetworkResults } from '../../engine/index.js';
 import { jacksonExample } from '../../engine/examples.js';
@@ -77,6 +78,8 @@ export async function run(argv: string[]): Promise<number> {
   console.log(result.table);
   console.log(`\nwritten: ${result.files.join(', ')}`);
   if (!parsed.values['no-shadow']) await shadowPart(twin, out, parsed.values['shadow-seconds']);
+  // Last: the nightly on the bundled week of telemetry (its exit code 1 only says a node is at risk).
+  await (await import('./demo-nightly.js')).nightlyPart(out, 12);
   return 0;
 }
 

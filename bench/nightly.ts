@@ -1,0 +1,48 @@
+/**
+ * The nightly benchmark (issue 10): `shadowcast nightly` on the bundled shop
+ * (twins/examples/nightly.yaml: a week of 5-minute telemetry, 24 h horizon,
+ * its replications and mitigation bounds), in a fresh folder and store, timed
+ * step by step from the run's manifest. Targets: the whole run in <= 5 min,
+ * report.html <= 2 MB. BENCH_NIGHTLY_REPLICATIONS shrinks the simulation (and
+ * the mitigation's replications with it) for a quick look.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readNightlyConfig, type NightlyConfig } from '../runs/nightly/config.js';
+import { STEPS } from '../runs/nightly/manifest.js';
+import { runNightly } from '../runs/nightly/pipeline.js';
+import { REPO_ROOT } from '../runs/paths.js';
+import { SHOP_TELEMETRY_DEFAULTS } from '../twins/examples/shop-telemetry.js';
+import type { BenchSection, Cell } from './table.js';
+
+const CONFIG = join(REPO_ROOT, 'twins', 'examples', 'nightly.yaml');
+
+export async function benchNightly(): Promise<BenchSection[]> {
+  const read = await readNightlyConfig(CONFIG);
+  const reps = process.env.BENCH_NIGHTLY_REPLICATIONS ? Number(process.env.BENCH_NIGHTLY_REPLICATIONS) : null;
+  const config: NightlyConfig = reps ? { ...read, simulation: { ...read.simulation, replications: reps }, mitigation: { ...read.mitigation, replications: reps } } : read;
+  const dir = await mkdtemp(join(tmpdir(), 'shadowcast-bench-nightly-'));
+  try {
+    const t0 = performance.now();
+    const r = await runNightly({ config, out: join(dir, 'out'), store: join(dir, 'runs.db') });
+    const seconds = (performance.now() - t0) / 1000;
+    const html = (await stat(r.report)).size;
+    const data = (await stat(join(dir, 'out', 'report-data.json'))).size;
+    const rows: Array<Record<string, Cell>> = STEPS.map((s) => ({ step: s, seconds: r.manifest.steps[s]?.seconds ?? null, note: r.manifest.steps[s]?.note ?? '' }));
+    rows.push({ step: 'total', seconds, note: `exit ${r.exitCode}; ${r.atRisk.length} node(s) at risk` });
+    return [{
+      name: 'nightly',
+      title: `Nightly: the shop, ${SHOP_TELEMETRY_DEFAULTS.days} days of 5-minute telemetry (twins/examples/shop-telemetry.csv), ${config.horizon / 3600} h horizon, ${config.simulation.replications} replications, mitigation ${config.mitigation.replications} x ${config.mitigation.horizon / 3600} h x <= ${config.mitigation.maxCandidates} candidates`,
+      columns: ['step', 'seconds', 'note'],
+      rows,
+      targets: [
+        { what: 'nightly <= 5 min', met: seconds <= 300, detail: `${seconds.toFixed(1)} s` },
+        { what: 'report.html <= 2 MB', met: html <= 2 * 1024 * 1024, detail: `${(html / 1024).toFixed(0)} KiB (report-data.json ${(data / 1024).toFixed(0)} KiB)` },
+      ],
+      extra: { seconds, reportBytes: html, reportDataBytes: data, exitCode: r.exitCode, atRisk: r.atRisk },
+    }];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

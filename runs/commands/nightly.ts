@@ -1,0 +1,59 @@
+/**
+ * `shadowcast nightly --config nightly.yaml [--out DIR]`: telemetry ->
+ * forecast -> state -> simulate -> risk -> mitigation -> report -> store, in
+ * one command (runs/nightly/pipeline.ts, docs/nightly.md). Exit 0 when no
+ * node's P(fail) upper bound is above the config's threshold, 1 when one is,
+ * 2 usage, 3 invalid input, 4 the run failed. Run again on the same DIR to
+ * resume an interrupted run.
+ */
+import { resolve } from 'node:path';
+import { readNightlyConfig } from '../nightly/config.js';
+import { runNightly, type NightlyResult } from '../nightly/pipeline.js';
+import { DEFAULT_STORE } from '../store/run-store.js';
+import { defineCommand, parseFlags, usageText } from '../flags.js';
+import { table } from '../format.js';
+
+export const NIGHTLY = defineCommand({
+  command: 'nightly',
+  flags: {
+    config: { kind: 'path', value: 'FILE', required: true, help: 'nightly config (YAML, docs/nightly.md)' },
+    out: { kind: 'path', value: 'DIR', absent: "the config's `out`, else out/nightly", help: 'where report.html, report-data.json, manifest.json and the step outputs go' },
+    store: { kind: 'path', value: 'FILE', absent: `the config's \`store\`, else ${DEFAULT_STORE}`, help: 'run store (SQLite)' },
+    replications: { kind: 'positiveInt', value: 'N', absent: "the config's", help: 'simulated futures, for the run and for each mitigation candidate' },
+    workers: { kind: 'nonNegativeInt', value: 'N', absent: "the config's, else all cores; 0 = this thread", help: 'worker threads' },
+    quiet: { kind: 'boolean', help: 'print only where the report is' },
+  },
+});
+
+/** Runs the nightly for the arguments given; the result, or null after --help. */
+export async function nightly(argv: readonly string[]): Promise<NightlyResult | null> {
+  const parsed = parseFlags(NIGHTLY, argv);
+  if (!parsed) {
+    console.log(usageText(NIGHTLY));
+    return null;
+  }
+  const v = parsed.values;
+  const read = await readNightlyConfig(v.config);
+  const reps = v.replications;
+  const config = reps === undefined ? read : { ...read, simulation: { ...read.simulation, replications: reps }, mitigation: { ...read.mitigation, replications: reps } };
+  const out = resolve(v.out ?? config.out ?? 'out/nightly');
+  const store = resolve(v.store ?? config.store ?? DEFAULT_STORE);
+  const log = v.quiet ? undefined : (line: string) => console.log(`  ${line}`);
+  if (!v.quiet) console.log(`nightly: ${config.twin.name} from ${config.file} -> ${out}`);
+  const r = await runNightly({ config, out, store, ...(v.workers !== undefined ? { workers: v.workers } : {}), ...(log ? { log } : {}), progress: !v.quiet });
+  if (!v.quiet) {
+    const rows = r.data.nodes.filter((n) => n.pFail.mean > 0 || n.pFail.hi > r.data.run.threshold).map((n) => [
+      n.node, `${(100 * n.pFail.mean).toFixed(1)} % [${(100 * n.pFail.lo).toFixed(1)}, ${(100 * n.pFail.hi).toFixed(1)}]`, n.mainCondition ?? '-',
+      n.timeToFailure ? `${(n.timeToFailure.p50 / 3600).toFixed(1)} h` : '-', n.pFail.hi > r.data.run.threshold ? 'at risk' : '',
+    ]);
+    if (rows.length) console.log(`\n${table(['node', 'P(fail) [95%]', 'condition', 'ttf p50', ''], rows)}\n`);
+    console.log(r.atRisk.length ? `${r.atRisk.length} node(s) above the risk threshold ${r.data.run.threshold}: ${r.atRisk.join(', ')}` : `no node above the risk threshold ${r.data.run.threshold}`);
+  }
+  console.log(`report: ${r.report}`);
+  return r;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const r = await nightly(argv);
+  return r ? r.exitCode : 0;
+}

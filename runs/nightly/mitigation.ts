@@ -1,0 +1,48 @@
+/**
+ * The nightly's mitigation step: the mitigation engine's proposal spine
+ * (runs/mitigation/propose.ts) on tonight's twin, forecast and state, for the
+ * nodes tonight's run put above the risk threshold, bounded by the config
+ * (replications, horizon, most candidates). Its candidates become points of
+ * the report's risk/cost plane.
+ */
+import type { Twin } from '../../twins/definition/types.js';
+import type { SimulationSettings } from '../../twins/flow/simulate.js';
+import { riskAnomalies } from '../../twins/mitigation/detect.js';
+import type { NodeRisk } from '../../twins/risk.js';
+import { proposeMitigations } from '../mitigation/propose.js';
+import type { NightlyConfig } from './config.js';
+import type { ReportMitigation } from './report-data.js';
+
+export interface NightlyMitigation {
+  readonly candidates: readonly ReportMitigation[];
+  /** The proposal's id and its explanation, or why there is none. */
+  readonly proposal: { readonly id: string; readonly strategy: string } | null;
+  readonly explanation: string;
+  readonly runs: number;
+}
+
+export async function mitigateNight(twin: Twin, settings: SimulationSettings, atRisk: readonly NodeRisk[], config: NightlyConfig, workers: number | undefined): Promise<NightlyMitigation> {
+  const m = config.mitigation;
+  const anomalies = riskAnomalies(atRisk, { threshold: config.risk.threshold });
+  const r = await proposeMitigations({
+    twin, settings: { ...settings, horizon: m.horizon }, replications: m.replications, level: config.risk.level,
+    threshold: config.risk.threshold, target: m.target, anomalies, maxCandidates: m.maxCandidates,
+    ...(workers !== undefined ? { workers } : {}),
+  });
+  const ranked = r.choice?.ranked ?? [];
+  const chosenId = r.choice?.chosen?.evaluation.strategy.id ?? null;
+  const candidates = r.evaluations.map((e): ReportMitigation => {
+    const rank = ranked.find((x) => x.evaluation === e);
+    return {
+      id: e.strategy.id, description: e.strategy.description,
+      riskHi: e.nodes.length ? Math.max(...e.nodes.map((n) => n.candidate.hi)) : 0,
+      cost: e.cost.coreHours, verdict: e.verdict, pareto: rank?.pareto ?? false, chosen: e.strategy.id === chosenId,
+    };
+  });
+  return {
+    candidates,
+    proposal: r.proposal ? { id: r.proposal.id, strategy: r.proposal.strategy.description } : null,
+    explanation: r.choice?.explanation ?? 'no candidate strategy could be generated for the nodes at risk',
+    runs: r.runs.count,
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * The nightly run, step by step (docs/nightly.md):
+ *   telemetry -> forecast -> state -> simulate -> risk -> mitigation -> report -> store
+ * Each step goes through the StepRunner (manifest.ts): skipped with its
+ * outputs loaded when an earlier, interrupted invocation finished it on the
+ * same inputs. Outputs are written whole (atomic files or folder swaps), so
+ * a failure leaves DIR with what the finished steps wrote and no half file;
+ * report.html is written only once everything before it succeeded.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readForecast, writeForecast } from '../../models/forecast-file.js';
+import type { ForecastBundle } from '../../models/forecast.js';
+import { forecastTelemetry } from '../../models/forecast-telemetry.js';
+import { twinContentHash } from '../../twins/definition/content-hash.js';
+import type { Twin } from '../../twins/definition/types.js';
+import { bindForecast } from '../../twins/forecast-refs.js';
+import { assessRisk, type RiskReport } from '../../twins/risk.js';
+import { stateFromObject, type StateSnapshot } from '../../twins/state.js';
+import { runMonteCarlo } from '../montecarlo/runner.js';
+import { createProgress } from '../progress.js';
+import { writeFileAtomically } from '../report/atomic-file.js';
+import { writeFilesAtomically } from '../report/atomic.js';
+import { renderNightlyReport } from '../report/nightly-html.js';
+import { nodesCsv, summaryJson, windowsCsv } from '../report/simulation-files.js';
+import { RunStore, type ScoreRecord } from '../store/run-store.js';
+import { changesSince, scoreForecast, storedForecast } from './compare-nights.js';
+import type { NightlyConfig } from './config.js';
+import { breachHeatmap } from './heatmap.js';
+import { fileHash, hashOf, MANIFEST_FORMAT, readManifest, shadowcastVersion, StepRunner, type Manifest } from './manifest.js';
+import { mitigateNight, type NightlyMitigation } from './mitigation.js';
+import { buildReportData } from './report-build.js';
+import { REPORT_DATA_FORMAT, type NightlyReportData, type ReportCalibrationNight, type ReportHeatCell } from './report-data.js';
+import { stateFromTelemetry } from './state-from-telemetry.js';
+import { entrySeries, gatherTelemetry } from './telemetry.js';
+
+export interface NightlyOptions {
+  readonly config: NightlyConfig;
+  /** Output folder (created; an interrupted run of the same config there is resumed). */
+  readonly out: string;
+  /** Run store file. */
+  readonly store: string;
+  /** Worker threads (overrides the config); undefined: the config's, else all cores. */
+  readonly workers?: number;
+  /** "Now" for a new run (the end of the Prometheus range); default the clock. */
+  readonly now?: Date;
+  readonly log?: (line: string) => void;
+  readonly progress?: boolean;
+}
+
+export interface NightlyResult {
+  readonly exitCode: 0 | 1;
+  readonly dir: string;
+  readonly report: string;
+  readonly data: NightlyReportData;
+  readonly atRisk: readonly string[];
+  readonly manifest: Manifest;
+}
+
+/** The twin with each configured entry driven by its forecast series (a scale the twin file gave a profile or forecast entry is kept). */
+export function forecastDriven(twin: Twin, entries: NightlyConfig['entries']): Twin {
+  const scaleOf = (a: Twin['entries'][number]['arrival']) => (a.kind === 'constant' ? 1 : a.scale);
+  return { ...twin, entries: twin.entries.map((e) => (entries[e.id] ? { ...e, arrival: { kind: 'forecast' as const, ...entries[e.id]!, scale: scaleOf(e.arrival) } } : e)) };
+}
+
+const readJson = async <T>(file: string): Promise<T> => JSON.parse(await readFile(file, 'utf8')) as T;
+
+export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
+  const { config, out } = o;
+  const log = o.log ?? (() => undefined);
+  const workers = o.workers ?? config.simulation.workers ?? undefined;
+  const configHash = hashOf({ config: await fileHash(config.file), twin: await fileHash(config.twinFile) });
+  const now = o.now ?? new Date();
+  const found = await readManifest(out, config.telemetry.kind === 'files');
+  const manifest: Manifest = found ? { ...found, config: { file: config.file, hash: configHash }, seed: config.simulation.seed, exitCode: null } : {
+    format: MANIFEST_FORMAT, createdAt: now.toISOString(), telemetryEnd: Math.floor(now.getTime() / 1000),
+    config: { file: config.file, hash: configHash },
+    versions: { shadowcast: shadowcastVersion(), node: process.version, report: REPORT_DATA_FORMAT },
+    seed: config.simulation.seed, inputs: {}, runId: null, steps: {}, exitCode: null,
+  };
+  const runner = new StepRunner(out, manifest, log);
+  const warnings: string[] = [];
+
+  // 1. Telemetry: files, or Prometheus answers saved under DIR/telemetry.
+  const telemetryIn = hashOf({ source: config.telemetry, end: config.telemetry.kind === 'prometheus' ? manifest.telemetryEnd : null });
+  const savedAnswers = config.telemetry.kind === 'prometheus' ? manifest.steps.telemetry?.outputs : undefined;
+  const telemetry = await runner.step('telemetry', telemetryIn, savedAnswers ?? [], async () => {
+    const t = await gatherTelemetry(config, out, manifest.telemetryEnd);
+    const outputs = config.telemetry.kind === 'prometheus' ? t.files.map((f) => runner.rel(f)) : [];
+    return { value: { ...t, outputs }, note: `${t.series.length} series from ${t.files.length} file(s)` };
+  }, async () => ({ ...(await gatherTelemetry(config, out, manifest.telemetryEnd, savedAnswers?.map((f) => join(out, f)))), outputs: savedAnswers ?? [] }));
+  if (config.telemetry.kind === 'prometheus') manifest.steps.telemetry = { ...manifest.steps.telemetry!, outputs: telemetry.outputs };
+  warnings.push(...telemetry.warnings);
+  manifest.inputs = { [config.file]: await fileHash(config.file), [config.twinFile]: await fileHash(config.twinFile) };
+  for (const f of telemetry.files) manifest.inputs[f] = await fileHash(f);
+  const telemetryHash = hashOf(telemetry.files.map((f) => manifest.inputs[f]));
+  const runId = hashOf({ config: configHash, telemetry: telemetryHash, seed: config.simulation.seed }).slice(0, 12);
+  manifest.runId = runId;
+  const history = entrySeries(config, telemetry.series);
+
+  // 2. Forecast of the series that drive entries.
+  const forecastDir = join(out, 'forecast');
+  const forecastIn = hashOf({ telemetryHash, entries: config.entries, forecast: config.forecast, horizon: config.horizon, seed: config.simulation.seed });
+  const bundle = await runner.step('forecast', forecastIn, ['forecast/forecast.json', 'forecast/paths.f32'], async () => {
+    const r = await forecastTelemetry(history, {
+      horizon: { ms: config.horizon * 1000 }, model: config.forecast.model, paths: config.forecast.paths, seed: config.simulation.seed,
+      ...(config.forecast.candidates ? { candidates: config.forecast.candidates } : {}),
+    }, workers !== undefined ? { workers } : {});
+    await writeForecast(forecastDir, r.bundle);
+    return { value: r.bundle, note: r.results.map((x) => `${x.series.node}/${x.series.metric}: ${x.series.model}`).join(', ') };
+  }, () => readForecast(forecastDir));
+  const twin = forecastDriven(config.twin, config.entries);
+  warnings.push(...twin.warnings, ...bindForecast(twin, bundle, forecastDir).warnings);
+  const night = new Date(bundle.startMs).toISOString().slice(0, 10);
+
+  // 3. State snapshot from the latest telemetry.
+  const takenAtMs = bundle.startMs - bundle.stepMs;
+  const stateIn = hashOf({ telemetryHash, twin: twinContentHash(twin), takenAtMs });
+  const state = await runner.step('state', stateIn, ['state.json'], async () => {
+    const s = stateFromTelemetry(twin, telemetry.series, takenAtMs);
+    await writeFileAtomically(join(out, 'state.json'), JSON.stringify(s.document, null, 1) + '\n');
+    return { value: { snapshot: s.snapshot, warnings: s.warnings }, note: `${Object.keys(s.document.nodes).length} node(s) from telemetry at ${s.document.takenAt}` };
+  }, async () => ({ snapshot: stateFromObject(await readJson(join(out, 'state.json')), twin, join(out, 'state.json')) as StateSnapshot, warnings: [] as string[] }));
+  warnings.push(...state.warnings);
+
+  // 4. Monte Carlo of the forecast future from that state (chunk checkpoints in DIR/.chunks while it runs).
+  const settings = { seed: config.simulation.seed, horizon: config.horizon, reportWindow: config.simulation.window, warmup: 0, state: state.snapshot, forecast: bundle as ForecastBundle | null };
+  const simIn = hashOf({ forecastIn, stateIn, twin: twinContentHash(twin), simulation: config.simulation, horizon: config.horizon, level: config.risk.level });
+  const simDir = join(out, 'simulation');
+  const sim = await runner.step('simulate', simIn, ['simulation/summary.json', 'simulation/risk.json', 'simulation/heatmap.json'], async () => {
+    const bar = o.progress ? createProgress('simulate', config.simulation.replications) : null;
+    const chunks = join(out, '.chunks');
+    const r = await runMonteCarlo(twin, {
+      replications: config.simulation.replications, settings, checkpointDir: chunks, onProgress: (d) => bar?.update(d),
+      ...(workers !== undefined ? { workers } : {}),
+    }).finally(() => bar?.stop());
+    const risk = assessRisk(r.summary, config.risk.level);
+    const heatmap = breachHeatmap(r.summary, twin);
+    const info = {
+      twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: config.simulation.seed, replications: config.simulation.replications,
+      horizon: config.horizon, warmup: 0, confidence: config.risk.level, windowSeconds: config.simulation.window,
+      workers: r.workers, seconds: r.seconds, events: r.summary.events, forecast: forecastDir, state: join(out, 'state.json'), scenario: null, warnings,
+    };
+    await writeFilesAtomically(simDir, {
+      'summary.json': summaryJson(info, risk), 'nodes.csv': nodesCsv(risk), 'windows.csv': windowsCsv(risk),
+      'risk.json': JSON.stringify(risk), 'heatmap.json': JSON.stringify(heatmap),
+    });
+    // The outputs now stand for the run; the checkpoints would only grow night after night.
+    await rm(chunks, { recursive: true, force: true });
+    const note = `${config.simulation.replications} replications x ${config.horizon} s, ${r.workers} worker(s), ${r.summary.events.toLocaleString('en-US')} events${r.resumedChunks ? `, ${r.resumedChunks} chunk(s) from checkpoints` : ''}`;
+    return { value: { risk, heatmap }, note };
+  }, async () => ({ risk: await readJson<RiskReport>(join(simDir, 'risk.json')), heatmap: await readJson<ReportHeatCell[]>(join(simDir, 'heatmap.json')) }));
+
+  // 5. Risk: the nodes whose P(fail) upper bound is above the threshold.
+  const riskIn = hashOf({ simIn, threshold: config.risk.threshold });
+  const atRisk = await runner.step('risk', riskIn, ['risk.json'], async () => {
+    const ids = sim.risk.nodes.filter((n) => n.pFail.hi > config.risk.threshold).map((n) => n.id);
+    await writeFileAtomically(join(out, 'risk.json'), JSON.stringify({ threshold: config.risk.threshold, level: config.risk.level, atRisk: ids }, null, 1) + '\n');
+    return { value: ids, note: ids.length ? `above ${config.risk.threshold}: ${ids.join(', ')}` : `no node above ${config.risk.threshold}` };
+  }, async () => (await readJson<{ atRisk: string[] }>(join(out, 'risk.json'))).atRisk);
+
+  // 6. Mitigation proposals for those nodes, re-simulated on common random numbers.
+  const mitigationIn = hashOf({ riskIn, mitigation: config.mitigation, atRisk });
+  const mitigation = await runner.step('mitigation', mitigationIn, ['mitigation.json'], async () => {
+    let m: NightlyMitigation;
+    if (!config.mitigation.enabled) m = { candidates: [], proposal: null, explanation: 'mitigation is disabled in the config', runs: 0 };
+    else if (atRisk.length === 0) m = { candidates: [], proposal: null, explanation: 'no node above the risk threshold: nothing to mitigate', runs: 0 };
+    else m = await mitigateNight(twin, settings, sim.risk.nodes.filter((n) => atRisk.includes(n.id)), config, workers);
+    await writeFileAtomically(join(out, 'mitigation.json'), JSON.stringify(m, null, 1) + '\n');
+    return { value: m, note: m.runs ? `${m.candidates.length} candidate(s) in ${m.runs} run(s)${m.proposal ? `; proposed: ${m.proposal.strategy}` : ''}` : m.explanation };
+  }, () => readJson<NightlyMitigation>(join(out, 'mitigation.json')));
+
+  // 7. Report, with last night's forecast scored against tonight's telemetry and the risk compared.
+  const store = new RunStore(o.store);
+  try {
+    const previous = store.previousRun(twin.name, night, runId);
+    const scores: ScoreRecord[] = [];
+    if (previous) {
+      for (const f of store.forecasts(previous.id)) {
+        const actual = telemetry.series.find((s) => `${s.node}/${s.metric}` === f.series);
+        const sc = actual ? scoreForecast(f, actual) : null;
+        if (sc) scores.push({ runId, night, scoredRunId: previous.id, scoredNight: previous.night, series: f.series, ...sc });
+      }
+    }
+    const calibration: ReportCalibrationNight[] = [
+      ...scores,
+      ...store.scores({ twin: twin.name, limit: 60 }).filter((s) => s.runId !== runId),
+    ].map((s) => ({ night: s.scoredNight, series: s.series, coverage80: s.coverage80, coverage95: s.coverage95, mase: s.mase }));
+    const changes = changesSince(previous ? store.nodeRisk({ runId: previous.id }) : null, sim.risk.nodes.map((n) => ({ node: n.id, pFail: n.pFail })), config.risk.threshold);
+    const reportIn = hashOf({ mitigationIn, previous: previous?.id ?? null, scores, calibration });
+    const data = await runner.step('report', reportIn, ['report-data.json', 'report.html'], async () => {
+      const d = buildReportData({
+        runId, twin, createdAt: manifest.createdAt, seed: config.simulation.seed, threshold: config.risk.threshold, bundle, history,
+        risk: sim.risk, heatmap: sim.heatmap, mitigations: mitigation.candidates, calibration, changes, warnings,
+      });
+      const html = await renderNightlyReport(d);
+      await writeFileAtomically(join(out, 'report-data.json'), JSON.stringify(d) + '\n');
+      await writeFileAtomically(join(out, 'report.html'), html);
+      return { value: d, note: `report.html ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB` };
+    }, () => readJson<NightlyReportData>(join(out, 'report-data.json')));
+
+    // 8. Store: the run, its node risk, its forecasts (for tomorrow's score), tonight's scores.
+    const exitCode = atRisk.length > 0 ? 1 : 0;
+    manifest.exitCode = exitCode;
+    await runner.step('store', hashOf({ reportIn, store: store.file }), [], async () => {
+      store.recordNight(
+        { id: runId, night, twin: twin.name, createdAt: manifest.createdAt, seed: config.simulation.seed, replications: config.simulation.replications, horizonSeconds: config.horizon, threshold: config.risk.threshold, atRisk: atRisk.length, exitCode, outDir: out, manifest: JSON.stringify(manifest) },
+        sim.risk.nodes.map((n) => ({ runId, night, node: n.id, pFail: n.pFail.mean, lo: n.pFail.lo, hi: n.pFail.hi, condition: n.mainCondition, timeToFailure: n.timeToFailure })),
+        bundle.series.map((s) => storedForecast(runId, s, bundle.startMs, bundle.stepMs, history.find((h) => h.node === s.node && h.metric === s.metric)!)),
+        scores,
+      );
+      return { value: null, note: `night ${night} recorded in ${store.file}` };
+    }, async () => null);
+    await runner.save();
+    return { exitCode, dir: out, report: join(out, 'report.html'), data, atRisk, manifest };
+  } finally {
+    store.close();
+  }
+}

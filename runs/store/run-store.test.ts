@@ -1,0 +1,88 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { exitCodeFor } from '../errors.js';
+import { withTempDir } from '../test-support.js';
+import { RunStore, STORE_SCHEMA_VERSION, type RunRecord } from './run-store.js';
+
+const run = (id: string, night: string, twin = 'shop'): RunRecord => ({
+  id, night, twin, createdAt: `${night}T01:00:00.000Z`, seed: 1, replications: 20, horizonSeconds: 86400, threshold: 0.2, atRisk: 1, exitCode: 1, outDir: '/out', manifest: '{"m":1}',
+});
+
+test('records nights and answers trend, previous-night and calibration queries; a resumed run replaces its own rows', () => withTempDir('store', async (dir) => {
+  const store = new RunStore(join(dir, 'sub', 'runs.db'));
+  try {
+    store.recordNight(run('r1', '2026-01-01'), [{ runId: 'r1', night: '2026-01-01', node: 'db', pFail: 0.1, lo: 0.02, hi: 0.3, condition: 'errors', timeToFailure: { p10: 1, p50: 2, p90: 3 } }],
+      [{ runId: 'r1', series: 'web/rate', startMs: 0, stepMs: 1000, maseScale: 2, quantiles: { '0.5': [1, 2] } }], []);
+    store.recordNight(run('r2', '2026-01-02'), [{ runId: 'r2', night: '2026-01-02', node: 'db', pFail: 0.2, lo: 0.1, hi: 0.4, condition: null, timeToFailure: null }], [],
+      [{ runId: 'r2', night: '2026-01-02', scoredRunId: 'r1', scoredNight: '2026-01-01', series: 'web/rate', points: 2, coverage80: 0.5, coverage95: 1, mase: 0.7 }]);
+    store.recordNight(run('x1', '2026-01-02', 'other'), [], [], []);
+    assert.equal(store.runs({ twin: 'shop' }).map((r) => r.id), ['r2', 'r1']);
+    assert.is(store.previousRun('shop', '2026-01-02', 'r2')!.id, 'r1');
+    assert.is(store.previousRun('shop', '2026-01-01', 'r1'), null);
+    assert.equal(store.nodeRisk({ node: 'db' }).map((r) => [r.night, r.pFail]), [['2026-01-02', 0.2], ['2026-01-01', 0.1]]);
+    assert.equal(store.nodeRisk({ runId: 'r1' })[0]!.timeToFailure, { p10: 1, p50: 2, p90: 3 });
+    assert.equal(store.forecasts('r1')[0]!.quantiles, { '0.5': [1, 2] });
+    assert.equal(store.scores({ twin: 'shop' }).map((s) => [s.scoredNight, s.coverage80, s.mase]), [['2026-01-01', 0.5, 0.7]]);
+    // The same run recorded again (a resumed nightly): its rows are replaced, not doubled.
+    store.recordNight(run('r2', '2026-01-02'), [{ runId: 'r2', night: '2026-01-02', node: 'db', pFail: 0.25, lo: 0.1, hi: 0.4, condition: null, timeToFailure: null }], [], []);
+    assert.equal(store.nodeRisk({ node: 'db' }).map((r) => r.pFail), [0.25, 0.1]);
+    assert.is(store.scores().length, 0);
+    assert.is(store.runs().length, 3);
+  } finally {
+    store.close();
+  }
+  const db = new Database(join(dir, 'sub', 'runs.db'), { readonly: true });
+  assert.is(db.pragma('user_version', { simple: true }), STORE_SCHEMA_VERSION);
+  db.close();
+}));
+
+const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+
+test('a store from a newer schema version is refused without touching the file', () => withTempDir('store-new', async (dir) => {
+  const file = join(dir, 'runs.db');
+  const db = new Database(file);
+  db.exec('CREATE TABLE future (x INTEGER)');
+  db.pragma(`user_version = ${STORE_SCHEMA_VERSION + 1}`);
+  db.close();
+  const before = sha(file);
+  let err: unknown;
+  try { new RunStore(file).close(); } catch (e) { err = e; }
+  assert.ok(err instanceof Error, 'refused');
+  assert.match((err as Error).message, `schema version ${STORE_SCHEMA_VERSION + 1} is newer`);
+  assert.match((err as Error).message, 'not changed');
+  assert.is(exitCodeFor(err), 3);
+  assert.is(sha(file), before);
+  assert.not.ok(existsSync(`${file}-wal`), 'no WAL file created');
+}));
+
+test('a file that is not a store is refused by name, unchanged', () => withTempDir('store-bad', async (dir) => {
+  const file = join(dir, 'runs.db');
+  writeFileSync(file, 'this is not a database, just some text that is long enough to look like a header '.repeat(20));
+  const before = sha(file);
+  assert.throws(() => new RunStore(file), (e: Error) => e.message.includes(file) && e.message.includes('not a run store'));
+  assert.is(sha(file), before);
+}));
+
+test('four processes writing at once: every night of every writer is recorded', () => withTempDir('store-race', async (dir) => {
+  const file = join(dir, 'runs.db');
+  const helper = join(dirname(fileURLToPath(import.meta.url)), 'store-writer-main.js');
+  const start = String(Date.now() + 1500);
+  const outs = await Promise.all(['a', 'b', 'c', 'd'].map((tag) => promisify(execFile)(process.execPath, [helper, file, tag, '15', start])));
+  assert.equal(outs.map((o) => o.stdout.trim()), ['ok', 'ok', 'ok', 'ok']);
+  const store = new RunStore(file);
+  try {
+    assert.is(store.runs().length, 60);
+    assert.is(store.nodeRisk({ node: 'a' }).length, 60);
+  } finally {
+    store.close();
+  }
+}));
+
+test.run();
