@@ -11,6 +11,7 @@ import { readNightlyConfig } from '../nightly/config.js';
 import { runNightly, type NightlyResult } from '../nightly/pipeline.js';
 import { DEFAULT_STORE } from '../store/run-store.js';
 import { defineCommand, parseFlags, usageText } from '../flags.js';
+import { EXECUTOR_FLAGS, executorChoice } from '../executors/choose.js';
 import { table } from '../format.js';
 
 export const NIGHTLY = defineCommand({
@@ -21,6 +22,7 @@ export const NIGHTLY = defineCommand({
     store: { kind: 'path', value: 'FILE', absent: `the config's \`store\`, else ${DEFAULT_STORE}`, help: 'run store (SQLite)' },
     replications: { kind: 'positiveInt', value: 'N', absent: "the config's", help: 'simulated futures, for the run and for each mitigation candidate' },
     workers: { kind: 'nonNegativeInt', value: 'N', absent: "the config's, else all cores; 0 = this thread", help: 'worker threads' },
+    ...EXECUTOR_FLAGS,
     quiet: { kind: 'boolean', help: 'print only where the report is' },
   },
 });
@@ -33,6 +35,7 @@ export async function nightly(argv: readonly string[]): Promise<NightlyResult | 
     return null;
   }
   const v = parsed.values;
+  const executor = executorChoice(NIGHTLY, v, v.workers);
   const read = await readNightlyConfig(v.config);
   const reps = v.replications;
   const config = reps === undefined ? read : { ...read, simulation: { ...read.simulation, replications: reps }, mitigation: { ...read.mitigation, replications: reps } };
@@ -40,7 +43,7 @@ export async function nightly(argv: readonly string[]): Promise<NightlyResult | 
   const store = resolve(v.store ?? config.store ?? DEFAULT_STORE);
   const log = v.quiet ? undefined : (line: string) => console.log(`  ${line}`);
   if (!v.quiet) console.log(`nightly: ${config.twin.name} from ${config.file} -> ${out}`);
-  const r = await runNightly({ config, out, store, ...(v.workers !== undefined ? { workers: v.workers } : {}), ...(log ? { log } : {}), progress: !v.quiet });
+  const r = await runNightly({ config, out, store, ...(v.workers !== undefined ? { workers: v.workers } : {}), ...(executor.kind === 'bullmq' ? { executor } : {}), ...(log ? { log } : {}), progress: !v.quiet });
   if (!v.quiet) {
     const rows = r.data.nodes.filter((n) => n.pFail.mean > 0 || n.pFail.hi > r.data.run.threshold).map((n) => [
       n.node, `${(100 * n.pFail.mean).toFixed(1)} % [${(100 * n.pFail.lo).toFixed(1)}, ${(100 * n.pFail.hi).toFixed(1)}]`, n.mainCondition ?? '-',

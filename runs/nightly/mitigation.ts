@@ -10,6 +10,7 @@ import type { SimulationSettings } from '../../twins/flow/simulate.js';
 import { riskAnomalies } from '../../twins/mitigation/detect.js';
 import type { NodeRisk } from '../../twins/risk.js';
 import { proposeMitigations } from '../mitigation/propose.js';
+import { openExecutor, type ExecutorChoice } from '../executors/choose.js';
 import type { NightlyConfig } from './config.js';
 import type { ReportMitigation } from './report-data.js';
 
@@ -21,14 +22,14 @@ export interface NightlyMitigation {
   readonly runs: number;
 }
 
-export async function mitigateNight(twin: Twin, settings: SimulationSettings, atRisk: readonly NodeRisk[], config: NightlyConfig, workers: number | undefined): Promise<NightlyMitigation> {
+export async function mitigateNight(twin: Twin, settings: SimulationSettings, atRisk: readonly NodeRisk[], config: NightlyConfig, where: ExecutorChoice): Promise<NightlyMitigation> {
   const m = config.mitigation;
   const anomalies = riskAnomalies(atRisk, { threshold: config.risk.threshold });
+  const executor = await openExecutor(where);
   const r = await proposeMitigations({
     twin, settings: { ...settings, horizon: m.horizon }, replications: m.replications, level: config.risk.level,
-    threshold: config.risk.threshold, target: m.target, anomalies, maxCandidates: m.maxCandidates,
-    ...(workers !== undefined ? { workers } : {}),
-  });
+    threshold: config.risk.threshold, target: m.target, anomalies, maxCandidates: m.maxCandidates, executor,
+  }).finally(() => executor.close());
   const ranked = r.choice?.ranked ?? [];
   const chosenId = r.choice?.chosen?.evaluation.strategy.id ?? null;
   const candidates = r.evaluations.map((e): ReportMitigation => {

@@ -18,6 +18,7 @@ import { bindForecast } from '../../twins/forecast-refs.js';
 import { assessRisk, type RiskReport } from '../../twins/risk.js';
 import { stateFromObject, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
+import { openExecutor, type ExecutorChoice } from '../executors/choose.js';
 import { createProgress } from '../progress.js';
 import { writeFileAtomically } from '../report/atomic-file.js';
 import { writeFilesAtomically } from '../report/atomic.js';
@@ -42,6 +43,8 @@ export interface NightlyOptions {
   readonly store: string;
   /** Worker threads (overrides the config); undefined: the config's, else all cores. */
   readonly workers?: number;
+  /** Where replications run; default local threads (`workers`). */
+  readonly executor?: ExecutorChoice;
   /** "Now" for a new run (the end of the Prometheus range); default the clock. */
   readonly now?: Date;
   readonly log?: (line: string) => void;
@@ -130,10 +133,10 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
   const sim = await runner.step('simulate', simIn, ['simulation/summary.json', 'simulation/risk.json', 'simulation/heatmap.json'], async () => {
     const bar = o.progress ? createProgress('simulate', config.simulation.replications) : null;
     const chunks = join(out, '.chunks');
+    const executor = await openExecutor(o.executor ?? { kind: 'local', workers });
     const r = await runMonteCarlo(twin, {
-      replications: config.simulation.replications, settings, checkpointDir: chunks, onProgress: (d) => bar?.update(d),
-      ...(workers !== undefined ? { workers } : {}),
-    }).finally(() => bar?.stop());
+      replications: config.simulation.replications, settings, checkpointDir: chunks, onProgress: (d) => bar?.update(d), executor,
+    }).finally(() => Promise.all([bar?.stop(), executor.close()]));
     const risk = assessRisk(r.summary, config.risk.level);
     const heatmap = breachHeatmap(r.summary, twin);
     const info = {
@@ -165,7 +168,7 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     let m: NightlyMitigation;
     if (!config.mitigation.enabled) m = { candidates: [], proposal: null, explanation: 'mitigation is disabled in the config', runs: 0 };
     else if (atRisk.length === 0) m = { candidates: [], proposal: null, explanation: 'no node above the risk threshold: nothing to mitigate', runs: 0 };
-    else m = await mitigateNight(twin, settings, sim.risk.nodes.filter((n) => atRisk.includes(n.id)), config, workers);
+    else m = await mitigateNight(twin, settings, sim.risk.nodes.filter((n) => atRisk.includes(n.id)), config, o.executor ?? { kind: 'local', workers });
     await writeFileAtomically(join(out, 'mitigation.json'), JSON.stringify(m, null, 1) + '\n');
     return { value: m, note: m.runs ? `${m.candidates.length} candidate(s) in ${m.runs} run(s)${m.proposal ? `; proposed: ${m.proposal.strategy}` : ''}` : m.explanation };
   }, () => readJson<NightlyMitigation>(join(out, 'mitigation.json')));
