@@ -137,3 +137,16 @@ export function assessRisk(s: ChunkSummary, level = 0.95): RiskReport {
   }
   return { replications: n, horizon: s.horizon, level, nodes, entries, windows };
 }
+
+/**
+ * Nodes whose SLO window is longer than the measured stretch (horizon minus
+ * warm-up): their sliding-window conditions can never hold, so their P(fail)
+ * is 0 whatever happens. Said as a warning, not left to look like safety.
+ */
+export function sloWindowWarnings(nodes: readonly { readonly id: string; readonly slo: { readonly window: number } | null }[], horizon: number, warmup = 0): string[] {
+  const measured = horizon - warmup;
+  const blind = nodes.filter((n) => n.slo !== null && n.slo.window > measured);
+  if (blind.length === 0) return [];
+  const shown = blind.slice(0, 10).map((n) => `${n.id} (${n.slo!.window} s)`).join(', ');
+  return [`the measured stretch of ${measured} s (horizon minus warm-up) is shorter than the SLO window of ${blind.length} node(s): ${shown}${blind.length > 10 ? ', ...' : ''}; their P(fail) is 0 because the condition cannot hold over a whole window, not because they are safe: simulate longer`];
+}

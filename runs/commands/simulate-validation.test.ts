@@ -82,4 +82,12 @@ test('simulate reports bad arguments clearly', async () => {
   assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--horizon', '1m', '--warmup', '2m'])), /--warmup \(120s\) must be shorter than --horizon \(60s\)/);
 });
 
+test('a horizon shorter than the SLO window: simulate says P(fail) 0 means nothing there', () =>
+  withTempDir('sim-slo', async (out) => {
+    const code = await run(['--twin', join(REPO_ROOT, 'twins/examples/shop.yaml'), '--out', out, '--replications', '2', '--horizon', '30s', '--quiet', '--no-resume', '--workers', '0']);
+    assert.is(code, 0);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as { run: { warnings: string[] } };
+    assert.ok(summary.run.warnings.some((w) => /shorter than the SLO window of \d+ node\(s\)/.test(w)), summary.run.warnings.join('\n'));
+  }));
+
 test.run();

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { readForecast } from '../../models/forecast-file.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
-import { assessRisk } from '../../twins/risk.js';
+import { assessRisk, sloWindowWarnings } from '../../twins/risk.js';
 import { applyScenario, readScenarioFile, type ScenarioDocument } from '../../twins/scenario/index.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
@@ -143,6 +143,7 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   const load = arrivalLimitProblems(withScenario, args.horizon, forecast);
   if (load.length > 0) throw new InputError(`${args.twin}${args.scenario ? ` with scenario ${args.scenario}` : ''}: ${load.join('; ')}`);
   const { twin, state } = await loadVariant(base.twin, scenario, args.state);
+  warnings.push(...sloWindowWarnings(twin.nodes, args.horizon, args.warmup));
   const progress = args.quiet ? quietProgress(args.replications) : createProgress('simulate', args.replications);
   const executor = await openExecutor(args.executor);
   // Ctrl-C stops the run between chunks; the finished ones stay checkpointed for the next run to resume.
