@@ -40,6 +40,17 @@ function branchTags(schema: unknown, prop: string): string[] {
 
 export { editDistance };
 
+/**
+ * Names people write for a field that spelling distance would match to the
+ * wrong one (`ratio` is two edits from `rate`, but means calls per request):
+ * the hint goes to the field with that meaning, when the object has it.
+ */
+const SYNONYMS: Readonly<Record<string, readonly string[]>> = Object.assign(Object.create(null) as Record<string, readonly string[]>, {
+  ratio: ['perRequest'], callratio: ['perRequest'], callsperrequest: ['perRequest'], per_request: ['perRequest'],
+  fanout: ['perRequest'], multiplier: ['perRequest'], weight: ['perRequest'],
+  workers: ['servers'], threads: ['servers'], concurrency: ['servers'],
+});
+
 function message(e: ErrorObject): { path: PathSegments; text: string } {
   const path = pointerToSegments(e.instancePath);
   const p = e.params as Record<string, unknown>;
@@ -49,7 +60,7 @@ function message(e: ErrorObject): { path: PathSegments; text: string } {
     case 'additionalProperties': {
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const name = String(p.additionalProperty);
-      const near = allowed.find((a) => editDistance(a.toLowerCase(), name.toLowerCase()) <= 2);
+      const near = SYNONYMS[name.toLowerCase()]?.find((a) => allowed.includes(a)) ?? allowed.find((a) => editDistance(a.toLowerCase(), name.toLowerCase()) <= 2);
       const hint = near ? ` (did you mean ${JSON.stringify(near)}?)` : allowed.length ? ` (expected one of: ${allowed.join(', ')})` : '';
       return { path: [...path, name], text: `unknown property${hint}` };
     }

@@ -66,6 +66,8 @@ test('call-graph JSON: bad input names the path', () => {
   assert.ok(bad((g) => ({ ...g, calls: [...g.calls, { from: 'web', to: 'nope', perRequest: 1 }] })).includes('calls[3].to: unknown service "nope"'));
   assert.ok(bad((g) => ({ ...g, services: [...g.services, { id: 'web' }] })).some((p) => p.startsWith('services[4].id: duplicate id "web"')));
   assert.ok(bad((g) => ({ ...g, calls: [{ from: 'web', to: 'api' }] })).some((p) => p.startsWith('calls[0]: expected a call with either `perRequest`')));
+  // `ratio` is two edits from `rate`, but means calls per request: the hint names the field with that meaning.
+  assert.ok(bad((g) => ({ ...g, calls: [{ from: 'web', to: 'api', ratio: 1.5 }] })).includes('calls[0].ratio: unknown property (did you mean "perRequest"?)'));
   assert.ok(bad((g) => ({ ...g, services: g.services.map((s) => (s.id === 'web' ? { ...s, rate: undefined } : s)) })).some((p) => p.startsWith('services[0].rate: required for a service no call reaches')));
   assert.ok(bad((g) => ({ ...g, services: g.services.map((s) => (s.id === 'web' ? { ...s, rate: -1 } : s)) })).some((p) => p.startsWith('services[0].rate: expected a number > 0')));
   assert.ok(bad((g) => ({ ...g, calls: [...g.calls, { from: 'db', to: 'web', perRequest: 1 }] })).some((p) => p.startsWith('services: no entry point')));
