@@ -166,7 +166,7 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   const risk = assessRisk(result.summary, args.confidence);
   const info = {
     twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: args.seed, replications: result.replications, stopping: result.stopping, horizon: args.horizon, warmup: args.warmup, confidence: args.confidence, windowSeconds: args.window,
-    workers: result.workers, seconds: result.seconds, events: result.summary.events,
+    workers: result.workers, seconds: result.seconds, events: result.summary.events, resumedChunks: result.resumedChunks,
     forecast: args.forecast, state: args.state, scenario: args.scenario, warnings,
   };
   const files = await writeFilesAtomically(args.out, {

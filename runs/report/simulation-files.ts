@@ -20,12 +20,15 @@ export interface RunInfo extends Omit<ResultRun, 'twinHash'> {
   readonly warnings: readonly string[];
   /** Sequential stopping: the rule, replications run of the most, why it stopped (runs/montecarlo/stopping.ts). */
   readonly stopping?: StoppingReport | null;
+  /** Chunks taken from checkpoints of an earlier, interrupted run (their events were not computed in `seconds`). */
+  readonly resumedChunks?: number;
 }
 
 export function summaryJson(info: RunInfo, risk: RiskReport): string {
   const body = {
     format: SUMMARY_FORMAT,
-    run: { ...info, eventsPerSecond: info.seconds > 0 ? info.events / info.seconds : null },
+    // A resumed run computed only part of `events` in `seconds`: no speed rather than an inflated one.
+    run: { ...info, eventsPerSecond: info.seconds > 0 && !info.resumedChunks ? info.events / info.seconds : null },
     nodes: risk.nodes.map((n) => ({
       id: n.id,
       pFail: n.pFail,
