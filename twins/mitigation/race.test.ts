@@ -30,13 +30,17 @@ test('worse stops at once', () => {
   assert.is(raceDecision(evaluation('w', 'worse', 5, 20, 1, [0.05, 0.3]), ['a'], rules, null)?.stop, 'worse');
 });
 
-test('cannot meet the target: 4 failures leave the Wilson upper bound at 200 replications at or over 5 %, 3 do not', () => {
+test('cannot meet the target: 4 failures leave the Wilson upper bound at 200 replications at or over 5 %, 3 do not; a lower bound at or over the target', () => {
   // Wilson 95 % upper bound of 4/200 = 5.03 %, of 3/200 = 4.30 %.
   assert.ok(proportion(4, 200, 0.95).hi >= 0.05 && proportion(3, 200, 0.95).hi < 0.05);
   const hopeless = raceDecision(evaluation('h', 'inconclusive', 4, 20, 1, [-0.2, 0.1]), ['a'], rules, null);
   assert.is(hopeless?.stop, 'cannotMeetTarget');
   assert.match(hopeless!.reason, /failed in 4 of 20 replications/);
-  assert.is(raceDecision(evaluation('c', 'inconclusive', 3, 20, 1, [-0.2, 0.1]), ['a'], rules, null), null, '3 failures: it may still get under');
+  assert.is(raceDecision(evaluation('c', 'inconclusive', 3, 40, 1, [-0.2, 0.1]), ['a'], rules, null), null, '3 failures of 40: it may still get under');
+  // 3 of 20: Wilson lower bound 5.2 % >= 5 %: above the target beyond the noise; 2 of 20: 2.8 %, not yet.
+  assert.ok(proportion(3, 20, 0.95).lo >= 0.05 && proportion(2, 20, 0.95).lo < 0.05);
+  assert.match(raceDecision(evaluation('l', 'inconclusive', 3, 20, 1, [-0.2, 0.1]), ['a'], rules, null)?.reason ?? '', /at least 5\.2 % \(lower bound\)/);
+  assert.is(raceDecision(evaluation('k', 'inconclusive', 2, 20, 1, [-0.2, 0.1]), ['a'], rules, null), null);
 });
 
 test('met the target: better and the upper bound under it; at 40 replications no failure is still 8.8 %, at 80 it is 4.6 %', () => {

@@ -12,7 +12,9 @@
  *  - cannotMeetTarget: an addressed node already failed in so many
  *    replications that, even with no failure in all the replications left,
  *    its Wilson upper bound at the full count would stay at or above the
- *    target (exact, not a guess: it could never be chosen).
+ *    target (exact, not a guess: it could never be chosen); or its Wilson
+ *    lower bound is already at or above the target (its P(fail) is above the
+ *    target beyond the noise, at the same confidence as every interval).
  *  - metTarget: the verdict is better and every addressed node's upper bound
  *    is under the target at this look: its claim (bound and paired interval
  *    at these n replications) is already made.
@@ -75,6 +77,9 @@ export function raceDecision(e: StrategyEvaluation, nodes: readonly string[], ru
     const best = wilsonInterval(failures, rules.replications, z).hi;
     if (best >= rules.target) {
       return { stop: 'cannotMeetTarget', reason: `${effect.node} failed in ${failures} of ${n} replications: even with no failure in the other ${rules.replications - n}, its upper bound would be ${pct(best)}, not under ${pct(rules.target)}` };
+    }
+    if (effect.candidate.lo >= rules.target) {
+      return { stop: 'cannotMeetTarget', reason: `${effect.node} failed in ${failures} of ${n} replications: its P(fail) is at least ${pct(effect.candidate.lo)} (lower bound), not under ${pct(rules.target)}` };
     }
   }
   if (meetsTarget(e, nodes, rules.target)) return { stop: 'metTarget', reason: `met the target after ${n} replications (upper bound ${pct(Math.max(...addressedEffects(e, nodes).map((x) => x.candidate.hi)))}, paired change below 0)` };
