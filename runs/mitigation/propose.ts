@@ -105,11 +105,11 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
   const settings = input.settings, full = input.replications;
   return withExecutor(input.workers, input.executor, async (executor) => {
     const baseline = new GrowingRun(input.twin);
-    // Without anomalies given, they come from the whole baseline (a shorter one would see other risks).
     const rules: RaceRules = { target, level, replications: full };
     const looks = input.race === false ? [full] : raceLooks(full);
     let detected = input.anomalies;
     if (!detected) {
+      // Without anomalies given, they come from the whole baseline (a shorter one would see other risks), run look by look for the race.
       for (const n of looks) await baseline.upTo(n, settings, executor);
       detected = riskAnomalies(assessRisk(await baseline.upTo(full, settings, executor), level).nodes, { threshold });
     }
