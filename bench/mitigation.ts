@@ -67,7 +67,7 @@ export async function benchMitigation(): Promise<BenchSection[]> {
         },
       ],
       extra: {
-        seconds, detectSeconds: detect.seconds, runs: r.runs, anomalies: r.anomalies.map((a) => a.id), unobserved: r.unobserved.map((a) => a.id),
+        seconds, detectSeconds: detect.seconds, runs: r.runs, anomalies: r.anomalies.map((a) => a.id), unconfirmed: r.unconfirmed.map((a) => a.id),
         candidates: r.evaluations.map((e) => ({ id: e.strategy.id, replications: e.replications, stop: e.race?.stop ?? null, reason: e.race?.reason ?? null, verdict: e.verdict })),
         chosen: r.proposal ? { id: r.proposal.strategy.id, replications: r.proposal.evaluation.replications, recommendation: rec ?? null } : null,
         searches: r.searches.map((s) => ({ node: s.node, replicas: s.replicas })), choice: r.choice?.explanation ?? null,

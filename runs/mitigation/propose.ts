@@ -61,8 +61,13 @@ export interface ProposeInput {
 
 export interface ProposeResult {
   readonly anomalies: readonly Anomaly[];
-  /** Anomalies left unanswered: a risk anomaly whose node never failed in the baseline can be no better with any fix (its paired change cannot fall below 0); it is at risk only because the replications are few. */
-  readonly unobserved: readonly Anomaly[];
+  /**
+   * Risk anomalies left unanswered: the node's P(fail) is not above the
+   * threshold beyond the noise (its Wilson lower bound is under it; at 40
+   * replications every node that never failed is "at risk" at 5 %). A fix
+   * for them could rarely be shown to help, and each would cost a race.
+   */
+  readonly unconfirmed: readonly Anomaly[];
   readonly generated: GeneratedStrategies;
   /** Generated candidates the policy refuses (not run), and those left over the candidate budget. */
   readonly skipped: ReadonlyArray<{ readonly id: string; readonly reason: string }>;
@@ -113,8 +118,8 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
       for (const n of looks) await baseline.upTo(n, settings, executor);
       detected = riskAnomalies(assessRisk(await baseline.upTo(full, settings, executor), level).nodes, { threshold });
     }
-    const anomalies = detected.filter((a) => observedRisk(a) !== 0);
-    const unobserved = detected.filter((a) => observedRisk(a) === 0);
+    const anomalies = detected.filter((a) => confirmed(a));
+    const unconfirmed = detected.filter((a) => !confirmed(a));
     // The riskiest nodes first, so a candidate budget goes where failures were seen.
     const ordered = [...anomalies].sort((a, b) => (observedRisk(b) ?? 0) - (observedRisk(a) ?? 0));
     const generated = generateStrategies(input.twin, ordered, limits);
@@ -161,14 +166,17 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
     const replications = baseline.n + runners.reduce((sum, r) => sum + r.run.n, 0);
     const events = baseline.events + runners.reduce((sum, r) => sum + r.run.events, 0);
     return {
-      anomalies, unobserved, generated, skipped, searches, evaluations, choice, proposal,
+      anomalies, unconfirmed, generated, skipped, searches, evaluations, choice, proposal,
       runs: { count: 1 + runners.length, replications, seconds: (performance.now() - t0) / 1000, events, looks },
     };
   });
 }
 
-/** The observed P(fail) of a risk anomaly; null for other sources (they keep their order and are always answered). */
+/** The observed P(fail) of a risk anomaly; null for other sources (they keep their order). */
 const observedRisk = (a: Anomaly): number | null => (a.evidence.source === 'risk' ? a.evidence.pFail.mean : null);
+
+/** A risk anomaly whose P(fail) lower bound reaches its threshold; anomalies of other sources always count. */
+const confirmed = (a: Anomaly): boolean => a.evidence.source !== 'risk' || a.evidence.pFail.lo >= a.evidence.threshold;
 
 function writeProposal(input: ProposeInput, anomalies: readonly Anomaly[], choice: Choice): Proposal {
   const chosen = choice.chosen!;

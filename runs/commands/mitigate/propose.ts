@@ -106,12 +106,12 @@ export async function run(argv: string[]): Promise<number> {
     race: !v['no-race'], refuse: policyRefusal(policy),
     ...(v.workers !== undefined ? { workers: v.workers } : {}),
   });
-  if (r.unobserved.length) console.log(`not answered (no failure in the baseline: nothing a fix could be shown to improve): ${r.unobserved.map((a) => a.node).join(', ')}`);
+  if (r.unconfirmed.length) console.log(`not answered (P(fail) not above ${pct(v.threshold)} beyond the noise: its lower bound is under it): ${r.unconfirmed.map((a) => a.node).join(', ')}`);
   if (r.skipped.length) console.log(`not evaluated: ${r.skipped.map((x) => `${x.id} (${x.reason})`).join('; ')}`);
   console.log(`\n${r.evaluations.length} candidate(s), up to ${v.replications ?? run.replications} replications each on common random numbers${r.runs.looks.length > 1 ? `, raced (looks at ${r.runs.looks.join(', ')})` : ''}: ${r.runs.replications} replications in ${r.runs.seconds.toFixed(0)} s\n\n${evaluationTable(r)}\n`);
   for (const e of r.evaluations) if (e.race) console.log(`  ${e.strategy.id}: ${e.race.reason}`);
   const out = resolve(v.out);
-  await writeFileAtomically(join(out, 'evaluations.json'), JSON.stringify({ anomalies: r.anomalies, unobserved: r.unobserved, skipped: r.skipped, evaluations: r.evaluations, searches: r.searches, runs: r.runs, warnings }, null, 1) + '\n');
+  await writeFileAtomically(join(out, 'evaluations.json'), JSON.stringify({ anomalies: r.anomalies, unconfirmed: r.unconfirmed, skipped: r.skipped, evaluations: r.evaluations, searches: r.searches, runs: r.runs, warnings }, null, 1) + '\n');
   if (!r.proposal) {
     console.log(`no proposal: ${r.choice ? r.choice.explanation : 'no candidate was judged better with its P(fail) upper bound under the target'}`);
     return 0;
