@@ -107,7 +107,15 @@ export async function run(argv: string[]): Promise<number> {
     ...(v.workers !== undefined ? { workers: v.workers } : {}),
   });
   if (r.unconfirmed.length) console.log(`not answered (P(fail) not above ${pct(v.threshold)} beyond the noise: its lower bound is under it): ${r.unconfirmed.map((a) => a.node).join(', ')}`);
-  if (r.skipped.length) console.log(`not evaluated: ${r.skipped.map((x) => `${x.id} (${x.reason})`).join('; ')}`);
+  if (r.skipped.length) {
+    // Reasons repeat (the policy, the budget): one line per reason, the strategies after it (all of them in evaluations.json).
+    const byReason = new Map<string, string[]>();
+    for (const x of r.skipped) {
+      const why = x.reason.startsWith('over the budget') ? x.reason : 'not allowed by the policy';
+      byReason.set(why, [...(byReason.get(why) ?? []), x.id]);
+    }
+    console.log(`not evaluated:${[...byReason].map(([why, ids]) => `\n  ${why}: ${ids.length} (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''})`).join('')}`);
+  }
   console.log(`\n${r.evaluations.length} candidate(s), up to ${v.replications ?? run.replications} replications each on common random numbers${r.runs.looks.length > 1 ? `, raced (looks at ${r.runs.looks.join(', ')})` : ''}: ${r.runs.replications} replications in ${r.runs.seconds.toFixed(0)} s\n\n${evaluationTable(r)}\n`);
   for (const e of r.evaluations) if (e.race) console.log(`  ${e.strategy.id}: ${e.race.reason}`);
   const out = resolve(v.out);
