@@ -15,7 +15,7 @@ const sections: Record<string, () => Promise<BenchSection[]>> = {
   calibrate: async () => (await import('./calibrate.js')).benchCalibrate(),
   scale: async () => (await import('./scale.js')).benchScale(),
   nightly: async () => (await import('./nightly.js')).benchNightly(),
-  // Last: at the target's size (200 replications × 30 min × 10 candidates) it runs for most of an hour on 2 cores; BENCH_MITIGATION_* shrink it.
+  // Last: at the target's size (candidates raced up to 200 replications × 30 min) it runs for minutes on 2 cores; BENCH_MITIGATION_* shrink it.
   mitigation: async () => (await import('./mitigation.js')).benchMitigation(),
 };
 

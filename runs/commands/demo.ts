@@ -6,8 +6,10 @@
  * which nodes fail, how likely and when, written to out/demo/. Part 3 builds a
  * real shadow of the nodes at risk from that result: plan, up (processes on
  * loopback in the predicted state), forecast-shaped traffic, the sim-to-real
- * comparison, down (out/demo-shadow/). Last, the nightly on the bundled week
- * of shop telemetry (demo-nightly.ts, out/demo-nightly/).
+ * comparison, down (out/demo-shadow/). Part 4 answers the nodes at risk:
+ * a mitigation proposal, its auto-approval, a dry-run apply and the audit
+ * trail (out/demo-mitigation/; demo-mitigation.ts). Last, the nightly on the
+ * bundled week of shop telemetry (demo-nightly.ts, out/demo-nightly/).
  */
 import { across, networkModel, replicate, type Exponential, type NetworkResults } from '../../engine/index.js';
 import { jacksonExample } from '../../engine/examples.js';
@@ -25,9 +27,10 @@ export const DEMO = defineCommand({
     'shop-replications': { kind: 'positiveInt', default: '40', help: 'simulated futures of the shop twin (part 2)' },
     horizon: { kind: 'duration', default: '30m', help: 'simulated time of each shop future' },
     seed: { kind: 'int', value: 'S', default: '1', help: 'random seed' },
-    out: { kind: 'path', value: 'DIR', absent: "out/demo in the repository", help: 'where the shop files go (the shadow goes to DIR-shadow)' },
+    out: { kind: 'path', value: 'DIR', absent: "out/demo in the repository", help: 'where the shop files go (the shadow goes to DIR-shadow, mitigation to DIR-mitigation)' },
     'shadow-seconds': { kind: 'duration', default: '20s', help: 'wall-clock time of traffic injected into the shadow (part 3)' },
     'no-shadow': { kind: 'boolean', help: 'skip part 3 (the shadow: real processes and loopback traffic)' },
+    'no-mitigation': { kind: 'boolean', help: 'skip part 4 (mitigation: proposal, auto-approval, dry-run apply, audit trail)' },
   },
 });
 
@@ -78,6 +81,7 @@ export async function run(argv: string[]): Promise<number> {
   console.log(result.table);
   console.log(`\nwritten: ${result.files.join(', ')}`);
   if (!parsed.values['no-shadow']) await shadowPart(twin, out, parsed.values['shadow-seconds']);
+  if (!parsed.values['no-mitigation']) await (await import('./demo-mitigation.js')).mitigationPart(twin, out, `${out}-mitigation`, shopReplications);
   // Last: the nightly on the bundled week of telemetry (its exit code 1 only says a node is at risk).
   await (await import('./demo-nightly.js')).nightlyPart(out, 12);
   return 0;

@@ -13,7 +13,12 @@ import type { Strategy, StrategyEvaluation } from '../../twins/mitigation/types.
 import { applyScenario } from '../../twins/scenario/index.js';
 import type { Executor } from '../executors/executor.js';
 import { localExecutor } from '../executors/local.js';
+import { chunkJob } from '../montecarlo/chunk-job.js';
+import { chunkRanges } from '../montecarlo/chunks.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
+import { chunkTask } from '../montecarlo/task.js';
+import type { ChunkSummary } from '../../twins/flow/summary.js';
+import { mergeChunks } from '../../twins/flow/summary.js';
 
 export interface PairedRunOptions {
   readonly settings: SimulationSettings;
@@ -44,4 +49,18 @@ export async function withExecutor<T>(workers: number | undefined, executor: Exe
   } finally {
     await own.close();
   }
+}
+
+/** Replications per task of a raced batch: small enough to keep both workers busy on a 20-replication look. */
+export const RANGE_CHUNK = 2;
+
+/**
+ * Replications first .. first + count − 1 of a twin on the executor, in
+ * chunks of RANGE_CHUNK cut from the range alone (never from the workers),
+ * merged in order. Replication i draws from streams of (seed, i) wherever it
+ * runs, so a range continues a run exactly: [0, 20) then [20, 40) is [0, 40).
+ */
+export async function simulateRange(twin: Twin, settings: SimulationSettings, first: number, count: number, executor: Executor): Promise<ChunkSummary> {
+  const tasks = chunkRanges(count, RANGE_CHUNK).map((r) => chunkTask(twin, settings, { chunk: r.chunk, first: first + r.first, count: r.count }, null));
+  return mergeChunks(await executor.run(chunkJob, tasks));
 }

@@ -1,121 +1,182 @@
 /**
- * The mitigation spine up to the proposal: simulate the twin (baseline),
- * take its risk anomalies (or those given), generate candidate strategies,
- * search the smallest scale-out of each node at risk, re-simulate every
- * candidate against the baseline with common random numbers, choose by the
- * objective, and write the choice up as a Proposal. A library function: the
- * CLI command (`mitigate propose`) and policy (auto-approval) are wired
- * elsewhere, so `autoApproved` is left null here.
+ * The mitigation spine up to the proposal: the baseline, its risk anomalies
+ * (or those given), candidate strategies, each re-simulated against the
+ * baseline with common random numbers, the choice by the objective, and the
+ * proposal. Candidates are raced (twins/mitigation/race.ts): all run the
+ * same first batch of replications as the baseline, and after each look the
+ * ones whose decision is made stop (worse, unable to meet the target, met it,
+ * dearer than one that met it) while the others run the next batch, up to
+ * the full count. Every decision depends on the replications alone, never
+ * on the workers or the executor, so the result is the same on any.
+ * A library function: the CLI command (`mitigate propose`) and the policy
+ * (auto-approval) are wired elsewhere, so `autoApproved` is left null here.
  */
 import type { Twin } from '../../twins/definition/types.js';
 import { contentHash, twinContentHash } from '../../twins/definition/content-hash.js';
 import type { SimulationSettings } from '../../twins/flow/simulate.js';
+import { mergeChunks, type ChunkSummary } from '../../twins/flow/summary.js';
 import { addressedNodes, chooseStrategy, type Choice } from '../../twins/mitigation/choose.js';
-import { DEFAULT_LIMITS, type GenerateLimits } from '../../twins/mitigation/generate-actions.js';
 import { riskAnomalies } from '../../twins/mitigation/detect.js';
+import { evaluateStrategy } from '../../twins/mitigation/evaluate.js';
+import { DEFAULT_LIMITS, type GenerateLimits } from '../../twins/mitigation/generate-actions.js';
 import { generateStrategies, type GeneratedStrategies } from '../../twins/mitigation/generate.js';
-import { searchScaleOut, type ScaleOutSearch } from '../../twins/mitigation/search.js';
-import type { Anomaly, Proposal, Strategy, StrategyEvaluation } from '../../twins/mitigation/types.js';
+import { dominatedBy, raceDecision, raceLooks, type RaceRules } from '../../twins/mitigation/race.js';
+import { smallestScaleOut, type ScaleOutSearch } from '../../twins/mitigation/search.js';
+import type { Anomaly, Proposal, RaceOutcome, Strategy, StrategyEvaluation } from '../../twins/mitigation/types.js';
+import { applyScenario } from '../../twins/scenario/index.js';
 import { assessRisk } from '../../twins/risk.js';
 import type { Executor } from '../executors/executor.js';
-import { evaluateAgainst, simulateRun, withExecutor, type PairedRunOptions } from './evaluate-run.js';
+import { simulateRange, withExecutor } from './evaluate-run.js';
 
 export interface ProposeInput {
   readonly twin: Twin;
   /** Seed, horizon, report window, warm-up, forecast and state: shared by the baseline and every candidate. */
   readonly settings: SimulationSettings;
+  /** Replications of the baseline and the most any candidate runs. */
   readonly replications: number;
+  /** Race the candidates (default), or run every one to the full count (false). */
+  readonly race?: boolean;
   /** Confidence level of every interval; default 0.95. */
   readonly level?: number;
   /** A node is at risk when its P(fail) upper bound reaches this; default 0.05. */
   readonly threshold?: number;
   /** The chosen strategy must bring the addressed nodes' P(fail) upper bound under this; default 0.05. */
   readonly target?: number;
-  /** Anomalies to answer; default: the risk anomalies of the baseline run. */
+  /** Anomalies to answer; default: the risk anomalies of the baseline run (which then runs in full first). */
   readonly anomalies?: readonly Anomaly[];
   readonly limits?: GenerateLimits;
-  /** Most candidates evaluated (the search's first, then the generator's order); default all. */
+  /** Most candidates evaluated, in the generator's order (scale-outs of the riskiest node first); default all. */
   readonly maxCandidates?: number;
-  /** Most replicas the scale-out search tries above the current count; default limits.maxScaleOut. */
-  readonly searchSpan?: number;
+  /** Strategies the caller's policy would refuse (why), or null when allowed; refused ones are listed, never run. */
+  readonly refuse?: (s: Strategy) => string | null;
   readonly workers?: number;
   readonly executor?: Executor;
   /** Creation time of the proposal; default now. */
   readonly now?: Date;
   /** Seconds a proposal stays valid; default 3600. */
   readonly ttlSeconds?: number;
+  /** Called when a candidate stops (its final evaluation), in the order they stop. */
   readonly onEvaluation?: (e: StrategyEvaluation, done: number) => void;
 }
 
 export interface ProposeResult {
   readonly anomalies: readonly Anomaly[];
+  /**
+   * Risk anomalies left unanswered: the node's P(fail) is not above the
+   * threshold beyond the noise (its Wilson lower bound is under it; at 40
+   * replications every node that never failed is "at risk" at 5 %). A fix
+   * for them could rarely be shown to help, and each would cost a race.
+   */
+  readonly unconfirmed: readonly Anomaly[];
   readonly generated: GeneratedStrategies;
+  /** Generated candidates the policy refuses (not run), and those left over the candidate budget. */
+  readonly skipped: ReadonlyArray<{ readonly id: string; readonly reason: string }>;
+  /** Per node at risk, the smallest scale-out that met the target (read off the race). */
   readonly searches: ReadonlyArray<{ readonly node: string } & ScaleOutSearch>;
-  /** Every candidate evaluated, in the order run. */
+  /** Every candidate evaluated, in generator order, each judged on the replications it ran (`race` says why it stopped there). */
   readonly evaluations: readonly StrategyEvaluation[];
   readonly choice: Choice | null;
   readonly proposal: Proposal | null;
-  /** Simulated runs (baseline included), their wall time and kernel events. */
-  readonly runs: { readonly count: number; readonly seconds: number; readonly events: number };
+  /** Simulated twins (baseline included), replications run in all, wall time and kernel events; looks: the race's replication counts. */
+  readonly runs: { readonly count: number; readonly replications: number; readonly seconds: number; readonly events: number; readonly looks: readonly number[] };
+}
+
+/** A twin run grown look by look: replications 0 .. n − 1 in consecutive parts, its summary kept at every look. */
+class GrowingRun {
+  private readonly parts: ChunkSummary[] = [];
+  private readonly atLook = new Map<number, ChunkSummary>();
+  n = 0;
+  events = 0;
+  constructor(readonly twin: Twin) {}
+  /** Replications 0 .. to − 1 (run now where not yet run); `to` is a look, so every earlier one was a look too. */
+  async upTo(to: number, settings: SimulationSettings, executor: Executor): Promise<ChunkSummary> {
+    if (to > this.n) {
+      const part = await simulateRange(this.twin, settings, this.n, to - this.n, executor);
+      this.parts.push(part);
+      this.events += part.events;
+      this.n = to;
+      this.atLook.set(to, mergeChunks(this.parts));
+    }
+    const summary = this.atLook.get(to);
+    if (!summary) throw new RangeError(`replications 0..${to - 1} were not a look of this run (looks: ${[...this.atLook.keys()].join(', ')})`);
+    return summary;
+  }
 }
 
 export async function proposeMitigations(input: ProposeInput): Promise<ProposeResult> {
+  const t0 = performance.now();
   const level = input.level ?? 0.95, threshold = input.threshold ?? 0.05, target = input.target ?? 0.05;
   const limits = input.limits ?? DEFAULT_LIMITS;
+  const settings = input.settings, full = input.replications;
   return withExecutor(input.workers, input.executor, async (executor) => {
-    const o: PairedRunOptions = { settings: input.settings, replications: input.replications, level, executor };
-    const baseline = await simulateRun(input.twin, o);
-    let runs = 1, seconds = baseline.seconds, events = baseline.events;
-    const anomalies = input.anomalies ?? riskAnomalies(assessRisk(baseline.summary, level).nodes, { threshold });
-    // The riskiest nodes first (search and candidates), so a candidate budget goes where failures were seen, not to nodes
-    // that are anomalies only because few replications cannot rule out a failure rate at the threshold.
-    const ordered = [...anomalies].sort((a, b) => observedRisk(b) - observedRisk(a));
+    const baseline = new GrowingRun(input.twin);
+    const rules: RaceRules = { target, level, replications: full };
+    const looks = input.race === false ? [full] : raceLooks(full);
+    let detected = input.anomalies;
+    if (!detected) {
+      // Without anomalies given, they come from the whole baseline (a shorter one would see other risks), run look by look for the race.
+      for (const n of looks) await baseline.upTo(n, settings, executor);
+      detected = riskAnomalies(assessRisk(await baseline.upTo(full, settings, executor), level).nodes, { threshold });
+    }
+    const anomalies = detected.filter((a) => confirmed(a));
+    const unconfirmed = detected.filter((a) => !confirmed(a));
+    // The riskiest nodes first, so a candidate budget goes where failures were seen.
+    const ordered = [...anomalies].sort((a, b) => (observedRisk(b) ?? 0) - (observedRisk(a) ?? 0));
     const generated = generateStrategies(input.twin, ordered, limits);
-    const budget = input.maxCandidates ?? Infinity;
-    const cache = new Map<string, StrategyEvaluation>();
-    const evaluations: StrategyEvaluation[] = [];
-    const evaluate = async (s: Strategy): Promise<StrategyEvaluation> => {
-      const seen = cache.get(s.id);
-      if (seen) return seen;
-      const e = await evaluateAgainst(baseline, s, addressedNodes(s, anomalies), o);
-      runs++; seconds += e.seconds; events += e.events;
-      const { seconds: _s, events: _e, ...evaluation } = e;
-      cache.set(s.id, evaluation);
-      evaluations.push(evaluation);
-      input.onEvaluation?.(evaluation, evaluations.length);
-      return evaluation;
-    };
-
-    // The search first: it finds the cheapest scale-out in a few runs, which then count among the candidates.
-    const searches: Array<{ node: string } & ScaleOutSearch> = [];
-    for (const node of [...new Set(ordered.map((a) => a.node))]) {
-      const twinNode = input.twin.nodes[input.twin.indexOf.get(node) ?? -1];
-      if (!twinNode) continue;
-      const span = input.searchSpan ?? limits.maxScaleOut;
-      const max = twinNode.autoscale ? Math.min(twinNode.autoscale.max, twinNode.replicas + span) : twinNode.replicas + span;
-      const wide = generateStrategies(input.twin, anomalies.filter((a) => a.node === node), { ...limits, maxScaleOut: span }).strategies;
-      const byReplicas = (r: number) => wide.find((s) => s.action === 'scaleOut' && s.target === node && s.params.replicas === r);
-      if (evaluations.length >= budget) break;
-      const found = await searchScaleOut(node, twinNode.replicas, max, target, async (r) => {
-        const s = byReplicas(r);
-        if (!s) throw new RangeError(`no scale-out strategy of ${node} to ${r} replicas (refused by the twin)`);
-        return evaluate(s);
-      });
-      searches.push({ node, ...found });
-    }
+    const skipped: Array<{ id: string; reason: string }> = [];
+    const racing: Strategy[] = [];
     for (const s of generated.strategies) {
-      if (evaluations.length >= budget) break;
-      await evaluate(s);
+      const refused = input.refuse?.(s) ?? null;
+      if (refused !== null) skipped.push({ id: s.id, reason: refused });
+      else if (racing.length >= (input.maxCandidates ?? Infinity)) skipped.push({ id: s.id, reason: `over the budget of ${input.maxCandidates} candidates` });
+      else racing.push(s);
     }
 
+    interface Runner { readonly strategy: Strategy; readonly nodes: string[]; readonly run: GrowingRun; last: StrategyEvaluation | null; final: StrategyEvaluation | null }
+    const runners: Runner[] = racing.map((s) => ({ strategy: s, nodes: addressedNodes(s, anomalies), run: new GrowingRun(applyScenario(input.twin, s.deltas)), last: null, final: null }));
+    let incumbent: { id: string; cost: number } | null = null;
+    let stopped = 0;
+    const stop = (r: Runner, e: StrategyEvaluation, outcome: RaceOutcome) => {
+      r.final = { ...e, race: outcome };
+      input.onEvaluation?.(r.final, ++stopped);
+      if (outcome.stop === 'metTarget' && (incumbent === null || e.cost.coreHours < incumbent.cost)) incumbent = { id: e.strategy.id, cost: e.cost.coreHours };
+    };
+    for (const n of looks) {
+      const alive = runners.filter((r) => r.final === null);
+      if (alive.length === 0) break;
+      const base = await baseline.upTo(n, settings, executor);
+      // Cheapest first (on the last look's cost), so one that meets the target spares the dearer ones their batch.
+      alive.sort((a, b) => (a.last?.cost.coreHours ?? 0) - (b.last?.cost.coreHours ?? 0) || runners.indexOf(a) - runners.indexOf(b));
+      for (const r of alive) {
+        const before = r.last ? dominatedBy(r.last.cost.coreHours, r.strategy.id, incumbent, rules) : null;
+        if (before && r.last) { stop(r, r.last, before); continue; }
+        const summary = await r.run.upTo(n, settings, executor);
+        const e = evaluateStrategy(r.strategy, { twin: input.twin, summary: base }, { twin: r.run.twin, summary }, { seed: settings.seed, level, warmup: settings.warmup ?? 0, addressedNodes: r.nodes });
+        r.last = e;
+        const outcome = input.race === false ? { stop: 'full' as const, reason: `ran all ${n} replications: ${e.verdict}` } : raceDecision(e, r.nodes, rules, incumbent);
+        if (outcome) stop(r, e, outcome);
+      }
+    }
+    // Every runner stops by the last look (raceDecision stops it at the full count), so each has its final evaluation.
+    const evaluations = runners.map((r) => r.final).filter((e): e is StrategyEvaluation => e !== null);
+
+    const searches = [...new Set(ordered.map((a) => a.node))].map((node) => ({ node, ...smallestScaleOut(node, evaluations, target) }));
     const choice = evaluations.length ? chooseStrategy(evaluations, anomalies, { target }) : null;
     const proposal = choice?.chosen ? writeProposal(input, anomalies, choice) : null;
-    return { anomalies, generated, searches, evaluations, choice, proposal, runs: { count: runs, seconds, events } };
+    const replications = baseline.n + runners.reduce((sum, r) => sum + r.run.n, 0);
+    const events = baseline.events + runners.reduce((sum, r) => sum + r.run.events, 0);
+    return {
+      anomalies, unconfirmed, generated, skipped, searches, evaluations, choice, proposal,
+      runs: { count: 1 + runners.length, replications, seconds: (performance.now() - t0) / 1000, events, looks },
+    };
   });
 }
 
-/** The observed P(fail) of a risk anomaly (0 for other sources, which keep their order). */
-const observedRisk = (a: Anomaly): number => (a.evidence.source === 'risk' ? a.evidence.pFail.mean : 0);
+/** The observed P(fail) of a risk anomaly; null for other sources (they keep their order). */
+const observedRisk = (a: Anomaly): number | null => (a.evidence.source === 'risk' ? a.evidence.pFail.mean : null);
+
+/** A risk anomaly whose P(fail) lower bound reaches its threshold; anomalies of other sources always count. */
+const confirmed = (a: Anomaly): boolean => a.evidence.source !== 'risk' || a.evidence.pFail.lo >= a.evidence.threshold;
 
 function writeProposal(input: ProposeInput, anomalies: readonly Anomaly[], choice: Choice): Proposal {
   const chosen = choice.chosen!;
@@ -132,7 +193,10 @@ function writeProposal(input: ProposeInput, anomalies: readonly Anomaly[], choic
     anomalies: answered,
     strategy,
     evaluation: chosen.evaluation,
-    alternatives: choice.ranked.filter((r) => r !== chosen).map((r) => ({ id: r.evaluation.strategy.id, verdict: r.evaluation.verdict, riskChange: r.riskChange, cost: r.cost, pareto: r.pareto })),
+    alternatives: choice.ranked.filter((r) => r !== chosen).map((r) => ({
+      id: r.evaluation.strategy.id, verdict: r.evaluation.verdict, riskChange: r.riskChange, cost: r.cost, pareto: r.pareto,
+      replications: r.evaluation.replications, ...(r.evaluation.race ? { race: r.evaluation.race } : {}),
+    })),
     choice: choice.explanation,
     autoApproved: null,
   };

@@ -26,6 +26,8 @@ export interface EvaluateOptions {
   readonly addressedNodes: readonly string[];
   /** A mean latency change smaller than this share of the baseline's is not counted in the blast radius, even when its interval excludes 0; default 0.05. */
   readonly latencyTolerance?: number;
+  /** More failed requests at the entries than this share of their arrivals, with an interval above 0, makes a strategy worse; default 0.001. */
+  readonly failedRequestsTolerance?: number;
 }
 
 function checkPairs(b: ChunkSummary, c: ChunkSummary): void {
@@ -61,12 +63,20 @@ export function evaluateStrategy(strategy: Strategy, baseline: RunOutcome, candi
   const addressed = nodes.filter((e) => o.addressedNodes.includes(e.node));
   const worse = nodes.filter((e) => sideOfZero(e.change) > 0);
   const improved = addressed.length > 0 && addressed.every((e) => sideOfZero(e.change) < 0);
-  const verdict: EvaluationVerdict = worse.length > 0 ? 'worse' : improved ? 'better' : 'inconclusive';
+  // Failing users to spare a node is no fix (a rate limit that sheds, a deadline that gives up): more failed requests at
+  // the entries than a small share of the arrivals, beyond the noise, is worse too.
+  const failedChange = pairedMeanDifference(requestsFailed(b), requestsFailed(c), o.level);
+  const arrivals = b.entries.reduce((sum, e) => sum + e.arrivals.reduce((x, y) => x + y, 0), 0) / Math.max(1, n);
+  const failsUsers = sideOfZero(failedChange) > 0 && failedChange.mean > (o.failedRequestsTolerance ?? 0.001) * arrivals;
+  const verdict: EvaluationVerdict = worse.length > 0 || failsUsers ? 'worse' : improved ? 'better' : 'inconclusive';
 
   const costB = runCost(b, baseline.twin, o.warmup), costC = runCost(c, candidate.twin, o.warmup);
   const addressedText = addressed.map((e) => `${e.node} P(fail) ${e.baseline.mean.toFixed(3)} → ${e.candidate.mean.toFixed(3)}, paired change ${fmt(e.change.mean)} [${fmt(e.change.lo)}, ${fmt(e.change.hi)}]`).join('; ');
+  const failedText = `failed requests at the entries ${fmt(failedChange.mean)} [${fmt(failedChange.lo)}, ${fmt(failedChange.hi)}] per replication`;
   const explanation = verdict === 'worse'
-    ? `worse: P(fail) rose beyond the noise at ${worse.map((e) => `${e.node} (${fmt(e.change.mean)} [${fmt(e.change.lo)}, ${fmt(e.change.hi)}])`).join(', ')}${addressedText ? `; ${addressedText}` : ''}`
+    ? worse.length > 0
+      ? `worse: P(fail) rose beyond the noise at ${worse.map((e) => `${e.node} (${fmt(e.change.mean)} [${fmt(e.change.lo)}, ${fmt(e.change.hi)}])`).join(', ')}${addressedText ? `; ${addressedText}` : ''}`
+      : `worse: ${failedText}, more than ${(100 * (o.failedRequestsTolerance ?? 0.001)).toFixed(1)} % of the arrivals${addressedText ? `; ${addressedText}` : ''}`
     : verdict === 'better'
       ? `better: ${addressedText}; no node got worse beyond the noise (${n} paired replications)`
       : addressed.length === 0
@@ -78,7 +88,7 @@ export function evaluateStrategy(strategy: Strategy, baseline: RunOutcome, candi
     seed: o.seed,
     nodes,
     sloViolationMinutes: pairedMeanDifference(sloViolationMinutes(b, baseline.twin), sloViolationMinutes(c, candidate.twin), o.level),
-    requestsFailed: pairedMeanDifference(requestsFailed(b), requestsFailed(c), o.level),
+    requestsFailed: failedChange,
     cost: { replicaHours: costC.replicaHours - costB.replicaHours, coreHours: costC.coreHours - costB.coreHours },
     blastRadius,
     verdict,

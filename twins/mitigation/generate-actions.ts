@@ -1,17 +1,18 @@
 /**
  * The catalogue of strategy actions the generator knows, one entry per
  * action: which nodes it applies to (the node at risk, its sync callees, its
- * callers) and the candidates it proposes there, each as parameters and the
- * scenario deltas they compile to. Rate limits at an entry, routing weights
- * and pre-warming at time T have delta ops but no entry yet. The catalogue:
- * docs/mitigation.md.
+ * callers, the nodes that route to it) and the candidates it proposes
+ * there, each as parameters and the scenario deltas they compile to. The
+ * entries of the newer actions (pre-warm, rate limit, reroute) are in
+ * generate-timed.ts. The catalogue: docs/mitigation.md.
  */
 import type { Autoscale, Twin, TwinNode } from '../definition/types.js';
 import type { ScenarioDelta } from '../scenario/types.js';
-import type { StrategyAction } from './types.js';
+import { prewarm, rateLimit, reroute } from './generate-timed.js';
+import type { Anomaly, StrategyAction } from './types.js';
 
-/** How a node relates to the node at risk. */
-export type NodeRole = 'atRisk' | 'callee' | 'caller';
+/** How a node relates to the node at risk: itself, a node it calls synchronously, a node that calls it, a node that routes jobs to it. */
+export type NodeRole = 'atRisk' | 'callee' | 'caller' | 'router';
 
 export interface GenerateLimits {
   /** Most replicas added to the node at risk (callees get +1). */
@@ -29,6 +30,8 @@ export interface GenerateContext {
   readonly node: TwinNode;
   readonly role: NodeRole;
   readonly limits: GenerateLimits;
+  /** The anomalies about the node at risk (their evidence: when it is predicted to fail). */
+  readonly anomalies: readonly Anomaly[];
 }
 
 /** A candidate before it gets its id and anomalies: params in the order they appear in the id. */
@@ -47,7 +50,7 @@ export interface ActionGenerator {
   generate(ctx: GenerateContext): StrategyDraft[];
 }
 
-const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+export const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 const ms = (s: number) => `${Math.round(s * 1000)}ms`;
 
 /** Replicas r + j. Under an autoscaler the replicas must stay within its bounds, so its min is raised with them (a floor, not a one-off). */
@@ -190,4 +193,4 @@ const circuitBreaker: ActionGenerator = {
 };
 
 /** In the order candidates are listed (and evaluated). */
-export const ACTION_GENERATORS: readonly ActionGenerator[] = [scaleOut, scaleUp, autoscale, timeoutRetry, shedOptional, circuitBreaker];
+export const ACTION_GENERATORS: readonly ActionGenerator[] = [scaleOut, scaleUp, autoscale, prewarm, timeoutRetry, shedOptional, circuitBreaker, rateLimit, reroute];

@@ -17,7 +17,7 @@ test('risk anomalies: upper bound at or over the threshold, stable ids', () => {
   assert.equal(recommendationAtRisk.map((a) => [a.id, a.severity]), [['risk:recommendation:latency', 'critical']]);
 });
 
-test('shop, recommendation at risk: scale out, scale up, autoscale, its deadline, its saturated callee, and at its caller: shedding the optional call, a circuit breaker', async () => {
+test('shop, recommendation at risk: scale out, scale up, autoscale, its deadline, its saturated callee, at its caller shedding the optional call or a circuit breaker, a rate limit at the entry', async () => {
   const twin = await shop();
   const { strategies, refused } = generateStrategies(twin, recommendationAtRisk);
   assert.equal(strategies.map((s) => s.id), [
@@ -30,6 +30,8 @@ test('shop, recommendation at risk: scale out, scale up, autoscale, its deadline
     // frontend calls recommendation optionally: shed it (and frontend's other optional calls), or break the circuit.
     'shedOptional:frontend:probability=0.5', 'shedOptional:frontend:probability=1',
     'circuitBreaker:frontend:to=recommendation,failureRatio=0.5,window=10,minCalls=20,openFor=30',
+    // The entry whose traffic reaches recommendation (no pre-warm: the anomaly predicts no failure time; no router).
+    'rateLimit:users:rate=150,burst=150',
   ]);
   assert.equal(refused, []);
   for (const s of strategies) {

@@ -20,12 +20,13 @@ export interface GeneratedStrategies {
 export const strategyId = (d: Pick<StrategyDraft, 'action' | 'target' | 'params'>): string =>
   `${d.action}:${d.target}:${d.params.map(([k, v]) => `${k}=${v}`).join(',')}`;
 
-/** Nodes the node at index i calls synchronously, and nodes that call it, in node order. */
-function neighbours(twin: Twin, node: TwinNode): { callees: TwinNode[]; callers: TwinNode[] } {
+/** Nodes the node calls synchronously, nodes that call it, and nodes that route jobs to it, in node order. */
+function neighbours(twin: Twin, node: TwinNode): { callees: TwinNode[]; callers: TwinNode[]; routers: TwinNode[] } {
   const callees = new Set<number>();
   for (const g of node.callGroups) for (const c of g.calls) if (c.mode === 'sync') callees.add(c.to);
   const callers = twin.nodes.filter((n) => n.callGroups.some((g) => g.calls.some((c) => c.to === node.index)));
-  return { callees: [...callees].sort((a, b) => a - b).map((i) => twin.nodes[i]!), callers };
+  const routers = twin.nodes.filter((n) => n.index !== node.index && n.routes.some((e) => e.to === node.index));
+  return { callees: [...callees].sort((a, b) => a - b).map((i) => twin.nodes[i]!), callers, routers };
 }
 
 export function generateStrategies(twin: Twin, anomalies: readonly Anomaly[], limits: GenerateLimits = DEFAULT_LIMITS, generators: readonly ActionGenerator[] = ACTION_GENERATORS): GeneratedStrategies {
@@ -35,13 +36,17 @@ export function generateStrategies(twin: Twin, anomalies: readonly Anomaly[], li
     const i = twin.indexOf.get(id);
     if (i === undefined) continue;
     const node = twin.nodes[i]!;
-    const addresses = anomalies.filter((a) => a.node === id).map((a) => a.id);
-    const { callees, callers } = neighbours(twin, node);
-    const targets: Array<[TwinNode, NodeRole]> = [[node, 'atRisk'], ...callees.map((n): [TwinNode, NodeRole] => [n, 'callee']), ...callers.map((n): [TwinNode, NodeRole] => [n, 'caller'])];
+    const own = anomalies.filter((a) => a.node === id);
+    const addresses = own.map((a) => a.id);
+    const { callees, callers, routers } = neighbours(twin, node);
+    const targets: Array<[TwinNode, NodeRole]> = [
+      [node, 'atRisk'], ...callees.map((n): [TwinNode, NodeRole] => [n, 'callee']), ...callers.map((n): [TwinNode, NodeRole] => [n, 'caller']),
+      ...routers.map((n): [TwinNode, NodeRole] => [n, 'router']),
+    ];
     for (const g of generators) {
       for (const [target, role] of targets) {
         if (!g.roles.includes(role)) continue;
-        for (const draft of g.generate({ twin, atRisk: node, node: target, role, limits })) {
+        for (const draft of g.generate({ twin, atRisk: node, node: target, role, limits, anomalies: own })) {
           const key = strategyId(draft);
           const seen = drafts.get(key);
           if (seen) seen.addresses.push(...addresses.filter((a) => !seen.addresses.includes(a)));

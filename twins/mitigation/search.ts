@@ -1,17 +1,20 @@
 /**
  * Parameter search: the smallest scale-out of a node whose P(fail) upper
- * bound is under a target. P(fail) falls with replicas (more capacity, same
- * work: monotone in expectation), so a binary search over [from + 1, max]
- * needs about log2(max − from) evaluations; each is a re-simulation the
- * caller provides (with the baseline's seed, so they are paired).
+ * bound is under a target. The race (race.ts) runs every scale-out size of
+ * the catalogue on the same replications and stops the sizes that cannot be
+ * chosen, so the search reads its answer off the race's evaluations: the
+ * fewest replicas that met the target (better, upper bound under it). P(fail)
+ * falls with replicas (more capacity, same work: monotone in expectation), so
+ * that is also the cheapest scale-out that meets it.
  */
+import { meetsTarget } from './race.js';
 import type { StrategyEvaluation } from './types.js';
 
 export interface ScaleOutSearch {
-  /** The smallest replica count that met the target, or null when even `max` did not. */
+  /** The smallest replica count that met the target, or null when none did. */
   readonly replicas: number | null;
   readonly evaluation: StrategyEvaluation | null;
-  /** Every evaluation run, in the order run. */
+  /** The scale-outs of the node that were evaluated, fewest replicas first. */
   readonly evaluations: readonly StrategyEvaluation[];
 }
 
@@ -22,24 +25,12 @@ export function upperBound(e: StrategyEvaluation, node: string): number {
   return effect.candidate.hi;
 }
 
-/**
- * `evaluate(r)` re-simulates with the node at r replicas. Meets the target:
- * upper bound under it and verdict better (an improvement the paired interval
- * shows, not only a low count).
- */
-export async function searchScaleOut(node: string, from: number, max: number, target: number, evaluate: (replicas: number) => Promise<StrategyEvaluation>): Promise<ScaleOutSearch> {
-  const evaluations: StrategyEvaluation[] = [];
-  const meets = (e: StrategyEvaluation) => e.verdict === 'better' && upperBound(e, node) < target;
-  let lo = from + 1, hi = max;
-  let best: { replicas: number; evaluation: StrategyEvaluation } | null = null;
-  while (lo <= hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    const e = await evaluate(mid);
-    evaluations.push(e);
-    if (meets(e)) {
-      best = { replicas: mid, evaluation: e };
-      hi = mid - 1;
-    } else lo = mid + 1;
-  }
-  return { replicas: best?.replicas ?? null, evaluation: best?.evaluation ?? null, evaluations };
+/** Meets the target: upper bound under it and verdict better (an improvement the paired interval shows, not only a low count). */
+export function smallestScaleOut(node: string, evaluations: readonly StrategyEvaluation[], target: number): ScaleOutSearch {
+  const replicasOf = (e: StrategyEvaluation): number => (typeof e.strategy.params.replicas === 'number' ? e.strategy.params.replicas : NaN);
+  const outs = evaluations
+    .filter((e) => e.strategy.action === 'scaleOut' && e.strategy.target === node && Number.isFinite(replicasOf(e)))
+    .sort((a, b) => replicasOf(a) - replicasOf(b));
+  const best = outs.find((e) => meetsTarget(e, [node], target)) ?? null;
+  return { replicas: best ? replicasOf(best) : null, evaluation: best, evaluations: outs };
 }

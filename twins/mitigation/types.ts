@@ -119,8 +119,18 @@ export interface NodeEffect {
 
 export type EvaluationVerdict = 'better' | 'worse' | 'inconclusive';
 
+/** Why a candidate's evaluation stopped where it did (racing: twins/mitigation/race.ts). */
+export type RaceStop = 'worse' | 'cannotMeetTarget' | 'metTarget' | 'dominated' | 'full';
+
+export interface RaceOutcome {
+  readonly stop: RaceStop;
+  /** One line: why it stopped after these replications. */
+  readonly reason: string;
+}
+
 export interface StrategyEvaluation {
   readonly strategy: Strategy;
+  /** Paired replications it was judged on (racing stops some candidates before the full count). */
   readonly replications: number;
   readonly seed: number | string;
   readonly nodes: readonly NodeEffect[];
@@ -135,6 +145,8 @@ export interface StrategyEvaluation {
   /** better: the addressed nodes' P(fail) change excludes 0 below it and no node got worse beyond the noise; worse: some node's change excludes 0 above it; else inconclusive. */
   readonly verdict: EvaluationVerdict;
   readonly explanation: string;
+  /** Set when candidates were raced: why this one stopped after `replications`. */
+  readonly race?: RaceOutcome;
 }
 
 export type ProposalState = 'proposed' | 'approved' | 'rejected' | 'applied' | 'verified' | 'rolledBack' | 'expired' | 'failed';
@@ -149,7 +161,11 @@ export interface Proposal {
   readonly strategy: Strategy;
   readonly evaluation: StrategyEvaluation;
   /** The other candidates, for the record: id, verdict, P(fail) change of the addressed nodes, cost, on the Pareto front or not. */
-  readonly alternatives: ReadonlyArray<{ readonly id: string; readonly verdict: EvaluationVerdict; readonly riskChange: number; readonly cost: number; readonly pareto: boolean }>;
+  readonly alternatives: ReadonlyArray<{
+    readonly id: string; readonly verdict: EvaluationVerdict; readonly riskChange: number; readonly cost: number; readonly pareto: boolean;
+    /** Replications it was judged on and, when raced, why it stopped there. */
+    readonly replications?: number; readonly race?: RaceOutcome;
+  }>;
   /** Why this one: the policy's objective and how the others compared. */
   readonly choice: string;
   /** Set when the policy approves it without a person. */

@@ -12,7 +12,9 @@ import { readForecast } from '../../../models/forecast-file.js';
 import { loadTwinFile } from '../../../twins/definition/load.js';
 import { addressedNodes } from '../../../twins/mitigation/choose.js';
 import { riskAnomalies } from '../../../twins/mitigation/detect.js';
+import { rulesFor, type Policy } from '../../../twins/mitigation/policy.js';
 import { parsePolicyText } from '../../../twins/mitigation/policy-read.js';
+import type { Strategy } from '../../../twins/mitigation/types.js';
 import { checkResultTwin } from '../../../twins/shadow/plan.js';
 import { readSimulationResult } from '../../../twins/shadow/result-files.js';
 import { readStateSnapshot } from '../../../twins/state.js';
@@ -34,7 +36,8 @@ export const MITIGATE_PROPOSE = defineCommand({
     policy: { kind: 'path', value: 'FILE', required: true, help: 'mitigation policy (YAML, docs/mitigation-workflow.md)' },
     out: { kind: 'path', value: 'DIR', required: true, help: 'where proposal.json and evaluations.json go' },
     ...STATE_FLAGS,
-    replications: { kind: 'positiveInt', value: 'N', absent: "the result's", help: 'replications of the baseline and of every candidate' },
+    replications: { kind: 'positiveInt', value: 'N', absent: "the result's", help: 'replications of the baseline and the most any candidate runs' },
+    'no-race': { kind: 'boolean', help: 'run every candidate to the full count instead of racing them (stopping each once its decision is made)' },
     threshold: { kind: 'level', default: '0.05', help: 'a node is at risk when its P(fail) upper bound reaches this' },
     target: { kind: 'level', default: '0.05', help: "the fix must bring the nodes' P(fail) upper bound under this" },
     'max-candidates': { kind: 'positiveInt', value: 'N', absent: 'all generated', help: 'most candidates evaluated (the scale-out search first)' },
@@ -58,6 +61,13 @@ async function readPolicy(file: string) {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
+/** A candidate the policy could never let through is not worth simulating: its action on its target node is not allowed (bounds are judged on the proposal). */
+const policyRefusal = (policy: Policy) => (s: Strategy): string | null => {
+  const rules = rulesFor(policy, s.target);
+  if (rules === null) return `the policy allows no change to '${s.target}'`;
+  return rules.actions.includes(s.action) ? null : `the policy does not allow ${s.action} on '${s.target}'`;
+};
+
 function evaluationTable(r: ProposeResult): string {
   const rows = r.evaluations.map((e) => {
     const nodes = addressedNodes(e.strategy, r.anomalies);
@@ -69,9 +79,11 @@ function evaluationTable(r: ProposeResult): string {
       worst ? `${(worst.change.mean * 100).toFixed(1)} [${(worst.change.lo * 100).toFixed(1)}, ${(worst.change.hi * 100).toFixed(1)}] pts` : '-',
       e.cost.replicaHours.toFixed(2),
       e.blastRadius.join(' ') || '-',
+      String(e.replications),
+      e.race?.stop ?? '-',
     ];
   });
-  return table(['strategy', 'verdict', 'P(fail) of the node at risk', 'paired change', '+replica-h', 'blast radius'], rows, 2);
+  return table(['strategy', 'verdict', 'P(fail) of the node at risk', 'paired change', '+replica-h', 'blast radius', 'replications', 'stopped'], rows, 2);
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -97,11 +109,23 @@ export async function run(argv: string[]): Promise<number> {
     settings: { seed, horizon: run.horizon, reportWindow: run.windowSeconds, warmup: run.warmup, forecast, state },
     replications: v.replications ?? run.replications, level: run.confidence,
     ...(v['max-candidates'] !== undefined ? { maxCandidates: v['max-candidates'] } : {}),
+    race: !v['no-race'], refuse: policyRefusal(policy),
     executor,
   }).finally(() => executor.close());
-  console.log(`\n${r.evaluations.length} candidate(s) × ${v.replications ?? run.replications} replications on common random numbers (${r.runs.count} runs, ${r.runs.seconds.toFixed(0)} s)\n\n${evaluationTable(r)}\n`);
+  if (r.unconfirmed.length) console.log(`not answered (P(fail) not above ${pct(v.threshold)} beyond the noise: its lower bound is under it): ${r.unconfirmed.map((a) => a.node).join(', ')}`);
+  if (r.skipped.length) {
+    // Reasons repeat (the policy, the budget): one line per reason, the strategies after it (all of them in evaluations.json).
+    const byReason = new Map<string, string[]>();
+    for (const x of r.skipped) {
+      const why = x.reason.startsWith('over the budget') ? x.reason : 'not allowed by the policy';
+      byReason.set(why, [...(byReason.get(why) ?? []), x.id]);
+    }
+    console.log(`not evaluated:${[...byReason].map(([why, ids]) => `\n  ${why}: ${ids.length} (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''})`).join('')}`);
+  }
+  console.log(`\n${r.evaluations.length} candidate(s), up to ${v.replications ?? run.replications} replications each on common random numbers${r.runs.looks.length > 1 ? `, raced (looks at ${r.runs.looks.join(', ')})` : ''}: ${r.runs.replications} replications in ${r.runs.seconds.toFixed(0)} s\n\n${evaluationTable(r)}\n`);
+  for (const e of r.evaluations) if (e.race) console.log(`  ${e.strategy.id}: ${e.race.reason}`);
   const out = resolve(v.out);
-  await writeFileAtomically(join(out, 'evaluations.json'), JSON.stringify({ anomalies: r.anomalies, evaluations: r.evaluations, searches: r.searches, runs: r.runs, warnings }, null, 1) + '\n');
+  await writeFileAtomically(join(out, 'evaluations.json'), JSON.stringify({ anomalies: r.anomalies, unconfirmed: r.unconfirmed, skipped: r.skipped, evaluations: r.evaluations, searches: r.searches, runs: r.runs, warnings }, null, 1) + '\n');
   if (!r.proposal) {
     console.log(`no proposal: ${r.choice ? r.choice.explanation : 'no candidate was judged better with its P(fail) upper bound under the target'}`);
     return 0;
