@@ -70,8 +70,18 @@ export class BullMQExecutor implements Executor {
     return this.served;
   }
 
-  private async connect(): Promise<Connected> {
-    if (this.connected) return this.connected;
+  /** One connection per executor even when runs start at once (what-if cells share it): the first call's promise is kept. */
+  private connecting: Promise<Connected> | null = null;
+
+  private connect(): Promise<Connected> {
+    this.connecting ??= this.open().catch((e: unknown) => {
+      this.connecting = null;
+      throw e;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<Connected> {
     await probeRedis(this.options.url, this.options.connectTimeoutMs ?? 5_000);
     const version = await codeVersion();
     const redis = openRedis(this.options.url, false);
@@ -208,6 +218,9 @@ export class BullMQExecutor implements Executor {
   }
 
   async close(): Promise<void> {
+    // A connection still being opened is waited for, then closed: none is left reconnecting after the run.
+    if (this.connecting) await this.connecting.catch(() => null);
+    this.connecting = null;
     const c = this.connected;
     this.connected = null;
     if (!c) return;

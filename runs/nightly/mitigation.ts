@@ -43,7 +43,10 @@ export async function mitigateNight(twin: Twin, settings: SimulationSettings, at
   return {
     candidates,
     proposal: r.proposal ? { id: r.proposal.id, strategy: r.proposal.strategy.description } : null,
-    explanation: r.choice?.explanation ?? 'no candidate strategy could be generated for the nodes at risk',
+    explanation: r.choice?.explanation ?? (r.anomalies.length === 0 && r.unconfirmed.length > 0
+      // propose answers only risk whose lower bound reaches the threshold (docs/mitigation.md): with few replications none does.
+      ? `nothing confirmed to mitigate: ${r.unconfirmed.length} node(s) are at risk by their P(fail) upper bound only (the lower bound is under the threshold); run more replications to confirm them`
+      : 'no candidate strategy could be generated for the nodes at risk'),
     runs: r.runs.count,
   };
 }

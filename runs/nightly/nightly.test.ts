@@ -38,9 +38,17 @@ test('two nights: a complete report, the exit code from the threshold, the store
   for (const n of d.nodes) assert.ok(d.heatmap.find((c) => c.node === n.node)!.pBreach >= n.pFail.mean - 1e-12);
   assert.is(d.topology.nodes.length, 12);
   assert.ok(d.topology.edges.some((e) => e.from === 'frontend' && e.to === 'productcatalog'));
-  // maxCandidates 1: one candidate node searched (its scale-out search may try a second replica count), no more.
-  assert.ok(d.mitigations.length >= 1 && d.mitigations.length <= 2, `${d.mitigations.length} candidates`);
-  assert.ok(d.mitigations.some((x) => x.pareto) || d.mitigations.every((x) => x.verdict === 'worse'), 'a Pareto front unless every candidate is worse');
+  // Mitigation answers confirmed risk only (P(fail) lower bound at the threshold): with 4 replications a node needs 2+ failures for that.
+  const confirmed = d.nodes.filter((n) => n.pFail.lo >= d.run.threshold);
+  const manifest1 = JSON.parse(readFileSync(join(dir, 'n1', 'manifest.json'), 'utf8')) as { steps: Record<string, { note?: string }> };
+  if (confirmed.length === 0) {
+    assert.is(d.mitigations.length, 0);
+    assert.ok(/nothing confirmed to mitigate: 12 node\(s\) are at risk by their P\(fail\) upper bound only/.test(manifest1.steps.mitigation!.note ?? ''), manifest1.steps.mitigation!.note);
+  } else {
+    // maxCandidates 1: one candidate node, raced, no more than its handful of strategies.
+    assert.ok(d.mitigations.length >= 1, `${d.mitigations.length} candidates`);
+    assert.ok(d.mitigations.some((x) => x.pareto) || d.mitigations.every((x) => x.verdict === 'worse'), 'a Pareto front unless every candidate is worse');
+  }
   assert.equal(d.calibration, []);
   assert.is(d.changes, null, 'first night');
   const html = readFileSync(night1.report, 'utf8');

@@ -170,8 +170,10 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     else if (atRisk.length === 0) m = { candidates: [], proposal: null, explanation: 'no node above the risk threshold: nothing to mitigate', runs: 0 };
     else m = await mitigateNight(twin, settings, sim.risk.nodes.filter((n) => atRisk.includes(n.id)), config, o.executor ?? { kind: 'local', workers });
     await writeFileAtomically(join(out, 'mitigation.json'), JSON.stringify(m, null, 1) + '\n');
-    return { value: m, note: m.runs ? `${m.candidates.length} candidate(s) in ${m.runs} run(s)${m.proposal ? `; proposed: ${m.proposal.strategy}` : ''}` : m.explanation };
+    return { value: m, note: m.candidates.length ? `${m.candidates.length} candidate(s) in ${m.runs} run(s); ${m.proposal ? `proposed: ${m.proposal.strategy}` : `no proposal: ${m.explanation}`}` : m.explanation };
   }, () => readJson<NightlyMitigation>(join(out, 'mitigation.json')));
+  // The report's mitigation section is empty then: say why there.
+  if (mitigation.candidates.length === 0 && atRisk.length > 0 && config.mitigation.enabled) warnings.push(`mitigation: ${mitigation.explanation}`);
 
   // 7. Report, with last night's forecast scored against tonight's telemetry and the risk compared.
   const store = new RunStore(o.store);
