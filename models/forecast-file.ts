@@ -12,7 +12,7 @@ import { REQUIRED_QUANTILES } from './forecast.js';
 import { LIMITS } from '../engine/limits.js';
 import { parseCalendarTime } from './telemetry/calendar-time.js';
 import { parseDecimal } from './telemetry/decimal.js';
-import { unknownKey } from './telemetry/did-you-mean.js';
+import { unknownKey } from '../engine/did-you-mean.js';
 import { inputFileProblem, readInputText } from './telemetry/input-file.js';
 import { jsonErrorOffset } from './telemetry/json-position.js';
 

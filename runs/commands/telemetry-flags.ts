@@ -6,7 +6,7 @@ import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters
 import type { ModelName } from '../../models/forecasters/types.js';
 import { horizonSteps, parseHorizon, type HorizonSpec } from '../../models/horizon.js';
 import type { Series } from '../../models/telemetry/series.js';
-import { didYouMean } from '../../models/telemetry/did-you-mean.js';
+import { didYouMean } from '../../engine/did-you-mean.js';
 import { LIMITS, overLimit } from '../../engine/limits.js';
 import { LAYOUTS, readTelemetry, type TelemetryLayout } from '../../models/telemetry/read.js';
 import { flagTable } from '../flags.js';

@@ -9,7 +9,7 @@
 import type { SchemaObject } from 'ajv';
 import { Problems, type Locator, type PathSegments } from '../../twins/definition/errors.js';
 import { readSpecText, validateDocument } from '../../twins/definition/load.js';
-import { didYouMean } from '../../models/telemetry/did-you-mean.js';
+import { didYouMean } from '../../engine/did-you-mean.js';
 import { REPORT_DATA_FORMAT, type NightlyReportData, type ReportInterval } from '../nightly/report-data.js';
 
 const probability = { type: 'number', minimum: 0, maximum: 1 };

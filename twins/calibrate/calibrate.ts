@@ -8,7 +8,7 @@
 import { Problems } from '../definition/errors.js';
 import type { CallEdgeInput, TwinInput } from '../definition/input.js';
 import type { Twin } from '../definition/types.js';
-import { editDistance } from '../definition/validate.js';
+import { didYouMean } from '../../engine/did-you-mean.js';
 import { finiteMean, serviceOf, type TelemetryGrid } from './grid.js';
 import { fitCallRatios } from './ratios.js';
 import type { CalibrationReport, CallCalibration, EntryCalibration, ServiceCalibration } from './report.js';
@@ -87,16 +87,6 @@ export function calibrateTwin(twin: Twin, input: TwinInput, grid: TelemetryGrid,
   return { input: applyCalibration(input, report, notes), report };
 }
 
-/** ` (did you mean "x"?)` for an unused telemetry node within two edits of a twin node (case aside: some readers lower-case), else ''. */
-function didYouMean(id: string, unused: readonly string[]): string {
-  let best: string | null = null;
-  let distance = 3;
-  for (const u of unused) {
-    const d = editDistance(u.toLowerCase(), id.toLowerCase());
-    if (d < distance) [best, distance] = [u, d];
-  }
-  return best === null ? '' : ` (did you mean ${JSON.stringify(best)}?)`;
-}
 
 /** Lowest cv written for a lognormal (the engine needs cv > 0). */
 const MIN_CV = 0.01;

@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
 import { shown, type PathSegments, type Problems } from './errors.js';
 import { isReservedId, RESERVED_ID_MESSAGE } from './reserved-ids.js';
-import { editDistance } from '../../models/telemetry/did-you-mean.js';
+import { editDistance } from '../../engine/did-you-mean.js';
 
 /** instancePath (JSON pointer) to segments; array indices become numbers. */
 export function pointerToSegments(pointer: string): (string | number)[] {

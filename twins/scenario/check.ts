@@ -13,7 +13,7 @@ import type { NodeFields } from '../definition/input.js';
 import { checkFinite } from '../definition/load.js';
 import type { Twin, TwinNode } from '../definition/types.js';
 import { validateWithSchema } from '../definition/validate.js';
-import { didYouMean } from '../../models/telemetry/did-you-mean.js';
+import { didYouMean } from '../../engine/did-you-mean.js';
 import { deltaDocumentSchema, deltaListSchema, deltaSchema } from './schema.js';
 import { TIMED_OPS, type IndexedDelta, type ScenarioDelta } from './types.js';
 

@@ -11,7 +11,7 @@
  */
 import type { Problems, PathSegments } from '../definition/errors.js';
 import type { Twin } from '../definition/types.js';
-import { editDistance } from '../definition/validate.js';
+import { didYouMean } from '../../engine/did-you-mean.js';
 
 /** Node fields an axis may set: field name -> the scenario op and the key of its value. */
 export const NODE_FIELDS: Readonly<Record<string, { readonly op: string; readonly key: string }>> = {
@@ -33,15 +33,6 @@ export interface AxisMeaning {
   readonly replicasOf: string | null;
 }
 
-function nearest(name: string, known: Iterable<string>): string {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = editDistance(k.toLowerCase(), name.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best === null ? '' : ` (did you mean ${JSON.stringify(best)}?)`;
-}
 
 /**
  * The meaning of a value-list axis name, or null after adding its problem
@@ -59,15 +50,15 @@ export function axisMeaning(twin: Twin, name: string, at: PathSegments, p: Probl
   if (field === 'load') {
     const entries = twin.entries.map((e) => e.id);
     if (!entries.includes(target)) {
-      p.at(at, `unknown entry id ${JSON.stringify(target)}${nearest(target, entries)}: <entry>.load scales one entry (entries: ${entries.join(', ')})`);
+      p.at(at, `unknown entry id ${JSON.stringify(target)}${didYouMean(target, entries)}: <entry>.load scales one entry (entries: ${entries.join(', ')})`);
       return null;
     }
     return { delta: (factor) => ({ op: 'loadScale', entry: target, factor }), replicasOf: null };
   }
   const spec = NODE_FIELDS[field];
   const nodeKnown = twin.indexOf.has(target);
-  if (!nodeKnown) p.at(at, `unknown node id ${JSON.stringify(target)}${nearest(target, twin.indexOf.keys())}`);
-  if (!spec) p.at(at, `unknown field ${JSON.stringify(field)}${nearest(field, Object.keys(NODE_FIELDS))}: an axis may set ${Object.keys(NODE_FIELDS).join(', ')}, or load`);
+  if (!nodeKnown) p.at(at, `unknown node id ${JSON.stringify(target)}${didYouMean(target, twin.indexOf.keys())}`);
+  if (!spec) p.at(at, `unknown field ${JSON.stringify(field)}${didYouMean(field, Object.keys(NODE_FIELDS))}: an axis may set ${Object.keys(NODE_FIELDS).join(', ')}, or load`);
   if (!nodeKnown || !spec) return null;
   return { delta: (value) => ({ op: spec.op, node: target, [spec.key]: value }), replicasOf: field === 'replicas' ? target : null };
 }
