@@ -7,7 +7,9 @@ export type TestTask =
   /** Throws on attempts 0 .. failAttempts − 1. */
   | { readonly kind: 'fail'; readonly failAttempts: number; readonly value: number }
   /** Spins for `ms` milliseconds (synchronous work, as a simulation chunk is). */
-  | { readonly kind: 'busy'; readonly ms: number; readonly value: number };
+  | { readonly kind: 'busy'; readonly ms: number; readonly value: number }
+  /** Allocates without bound on attempts 0 .. oomAttempts − 1 (its thread runs out of memory). */
+  | { readonly kind: 'oom'; readonly oomAttempts: number; readonly value: number };
 
 export interface TestResult {
   readonly value: unknown;
@@ -18,6 +20,10 @@ export interface TestResult {
 
 function runTestTask(task: TestTask, context: TaskContext): TestResult {
   if (task.kind === 'fail' && context.attempt < task.failAttempts) throw new Error(`planned failure on attempt ${context.attempt}`);
+  if (task.kind === 'oom' && context.attempt < task.oomAttempts) {
+    const hoard: number[][] = [];
+    for (;;) hoard.push(Array.from({ length: 1 << 16 }, (_, i) => i + hoard.length));
+  }
   if (task.kind === 'busy') {
     const until = performance.now() + task.ms;
     while (performance.now() < until);
