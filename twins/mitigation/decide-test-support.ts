@@ -1,7 +1,7 @@
 /** Proposals and a policy built by hand for the tests of the workflow (no simulation). */
 import { parsePolicyText } from './policy-read.js';
 import type { Policy } from './policy.js';
-import type { Anomaly, AnomalySource, Proposal } from './types.js';
+import type { Anomaly, Proposal } from './types.js';
 
 export const TEST_POLICY_YAML = `
 nodes:
@@ -35,7 +35,7 @@ export interface TestProposalOptions {
   readonly node?: string;
   readonly from?: number;
   readonly to?: number;
-  readonly source?: Exclude<AnomalySource, 'exhaustion'>;
+  readonly source?: 'risk' | 'shadow' | 'drift';
   /** The paired interval on the addressed node's P(fail) change. */
   readonly change?: { readonly lo: number; readonly hi: number };
   readonly expiresAt?: string;

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createStream } from '../../engine/rng.js';
-import { mergeIncidents, perTestLevel, persistenceFor, robustAlarms, runPBound, seriesAlarms, type RobustAlarm, type WatchedSeries } from './detect-robust.js';
+import { mergeIncidents, perTestLevel, telemetryAnomalies, persistenceFor, robustAlarms, runPBound, seriesAlarms, type RobustAlarm, type WatchedSeries } from './detect-robust.js';
 
 const PARAMS = { baseline: 60, minBaseline: 10, alphaPerHour: 0.25, stepsPerHour: 60 };
 
@@ -98,6 +98,18 @@ test('incidents: a node\'s alarms closer than the gap merge, the strongest alarm
   const inc = mergeIncidents([alarm('a', 1, 'cpu', 1e-5), alarm('b', 5, 'cpu', 1e-6), alarm('a', 3, 'rate', 1e-7), alarm('a', 12, 'cpu', 1e-5), alarm('a', 30, 'cpu', 1e-5)], 10);
   assert.equal(inc.map((i) => [i.node, i.firstStep, i.lastStep, i.metrics, i.alarms]), [['a', 1, 12, ['cpu', 'rate'], 3], ['b', 5, 5, ['cpu'], 1], ['a', 30, 30, ['cpu'], 1]]);
   assert.is(inc[0]!.strongest.pBound, 1e-7);
+});
+
+test('incidents become typed telemetry anomalies with their evidence; several metrics or a strong bound make them critical', () => {
+  const inc = mergeIncidents([alarm('a', 1, 'cpu', 1e-5), alarm('a', 3, 'rate', 1e-7), alarm('b', 5, 'cpu', 0.5)], 10);
+  const [a, b] = telemetryAnomalies(inc);
+  assert.is(a!.id, 'telemetry:a:cpu+rate:1');
+  assert.is(a!.source, 'telemetry');
+  assert.is(a!.severity, 'critical');
+  assert.match(a!.summary, /^a: rate above its recent range \(0\.\.0\) for 1 points in a row from step 1 .*; also cpu$/);
+  assert.ok(a!.evidence.source === 'telemetry' && a!.evidence.strongest.pBound === 1e-7 && a!.evidence.alarms === 2);
+  // One metric, a bound of half the level: a warning.
+  assert.is(b!.severity, 'warning');
 });
 
 test.run();

@@ -29,6 +29,7 @@
  * Pure: arrays in, alarms and incidents out.
  */
 import type { BadDirection } from './detect.js';
+import type { Anomaly } from './types.js';
 
 export interface RobustParams {
   /** Steps in the trailing baseline window. */
@@ -190,4 +191,28 @@ export function mergeIncidents(alarms: readonly RobustAlarm[], mergeGap: number)
     alarms: members.length,
     strongest: members.reduce((m, a) => (a.pBound < m.pBound ? a : m)),
   }));
+}
+
+/**
+ * Incidents as the mitigation engine's typed anomaly records (source
+ * `telemetry`), with their evidence: critical when the strongest alarm's
+ * chance under no change is ten times below the per-test level, or when
+ * several metrics of the service broke out together.
+ */
+export function telemetryAnomalies(incidents: readonly RobustIncident[]): Anomaly[] {
+  return incidents.map((i) => {
+    const a = i.strongest;
+    const critical = a.pBound * 10 <= a.level || i.metrics.length > 1;
+    return {
+      id: `telemetry:${i.node}:${i.metrics.join('+')}:${i.firstStep}`,
+      source: 'telemetry',
+      node: i.node,
+      severity: critical ? 'critical' : 'warning',
+      summary: `${i.node}: ${a.metric} ${a.direction} its recent range (${a.baseline.min}..${a.baseline.max}) for ${a.run.length} points in a row from step ${i.firstStep} (chance under no change ≤ ${a.pBound.toPrecision(2)})${i.metrics.length > 1 ? `; also ${i.metrics.filter((m) => m !== a.metric).join(', ')}` : ''}`,
+      evidence: {
+        source: 'telemetry', metrics: [...i.metrics], firstStep: i.firstStep, lastStep: i.lastStep, alarms: i.alarms,
+        strongest: { metric: a.metric, direction: a.direction, run: [...a.run], baseline: { ...a.baseline }, pBound: a.pBound, level: a.level },
+      },
+    };
+  });
 }

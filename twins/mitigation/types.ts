@@ -46,7 +46,7 @@ export interface JudgeEvidence {
   readonly reason: string;
 }
 
-export type AnomalySource = 'risk' | 'exhaustion' | 'shadow' | 'drift';
+export type AnomalySource = 'risk' | 'exhaustion' | 'shadow' | 'drift' | 'telemetry';
 
 export type AnomalyEvidence =
   | {
@@ -67,7 +67,25 @@ export type AnomalyEvidence =
       /** Seconds from the forecast's start to the first crossing, quantiles over paths; null when it never crosses. */
       readonly timeToLimit: { readonly p10: number; readonly p50: number; readonly p90: number } | null;
     }
-  | ({ readonly source: 'shadow' | 'drift'; readonly metric: string } & JudgeEvidence);
+  | ({ readonly source: 'shadow' | 'drift'; readonly metric: string } & JudgeEvidence)
+  | {
+      /** Production's own telemetry broke out of its recent range (detect-robust.ts): an incident of one service. */
+      readonly source: 'telemetry';
+      readonly metrics: readonly string[];
+      /** Steps of the series' grid (e.g. minutes) of the incident's first and last alarm. */
+      readonly firstStep: number;
+      readonly lastStep: number;
+      readonly alarms: number;
+      /** The strongest alarm: its metric, direction, run, baseline and the bound on its chance under no change. */
+      readonly strongest: {
+        readonly metric: string;
+        readonly direction: 'above' | 'below';
+        readonly run: readonly number[];
+        readonly baseline: { readonly n: number; readonly min: number; readonly median: number; readonly max: number };
+        readonly pBound: number;
+        readonly level: number;
+      };
+    };
 
 export interface Anomaly {
   /** Stable: `${source}:${node}:${metric or condition}`. */
