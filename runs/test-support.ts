@@ -1,5 +1,7 @@
 /** Helpers for the tests of runs/ (the models tests have their own: models/ imports nothing of the project). */
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,4 +13,14 @@ export async function withTempDir<T>(prefix: string, use: (dir: string) => Promi
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A TCP port free on loopback right now, for a server a test starts (redis-server, prometheus, an exporter). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
 }

@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../test-support.js';
 import { join } from 'node:path';
 import { injectTraffic } from '../shadow/inject.js';
 import { readState } from '../shadow/materialise-state.js';
@@ -29,16 +29,6 @@ test('queries are built from checked values; answers other than one series are e
   assert.throws(() => rangeValues({ status: 'error', error: 'parse error at char 3' }, 'q'), /refused the query q: parse error/);
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startPrometheus(dir: string, target: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const config = join(dir, 'prometheus.yml');

@@ -11,25 +11,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { exitCodeFor } from '../errors.js';
-import { withTempDir } from '../test-support.js';
+import { freePort, withTempDir } from '../test-support.js';
 import { readNightlyConfig } from './config.js';
 import { runNightly } from './pipeline.js';
 import { SHOP_TWIN } from './test-support.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const listen = (server: Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 const close = (server: Server): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
