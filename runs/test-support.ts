@@ -24,3 +24,15 @@ export async function freePort(): Promise<number> {
   await new Promise((r) => server.close(r));
   return port;
 }
+
+/** Runs `body` with console.log captured: its value and the lines it printed (for tests of commands that print). */
+export async function quiet<T>(body: () => Promise<T>): Promise<{ value: T; out: string }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...xs: unknown[]) => void lines.push(xs.map(String).join(' '));
+  try {
+    return { value: await body(), out: lines.join('\n') };
+  } finally {
+    console.log = log;
+  }
+}

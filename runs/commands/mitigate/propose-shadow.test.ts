@@ -16,21 +16,10 @@ import type { Proposal } from '../../../twins/mitigation/types.js';
 import { SATURATED_TWIN } from '../../mitigation/test-twins.js';
 import { readState } from '../../shadow/materialise-state.js';
 import { shadowDown } from '../../shadow/materialise.js';
-import { withTempDir } from '../../test-support.js';
+import { quiet, withTempDir } from '../../test-support.js';
 import { run as shadowCommand } from '../shadow/index.js';
 import { parseSimulateArgs, simulate } from '../simulate.js';
 import { run as mitigate } from './index.js';
-
-async function quiet<T>(body: () => Promise<T>): Promise<{ value: T; out: string }> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...xs: unknown[]) => void lines.push(xs.map(String).join(' '));
-  try {
-    return { value: await body(), out: lines.join('\n') };
-  } finally {
-    console.log = log;
-  }
-}
 
 test('propose --shadow: the chosen scale-out is confirmed on the running shadow and recorded; the shadow is rolled back', () =>
   withTempDir('mitigate-propose-shadow', async (dir) => {

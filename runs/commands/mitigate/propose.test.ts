@@ -11,23 +11,12 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { exampleFile } from '../../../twins/examples/paths.js';
 import { verifyAudit } from '../../mitigation/audit.js';
-import { withTempDir } from '../../test-support.js';
+import { quiet, withTempDir } from '../../test-support.js';
 import { parseSimulateArgs, simulate } from '../simulate.js';
 import { run as mitigate } from './index.js';
 import { auditFile } from './shared.js';
 import { SATURATED_TWIN } from '../../mitigation/test-twins.js';
 
-
-async function quiet<T>(body: () => Promise<T>): Promise<{ value: T; out: string }> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...xs: unknown[]) => void lines.push(xs.map(String).join(' '));
-  try {
-    return { value: await body(), out: lines.join('\n') };
-  } finally {
-    console.log = log;
-  }
-}
 
 test('propose: rec at risk, scale-out chosen on paired evidence, auto-approved by the example policy, applied as a dry run, audit intact', () =>
   withTempDir('mitigate-propose', async (dir) => {

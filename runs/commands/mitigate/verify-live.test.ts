@@ -19,21 +19,11 @@ import { testPolicy, testProposal } from '../../../twins/mitigation/decide-test-
 import type { Proposal } from '../../../twins/mitigation/types.js';
 import { readAudit, verifyAudit } from '../../mitigation/audit.js';
 import { SHADOW_NODE, withShadow } from '../../mitigation/shadow-test-support.js';
+import { quiet } from '../../test-support.js';
 import { decideOnProposal, recordProposal } from '../../mitigation/workflow.js';
 import { readState } from '../../shadow/materialise-state.js';
 import { run as mitigate } from './index.js';
 import { withState } from './shared.js';
-
-async function quiet<T>(body: () => Promise<T>): Promise<{ value: T; out: string }> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...xs: unknown[]) => void lines.push(xs.map(String).join(' '));
-  try {
-    return { value: await body(), out: lines.join('\n') };
-  } finally {
-    console.log = log;
-  }
-}
 
 const replicas = async (dir: string): Promise<number> => {
   const p = (await readState(dir))!.processes.find((q) => q.name === SHADOW_NODE)!;
