@@ -27,8 +27,8 @@ test('metrics: a perfect forecast scores 0, pinball is the textbook check-functi
   assert.is(maseScale([1, 3, 1, 3], 2), 2);
 });
 
-test('calibration: intervals half as wide as needed get a factor near 2', () => {
-  // Actual errors ~ N(0,1) at fixed quantiles; intervals claim sd 0.5.
+/** 2000 held-out points with N(0,1) errors whose intervals claim an sd of `claimedSd`. */
+function normalPoints(claimedSd: number): HeldOutPoint[] {
   const z80 = 1.2815515655446004, z95 = 1.959963984540054;
   const points: HeldOutPoint[] = [];
   let u = 0.5;
@@ -36,8 +36,13 @@ test('calibration: intervals half as wide as needed get a factor near 2', () => 
     u = (u + 0.6180339887498949) % 1;
     // Inverse-CDF draws on a low-discrepancy grid: exactly normal quantiles, no randomness.
     const e = Math.sqrt(2) * erfinv(2 * u - 1);
-    points.push({ actual: e, median: 0, lo80: -0.5 * z80, hi80: 0.5 * z80, lo95: -0.5 * z95, hi95: 0.5 * z95 });
+    points.push({ actual: e, median: 0, lo80: -claimedSd * z80, hi80: claimedSd * z80, lo95: -claimedSd * z95, hi95: claimedSd * z95 });
   }
+  return points;
+}
+
+test('calibration: intervals half as wide as needed get a factor near 2', () => {
+  const points = normalPoints(0.5);
   const before = coverageAt(points, 1);
   assert.ok(before.c80 < 0.6 && before.c95 < 0.7);
   const c = calibrationFactor(points);
@@ -48,14 +53,7 @@ test('calibration: intervals half as wide as needed get a factor near 2', () => 
 });
 
 test('calibration: intervals twice as wide as needed are shrunk no further than MIN_FACTOR', () => {
-  const z80 = 1.2815515655446004, z95 = 1.959963984540054;
-  const points: HeldOutPoint[] = [];
-  let u = 0.5;
-  for (let i = 0; i < 2000; i++) {
-    u = (u + 0.6180339887498949) % 1;
-    const e = Math.sqrt(2) * erfinv(2 * u - 1);
-    points.push({ actual: e, median: 0, lo80: -2 * z80, hi80: 2 * z80, lo95: -2 * z95, hi95: 2 * z95 });
-  }
+  const points = normalPoints(2);
   const c = calibrationFactor(points);
   // The conformal factor alone would be ~0.5; the bound keeps it at MIN_FACTOR (pulled a little towards 1 by n/(n+48)).
   for (const f of [c.c80, c.c95]) assert.ok(f >= MIN_FACTOR && f < 0.9, `factor ${JSON.stringify(c)}`);
