@@ -42,8 +42,9 @@ function arrivalContent(arrival: ArrivalSpec): unknown {
 
 /** The twin less what only names its origin: `source` (the path as typed), `warnings` (messages), profile file paths. */
 export function twinContent(twin: Twin): unknown {
-  const { source: _source, warnings: _warnings, entries, ...content } = twin;
-  return { ...content, entries: entries.map((e) => ({ ...e, arrival: arrivalContent(e.arrival) })) };
+  const { source: _source, warnings: _warnings, entries, network, ...content } = twin;
+  // A routed network's tables are a function of its nodes and rules: the rules (spec) stand for them, cheaply.
+  return { ...content, entries: entries.map((e) => ({ ...e, arrival: arrivalContent(e.arrival) })), ...(network ? { network: network.spec } : {}) };
 }
 
 /** Hex SHA-256 of the twin's content (see the module comment for what is left out). */

@@ -8,9 +8,9 @@
  * paths' probabilities (re-normalized on reading, which may round in the
  * last bit).
  */
-import type { CallEdgeInput, DistributionInput, EdgeInput, EntryInput, NodeInput, TwinInput } from './input.js';
+import type { CallEdgeInput, DistributionInput, EdgeInput, EntryInput, NetworkInput, NodeInput, TwinInput } from './input.js';
 import type { RateProfile } from './normalize.js';
-import type { DistributionSpec, Twin, TwinEntry, TwinNode } from './types.js';
+import type { DistributionSpec, NetworkSpec, Twin, TwinEntry, TwinNode } from './types.js';
 
 export interface TwinFileForm {
   readonly input: TwinInput;
@@ -68,6 +68,16 @@ function entryInput(twin: Twin, e: TwinEntry, index: number, profiles: Map<strin
   return out;
 }
 
+/** A routed network's rules; matrix traffic is written as its rows. */
+function networkInput(spec: NetworkSpec): NetworkInput {
+  const t = spec.traffic;
+  return {
+    metric: spec.metric, ecmp: spec.ecmp, parallel: spec.parallel,
+    links: spec.links.map((l) => ({ ...l })),
+    traffic: t.kind === 'gravity' ? { gravity: { weights: typeof t.weights === 'string' ? t.weights : { ...t.weights } } } : { rows: t.rows.map((r) => [r[0], r[1], r[2]]) },
+  };
+}
+
 export function twinToInput(twin: Twin): TwinFileForm {
   const profiles = new Map<string, RateProfile>();
   const input: TwinInput = {
@@ -77,5 +87,6 @@ export function twinToInput(twin: Twin): TwinFileForm {
     edges: twin.nodes.flatMap((n) => edgeInputs(twin, n)),
     entries: twin.entries.map((e, i) => entryInput(twin, e, i, profiles)),
   };
+  if (twin.network) input.network = networkInput(twin.network.spec);
   return { input, profiles };
 }

@@ -87,6 +87,35 @@ export interface EntryInput {
   paths?: PathInput[];
 }
 
+/** One link direction of a routed network: the station `station` carries packets from router `from` to router `to`. */
+export interface NetworkLinkInput {
+  station: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Where each origin's packets go (docs/twin-spec.md, "Routed networks"):
+ * gravity (destination d weighted by w_d), a CSV matrix (origin,destination,rate
+ * rows, relative to the twin file's folder), or the same rows inline.
+ */
+export type TrafficInput =
+  | { gravity: { weights?: 'uniform' | 'degree' | Record<string, number> } }
+  | { matrix: string }
+  | { rows: [string, string, number][] };
+
+/** A routed network: link directions, the routing rule and the traffic rule; forwarding tables are built when the twin is read. */
+export interface NetworkInput {
+  /** Shortest paths by propagation delay plus 1 us per hop (default) or by hop count. */
+  metric?: 'delay' | 'hops';
+  /** Split over every equal-cost next hop (default false: the first by router order). */
+  ecmp?: boolean;
+  /** Parallel links between two routers: split by capacity (default) or the fastest only. */
+  parallel?: 'split' | 'best';
+  links: NetworkLinkInput[];
+  traffic: TrafficInput;
+}
+
 export interface TwinInput {
   name: string;
   description?: string;
@@ -94,4 +123,5 @@ export interface TwinInput {
   nodes: NodeInput[];
   edges?: EdgeInput[];
   entries: EntryInput[];
+  network?: NetworkInput;
 }

@@ -16,6 +16,7 @@ import { readRateProfile } from './profile.js';
 import { twinSchema } from './schema.js';
 import type { Twin } from './types.js';
 import { validateWithSchema } from './validate.js';
+import { readTrafficMatrix, type MatrixRow } from '../network/matrix.js';
 
 /**
  * Reports numbers that are not finite (YAML's .inf / .nan) anywhere in a
@@ -221,6 +222,24 @@ async function loadProfiles(data: TwinInput, baseDir: string, source: string, lo
   return out;
 }
 
+/**
+ * Reads the routed network's traffic matrix CSV, when the twin names one
+ * (relative to the twin file's folder, inside it unless allowed). A problem in
+ * the CSV is a TwinSpecError naming the CSV file and line.
+ */
+async function loadMatrix(data: TwinInput, baseDir: string, source: string, locate: Locator, allowOutside: boolean): Promise<MatrixRow[] | undefined> {
+  const t = data.network?.traffic;
+  if (!t || !('matrix' in t)) return undefined;
+  const where = await pathInsideFolder(baseDir, t.matrix, allowOutside);
+  if ('problem' in where) {
+    const p = new Problems(locate);
+    p.at(['network', 'traffic', 'matrix'], where.problem);
+    p.throwIfAny(source);
+  }
+  const routers = new Set(data.nodes.filter((n) => (n.kind ?? data.defaults?.kind ?? 'service') === 'router').map((n) => n.id));
+  return readTrafficMatrix((where as { path: string }).path, routers);
+}
+
 /** Reads, validates and normalizes a twin file (.yaml, .yml or .json). Throws TwinSpecError listing every problem. */
 export async function loadTwinFile(file: string, options: readonly string[] | TwinFileOptions = {}): Promise<Twin> {
   const o: TwinFileOptions = Array.isArray(options) ? { warnings: options } : (options as TwinFileOptions);
@@ -231,5 +250,6 @@ export async function loadTwinFile(file: string, options: readonly string[] | Tw
   const { data, locate } = await readSpecText(file);
   const input = validateTwinInput(data, file, locate);
   const profiles = await loadProfiles(input, dirname(resolve(file)), file, locate, o.allowOutsidePaths ?? false);
-  return normalizeTwin(input, { source: file, locate, profiles, warnings: o.warnings ?? [] });
+  const matrix = await loadMatrix(input, dirname(resolve(file)), file, locate, o.allowOutsidePaths ?? false);
+  return normalizeTwin(input, { source: file, locate, profiles, warnings: o.warnings ?? [], ...(matrix ? { matrix } : {}) });
 }

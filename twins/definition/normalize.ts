@@ -10,6 +10,9 @@ import type { CallEdgeInput, EntryInput, NodeInput, TwinInput } from './input.js
 import type { ArrivalSpec, CallEdge, CallGroup, FlowPath, RouteEdge, Twin, TwinEntry, TwinNode } from './types.js';
 import { routeTraps, syncCallCycles, reachableFromEntries, buildTwinGraph, deepestSyncChain } from './graph.js';
 import { LIMITS } from '../../engine/limits.js';
+import { buildNetwork } from '../network/build.js';
+import { routedLoads } from '../network/loads.js';
+import type { MatrixRow } from '../network/matrix.js';
 
 /** A rate profile already read from its CSV (twins/definition/profile.ts). */
 export interface RateProfile {
@@ -27,6 +30,8 @@ export interface NormalizeOptions {
   readonly profiles?: ReadonlyMap<string, RateProfile>;
   /** Extra warnings to carry (e.g. from an importer). */
   readonly warnings?: readonly string[];
+  /** Rows of the routed network's `traffic.matrix` file, read by loadTwinFile. */
+  readonly matrix?: readonly MatrixRow[];
 }
 
 const EPS = 1e-9;
@@ -235,7 +240,25 @@ export function normalizeTwin(input: TwinInput, opts: NormalizeOptions): Twin {
 
   const warnings = [...(opts.warnings ?? [])];
   const seen = reachableFromEntries(twin, g);
+  let network: Twin['network'];
+  if (input.network) {
+    const built = buildNetwork(input.network, nodes, indexOf, p, opts.matrix ?? null);
+    p.throwIfAny(opts.source);
+    network = built!.routing;
+    warnings.push(...built!.warnings);
+    // Routed entries: an origin router without paths needs a destination; what its packets reach counts as reached.
+    const originRate = new Float64Array(network.routers.length);
+    entries.forEach((e, i) => {
+      const o = network!.routerOf[e.node]!;
+      if (e.paths !== null || o < 0) return;
+      if (network!.destStart[o + 1] === network!.destStart[o]) p.at(['entries', i, 'node'], `router ${JSON.stringify(nodes[e.node]!.id)} has no routable destination under network.traffic: its packets could go nowhere`);
+      originRate[o] = 1;
+    });
+    p.throwIfAny(opts.source);
+    const loads = routedLoads(network, originRate, nodes.length);
+    loads.station.forEach((v, i) => { if (v > 0) { seen.add(nodes[i]!.id); seen.add(nodes[network!.linkTo[i]!]!.id); } });
+  }
   const unreachable = nodes.filter((n) => !seen.has(n.id)).map((n) => n.id);
   if (unreachable.length > 0) warnings.push(`${unreachable.length} node(s) receive no traffic from any entry: ${unreachable.join(', ')}`);
-  return deepFreeze({ ...twin, warnings });
+  return deepFreeze({ ...twin, warnings, ...(network ? { network } : {}) });
 }

@@ -187,6 +187,49 @@ const entry = {
   additionalProperties: false,
 };
 
+const network = {
+  type: 'object',
+  properties: {
+    metric: { enum: ['delay', 'hops'] },
+    ecmp: { type: 'boolean' },
+    parallel: { enum: ['split', 'best'] },
+    links: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', properties: { station: id, from: id, to: id }, required: ['station', 'from', 'to'], additionalProperties: false },
+    },
+    traffic: {
+      type: 'object',
+      oneOf: [
+        {
+          type: 'object',
+          properties: {
+            gravity: {
+              type: 'object',
+              properties: {
+                weights: { oneOf: [{ enum: ['uniform', 'degree'] }, { type: 'object', additionalProperties: nonNegNum }], description: "gravity weights: 'uniform', 'degree' or {router id: weight >= 0}" },
+              },
+              additionalProperties: false,
+            },
+          },
+          required: ['gravity'],
+          additionalProperties: false,
+        },
+        { type: 'object', properties: { matrix: { type: 'string', minLength: 1 } }, required: ['matrix'], additionalProperties: false },
+        {
+          type: 'object',
+          properties: { rows: { type: 'array', items: { type: 'array', items: [id, id, nonNegNum], minItems: 3, maxItems: 3 } } },
+          required: ['rows'],
+          additionalProperties: false,
+        },
+      ],
+      description: 'traffic with exactly one of `gravity` ({weights}), `matrix` (CSV origin,destination,rate) or `rows` ([[origin, destination, rate], ...])',
+    },
+  },
+  required: ['links', 'traffic'],
+  additionalProperties: false,
+};
+
 export const twinSchema: SchemaObject = {
   type: 'object',
   properties: {
@@ -200,6 +243,7 @@ export const twinSchema: SchemaObject = {
     },
     edges: { type: 'array', items: edge },
     entries: { type: 'array', minItems: 1, items: entry },
+    network,
   },
   required: ['name', 'nodes', 'entries'],
   additionalProperties: false,

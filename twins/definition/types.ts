@@ -247,6 +247,48 @@ export interface TwinEntry {
   readonly rateLimit?: RateLimit;
 }
 
+/** A routed network's rules as read (docs/twin-spec.md, "Routed networks"); matrix traffic is held as its rows. */
+export interface NetworkSpec {
+  readonly metric: 'delay' | 'hops';
+  readonly ecmp: boolean;
+  readonly parallel: 'split' | 'best';
+  /** Link directions: station, from router, to router (node ids). */
+  readonly links: readonly { readonly station: string; readonly from: string; readonly to: string }[];
+  readonly traffic:
+    | { readonly kind: 'gravity'; readonly weights: 'uniform' | 'degree' | Readonly<Record<string, number>> }
+    | { readonly kind: 'rows'; readonly rows: readonly (readonly [string, string, number])[] };
+}
+
+/**
+ * Forwarding and destination tables of a routed network, built when the twin
+ * is read (twins/network/build.ts). Routers are numbered 0..R-1 in node order.
+ * A packet at router u bound for router d takes choice set
+ * nextHop[d * R + u] (-1: no route, or u = d); a set lists link stations with
+ * cumulative shares (draw u ~ U(0,1), first with u < cumulative). A packet
+ * leaving a link station goes on to linkTo[station]. An origin's destination is
+ * drawn from destNode/destCum between destStart[o] and destStart[o + 1].
+ */
+export interface NetworkRouting {
+  readonly spec: NetworkSpec;
+  /** Node index of router r. */
+  readonly routers: Int32Array;
+  /** Router number of a node (-1: not a router). */
+  readonly routerOf: Int32Array;
+  /** Node index of the router a link station leads to (-1: not a link station of the network). */
+  readonly linkTo: Int32Array;
+  readonly nextHop: Int32Array;
+  readonly choiceStart: Int32Array;
+  readonly choiceStation: Int32Array;
+  readonly choiceCum: Float64Array;
+  readonly destStart: Int32Array;
+  /** Destination node index (a router). */
+  readonly destNode: Int32Array;
+  readonly destCum: Float64Array;
+  /** Ordered router pairs with traffic but no route, and their share of the traffic rule's total weight. */
+  readonly unroutablePairs: number;
+  readonly unroutableShare: number;
+}
+
 export interface Twin {
   readonly name: string;
   /** File or importer the twin came from. */
@@ -258,4 +300,6 @@ export interface Twin {
   readonly entries: readonly TwinEntry[];
   /** Non-fatal findings (unreachable nodes, fallbacks taken by importers). */
   readonly warnings: readonly string[];
+  /** A routed network (entries at routers without paths draw a destination and follow the forwarding tables); absent otherwise. */
+  readonly network?: NetworkRouting;
 }

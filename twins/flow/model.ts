@@ -18,7 +18,7 @@
 import { KeyedDraws, PoissonArrivals, distributionFromSpec, keyedUniform, mix32, type Distribution, type ReplicationContext, type Rng } from '../../engine/index.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import type { StateSnapshot } from '../state.js';
-import type { CallEdge, FlowPath, OptionalShedding, Twin, TwinNode } from '../definition/types.js';
+import type { CallEdge, FlowPath, NetworkRouting, OptionalShedding, Twin, TwinNode } from '../definition/types.js';
 import { BreakerState, Permit } from './breaker.js';
 import { TokenBucket } from './token-bucket.js';
 import { entryRate } from './arrivals.js';
@@ -44,6 +44,8 @@ const DEFAULT_SLO_WINDOW = 60;
 const OOM_RESTART = 30;
 /** Salt of the keyed draw that decides whether a request sheds an optional call edge (apart from its other draws). */
 const SHED_SALT = 0x5bed;
+/** Salt of the keyed draw of a routed packet's destination (apart from its other draws). */
+const DEST_SALT = 0xde57;
 
 interface NodeRuntime {
   readonly node: TwinNode;
@@ -89,6 +91,8 @@ export class FlowModel {
   private readonly scaleTargets: Array<{ readonly node: number; readonly replicas: number }> = [];
   /** Draws from a request's own keyed generator (service time, call counts, routing). */
   private readonly keyed = new KeyedDraws();
+  /** The routed network's tables (twin.network), or null. */
+  private readonly net: NetworkRouting | null;
   private readonly windows: number;
   // Handler ids.
   private readonly hArrive: number;
@@ -110,6 +114,7 @@ export class FlowModel {
   constructor(readonly twin: Twin, ctx: ReplicationContext, readonly options: FlowOptions) {
     const sim = ctx.sim;
     this.sim = sim;
+    this.net = twin.network ?? null;
     const { horizon, reportWindow } = options;
     this.windows = Math.max(1, Math.ceil(horizon / reportWindow - 1e-9));
     // Stream names: a kind prefix, then the id. Ids are unique within nodes and within entries, but an entry
@@ -263,6 +268,7 @@ export class FlowModel {
     r.firstCall = -1;
     r.path = path;
     r.pathPos = 0;
+    r.dest = -1;
     r.replica = -1;
     r.key = key;
     r.visit = 0;
@@ -301,6 +307,7 @@ export class FlowModel {
     const c = this.calls.items[cid]!;
     c.path = path;
     c.key = key;
+    if (path < 0 && this.net !== null) c.dest = this.destination(entry.node, key);
     c.start = now;
     c.timeout = node.timeout;
     c.maxRetries = node.retries?.max ?? 0;
@@ -469,7 +476,41 @@ export class FlowModel {
     if (call >= 0) this.attemptDone(call, ok);
   }
 
+  /** Destination router of a packet entering at `node` (a router of the network), drawn by the call's key from the origin's destination shares; -1 when `node` is not a router. */
+  private destination(node: number, key: number): number {
+    const net = this.net!;
+    const o = net.routerOf[node]!;
+    if (o < 0) return -1;
+    let lo = net.destStart[o]!;
+    let hi = net.destStart[o + 1]! - 1;
+    const u = keyedUniform(mix32(key, DEST_SALT));
+    // First destination with u < cumulative (binary search: an origin of a 1000-router network has 999).
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (u < net.destCum[mid]!) hi = mid; else lo = mid + 1;
+    }
+    return net.destNode[lo]!;
+  }
+
+  /** Next node of a routed packet: a link station leads to its router; a router forwards by the destination's table. */
+  private nextHop(r: Request): number {
+    const net = this.net!;
+    const to = net.linkTo[r.node]!;
+    if (to >= 0) return to;
+    if (r.node === r.dest) return -1;
+    const R = net.routers.length;
+    const set = net.nextHop[net.routerOf[r.dest]! * R + net.routerOf[r.node]!]!;
+    if (set < 0) return -1;
+    const lo = net.choiceStart[set]!;
+    const hi = net.choiceStart[set + 1]!;
+    if (hi - lo === 1) return net.choiceStation[lo]!;
+    const u = this.keyed.from(r)();
+    for (let j = lo; j < hi - 1; j++) if (u < net.choiceCum[j]!) return net.choiceStation[j]!;
+    return net.choiceStation[hi - 1]!;
+  }
+
   private nextNode(r: Request, rt: NodeRuntime): number {
+    if (r.dest >= 0) return this.nextHop(r);
     if (r.path >= 0) {
       const nodes = this.paths[r.path]!.nodes;
       r.pathPos++;
@@ -495,6 +536,7 @@ export class FlowModel {
     c.child = -1;
     c.timer = -1;
     c.path = -1;
+    c.dest = -1;
     c.timeout = edge?.timeout ?? null;
     c.maxRetries = edge?.retries?.max ?? 0;
     c.backoff = edge?.retries?.backoff ?? 0;
@@ -533,6 +575,7 @@ export class FlowModel {
       }
     }
     const child = this.newRequest(cid, c.path, mix32(mix32(c.key, c.ordinal), c.attempt));
+    this.reqs.items[child]!.dest = c.dest;
     c.child = child;
     if (c.timeout !== null) c.timer = this.sim.schedule(c.timeout, this.hTimeout, cid);
     this.arrive(child, c.to);

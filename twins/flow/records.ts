@@ -39,6 +39,8 @@ export class Request implements KeyedRecord {
   /** Fixed path of a flow class (-1: follow route edges) and the position on it. */
   path = -1;
   pathPos = 0;
+  /** Destination router (node index) of a packet in a routed network; -1 = not routed by destination. */
+  dest = -1;
   /** The request's random key: its draws are the same in every variant of the twin (common random numbers). */
   key = 0;
   /** Visits so far (each visit draws from its own keyed state). */
@@ -64,6 +66,8 @@ export class Call {
   /** Client calls: when the client first sent it (end-to-end latency). */
   start = 0;
   path = -1;
+  /** Destination router of a routed network's packet (-1: none), handed to every attempt. */
+  dest = -1;
   timeout: number | null = null;
   maxRetries = 0;
   backoff = 0;

@@ -23,12 +23,14 @@ export interface NetworkOptions {
   /** Buffer per link direction, packets (default 1000). */
   readonly bufferPackets?: number;
   /**
-   * Parallel links between two routers: `split` (default) spreads each flow
-   * over them in proportion to capacity (a link aggregate / ECMP by flow
-   * hash: the flow becomes path variants); `best` sends it over the highest
-   * capacity one (lowest k on ties) and leaves the others idle.
+   * Parallel links between two routers: `split` (default) spreads the packets
+   * of a hop over them in proportion to capacity (a link aggregate); `best`
+   * sends them over the highest-capacity one (lowest k on ties) and leaves
+   * the others idle.
    */
   readonly parallel?: 'split' | 'best';
+  /** Split over every equal-cost next router (default false: the first in router order). */
+  readonly ecmp?: boolean;
   /** Failure conditions of every link station (default utilization 0.9, loss 0.001, 60 s window). */
   readonly linkSlo?: { utilization?: number; errorRate?: number; p99?: number; window?: number };
 }

@@ -7,23 +7,23 @@ import { TwinSpecError } from '../definition/errors.js';
 import { parseTwinText, twinFromObject } from '../definition/load.js';
 import type { Twin } from '../definition/types.js';
 import { parseZooGraphml, readZooGraphml } from './graphml.js';
+import { routedLoads } from '../network/loads.js';
 import { haversine, importZooTwin, networkTwinInput } from './zoo.js';
 
 const zoo = join(fileURLToPath(new URL('../../../../', import.meta.url)), 'shared', 'data', 'topology-zoo');
 const file = (name: string): string => join(zoo, `${name}.graphml`);
 
-/** Offered load per station recomputed from the twin's entries (rate x path probability). */
+/** Offered load per station recomputed from the twin as read: entry rates pushed through its forwarding tables. */
 function stationLoads(twin: Twin): Map<string, number> {
-  const load = new Map<string, number>();
+  const net = twin.network!;
+  const rate = new Float64Array(net.routers.length);
   for (const e of twin.entries) {
     if (e.arrival.kind !== 'constant') throw new Error('expected constant rates');
-    for (const p of e.paths ?? []) {
-      for (const i of p.nodes) {
-        const n = twin.nodes[i]!;
-        if (n.kind === 'link') load.set(n.id, (load.get(n.id) ?? 0) + e.arrival.rate * p.probability);
-      }
-    }
+    rate[net.routerOf[e.node]!] = e.arrival.rate;
   }
+  const { station } = routedLoads(net, rate, twin.nodes.length);
+  const load = new Map<string, number>();
+  twin.nodes.forEach((n, i) => { if (n.kind === 'link') load.set(n.id, station[i]!); });
   return load;
 }
 
@@ -59,6 +59,10 @@ test('Uninett: integer attributes read, four components reported, flows stay ins
   const isolated = new Set(report.components.slice(1).flat());
   for (const e of twin.entries) assert.not.ok(isolated.has(twin.nodes[e.node]!.id));
   assert.is(report.flows, 71 * 70);
+  // Every pair touching the three isolated routers is unroutable: named, counted, its demand reported (uniform: 1 unit per pair).
+  assert.is(report.unroutablePairs, 74 * 73 - 71 * 70);
+  assert.ok(Math.abs(report.unroutableLoad / report.load - (74 * 73 - 71 * 70) / (71 * 70)) < 1e-9);
+  assert.ok(twin.warnings.some((w) => w.includes(`${74 * 73 - 71 * 70} ordered router pair(s) with traffic have no route`)), twin.warnings.join('\n'));
 });
 
 test('Garr201201: parallel links kept with stable keys, identical across two imports', async () => {
@@ -76,11 +80,9 @@ test('Garr201201: parallel links kept with stable keys, identical across two imp
   const pair = (t: Twin) => t.nodes.filter((n) => /^(14->35|35->14)#/.test(n.id)).map((n) => n.id);
   for (const id of pair(a.twin)) assert.ok((loads.get(id) ?? 0) > 0, `${id} carries traffic`);
   assert.is(pair(a.twin).length, 6);
-  assert.ok(a.report.flowsSplit > 0);
   const best = await importZooTwin(file('Garr201201'), { parallel: 'best' });
   const bestLoads = stationLoads(best.twin);
   assert.is(pair(best.twin).filter((id) => (bestLoads.get(id) ?? 0) > 0).length, 2);
-  assert.is(best.report.flowsSplit, 0);
   const topo = await readZooGraphml(file('Garr201201'));
   assert.is(topo.links[0]!.key, '0->35#0'); // first <edge source="0" target="35"> of the file
   assert.is(new Set(topo.links.map((l) => l.key)).size, topo.links.length);
@@ -112,24 +114,30 @@ test('propagation delay from coordinates; gravity flows follow shortest paths', 
   const chi = twin.nodes.find((n) => n.attributes.label === 'Chicago')!;
   const link = twin.nodes.find((n) => n.id === `${ny.id}->${chi.id}#0` || n.id === `${chi.id}->${ny.id}#0`)!;
   assert.ok(Math.abs(link.delay - 1145e3 / 2e8) < 5e-5, String(link.delay));
-  // Uniform gravity: 110 packets/s over 110 ordered pairs = 1 each; every path starts at its origin and ends at a router.
+  // Uniform gravity: 110 packets/s over 110 ordered pairs = 1 each; New York's packets go to the 10 others, equally.
   const fromNy = twin.entries.find((e) => e.node === ny.index)!;
-  assert.is(fromNy.paths!.length, 10);
+  assert.is(fromNy.paths, null);
   assert.ok(Math.abs((fromNy.arrival.kind === 'constant' ? fromNy.arrival.rate : 0) - 10) < 1e-9);
-  for (const p of fromNy.paths!) {
-    assert.is(p.nodes[0], ny.index);
-    assert.is(twin.nodes[p.nodes[p.nodes.length - 1]!]!.kind, 'router');
-    for (let i = 1; i < p.nodes.length; i += 2) assert.is(twin.nodes[p.nodes[i]!]!.kind, 'link');
-  }
+  const net = twin.network!;
+  const o = net.routerOf[ny.index]!;
+  assert.is(net.destStart[o + 1]! - net.destStart[o]!, 10);
+  assert.ok(Math.abs(net.destCum[net.destStart[o]!]! - 0.1) < 1e-12);
+  // The New York -> Chicago hop is direct by delay (the link joins them).
+  const R = net.routers.length;
+  const set = net.nextHop[net.routerOf[chi.index]! * R + o]!;
+  assert.is(twin.nodes[net.choiceStation[net.choiceStart[set]!]!]!.id, link.id.startsWith(ny.id) ? link.id : `${ny.id}->${chi.id}#0`);
   const hops = await importZooTwin(file('Abilene'), { load: 110, pathMetric: 'hops' });
-  assert.ok(hops.twin.entries.every((e) => e.paths!.every((p) => p.nodes.length >= 3)));
+  assert.is(hops.input.network!.metric, 'hops');
+  assert.is(hops.report.flows, 110);
 });
 
 test('an imported twin written as YAML reads back to the same twin', async () => {
   const { twin, input } = await importZooTwin(file('Geant2009'), { load: 5000 });
   const back = twinFromObject(parseTwinText(stringify(input), 'geant.yaml').data, { source: 'geant.yaml' });
   assert.equal(back.nodes.map((n) => [n.id, n.service, n.delay, n.queue]), twin.nodes.map((n) => [n.id, n.service, n.delay, n.queue]));
-  assert.equal(back.entries.map((e) => e.paths!.map((p) => Array.from(p.nodes))), twin.entries.map((e) => e.paths!.map((p) => Array.from(p.nodes))));
+  assert.equal(back.entries, twin.entries);
+  assert.equal(Array.from(back.network!.nextHop), Array.from(twin.network!.nextHop));
+  assert.equal(Array.from(back.network!.destCum), Array.from(twin.network!.destCum));
 });
 
 test('bad options and bad GraphML are clear errors', async () => {

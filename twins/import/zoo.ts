@@ -1,6 +1,7 @@
 /**
- * A network twin from a topology (Topology Zoo GraphML, read by graphml.ts).
- * Rules (docs/twin-spec.md, "Network twins"):
+ * A network twin from a topology (Topology Zoo GraphML, read by graphml.ts, or
+ * a generated backbone, twins/network/generate.ts). Rules (docs/twin-spec.md,
+ * "Network twins"):
  *  - routers are pass-through nodes (kind router, no service);
  *  - every link is full duplex: one station per direction, ids
  *    `${a}->${b}#${k}` (k from the file, shared by both directions), one
@@ -11,29 +12,34 @@
  *    the network's links that have one, or `defaultCapacity` when none has;
  *  - propagation delay = haversine distance / 2e8 m/s, a fixed `delay`; a link
  *    with an endpoint lacking coordinates gets the median delay of the others;
- *  - traffic: gravity model, demand(i, j) proportional to w_i * w_j (i != j,
- *    same connected component), scaled so the total is `load` packets/s, or so
- *    the busiest link direction reaches `maxUtilization`;
- *  - each origin-destination flow follows one fixed shortest path (by
- *    propagation delay plus 1 us per hop, or by hops); over parallel links a
- *    flow is split in proportion to capacity (path variants, at most 16 per
- *    flow), or (`parallel: best`) the highest-capacity link carries it. Every
- *    origin router is one entry whose jobs pick their flow's path by demand.
+ *  - routing and traffic are written as rules, not paths: the twin's
+ *    `network` section lists the link directions, the routing rule (shortest
+ *    paths by propagation delay plus 1 us per hop, or by hops; parallel links
+ *    split by capacity or the best only; optional ECMP) and the gravity rule
+ *    (demand(i, j) proportional to w_i * w_j); the forwarding tables are built
+ *    when the twin is read (twins/network/). Every origin router is one entry
+ *    whose rate is its routable demand, scaled so the total is `load`
+ *    packets/s or the busiest link direction reaches `maxUtilization`.
+ *  - Pairs without a route (a disconnected topology) are counted, named and
+ *    their demand reported as unroutable.
  *
  * One job per file: zoo-options.ts (options and their check), links.ts
- * (capacity and delay), zoo-routing.ts (components, shortest paths, parallel
- * links), gravity.ts (flows and load scaling); this file assembles the twin
- * file object (routers, link stations, entries) and the report.
+ * (capacity and delay), components.ts (connected components); this file
+ * assembles the twin file object and the report, using the loader's own
+ * network builder to scale the traffic.
  */
-import type { EntryInput, NodeInput, TwinInput } from '../definition/input.js';
+import { Problems } from '../definition/errors.js';
+import type { EntryInput, NetworkInput, NodeInput, TwinInput } from '../definition/input.js';
 import { twinFromObject } from '../definition/load.js';
 import type { Twin } from '../definition/types.js';
+import { buildNetwork, type NetworkNode } from '../network/build.js';
+import { pairWeights } from '../network/demand.js';
+import { routedLoads } from '../network/loads.js';
+import { routerComponents } from './components.js';
 import type { ZooTopology } from './graphml.js';
 import { readZooGraphml } from './graphml.js';
-import { gravityFlows, gravityScale, MAX_VARIANTS, type GravityFlows } from './gravity.js';
 import { linkInfos, type FallbackRule, type LinkInfo } from './links.js';
 import { checkNetworkOptions, type NetworkOptions } from './zoo-options.js';
-import { zooRouting } from './zoo-routing.js';
 
 export { haversine } from './links.js';
 export type { NetworkOptions } from './zoo-options.js';
@@ -53,12 +59,13 @@ export interface NetworkImportReport {
   readonly fallbackCapacity: number;
   readonly fallbackRule: FallbackRule;
   readonly delayFallback: number;
-  /** Origin-destination flows (before splitting over parallel links). */
+  /** Ordered router pairs with demand and a route. */
   readonly flows: number;
-  /** Flows that cross parallel links and were split into path variants; flows with more than 16 variants take the best links instead (counted in flowsNotSplit). */
-  readonly flowsSplit: number;
-  readonly flowsNotSplit: number;
-  /** Total offered load, packets/s. */
+  /** Ordered router pairs with demand but no route (other components), their demand (packets/s, not offered) and the first few. */
+  readonly unroutablePairs: number;
+  readonly unroutableLoad: number;
+  readonly unroutableExamples: readonly string[];
+  /** Total offered (routable) load, packets/s. */
   readonly load: number;
   /** The busiest link direction at that load. */
   readonly busiest: { readonly station: string; readonly utilization: number };
@@ -79,22 +86,23 @@ function routerNodes(topo: ZooTopology): NodeInput[] {
   }));
 }
 
-/** Two stations per link (one per direction): one server, a tail-drop buffer, service = packet bits / capacity, delay = propagation. */
+/** Service time of a link direction: packet bits / capacity. */
+function linkService(l: LinkInfo, packetBits: number, opts: NetworkOptions): { type: 'exponential'; mean: number } | { type: 'deterministic'; value: number } {
+  const mean = packetBits / l.capacity;
+  return opts.serviceModel === 'deterministic' ? { type: 'deterministic', value: mean } : { type: 'exponential', mean };
+}
+
+const directions = (l: LinkInfo): [string, string][] => [[l.source, l.target], [l.target, l.source]];
+
+/** Two stations per link (one per direction): service = packet bits / capacity, delay = propagation; the shared fields sit in `defaults`. */
 function linkStations(infos: readonly LinkInfo[], packetBits: number, opts: NetworkOptions): NodeInput[] {
-  const slo = opts.linkSlo ?? { utilization: 0.9, errorRate: 0.001, window: 60 };
   const nodes: NodeInput[] = [];
   for (const l of infos) {
-    for (const [a, b] of [[l.source, l.target], [l.target, l.source]] as const) {
-      const mean = packetBits / l.capacity;
+    for (const [a, b] of directions(l)) {
       nodes.push({
         id: `${a}->${b}#${l.k}`,
-        kind: 'link',
-        replicas: 1,
-        servers: 1,
-        queue: opts.bufferPackets ?? 1000,
-        service: opts.serviceModel === 'deterministic' ? { type: 'deterministic', value: mean } : { type: 'exponential', mean },
+        service: linkService(l, packetBits, opts),
         delay: l.delay,
-        slo,
         attributes: {
           link: l.key, capacity: l.capacity, capacitySource: l.capacitySource,
           ...(l.distanceKm !== null ? { distanceKm: +l.distanceKm.toFixed(3) } : {}),
@@ -106,19 +114,15 @@ function linkStations(infos: readonly LinkInfo[], packetBits: number, opts: Netw
   return nodes;
 }
 
-/** One entry per origin router: its flows' total rate, each job picks one path variant by demand. */
-function originEntries(flows: GravityFlows, scale: number): EntryInput[] {
-  const entries: EntryInput[] = [];
-  for (const [o, list] of flows.byOrigin) {
-    const rate = list.reduce((s, f) => s + f.demand, 0) * scale;
-    entries.push({
-      id: `from-${o}`,
-      node: o,
-      rate,
-      paths: list.map((f) => ({ id: f.id, path: f.path, weight: f.demand })),
-    });
+/** What the network builder needs of the nodes, in the same order as the twin's. */
+function networkNodes(topo: ZooTopology, infos: readonly LinkInfo[], packetBits: number, opts: NetworkOptions): NetworkNode[] {
+  const out: NetworkNode[] = topo.routers.map((r, index) => ({ index, id: r.id, kind: 'router', delay: 0, service: null, servers: 1, replicas: 1 }));
+  for (const l of infos) {
+    for (const [a, b] of directions(l)) {
+      out.push({ index: out.length, id: `${a}->${b}#${l.k}`, kind: 'link', delay: l.delay, service: linkService(l, packetBits, opts), servers: 1, replicas: 1 });
+    }
   }
-  return entries;
+  return out;
 }
 
 /** Builds the twin file object (TwinInput) and a report; validate it with twinFromObject. Throws TwinSpecError on bad options. */
@@ -127,13 +131,50 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
   const notes = [...topo.notes];
   const packetBits = (opts.packetBytes ?? 1500) * 8;
   const { infos, ...cap } = linkInfos(topo, opts, notes);
-  const routing = zooRouting(topo, infos, opts.pathMetric ?? 'delay');
-  const { components } = routing;
-  if (components.length > 1) notes.push(`${components.length} connected components (sizes ${components.map((c) => c.length).join(', ')}): flows only between routers of the same component`);
-  const flows = gravityFlows(topo, routing, opts);
-  const { scale, busiestUnit } = gravityScale(flows, infos, packetBits, opts);
-  if (flows.flowsNotSplit > 0) notes.push(`${flows.flowsNotSplit} flow(s) cross so many parallel links that splitting would give more than ${MAX_VARIANTS} path variants: they take the best link of each hop`);
-  if (flows.unitTotal === 0) notes.push('no flows: every gravity weight is 0 or every router is isolated');
+  const components = routerComponents(topo);
+  if (components.length > 1) notes.push(`${components.length} connected components (sizes ${components.map((c) => c.length).join(', ')}): traffic only between routers of the same component`);
+  const network: NetworkInput = {
+    metric: opts.pathMetric ?? 'delay',
+    ecmp: opts.ecmp ?? false,
+    parallel: opts.parallel ?? 'split',
+    links: infos.flatMap((l) => directions(l).map(([a, b]) => ({ station: `${a}->${b}#${l.k}`, from: a, to: b }))),
+    traffic: { gravity: { weights: opts.weights === undefined ? 'uniform' : typeof opts.weights === 'string' ? opts.weights : { ...opts.weights } } },
+  };
+
+  // The tables the loader will build, to scale the gravity demand and name the busiest link.
+  const nodes = networkNodes(topo, infos, packetBits, opts);
+  const indexOf = new Map(nodes.map((n) => [n.id, n.index]));
+  const p = new Problems();
+  const built = buildNetwork(network, nodes, indexOf, p, null);
+  p.throwIfAny(topo.file);
+  const net = built!.routing;
+  const R = net.routers.length;
+  const w = pairWeights(net.spec, built!.links, net.routerOf, indexOf, nodes, p)!;
+  const unitRate = new Float64Array(R);
+  let unitTotal = 0;
+  let unroutableUnit = 0;
+  let flows = 0;
+  const unroutableExamples: string[] = [];
+  for (let o = 0; o < R; o++) {
+    for (let d = 0; d < R; d++) {
+      const v = w[o * R + d]!;
+      if (!(v > 0)) continue;
+      if (net.nextHop[d * R + o]! >= 0) { unitRate[o]! += v; flows++; }
+      else { unroutableUnit += v; if (unroutableExamples.length < 20) unroutableExamples.push(`${nodes[net.routers[o]!]!.id} -> ${nodes[net.routers[d]!]!.id}`); }
+    }
+    unitTotal += unitRate[o]!;
+  }
+  const loads = routedLoads(net, unitRate, nodes.length);
+  let busiestUnit = { station: '', utilization: 0 };
+  for (let i = R; i < nodes.length; i++) {
+    const u = loads.station[i]! * (packetBits / infos[(i - R) >> 1]!.capacity);
+    if (u > busiestUnit.utilization) busiestUnit = { station: nodes[i]!.id, utilization: u };
+  }
+  const scale = unitTotal === 0 ? 0 : opts.load !== undefined ? opts.load / unitTotal : (opts.maxUtilization ?? 0.7) / busiestUnit.utilization;
+  if (unitTotal === 0) notes.push('no traffic: every gravity weight is 0 or every router is isolated');
+  if (net.unroutablePairs > 0) notes.push(`${net.unroutablePairs} ordered router pair(s) have demand but no route (${unroutableExamples.slice(0, 5).join(', ')}${net.unroutablePairs > 5 ? ', ...' : ''}): ${(unroutableUnit * scale).toPrecision(4)} packets/s unroutable, not offered`);
+  const entries: EntryInput[] = [];
+  for (let o = 0; o < R; o++) if (unitRate[o]! > 0) entries.push({ id: `from-${nodes[net.routers[o]!]!.id}`, node: nodes[net.routers[o]!]!.id, rate: unitRate[o]! * scale });
 
   const report: NetworkImportReport = {
     network: topo.name,
@@ -143,26 +184,34 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
     parallelLinks: infos.filter((l) => l.k > 0).length,
     components,
     ...cap,
-    flows: flows.flows,
-    flowsSplit: flows.flowsSplit,
-    flowsNotSplit: flows.flowsNotSplit,
-    load: flows.unitTotal * scale,
+    flows,
+    unroutablePairs: net.unroutablePairs,
+    unroutableLoad: unroutableUnit * scale,
+    unroutableExamples,
+    load: unitTotal * scale,
     busiest: { station: busiestUnit.station, utilization: busiestUnit.utilization * scale },
     notes,
   };
+  const slo = opts.linkSlo ?? { utilization: 0.9, errorRate: 0.001, window: 60 };
   const input: TwinInput = {
     name: topo.name,
     description: `Network twin of ${topo.name} (${topo.file}): ${report.routers} routers, ${report.links} links, gravity traffic ${report.load.toFixed(1)} packets/s`,
+    defaults: { kind: 'link', replicas: 1, servers: 1, queue: opts.bufferPackets ?? 1000, slo },
     nodes: [...routerNodes(topo), ...linkStations(infos, packetBits, opts)],
-    entries: originEntries(flows, scale),
+    entries,
+    network,
   };
   return { input, report };
 }
 
+/** The validated twin of a topology already read (or generated), its file object and the import report. */
+export function networkTwin(topo: ZooTopology, opts: NetworkOptions = {}): { twin: Twin; input: TwinInput; report: NetworkImportReport } {
+  const { input, report } = networkTwinInput(topo, opts);
+  const twin = twinFromObject(input, { source: topo.file, warnings: report.notes });
+  return { twin, input, report };
+}
+
 /** Reads a Topology Zoo GraphML file and returns the validated twin, its file object and the import report. */
 export async function importZooTwin(file: string, opts: NetworkOptions = {}): Promise<{ twin: Twin; input: TwinInput; report: NetworkImportReport }> {
-  const topo = await readZooGraphml(file);
-  const { input, report } = networkTwinInput(topo, opts);
-  const twin = twinFromObject(input, { source: file, warnings: report.notes });
-  return { twin, input, report };
+  return networkTwin(await readZooGraphml(file), opts);
 }

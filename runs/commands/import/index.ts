@@ -7,16 +7,17 @@
 import { access } from 'node:fs/promises';
 import { InputError, UsageError } from '../../usage-error.js';
 import { usageText } from '../../flags.js';
+import { BACKBONE, importBackbone, parseBackboneArgs, type BackboneArgs } from './backbone.js';
 import { CALLGRAPH, importCallGraph, parseCallGraphArgs, type CallGraphArgs } from './callgraph.js';
 import { importTrace, parseTraceArgs, TRACE, type TraceArgs } from './trace.js';
 import { writeVerifiedTwin, type ImportedTwin } from './write.js';
 import { importZoo, parseZooArgs, ZOO, type ZooArgs } from './zoo.js';
 
-export type ImportArgs = ZooArgs | CallGraphArgs | TraceArgs;
+export type ImportArgs = ZooArgs | CallGraphArgs | TraceArgs | BackboneArgs;
 export type ImportKind = ImportArgs['kind'];
 export { twinCounts } from './report.js';
 
-const KINDS = { zoo: ZOO, callgraph: CALLGRAPH, trace: TRACE } as const;
+const KINDS = { zoo: ZOO, callgraph: CALLGRAPH, trace: TRACE, backbone: BACKBONE } as const;
 
 function isKind(s: string): s is ImportKind {
   return Object.hasOwn(KINDS, s);
@@ -27,8 +28,10 @@ export function importUsage(): string {
   const kinds = Object.entries(KINDS).flatMap(([kind, spec]) => (spec.positionals ?? []).map((file) => `  ${`${kind} ${file.name}`.padEnd(22)} ${file.help}`));
   return [
     'usage: shadowcast import <zoo|callgraph|trace> FILE --out TWIN [options]',
+    '       shadowcast import backbone --routers N --out TWIN [options]',
     '',
     ...kinds,
+    `  ${'backbone'.padEnd(22)} a generated (seeded) ISP backbone: Waxman or Barabási–Albert`,
     '',
     "'shadowcast import <kind> --help' prints one kind's options:",
     ...Object.values(KINDS).map((spec) => `\n${usageText(spec)}`),
@@ -42,14 +45,15 @@ function importUsageError(message: string): UsageError {
 /** Parses the command line; null when --help was asked. Throws a UsageError naming the flag or argument and what was expected. */
 export async function parseImportArgs(argv: readonly string[]): Promise<ImportArgs | null> {
   const [kind, ...rest] = argv;
-  if (kind === undefined) throw importUsageError('expected a kind (zoo, callgraph or trace) and an input FILE');
+  if (kind === undefined) throw importUsageError('expected a kind (zoo, callgraph, trace or backbone) and an input FILE');
   if (kind === '--help' || kind === '-h') return null;
   if (!isKind(kind)) {
-    if (kind.startsWith('-')) throw importUsageError(`expected a kind (zoo, callgraph or trace) before the options, got '${kind}'`);
-    throw importUsageError(`unknown kind '${kind}': expected zoo, callgraph or trace`);
+    if (kind.startsWith('-')) throw importUsageError(`expected a kind (zoo, callgraph, trace or backbone) before the options, got '${kind}'`);
+    throw importUsageError(`unknown kind '${kind}': expected zoo, callgraph, trace or backbone`);
   }
-  const args = kind === 'zoo' ? await parseZooArgs(rest) : kind === 'callgraph' ? parseCallGraphArgs(rest) : parseTraceArgs(rest);
+  const args = kind === 'zoo' ? await parseZooArgs(rest) : kind === 'callgraph' ? parseCallGraphArgs(rest) : kind === 'backbone' ? await parseBackboneArgs(rest) : parseTraceArgs(rest);
   if (args === null) return null;
+  if (args.kind === 'backbone') return args;
   try {
     await access(args.file);
   } catch (e) {
@@ -63,6 +67,7 @@ function importTwin(args: ImportArgs): Promise<ImportedTwin> {
     case 'zoo': return importZoo(args);
     case 'callgraph': return importCallGraph(args);
     case 'trace': return importTrace(args);
+    case 'backbone': return importBackbone(args);
   }
 }
 

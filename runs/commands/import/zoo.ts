@@ -7,7 +7,9 @@ import { readInputText } from '../../../models/telemetry/input-file.js';
 import { jsonErrorOffset } from '../../../models/telemetry/json-position.js';
 import { shown, TwinSpecError } from '../../../twins/definition/errors.js';
 import { LIMITS } from '../../../engine/limits.js';
-import { importZooTwin, type NetworkOptions } from '../../../twins/import/zoo.js';
+import { importZooTwin, type NetworkImportReport, type NetworkOptions } from '../../../twins/import/zoo.js';
+import type { TwinInput } from '../../../twins/definition/input.js';
+import type { Twin } from '../../../twins/definition/types.js';
 import { parsePositiveDuration } from '../../../twins/definition/units.js';
 import { InputError } from '../../usage-error.js';
 import { defineCommand, parseFlags, usageError, type FlagValues } from '../../flags.js';
@@ -43,6 +45,7 @@ export const ZOO = defineCommand({
     weights: { kind: 'string', value: 'W', absent: 'uniform', help: 'gravity weights: uniform, degree, or a JSON file {"<router id>": weight}' },
     'path-metric': { kind: 'choice', value: 'M', choices: ['delay', 'hops'], absent: 'delay', help: 'shortest paths by delay (propagation + 1 us per hop) or hops' },
     parallel: { kind: 'choice', value: 'P', choices: ['split', 'best'], absent: 'split', help: 'parallel links: split (by capacity) or best (highest capacity)' },
+    ecmp: { kind: 'boolean', help: 'split over every equal-cost next router (default: the first in router order)' },
     'service-model': { kind: 'choice', value: 'M', choices: ['exponential', 'deterministic'], absent: 'exponential', help: 'link service time' },
     'buffer-packets': { kind: 'positiveInt', value: 'N', absent: '1000', help: 'tail-drop buffer per link direction, packets' },
     'slo-utilization': { kind: 'custom', value: 'U', parse: shareOrOff, absent: '0.9', help: "link SLO: utilization limit, or 'off'" },
@@ -80,7 +83,7 @@ async function readWeights(v: string): Promise<NetworkOptions['weights']> {
 }
 
 /** The importer's options from the flags: only those given, so the importer's defaults stay the defaults. */
-async function networkOptions(v: FlagValues<typeof ZOO.flags>): Promise<NetworkOptions> {
+export async function networkOptions(v: FlagValues<typeof ZOO.flags>): Promise<NetworkOptions> {
   if (v.load !== undefined && v.utilization !== undefined) throw usageError(ZOO, '--load and --utilization: expected one of them, not both');
   const slo = v['slo-utilization'] ?? v['slo-error-rate'] ?? v['slo-p99'] ?? v['slo-window'];
   return {
@@ -91,6 +94,7 @@ async function networkOptions(v: FlagValues<typeof ZOO.flags>): Promise<NetworkO
     ...(v.weights !== undefined ? { weights: await readWeights(v.weights) } : {}),
     ...(v['path-metric'] !== undefined ? { pathMetric: v['path-metric'] } : {}),
     ...(v.parallel !== undefined ? { parallel: v.parallel } : {}),
+    ...(v.ecmp ? { ecmp: true } : {}),
     ...(v['service-model'] !== undefined ? { serviceModel: v['service-model'] } : {}),
     ...(v['buffer-packets'] !== undefined ? { bufferPackets: v['buffer-packets'] } : {}),
     ...(slo !== undefined ? { linkSlo: linkSlo(v) } : {}),
@@ -121,18 +125,24 @@ export async function parseZooArgs(argv: readonly string[]): Promise<ZooArgs | n
 }
 
 export async function importZoo(args: ZooArgs): Promise<ImportedTwin> {
-  const { twin, input, report: rep } = await importZooTwin(args.file, args.network).catch((e: unknown) => {
+  return networkImport(`Topology Zoo GraphML ${args.file}`, importZooTwin(args.file, args.network), (m) => usageError(ZOO, m));
+}
+
+/** Runs a network import (Zoo file or generated backbone) and words its report; `what` says where the topology came from. */
+export async function networkImport(what: string, imported: Promise<{ twin: Twin; input: TwinInput; report: NetworkImportReport }>, usage: (message: string) => Error): Promise<ImportedTwin> {
+  const { twin, input, report: rep } = await imported.catch((e: unknown) => {
     // The load comes from the flags: say so rather than blame the GraphML file for rates it does not hold.
     const over = e instanceof TwinSpecError && e.problems.find((p) => /^entries\[\d+\]\.rate$/.test(p.path) && /<=/.test(p.message));
-    if (over) throw usageError(ZOO, `--load / --utilization / --packet-bytes: the offered load gives entry rates over the limit of ${LIMITS.entryRate} packets/s per router (docs/limits.md): ${over.path} ${over.message.replace(/^expected a number <= \d+, /, '')}`);
+    if (over) throw usage(`--load / --utilization / --packet-bytes: the offered load gives entry rates over the limit of ${LIMITS.entryRate} packets/s per router (docs/limits.md): ${over.path} ${over.message.replace(/^expected a number <= \d+, /, '')}`);
     throw e;
   });
   const c = twinCounts(twin);
   const lines = [
-    `imported ${rep.network} (Topology Zoo GraphML ${args.file})`,
+    `imported ${rep.network} (${what})`,
     `  nodes        ${c.nodes}: ${rep.routers} routers, ${rep.stations} link stations (${rep.links} links, full duplex; ${rep.parallelLinks} parallel)`,
-    `  edges        ${c.routes} route, ${c.calls} call (traffic follows fixed paths)`,
-    `  entries      ${c.entries} (one per origin router), ${c.paths} paths for ${rep.flows} flows (${rep.flowsSplit} split over parallel links, ${rep.flowsNotSplit} not split)`,
+    `  routing      ${input.network!.metric} shortest paths${input.network!.ecmp ? ', ECMP' : ''}, parallel links ${input.network!.parallel}: forwarding tables built when the twin is read`,
+    `  entries      ${c.entries} (one per origin router), gravity traffic over ${rep.flows} routed router pairs`,
+    `  unroutable   ${rep.unroutablePairs} pair(s), ${fmt(rep.unroutableLoad)} packets/s not offered${rep.unroutableExamples.length > 0 ? ` (${rep.unroutableExamples.slice(0, 10).join(', ')}${rep.unroutablePairs > 10 ? ', ...' : ''})` : ''}`,
     `  load         ${fmt(rep.load)} packets/s; busiest ${rep.busiest.station} at utilization ${fmt(rep.busiest.utilization)}`,
     `  capacity     ${rep.capacityKnown} links with LinkSpeedRaw, ${rep.capacityFallback} fallback (${rep.fallbackRule}${rep.capacityFallback > 0 ? `: ${fmt(rep.fallbackCapacity)} bits/s` : ''})`,
     `  delay        ${rep.delayFallback} link(s) with the median-delay fallback`,

@@ -1,0 +1,266 @@
+/**
+ * Forwarding tables of a routed network: for every destination router a
+ * shortest-path tree (Dijkstra from the destination over the links reversed,
+ * a binary heap on typed arrays: graphology would allocate per node and per
+ * edge, R times over), turned into next-hop choice sets.
+ *
+ * A choice set is what a packet at router u bound for d may take: the link
+ * directions towards the next router (or, with ECMP, every equal-cost next
+ * router, equal shares each), spread over parallel links by capacity
+ * (`split`) or the fastest only (`best`). Sets are shared: without ECMP there
+ * is at most one per (router, neighbour) pair, whatever the destination.
+ */
+
+/** Link directions in router numbers, the input of the tables. */
+export interface LinkArrays {
+  /** Routers, 0..R-1. */
+  readonly routers: number;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  /** Node index of the station (what the tables hand out). */
+  readonly station: Int32Array;
+  /** Routing metric of the direction (> 0). */
+  readonly weight: Float64Array;
+  /** Capacity (service rate) of the direction, for the split over parallel links. */
+  readonly capacity: Float64Array;
+}
+
+export interface RoutingOptions {
+  readonly ecmp: boolean;
+  readonly parallel: 'split' | 'best';
+}
+
+export interface ForwardingTables {
+  readonly nextHop: Int32Array;
+  readonly choiceStart: Int32Array;
+  readonly choiceStation: Int32Array;
+  readonly choiceCum: Float64Array;
+  /** Per destination d, routers in order of increasing distance to d (only those with a route; d first), at d * R; -1 pads. */
+  readonly order: Int32Array;
+  /** Router each choice station leads to (same indexing as choiceStation). */
+  readonly choiceTo: Int32Array;
+  readonly choiceShare: Float64Array;
+}
+
+/** Relative tolerance under which two path costs are equal (float sums of delays). */
+const TIE = 1e-9;
+
+/** Binary min-heap of router numbers keyed by distance, with decrease-key through positions. */
+class Heap {
+  private readonly items: Int32Array;
+  private readonly pos: Int32Array;
+  private size = 0;
+  constructor(n: number, private readonly key: Float64Array) {
+    this.items = new Int32Array(n);
+    this.pos = new Int32Array(n).fill(-1);
+  }
+  get empty(): boolean {
+    return this.size === 0;
+  }
+  reset(): void {
+    for (let i = 0; i < this.size; i++) this.pos[this.items[i]!] = -1;
+    this.size = 0;
+  }
+  /** Inserts v or moves it up after its key decreased. */
+  push(v: number): void {
+    let i = this.pos[v]!;
+    if (i < 0) { i = this.size++; this.items[i] = v; this.pos[v] = i; }
+    this.up(i);
+  }
+  pop(): number {
+    const top = this.items[0]!;
+    this.pos[top] = -1;
+    const last = this.items[--this.size]!;
+    if (this.size > 0) { this.items[0] = last; this.pos[last] = 0; this.down(0); }
+    return top;
+  }
+  private less(a: number, b: number): boolean {
+    const ka = this.key[a]!;
+    const kb = this.key[b]!;
+    return ka < kb || (ka === kb && a < b);
+  }
+  private up(i: number): void {
+    const v = this.items[i]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const u = this.items[p]!;
+      if (!this.less(v, u)) break;
+      this.items[i] = u; this.pos[u] = i; i = p;
+    }
+    this.items[i] = v; this.pos[v] = i;
+  }
+  private down(i: number): void {
+    const v = this.items[i]!;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= this.size) break;
+      if (c + 1 < this.size && this.less(this.items[c + 1]!, this.items[c]!)) c++;
+      const u = this.items[c]!;
+      if (!this.less(u, v)) break;
+      this.items[i] = u; this.pos[u] = i; i = c;
+    }
+    this.items[i] = v; this.pos[v] = i;
+  }
+}
+
+/** Per router pair u -> v (u's neighbours in router order): the lightest direction's weight and the directions joining them. */
+interface Adjacency {
+  /** CSR over routers: neighbours of u at nbrStart[u] .. nbrStart[u + 1]. */
+  readonly nbrStart: Int32Array;
+  readonly nbr: Int32Array;
+  readonly nbrWeight: Float64Array;
+  /** Directions of each (u, neighbour) slot, CSR again. */
+  readonly dirStart: Int32Array;
+  readonly dirs: Int32Array;
+  /** Reverse CSR: routers w with a direction w -> v, at revStart[v]; revSlot is the slot of (w, v) in nbr. */
+  readonly revStart: Int32Array;
+  readonly rev: Int32Array;
+  readonly revSlot: Int32Array;
+}
+
+function adjacency(l: LinkArrays): Adjacency {
+  const R = l.routers;
+  const byPair = new Map<number, number[]>();
+  for (let i = 0; i < l.from.length; i++) {
+    const k = l.from[i]! * R + l.to[i]!;
+    const list = byPair.get(k);
+    if (list) list.push(i); else byPair.set(k, [i]);
+  }
+  const keys = [...byPair.keys()].sort((a, b) => a - b);
+  const nbrStart = new Int32Array(R + 1);
+  for (const k of keys) nbrStart[Math.floor(k / R) + 1]!++;
+  for (let u = 0; u < R; u++) nbrStart[u + 1]! += nbrStart[u]!;
+  const nbr = new Int32Array(keys.length);
+  const nbrWeight = new Float64Array(keys.length);
+  const dirStart = new Int32Array(keys.length + 1);
+  const dirs = new Int32Array(l.from.length);
+  let d = 0;
+  keys.forEach((k, s) => {
+    nbr[s] = k % R;
+    const list = byPair.get(k)!;
+    let w = Infinity;
+    for (const i of list) { dirs[d++] = i; w = Math.min(w, l.weight[i]!); }
+    nbrWeight[s] = w;
+    dirStart[s + 1] = d;
+  });
+  const revStart = new Int32Array(R + 1);
+  for (let s = 0; s < nbr.length; s++) revStart[nbr[s]! + 1]!++;
+  for (let v = 0; v < R; v++) revStart[v + 1]! += revStart[v]!;
+  const fill = revStart.slice(0, R);
+  const rev = new Int32Array(nbr.length);
+  const revSlot = new Int32Array(nbr.length);
+  for (let u = 0; u < R; u++) {
+    for (let s = nbrStart[u]!; s < nbrStart[u + 1]!; s++) {
+      const at = fill[nbr[s]!]!++;
+      rev[at] = u;
+      revSlot[at] = s;
+    }
+  }
+  return { nbrStart, nbr, nbrWeight, dirStart, dirs, revStart, rev, revSlot };
+}
+
+/** Growable choice-set storage. */
+class Choices {
+  start: number[] = [0];
+  station: number[] = [];
+  to: number[] = [];
+  share: number[] = [];
+  add(items: readonly { station: number; to: number; share: number }[]): number {
+    for (const it of items) { this.station.push(it.station); this.to.push(it.to); this.share.push(it.share); }
+    this.start.push(this.station.length);
+    return this.start.length - 2;
+  }
+}
+
+/** The directions of slot s (u -> neighbour) with their shares of `total`. */
+function slotItems(l: LinkArrays, a: Adjacency, s: number, total: number, parallel: 'split' | 'best'): { station: number; to: number; share: number }[] {
+  const lo = a.dirStart[s]!;
+  const hi = a.dirStart[s + 1]!;
+  if (parallel === 'best' || hi - lo === 1) {
+    let best = a.dirs[lo]!;
+    for (let j = lo + 1; j < hi; j++) {
+      const i = a.dirs[j]!;
+      if (l.capacity[i]! > l.capacity[best]!) best = i;
+    }
+    return [{ station: l.station[best]!, to: l.to[best]!, share: total }];
+  }
+  let cap = 0;
+  for (let j = lo; j < hi; j++) cap += l.capacity[a.dirs[j]!]!;
+  const out: { station: number; to: number; share: number }[] = [];
+  for (let j = lo; j < hi; j++) {
+    const i = a.dirs[j]!;
+    out.push({ station: l.station[i]!, to: l.to[i]!, share: (total * l.capacity[i]!) / cap });
+  }
+  return out;
+}
+
+/** Builds the forwarding tables: R Dijkstra runs, O(R (R + E) log R). */
+export function forwardingTables(l: LinkArrays, opts: RoutingOptions): ForwardingTables {
+  const R = l.routers;
+  const a = adjacency(l);
+  const nextHop = new Int32Array(R * R).fill(-1);
+  const order = new Int32Array(R * R).fill(-1);
+  const dist = new Float64Array(R);
+  const heap = new Heap(R, dist);
+  const choices = new Choices();
+  const slotSet = new Int32Array(a.nbr.length).fill(-1);
+  const multiSet = new Map<string, number>();
+  const slots: number[] = [];
+  for (let d = 0; d < R; d++) {
+    dist.fill(Infinity);
+    dist[d] = 0;
+    heap.reset();
+    heap.push(d);
+    let n = 0;
+    while (!heap.empty) {
+      const v = heap.pop();
+      order[d * R + n++] = v;
+      const dv = dist[v]!;
+      for (let j = a.revStart[v]!; j < a.revStart[v + 1]!; j++) {
+        const u = a.rev[j]!;
+        const alt = dv + a.nbrWeight[a.revSlot[j]!]!;
+        if (alt < dist[u]!) { dist[u] = alt; heap.push(u); }
+      }
+    }
+    for (let u = 0; u < R; u++) {
+      if (u === d || dist[u] === Infinity) continue;
+      const du = dist[u]!;
+      const tol = TIE * du;
+      slots.length = 0;
+      for (let s = a.nbrStart[u]!; s < a.nbrStart[u + 1]!; s++) {
+        if (Math.abs(a.nbrWeight[s]! + dist[a.nbr[s]!]! - du) <= tol) {
+          slots.push(s);
+          if (!opts.ecmp) break;
+        }
+      }
+      if (slots.length === 1) {
+        const s = slots[0]!;
+        if (slotSet[s]! < 0) slotSet[s] = choices.add(slotItems(l, a, s, 1, opts.parallel));
+        nextHop[d * R + u] = slotSet[s]!;
+      } else {
+        const key = slots.join(',');
+        let set = multiSet.get(key);
+        if (set === undefined) {
+          set = choices.add(slots.flatMap((s) => slotItems(l, a, s, 1 / slots.length, opts.parallel)));
+          multiSet.set(key, set);
+        }
+        nextHop[d * R + u] = set;
+      }
+    }
+  }
+  const choiceCum = new Float64Array(choices.share.length);
+  for (let k = 0; k + 1 < choices.start.length; k++) {
+    let cum = 0;
+    const lo = choices.start[k]!;
+    const hi = choices.start[k + 1]!;
+    for (let j = lo; j < hi; j++) { cum += choices.share[j]!; choiceCum[j] = j === hi - 1 ? 1 : cum; }
+  }
+  return {
+    nextHop, order,
+    choiceStart: Int32Array.from(choices.start),
+    choiceStation: Int32Array.from(choices.station),
+    choiceCum,
+    choiceTo: Int32Array.from(choices.to),
+    choiceShare: Float64Array.from(choices.share),
+  };
+}
