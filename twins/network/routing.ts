@@ -205,46 +205,51 @@ export function forwardingTables(l: LinkArrays, opts: RoutingOptions): Forwardin
   const choices = new Choices();
   const slotSet = new Int32Array(a.nbr.length).fill(-1);
   const multiSet = new Map<string, number>();
-  const slots: number[] = [];
+  const slots = new Int32Array(R);
+  // Locals: the loops below run R^2 times.
+  const { nbrStart, nbr, nbrWeight, revStart, rev, revSlot } = a;
   for (let d = 0; d < R; d++) {
     dist.fill(Infinity);
     dist[d] = 0;
     heap.reset();
     heap.push(d);
     let n = 0;
+    const row = d * R;
     while (!heap.empty) {
       const v = heap.pop();
-      order[d * R + n++] = v;
+      order[row + n++] = v;
       const dv = dist[v]!;
-      for (let j = a.revStart[v]!; j < a.revStart[v + 1]!; j++) {
-        const u = a.rev[j]!;
-        const alt = dv + a.nbrWeight[a.revSlot[j]!]!;
+      for (let j = revStart[v]!, end = revStart[v + 1]!; j < end; j++) {
+        const u = rev[j]!;
+        const alt = dv + nbrWeight[revSlot[j]!]!;
         if (alt < dist[u]!) { dist[u] = alt; heap.push(u); }
       }
     }
     for (let u = 0; u < R; u++) {
-      if (u === d || dist[u] === Infinity) continue;
       const du = dist[u]!;
+      if (u === d || du === Infinity) continue;
       const tol = TIE * du;
-      slots.length = 0;
-      for (let s = a.nbrStart[u]!; s < a.nbrStart[u + 1]!; s++) {
-        if (Math.abs(a.nbrWeight[s]! + dist[a.nbr[s]!]! - du) <= tol) {
-          slots.push(s);
+      let count = 0;
+      for (let s = nbrStart[u]!, end = nbrStart[u + 1]!; s < end; s++) {
+        const gap = nbrWeight[s]! + dist[nbr[s]!]! - du;
+        if (gap <= tol && gap >= -tol) {
+          slots[count++] = s;
           if (!opts.ecmp) break;
         }
       }
-      if (slots.length === 1) {
+      if (count === 1) {
         const s = slots[0]!;
         if (slotSet[s]! < 0) slotSet[s] = choices.add(slotItems(l, a, s, 1, opts.parallel));
-        nextHop[d * R + u] = slotSet[s]!;
+        nextHop[row + u] = slotSet[s]!;
       } else {
-        const key = slots.join(',');
+        const list = Array.from(slots.subarray(0, count));
+        const key = list.join(',');
         let set = multiSet.get(key);
         if (set === undefined) {
-          set = choices.add(slots.flatMap((s) => slotItems(l, a, s, 1 / slots.length, opts.parallel)));
+          set = choices.add(list.flatMap((s) => slotItems(l, a, s, 1 / count, opts.parallel)));
           multiSet.set(key, set);
         }
-        nextHop[d * R + u] = set;
+        nextHop[row + u] = set;
       }
     }
   }
