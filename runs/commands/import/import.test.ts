@@ -79,7 +79,9 @@ test('zoo Abilene: writes YAML that loads back to the same twin; capacity fallba
   assert.equal(back.entries, twin.entries);
   assert.is(back.entries.length, 11);
   assert.match(r.out, /nodes\s+39: 11 routers, 28 link stations \(14 links/);
-  assert.match(r.out, /entries\s+11 \(one per origin router\), 110 paths for 110 flows/);
+  assert.match(r.out, /entries\s+11 \(one per origin router\), gravity traffic over 110 routed router pairs/);
+  assert.match(r.out, /routing\s+delay shortest paths, parallel links split: forwarding tables built when the twin is read/);
+  assert.match(r.out, /unroutable\s+0 pair\(s\), 0 packets\/s not offered/);
   assert.match(r.out, /0 links with LinkSpeedRaw, 14 fallback \(defaultCapacity: 1000000000 bits\/s\)/);
   assert.match(r.out, /components\s+1 \(sizes 11\)/);
   assert.ok(r.out.includes(`wrote ${out}`), r.out);
@@ -112,14 +114,39 @@ test('zoo Uninett as JSON: four components reported, loads back; options reach t
   assert.ok(Math.abs(total - 5000) < 1e-6, `total load ${total}`);
 });
 
-test('zoo Garr201201 --parallel best: every flow keeps one path (split would give 8036 paths)', async () => {
+test('zoo Garr201201 --parallel best --ecmp: rules written, no paths stored; the file stays small', async () => {
   const dir = await tmp();
   const out = join(dir, 'garr.yaml');
-  const r = await capture(['zoo', zoo('Garr201201'), '--out', out, '--parallel', 'best']);
+  const r = await capture(['zoo', zoo('Garr201201'), '--out', out, '--parallel', 'best', '--ecmp']);
   assert.match(r.out, /89 links, full duplex; 14 parallel/);
-  assert.match(r.out, /entries\s+61 \(one per origin router\), 3660 paths for 3660 flows \(0 split over parallel links, 0 not split\)/);
+  assert.match(r.out, /routing\s+delay shortest paths, ECMP, parallel links best/);
+  assert.match(r.out, /entries\s+61 \(one per origin router\), gravity traffic over 3660 routed router pairs/);
   const back = await loadTwinFile(out);
-  assert.is(twinCounts(back).paths, 3660);
+  assert.is(twinCounts(back).paths, 0);
+  assert.equal(back.network!.spec.parallel, 'best');
+  assert.equal(back.network!.spec.ecmp, true);
+  assert.is(back.network!.destNode.length, 3660);
+  // One line per node, link direction and entry: no per-pair text.
+  assert.ok((await readFile(out, 'utf8')).length < 200_000);
+});
+
+test('backbone: a generated Barabási–Albert backbone imports, loads back, and the same seed gives the same file', async () => {
+  const dir = await tmp();
+  const a = join(dir, 'a.yaml');
+  const b = join(dir, 'b.json');
+  const r = await capture(['backbone', '--routers', '40', '--model', 'ba', '--seed', '7', '--out', a, '--utilization', '0.5']);
+  assert.is(r.code, 0);
+  assert.match(r.out, /imported ba-40-seed7 \(generated ba backbone, 40 routers, seed 7\)/);
+  assert.match(r.out, /entries\s+40 \(one per origin router\), gravity traffic over 1560 routed router pairs/);
+  assert.match(r.out, /at utilization 0\.5$/m);
+  await capture(['backbone', '--routers', '40', '--model', 'ba', '--seed', '7', '--out', b, '--utilization', '0.5']);
+  const [ta, tb] = [await loadTwinFile(a), await loadTwinFile(b)];
+  assert.equal(tb.nodes, ta.nodes);
+  assert.equal(tb.entries, ta.entries);
+  await rejects(['backbone', '--routers', '1', '--out', a], /--routers: expected a whole number from 2 to 5000, got '1'/);
+  await rejects(['backbone', '--routers', '10', '--model', 'er', '--out', a], /--model: expected one of waxman, ba, got 'er'/);
+  await rejects(['backbone', '--routers', '10', '--weights', 'w.json', '--out', a], /--weights: expected uniform or degree for a generated backbone/);
+  await rejects(['backbone', '--routers', '10', '--default-capacity', '5', '--out', a], /unknown option '--default-capacity'/);
 });
 
 test('callgraph: a small JSON imports, writes and loads back with its calls and entry', async () => {
@@ -178,8 +205,8 @@ test('trace: the Nezha Train-Ticket trace gives 25 services, the gateway as the 
 test('bad arguments give messages naming what is wrong', async () => {
   const dir = await tmp();
   const out = join(dir, 'x.yaml');
-  await rejects([], /expected a kind \(zoo, callgraph or trace\)/);
-  await rejects(['zo', zoo('Abilene'), '--out', out], /unknown kind 'zo': expected zoo, callgraph or trace/);
+  await rejects([], /expected a kind \(zoo, callgraph, trace or backbone\)/);
+  await rejects(['zo', zoo('Abilene'), '--out', out], /unknown kind 'zo': expected zoo, callgraph, trace or backbone/);
   await rejects(['zoo'], /^shadowcast import zoo: expected FILE\.graphml \(Internet Topology Zoo network[^]*usage: shadowcast import zoo FILE\.graphml --out TWIN/);
   await rejects(['zoo', zoo('Abilene')], /^shadowcast import zoo: --out TWIN is required\n\nusage: shadowcast import zoo /);
   await rejects(['zoo', join(dir, 'missing.graphml'), '--out', out], /^shadowcast import zoo: input FILE '.*missing\.graphml' cannot be read \(ENOENT\)$/, 3);
@@ -214,8 +241,8 @@ test('weights from a JSON file and by degree reach the importer', async () => {
   assert.is(args.network.pathMetric, 'hops');
   assert.equal(args.network.linkSlo, { utilization: 0.9, window: 60, p99: 0.005 });
   const r = await capture(['zoo', zoo('Abilene'), '--out', join(dir, 'a.yaml'), '--weights', w]);
-  // Only routers 0 and 1 have weight: two flows (0 -> 1, 1 -> 0), two entries.
-  assert.match(r.out, /entries\s+2 \(one per origin router\), 2 paths for 2 flows/);
+  // Only routers 0 and 1 have weight: two routed pairs (0 -> 1, 1 -> 0), two entries.
+  assert.match(r.out, /entries\s+2 \(one per origin router\), gravity traffic over 2 routed router pairs/);
   const deg = await parseImportArgs(['zoo', zoo('Abilene'), '--out', join(dir, 'a.yaml'), '--weights', 'degree']);
   assert.is(deg?.kind === 'zoo' ? deg.network.weights : undefined, 'degree');
 });
