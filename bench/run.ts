@@ -14,6 +14,7 @@ const sections: Record<string, () => Promise<BenchSection[]>> = {
   whatif: async () => (await import('./whatif.js')).benchWhatif(),
   calibrate: async () => (await import('./calibrate.js')).benchCalibrate(),
   scale: async () => (await import('./scale.js')).benchScale(),
+  network: async () => (await import('./network.js')).benchNetwork(),
   nightly: async () => (await import('./nightly.js')).benchNightly(),
   // Last: at the target's size (candidates raced up to 200 replications × 30 min) it runs for minutes on 2 cores; BENCH_MITIGATION_* shrink it.
   mitigation: async () => (await import('./mitigation.js')).benchMitigation(),
