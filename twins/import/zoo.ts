@@ -172,7 +172,7 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
   }
   const scale = unitTotal === 0 ? 0 : opts.load !== undefined ? opts.load / unitTotal : (opts.maxUtilization ?? 0.7) / busiestUnit.utilization;
   if (unitTotal === 0) notes.push('no traffic: every gravity weight is 0 or every router is isolated');
-  if (net.unroutablePairs > 0) notes.push(`${net.unroutablePairs} ordered router pair(s) have demand but no route (${unroutableExamples.slice(0, 5).join(', ')}${net.unroutablePairs > 5 ? ', ...' : ''}): ${(unroutableUnit * scale).toPrecision(4)} packets/s unroutable, not offered`);
+  // Unroutable pairs: the loader's own warning names them (twin.warnings); the report adds their packets/s.
   const entries: EntryInput[] = [];
   for (let o = 0; o < R; o++) if (unitRate[o]! > 0) entries.push({ id: `from-${nodes[net.routers[o]!]!.id}`, node: nodes[net.routers[o]!]!.id, rate: unitRate[o]! * scale });
 
