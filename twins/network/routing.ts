@@ -35,11 +35,6 @@ export interface ForwardingTables {
   readonly choiceStart: Int32Array;
   readonly choiceStation: Int32Array;
   readonly choiceCum: Float64Array;
-  /** Per destination d, routers in order of increasing distance to d (only those with a route; d first), at d * R; -1 pads. */
-  readonly order: Int32Array;
-  /** Router each choice station leads to (same indexing as choiceStation). */
-  readonly choiceTo: Int32Array;
-  readonly choiceShare: Float64Array;
 }
 
 /** Relative tolerance under which two path costs are equal (float sums of delays). */
@@ -163,17 +158,16 @@ function adjacency(l: LinkArrays): Adjacency {
 class Choices {
   start: number[] = [0];
   station: number[] = [];
-  to: number[] = [];
   share: number[] = [];
-  add(items: readonly { station: number; to: number; share: number }[]): number {
-    for (const it of items) { this.station.push(it.station); this.to.push(it.to); this.share.push(it.share); }
+  add(items: readonly { station: number; share: number }[]): number {
+    for (const it of items) { this.station.push(it.station); this.share.push(it.share); }
     this.start.push(this.station.length);
     return this.start.length - 2;
   }
 }
 
 /** The directions of slot s (u -> neighbour) with their shares of `total`. */
-function slotItems(l: LinkArrays, a: Adjacency, s: number, total: number, parallel: 'split' | 'best'): { station: number; to: number; share: number }[] {
+function slotItems(l: LinkArrays, a: Adjacency, s: number, total: number, parallel: 'split' | 'best'): { station: number; share: number }[] {
   const lo = a.dirStart[s]!;
   const hi = a.dirStart[s + 1]!;
   if (parallel === 'best' || hi - lo === 1) {
@@ -182,14 +176,14 @@ function slotItems(l: LinkArrays, a: Adjacency, s: number, total: number, parall
       const i = a.dirs[j]!;
       if (l.capacity[i]! > l.capacity[best]!) best = i;
     }
-    return [{ station: l.station[best]!, to: l.to[best]!, share: total }];
+    return [{ station: l.station[best]!, share: total }];
   }
   let cap = 0;
   for (let j = lo; j < hi; j++) cap += l.capacity[a.dirs[j]!]!;
-  const out: { station: number; to: number; share: number }[] = [];
+  const out: { station: number; share: number }[] = [];
   for (let j = lo; j < hi; j++) {
     const i = a.dirs[j]!;
-    out.push({ station: l.station[i]!, to: l.to[i]!, share: (total * l.capacity[i]!) / cap });
+    out.push({ station: l.station[i]!, share: (total * l.capacity[i]!) / cap });
   }
   return out;
 }
@@ -199,7 +193,6 @@ export function forwardingTables(l: LinkArrays, opts: RoutingOptions): Forwardin
   const R = l.routers;
   const a = adjacency(l);
   const nextHop = new Int32Array(R * R).fill(-1);
-  const order = new Int32Array(R * R).fill(-1);
   const dist = new Float64Array(R);
   const heap = new Heap(R, dist);
   const choices = new Choices();
@@ -213,11 +206,9 @@ export function forwardingTables(l: LinkArrays, opts: RoutingOptions): Forwardin
     dist[d] = 0;
     heap.reset();
     heap.push(d);
-    let n = 0;
     const row = d * R;
     while (!heap.empty) {
       const v = heap.pop();
-      order[row + n++] = v;
       const dv = dist[v]!;
       for (let j = revStart[v]!, end = revStart[v + 1]!; j < end; j++) {
         const u = rev[j]!;
@@ -261,11 +252,9 @@ export function forwardingTables(l: LinkArrays, opts: RoutingOptions): Forwardin
     for (let j = lo; j < hi; j++) { cum += choices.share[j]!; choiceCum[j] = j === hi - 1 ? 1 : cum; }
   }
   return {
-    nextHop, order,
+    nextHop,
     choiceStart: Int32Array.from(choices.start),
     choiceStation: Int32Array.from(choices.station),
     choiceCum,
-    choiceTo: Int32Array.from(choices.to),
-    choiceShare: Float64Array.from(choices.share),
   };
 }
