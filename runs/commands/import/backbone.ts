@@ -29,6 +29,8 @@ export const BACKBONE = defineCommand({
     seed: { kind: 'string', value: 'S', absent: '1', help: 'seed: the same seed gives the same backbone' },
     'mean-degree': { kind: 'positiveNumber', value: 'K', absent: '3.5', help: 'target mean router degree' },
     ...zooFlags,
+    // No GraphML ids to name in a file: the generated routers are r0 .. r{N-1}.
+    weights: { kind: 'choice', value: 'W', choices: ['uniform', 'degree'], absent: 'uniform', help: 'gravity weights: uniform or degree' },
   },
   notes: 'Give --load or --utilization, not both. Router positions, links and capacities: docs/importers.md.',
 });
@@ -48,7 +50,6 @@ export async function parseBackboneArgs(argv: readonly string[]): Promise<Backbo
   const parsed = parseFlags(BACKBONE, argv);
   if (!parsed) return null;
   const v = parsed.values;
-  if (v.weights !== undefined && v.weights !== 'uniform' && v.weights !== 'degree') throw usageError(BACKBONE, `--weights: expected uniform or degree for a generated backbone, got '${v.weights}'`);
   return {
     kind: 'backbone', out: v.out, routers: v.routers, model: v.model ?? 'waxman', seed: v.seed ?? '1', meanDegree: v['mean-degree'],
     network: await networkOptions({ ...v, 'default-capacity': undefined }),
