@@ -12,8 +12,8 @@ import { networkImport, networkOptions, ZOO } from './zoo.js';
 
 const { 'default-capacity': _capacity, ...zooFlags } = ZOO.flags;
 
-/** The most routers a generated backbone may have: its tables are R x R (docs/limits.md territory: 4 MB per table at 1000). */
-export const MAX_BACKBONE_ROUTERS = 5000;
+/** The most routers a generated backbone may have: a routed twin holds R x R tables (about 20 MB at 1000, 80 MB at 2000). */
+export const MAX_BACKBONE_ROUTERS = 2000;
 
 function routerCount(raw: string): number {
   const n = Number(raw);

@@ -143,7 +143,7 @@ test('backbone: a generated Barabási–Albert backbone imports, loads back, and
   const [ta, tb] = [await loadTwinFile(a), await loadTwinFile(b)];
   assert.equal(tb.nodes, ta.nodes);
   assert.equal(tb.entries, ta.entries);
-  await rejects(['backbone', '--routers', '1', '--out', a], /--routers: expected a whole number from 2 to 5000, got '1'/);
+  await rejects(['backbone', '--routers', '1', '--out', a], /--routers: expected a whole number from 2 to 2000, got '1'/);
   await rejects(['backbone', '--routers', '10', '--model', 'er', '--out', a], /--model: expected one of waxman, ba, got 'er'/);
   await rejects(['backbone', '--routers', '10', '--weights', 'w.json', '--out', a], /--weights: expected one of uniform, degree, got 'w\.json'/);
   await rejects(['backbone', '--routers', '10', '--default-capacity', '5', '--out', a], /unknown option '--default-capacity'/);
