@@ -4,7 +4,8 @@
  * Requests arrive at entries, queue at a replica of a node (least in flight
  * first), hold a worker for their own service time and then for their call
  * groups (groups one after another, calls within a group in parallel), and
- * leave by route edges or a fixed path, answering their caller at the end.
+ * leave by route edges, a fixed path or (a routed network, twin.network) the
+ * forwarding table of their destination, answering their caller at the end.
  * Callers keep deadlines and retry; a callee that timed out keeps working
  * (wasted work), so retry storms emerge rather than being scripted. Replicas
  * crash (mtbf/mttr, or OOM when memory in flight passes the limit), and an
