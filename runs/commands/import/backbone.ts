@@ -12,7 +12,7 @@ import { networkImport, networkOptions, ZOO } from './zoo.js';
 
 const { 'default-capacity': _capacity, ...zooFlags } = ZOO.flags;
 
-/** The most routers a generated backbone may have: a routed twin holds R x R tables (about 20 MB at 1000, 80 MB at 2000). */
+/** The most routers a generated backbone may have: a routed twin holds R x R tables (about 16 MB at 1000, 64 MB at 2000). */
 export const MAX_BACKBONE_ROUTERS = 2000;
 
 function routerCount(raw: string): number {
