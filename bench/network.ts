@@ -4,7 +4,8 @@
  * largest Topology Zoo file in ../shared/data. Each step runs in its own child
  * process so its peak RSS (process.resourceUsage().maxRSS) is its own:
  *  - import: `shadowcast import backbone|zoo` as the command runs it
- *    (generate, build the tables to scale the load, write YAML, read it back
+ *    (generate, build the tables to scale the load, write JSON — the fast
+ *    form for big twins, read without composing a YAML document — read it back
  *    and compare);
  *  - load: loadTwinFile of the written file (parse, schema, forwarding tables);
  *  - simulate: one replication of 1 s, packet by packet, on one thread, the
@@ -126,7 +127,7 @@ export async function benchNetwork(): Promise<BenchSection[]> {
     const found: Record<string, { imp: Measured; load: Measured; sim: Measured }> = {};
     const sources: [string, string][] = [...SIZES.map((n) => [`waxman ${n}`, String(n)] as [string, string]), ['Cogentco (largest Zoo file here)', ZOO_LARGEST]];
     for (const [name, source] of sources) {
-      const out = join(dir, `${name.split(' ')[0]}-${source.length < 6 ? source : 'zoo'}.yaml`);
+      const out = join(dir, `${name.split(' ')[0]}-${source.length < 6 ? source : 'zoo'}.json`);
       const imp = await inChild('import', [source, out]);
       const load = await inChild('load', [out]);
       const sim = await inChild('simulate', [out]);

@@ -5,7 +5,25 @@
  * recursive-descent scanner (no values built) finds it.
  */
 export function jsonErrorOffset(text: string): number | undefined {
+  const found = scanJson(text, false);
+  return found?.offset;
+}
+
+/** Where a JSON text is invalid or, for readers that must refuse them like their YAML twin does, repeats a key of one object. */
+export interface JsonProblem {
+  readonly offset: number;
+  /** Set when the text is valid JSON but an object repeats this key (at `offset`). */
+  readonly duplicateKey?: string;
+}
+
+/** The first syntax error or (with `uniqueKeys`) repeated key of a JSON text; undefined when it is valid. */
+export function jsonProblem(text: string, uniqueKeys: boolean): JsonProblem | undefined {
+  return scanJson(text, uniqueKeys);
+}
+
+function scanJson(text: string, uniqueKeys: boolean): JsonProblem | undefined {
   let i = 0;
+  let duplicate: JsonProblem | undefined;
   const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++; };
   const fail = (): never => { throw i; };
   const lit = (word: string) => { if (text.startsWith(word, i)) i += word.length; else fail(); };
@@ -31,8 +49,18 @@ export function jsonErrorOffset(text: string): number | undefined {
     if (c === '{') {
       i++; ws();
       if (text[i] === '}') { i++; return; }
+      const keys = uniqueKeys ? new Set<string>() : null;
       for (;;) {
-        ws(); str(); ws();
+        ws();
+        const keyStart = i;
+        str();
+        if (keys !== null && duplicate === undefined) {
+          const raw = text.slice(keyStart + 1, i - 1);
+          const key = raw.includes('\\') ? (JSON.parse(text.slice(keyStart, i)) as string) : raw;
+          if (keys.has(key)) duplicate = { offset: keyStart, duplicateKey: key };
+          else keys.add(key);
+        }
+        ws();
         if (text[i] !== ':') fail();
         i++; value(); ws();
         if (text[i] === ',') { i++; continue; }
@@ -57,8 +85,8 @@ export function jsonErrorOffset(text: string): number | undefined {
   try {
     value();
     ws();
-    return i < text.length ? i : undefined;
+    return i < text.length ? { offset: i } : duplicate;
   } catch (pos) {
-    return typeof pos === 'number' ? pos : undefined;
+    return typeof pos === 'number' ? { offset: pos } : undefined;
   }
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TwinSpecError } from './errors.js';
-import { loadTwinFile, parseTwinText, twinFromObject } from './load.js';
+import { loadTwinFile, parseTwinText, twinFromObject, validateTwinInput } from './load.js';
 
 /** A twin that is valid; each test breaks one thing in it. */
 const base = (over: { nodes?: string; edges?: string; entries?: string } = {}): string => `
@@ -162,6 +162,19 @@ test('problems carry line numbers; all are reported at once', () => {
 test('syntax errors and duplicate keys give lines', () => {
   assert.throws(() => parseTwinText('name: t\nnodes: [\n', 'x.yaml'), (e: unknown) => e instanceof TwinSpecError && e.problems[0]!.line !== undefined);
   assert.throws(() => parseTwinText('name: t\nname: u\n', 'x.yaml'), (e: unknown) => e instanceof TwinSpecError && e.problems[0]!.line === 2);
+});
+
+test('JSON twins: read by the fast path, still strict and still located', () => {
+  const dup = '{\n "name": "t",\n "nodes": [],\n "name": "u"\n}\n';
+  assert.throws(() => parseTwinText(dup, 'x.json', 'json'), (e: unknown) => e instanceof TwinSpecError && e.problems[0]!.line === 4 && /duplicate key "name"/.test(e.problems[0]!.message));
+  // An escaped spelling of the same key is the same key.
+  assert.throws(() => parseTwinText('{"a": 1, "\\u0061": 2}', 'x.json', 'json'), (e: unknown) => e instanceof TwinSpecError && /duplicate key "a"/.test(e.problems[0]!.message));
+  // Equal keys in different objects are fine.
+  assert.equal(parseTwinText('{"a": {"b": 1}, "c": {"b": 2}}', 'x.json', 'json').data, { a: { b: 1 }, c: { b: 2 } });
+  const text = '{\n "name": "t",\n "nodes": [\n  {"id": "a", "servers": 0, "service": {"type": "exponential", "mean": 1}}\n ],\n "entries": [{"node": "a", "rate": 1}]\n}\n';
+  const { data, locate } = parseTwinText(text, 't.json', 'json');
+  assert.is(locate(['nodes', 0, 'servers'])?.line, 4);
+  assert.throws(() => validateTwinInput(data, 't.json', locate), (e: unknown) => e instanceof TwinSpecError && e.problems.some((p) => p.path === 'nodes[0].servers' && p.line === 4));
 });
 
 test('rate profiles: loaded relative to the twin, bad rows name the line', async () => {

@@ -6,7 +6,7 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { LIMITS } from '../../engine/limits.js';
-import { jsonErrorOffset } from '../../models/telemetry/json-position.js';
+import { jsonProblem } from '../../models/telemetry/json-position.js';
 import { readInputText, twinFileError } from './read-input.js';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { bounded, Problems, TwinSpecError, type Locator, type PathSegments } from './errors.js';
@@ -136,10 +136,19 @@ export function parseTwinText(text: string, source: string, syntax: 'yaml' | 'js
     throw new TwinSpecError(source, [{ path: '(syntax)', message: `nested more than ${LIMITS.nestingDepth} levels deep (the limit of docs/limits.md)`, ...positionOf(text, deep.offset) }]);
   }
   if (syntax === 'json') {
-    const offset = jsonErrorOffset(text);
-    if (offset !== undefined) {
-      throw new TwinSpecError(source, [{ path: '(syntax)', message: offset >= text.length ? 'invalid JSON: the text ends too early' : `invalid JSON at ${JSON.stringify(text.slice(offset, offset + 1))}`, ...positionOf(text, offset) }]);
+    const problem = jsonProblem(text, true);
+    if (problem !== undefined) {
+      const { offset, duplicateKey } = problem;
+      const message = duplicateKey !== undefined
+        ? `duplicate key ${JSON.stringify(duplicateKey)} (keys of one object must be unique)`
+        : offset >= text.length ? 'invalid JSON: the text ends too early' : `invalid JSON at ${JSON.stringify(text.slice(offset, offset + 1))}`;
+      throw new TwinSpecError(source, [{ path: '(syntax)', message, ...positionOf(text, offset) }]);
     }
+    // Valid, strict JSON: JSON.parse is ~100x faster than composing a YAML document (a 1000-router network
+    // twin is megabytes). Line numbers are only needed when validation finds a problem, so the document
+    // that locates them is composed then, once.
+    let located: Locator | undefined;
+    return { data: JSON.parse(text) as unknown, locate: (path) => (located ??= parseTwinText(text, source, 'yaml').locate)(path) };
   }
   const lines = new LineCounter();
   let doc: Document;
