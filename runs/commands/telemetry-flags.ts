@@ -6,6 +6,7 @@ import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters
 import type { ModelName } from '../../models/forecasters/types.js';
 import { horizonSteps, parseHorizon, type HorizonSpec } from '../../models/horizon.js';
 import type { Series } from '../../models/telemetry/series.js';
+import type { Bounds } from '../../models/telemetry/bounds.js';
 import { didYouMean } from '../../engine/did-you-mean.js';
 import { LIMITS, overLimit } from '../../engine/limits.js';
 import { LAYOUTS, readTelemetry, type TelemetryLayout } from '../../models/telemetry/read.js';
@@ -50,8 +51,8 @@ export const TELEMETRY_FLAGS = flagTable({
 });
 
 /** Telemetry for a command: an all-empty series (an idle pod's latency) is skipped with a warning; any other problem stops the run. */
-export function readCommandTelemetry(files: readonly string[], layout: TelemetryLayout | undefined): ReturnType<typeof readTelemetry> {
-  return readTelemetry([...files], { ...(layout ? { layout } : {}), skipEmpty: true, onSkip: (e) => console.error(`warning: skipped ${e.message}`) });
+export function readCommandTelemetry(files: readonly string[], layout: TelemetryLayout | undefined, bounds?: ReadonlyMap<string, Bounds>): ReturnType<typeof readTelemetry> {
+  return readTelemetry([...files], { ...(layout ? { layout } : {}), ...(bounds ? { bounds } : {}), skipEmpty: true, onSkip: (e) => console.error(`warning: skipped ${e.message}`) });
 }
 
 /**
@@ -73,11 +74,11 @@ export function forecastSizeProblem(series: readonly Series[], horizon: HorizonS
   return null;
 }
 
-/** `--limit` names a series that was not read: the problem with a "did you mean", or null. */
-export function unknownLimitProblem(series: readonly Series[], limits: readonly (readonly [string, number])[]): string | null {
+/** `--limit` (or `flag`) names a series that was not read: the problem with a "did you mean", or null. */
+export function unknownLimitProblem(series: readonly Series[], limits: readonly (readonly [string, unknown])[], flag = '--limit'): string | null {
   const names = series.map((s) => `${s.node}/${s.metric}`);
   for (const [name] of limits) {
-    if (!names.includes(name)) return `--limit: no series ${name} in the telemetry${didYouMean(name, names) || ` (it has: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`}`;
+    if (!names.includes(name)) return `${flag}: no series ${name} in the telemetry${didYouMean(name, names) || ` (it has: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`}`;
   }
   return null;
 }
