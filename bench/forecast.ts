@@ -109,7 +109,7 @@ async function accuracy(): Promise<BenchSection[]> {
     columns: ['model', 'mean MASE', 'vs snaive', 'cover 80', 'cover 95', 'seconds'],
     rows: modelRows,
   };
-  return [nab, models, await peers(used, auto, singles)];
+  return [nab, models, await peerSection(used, auto, singles)];
 }
 
 /**
@@ -118,7 +118,7 @@ async function accuracy(): Promise<BenchSection[]> {
  * re-scored on exactly those windows. A series where a peer failed at every
  * origin is left out of that peer's comparison (the row counts failures).
  */
-async function peers(used: readonly SeriesHistory[], auto: readonly SeriesBacktest[], singles: ReadonlyMap<string, { per: SeriesBacktest[] }>): Promise<BenchSection> {
+export async function peerSection(used: readonly SeriesHistory[], auto: readonly SeriesBacktest[], singles: ReadonlyMap<string, { per: SeriesBacktest[] }>): Promise<BenchSection> {
   const pick = peerOrigins(used[0]!.values.length, H, WINDOWS).map((o) => o.index);
   const onPeerWindows = (r: SeriesBacktest['model']) => {
     const xs = pick.map((w) => r.scores[w]!);
@@ -136,6 +136,7 @@ async function peers(used: readonly SeriesHistory[], auto: readonly SeriesBackte
   const autoMase = mean(autoPer.map((r) => r.mase));
   const rows: Array<Record<string, Cell>> = [{ model: 'auto (this project)', series: used.length, 'mean MASE': autoMase, 'auto MASE same series': autoMase, 'auto wins (series)': '-', 'cover 80': mean(autoPer.map((r) => r.cover80)), 'cover 95': mean(autoPer.map((r) => r.cover95)), 'failed windows': 0, seconds: null }];
   const verdicts: Record<string, string> = {};
+  const targets: Array<{ what: string; met: boolean; detail: string }> = [];
   for (const p of others) {
     if (p.unavailable) {
       rows.push({ model: p.name, series: 0, 'mean MASE': null, 'auto MASE same series': null, 'auto wins (series)': p.unavailable, 'cover 80': null, 'cover 95': null, 'failed windows': null, seconds: null });
@@ -151,6 +152,7 @@ async function peers(used: readonly SeriesHistory[], auto: readonly SeriesBackte
       'cover 80': mean(ok.map((i) => p.perSeries[i]!.cover80)), 'cover 95': mean(ok.map((i) => p.perSeries[i]!.cover95)),
       'failed windows': `${p.failed} of ${p.windows}`, seconds: Number.isFinite(p.seconds) ? p.seconds : null,
     });
+    if (!p.name.includes('this project')) targets.push({ what: `auto mean MASE below ${p.name}`, met: autoSame < peerMase, detail: `${autoSame.toFixed(3)} vs ${peerMase.toFixed(3)}, auto better on ${wins} of ${ok.length} series` });
     verdicts[p.name] = `auto ${autoSame < peerMase ? 'beats' : 'does not beat'} it: MASE ${autoSame.toFixed(3)} vs ${peerMase.toFixed(3)} (${(autoSame / peerMase).toFixed(3)}x), better on ${wins} of ${ok.length} series${p.firstFailure ? `; first failure: ${p.firstFailure}` : ''}`;
   }
   return {
@@ -158,6 +160,7 @@ async function peers(used: readonly SeriesHistory[], auto: readonly SeriesBackte
     title: `auto against peers, raw (own intervals, no calibration), on NAB: ${used.length} series, horizon ${H}, ${pick.length} of the ${WINDOWS} origins (every ${PEER_EVERY}th)`,
     columns: ['model', 'series', 'mean MASE', 'auto MASE same series', 'auto wins (series)', 'cover 80', 'cover 95', 'failed windows', 'seconds'],
     rows,
+    targets,
     extra: { origins: pick, verdicts, note: 'MASE of the point forecast (auto: the median); coverage of the 80 % and 95 % intervals; seconds on this shared machine, augurs fits in this thread while python runs beside them' },
   };
 }
