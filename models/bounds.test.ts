@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { run as backtestCommand } from '../runs/commands/backtest.js';
 import { run as forecastCommand } from '../runs/commands/forecast.js';
 import { forecastTelemetry } from './forecast-telemetry.js';
 import { readForecast, writeForecast } from './forecast-file.js';
@@ -129,6 +130,15 @@ test('forecast --bounds: applied and recorded; a bad value or an unknown series 
     await rejectsWith(() => quiet(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet_c=negative', '--horizon', '1h', '--out', out])), /--bounds.*nonnegative, signed or \[0, LIMIT\]/);
     await rejectsWith(() => quiet(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet=signed', '--horizon', '1h', '--out', out])), /a non-negative value/);
     await rejectsWith(() => quiet(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet_c=signed', '--bounds', 'rack2/inlet_c=signed', '--horizon', '1h', '--out', out])), /--bounds: no series rack2\/inlet_c/);
+    await rejectsWith(() => quiet(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet_c=signed', '--bounds', 'rack1/inlet_c=nonnegative', '--horizon', '1h', '--out', out])), /--bounds: rack1\/inlet_c is declared twice/);
+  }));
+
+test('backtest takes --bounds too: the signed temperature is backtested, refused without it', () =>
+  withTempDir(async (dir) => {
+    const file = await writeTemp(dir, 'inlet.csv', wideCsv('rack1.inlet_c', cold));
+    const args = ['--telemetry', file, '--horizon', '1h', '--model', 'snaive', '--windows', '2', '--no-calibrate', '--workers', '0'];
+    assert.is(await quiet(() => backtestCommand([...args, '--bounds', 'rack1/inlet_c=signed'])), 0);
+    await rejectsWith(() => quiet(() => backtestCommand(args)), /--bounds rack1\/inlet_c=signed/);
   }));
 
 test.run();

@@ -10,7 +10,7 @@ import { forecastTelemetry, groupByStep } from '../../models/forecast-telemetry.
 import type { TelemetryForecast, TelemetryForecastOptions } from '../../models/forecast-telemetry.js';
 import { FORECAST_GROUPS_FILE, FORECAST_GROUPS_FORMAT, writeForecast } from '../../models/forecast-file.js';
 import { resampleSeries } from '../../models/telemetry/resample.js';
-import { BOUNDS_EXPECTED, boundsFromText, boundsLabel } from '../../models/telemetry/bounds.js';
+import { boundsLabel } from '../../models/telemetry/bounds.js';
 import type { Bounds } from '../../models/telemetry/bounds.js';
 import { isIdentity } from '../../models/paths.js';
 import { BACKEND_CHOICES } from '../../models/forecasters/tf-backend-names.js';
@@ -18,7 +18,7 @@ import { MODEL_NAMES } from '../../models/forecasters/types.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { LIMITS, overLimit } from '../../engine/limits.js';
 import { createProgress } from '../progress.js';
-import { forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS, unknownLimitProblem } from './telemetry-flags.js';
+import { declaredTwice, forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS, unknownLimitProblem } from './telemetry-flags.js';
 
 /** `node/metric=V`: the limit of one series. */
 function parseLimit(raw: string): readonly [string, number] {
@@ -28,20 +28,9 @@ function parseLimit(raw: string): readonly [string, number] {
   return [m[1]!, v];
 }
 
-/** `node/metric=B`: the declared bounds of one series (nonnegative, signed or [0,LIMIT]). */
-function parseBounds(raw: string): readonly [string, Bounds] {
-  const i = raw.lastIndexOf('=');
-  const b = i > 0 ? boundsFromText(raw.slice(i + 1)) : null;
-  if (i < 0 || !/^[^/]+\/.+$/.test(raw.slice(0, i)) || b === null) throw new Error(`expected node/metric=B with B one of ${BOUNDS_EXPECTED}, got '${raw}'`);
-  return [raw.slice(0, i), b];
-}
-
-/** A series declared twice, or a declared [0, LIMIT] that a --limit contradicts: the problem, or null. */
+/** A declared [0, LIMIT] that a --limit contradicts: the problem, or null. */
 function boundsConflict(bounds: readonly (readonly [string, Bounds])[], limits: readonly (readonly [string, number])[]): string | null {
-  const seen = new Set<string>();
   for (const [name, b] of bounds) {
-    if (seen.has(name)) return `--bounds: ${name} is declared twice`;
-    seen.add(name);
     const limit = limits.find(([n]) => n === name)?.[1];
     if (typeof b !== 'string' && limit !== undefined && limit !== b[1]) return `--bounds ${name}=${boundsLabel(b)} and --limit ${name}=${limit} disagree on the upper bound: give one`;
   }
@@ -57,7 +46,6 @@ export const FORECAST = defineCommand({
     epochs: { kind: 'positiveInt', default: '4', help: 'lstm training epochs' },
     paths: { kind: 'positiveInt', default: '100', help: 'sample paths per series' },
     limit: { kind: 'list', value: 'N/M=V', parse: parseLimit, help: 'limit of node N metric M (percentages get 100)' },
-    bounds: { kind: 'list', value: 'N/M=B', parse: parseBounds, help: "range of node N metric M: nonnegative, signed or '[0,LIMIT]' (default: inferred from the metric's name)" },
     resample: { kind: 'duration', value: 'STEP', absent: 'each step kept', help: 'put every series on this step first (bucket means, or interpolation flagged as filled); without it, series of different steps get one forecast folder per step' },
     out: { kind: 'path', value: 'DIR', required: true, help: 'output directory' },
   },
@@ -95,7 +83,7 @@ export async function run(argv: string[]): Promise<number> {
   const horizon = values.horizon;
   const files = values.telemetry;
 
-  const declared = boundsConflict(values.bounds, values.limit);
+  const declared = boundsConflict(values.bounds, values.limit) ?? declaredTwice(values.bounds);
   if (declared) throw usageError(FORECAST, declared);
   const read = await readCommandTelemetry(files, values.layout, new Map(values.bounds));
   const series = values.resample !== undefined ? read.map((s) => resampleSeries(s, Math.round(values.resample! * 1000))) : read;

@@ -6,7 +6,7 @@ import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters
 import type { ModelName } from '../../models/forecasters/types.js';
 import { horizonSteps, parseHorizon, type HorizonSpec } from '../../models/horizon.js';
 import type { Series } from '../../models/telemetry/series.js';
-import type { Bounds } from '../../models/telemetry/bounds.js';
+import { BOUNDS_EXPECTED, boundsFromText, type Bounds } from '../../models/telemetry/bounds.js';
 import { didYouMean } from '../../engine/did-you-mean.js';
 import { LIMITS, overLimit } from '../../engine/limits.js';
 import { LAYOUTS, readTelemetry, type TelemetryLayout } from '../../models/telemetry/read.js';
@@ -36,12 +36,31 @@ function parseHorizonFlag(raw: string): HorizonSpec {
   }
 }
 
+/** `node/metric=B`: the declared bounds of one series (nonnegative, signed or [0,LIMIT]; models/telemetry/bounds.ts). */
+function parseBounds(raw: string): readonly [string, Bounds] {
+  const i = raw.lastIndexOf('=');
+  const b = i > 0 ? boundsFromText(raw.slice(i + 1)) : null;
+  if (i < 0 || !/^[^/]+\/.+$/.test(raw.slice(0, i)) || b === null) throw new Error(`expected node/metric=B with B one of ${BOUNDS_EXPECTED}, got '${raw}'`);
+  return [raw.slice(0, i), b];
+}
+
+/** A series `--bounds` declares twice: the problem, or null. */
+export function declaredTwice(bounds: readonly (readonly [string, Bounds])[]): string | null {
+  const seen = new Set<string>();
+  for (const [name] of bounds) {
+    if (seen.has(name)) return `--bounds: ${name} is declared twice`;
+    seen.add(name);
+  }
+  return null;
+}
+
 export const TELEMETRY_FLAGS = flagTable({
   telemetry: {
     kind: 'list', value: 'FILE', required: true, positionals: true,
     help: 'telemetry file; repeat the flag or list several after it: long/wide CSV, NAB, Nezha per-pod CSV, Prometheus query_range JSON',
   },
   layout: { kind: 'choice', value: 'L', choices: LAYOUTS, absent: 'detected', help: 'force the layout' },
+  bounds: { kind: 'list', value: 'N/M=B', parse: parseBounds, help: "range of node N metric M: nonnegative, signed or '[0,LIMIT]' (default: inferred from the metric's name)" },
   horizon: { kind: 'custom', value: 'H', required: true, parse: parseHorizonFlag, help: 'forecast horizon: 30m, 2h, 1d, ... or a number of steps' },
   candidates: { kind: 'custom', value: 'LIST', parse: parseCandidates, absent: 'snaive,ets (+mstl on daily+weekly series)', help: 'models auto chooses from, comma-separated' },
   period: { kind: 'positiveInt', value: 'STEPS', absent: 'detected', help: 'force the seasonal period' },
