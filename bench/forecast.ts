@@ -6,7 +6,8 @@
  *    `auto` against seasonal naive (mean MASE ratio <= 0.9), against the best
  *    single model (within 2 %), against a leave-one-series-out choice of model
  *    (the model best on the other series, scored on the one left out), and
- *    80/95 % coverage within 3 points.
+ *    80/95 % coverage within 3 points; and against other libraries' models
+ *    run raw (augurs AutoETS, augurs MSTL, statsmodels ETS; forecast-peers.ts).
  *  - speed: 1000 synthetic series of 2016 points (5-minute step, daily season
  *    288), `auto` with calibration, quantiles and 100 paths, on worker threads
  *    (target 15 s on the 2-core machine).
@@ -25,6 +26,8 @@ import type { SeriesHistory } from '../models/pipeline.js';
 import { readTelemetry } from '../models/telemetry/read.js';
 import { seasonalSeries } from '../models/synthetic.js';
 import { REPO_ROOT } from '../runs/paths.js';
+import { augursPeers, PEER_EVERY, peerOrigins, statsmodelsPeer } from './forecast-peers.js';
+import type { PeerScores } from './forecast-peers.js';
 import type { BenchSection, Cell } from './table.js';
 
 const NAB_DIR = join(REPO_ROOT, '..', 'shared', 'data', 'nab');
@@ -106,7 +109,60 @@ async function accuracy(): Promise<BenchSection[]> {
     columns: ['model', 'mean MASE', 'vs snaive', 'cover 80', 'cover 95', 'seconds'],
     rows: modelRows,
   };
-  return [nab, models];
+  return [nab, models, await peerSection(used, auto, singles)];
+}
+
+/**
+ * auto against other libraries' models, raw (bench/forecast-peers.ts), on the
+ * same series and every PEER_EVERY-th origin; auto, ETS and seasonal naive are
+ * re-scored on exactly those windows. A series where a peer failed at every
+ * origin is left out of that peer's comparison (the row counts failures).
+ */
+export async function peerSection(used: readonly SeriesHistory[], auto: readonly SeriesBacktest[], singles: ReadonlyMap<string, { per: SeriesBacktest[] }>): Promise<BenchSection> {
+  const pick = peerOrigins(used[0]!.values.length, H, WINDOWS).map((o) => o.index);
+  const onPeerWindows = (r: SeriesBacktest['model']) => {
+    const xs = pick.map((w) => r.scores[w]!);
+    return { mase: mean(xs.map((x) => x.mase)), cover80: mean(xs.map((x) => x.cover80)), cover95: mean(xs.map((x) => x.cover95)) };
+  };
+  const autoPer = auto.map((r) => onPeerWindows(r.model));
+  // python runs beside the augurs fits (a child process, the other core).
+  const sm = statsmodelsPeer(used, H, WINDOWS);
+  const others: PeerScores[] = [
+    { name: 'ets (this project, calibrated)', perSeries: singles.get('ets')!.per.map((r) => onPeerWindows(r.model)), failed: 0, windows: pick.length * used.length, seconds: Number.NaN },
+    { name: 'snaive (this project, calibrated)', perSeries: auto.map((r) => onPeerWindows(r.baseline)), failed: 0, windows: pick.length * used.length, seconds: Number.NaN },
+    ...augursPeers(used, H, WINDOWS),
+    await sm,
+  ];
+  const autoMase = mean(autoPer.map((r) => r.mase));
+  const rows: Array<Record<string, Cell>> = [{ model: 'auto (this project)', series: used.length, 'mean MASE': autoMase, 'auto MASE same series': autoMase, 'auto wins (series)': '-', 'cover 80': mean(autoPer.map((r) => r.cover80)), 'cover 95': mean(autoPer.map((r) => r.cover95)), 'failed windows': 0, seconds: null }];
+  const verdicts: Record<string, string> = {};
+  const targets: Array<{ what: string; met: boolean; detail: string }> = [];
+  for (const p of others) {
+    if (p.unavailable) {
+      rows.push({ model: p.name, series: 0, 'mean MASE': null, 'auto MASE same series': null, 'auto wins (series)': p.unavailable, 'cover 80': null, 'cover 95': null, 'failed windows': null, seconds: null });
+      verdicts[p.name] = p.unavailable;
+      continue;
+    }
+    const ok = p.perSeries.map((r, i) => (Number.isFinite(r.mase) ? i : -1)).filter((i) => i >= 0);
+    const peerMase = mean(ok.map((i) => p.perSeries[i]!.mase));
+    const autoSame = mean(ok.map((i) => autoPer[i]!.mase));
+    const wins = ok.filter((i) => autoPer[i]!.mase < p.perSeries[i]!.mase).length;
+    rows.push({
+      model: p.name, series: ok.length, 'mean MASE': peerMase, 'auto MASE same series': autoSame, 'auto wins (series)': `${wins} of ${ok.length}`,
+      'cover 80': mean(ok.map((i) => p.perSeries[i]!.cover80)), 'cover 95': mean(ok.map((i) => p.perSeries[i]!.cover95)),
+      'failed windows': `${p.failed} of ${p.windows}`, seconds: Number.isFinite(p.seconds) ? p.seconds : null,
+    });
+    if (!p.name.includes('this project')) targets.push({ what: `auto mean MASE below ${p.name}`, met: autoSame < peerMase, detail: `${autoSame.toFixed(3)} vs ${peerMase.toFixed(3)}, auto better on ${wins} of ${ok.length} series` });
+    verdicts[p.name] = `auto ${autoSame < peerMase ? 'beats' : 'does not beat'} it: MASE ${autoSame.toFixed(3)} vs ${peerMase.toFixed(3)} (${(autoSame / peerMase).toFixed(3)}x), better on ${wins} of ${ok.length} series${p.firstFailure ? `; first failure: ${p.firstFailure}` : ''}`;
+  }
+  return {
+    name: 'forecast-peers',
+    title: `auto against peers, raw (own intervals, no calibration), on NAB: ${used.length} series, horizon ${H}, ${pick.length} of the ${WINDOWS} origins (every ${PEER_EVERY}th)`,
+    columns: ['model', 'series', 'mean MASE', 'auto MASE same series', 'auto wins (series)', 'cover 80', 'cover 95', 'failed windows', 'seconds'],
+    rows,
+    targets,
+    extra: { origins: pick, verdicts, note: 'MASE of the point forecast (auto: the median); coverage of the 80 % and 95 % intervals; seconds on this shared machine, augurs fits in this thread while python runs beside them' },
+  };
 }
 
 function mostCommon(xs: readonly string[]): string {

@@ -30,6 +30,8 @@ export interface SeriesBacktest {
 export interface SeriesModelSummary extends MetricSummary {
   /** Models used at each origin (auto may change its mind). */
   readonly used: readonly string[];
+  /** The score of each window, earliest origin first (for comparisons on a subset of origins). */
+  readonly scores: readonly WindowScore[];
 }
 
 export async function backtestSeries(s: SeriesHistory, opts: BacktestOptions): Promise<SeriesBacktest> {
@@ -54,8 +56,8 @@ export async function backtestSeries(s: SeriesHistory, opts: BacktestOptions): P
     baseUsed.push(b.series.model);
     if (j === 1) notes.push(...a.series.notes);
   }
-  const model = { ...summarise(modelScores), used };
-  const baseline = { ...summarise(baseScores), used: baseUsed };
+  const model = { ...summarise(modelScores), used, scores: modelScores };
+  const baseline = { ...summarise(baseScores), used: baseUsed, scores: baseScores };
   return { node: s.node, metric: s.metric, model, baseline, relativeMase: model.mase / baseline.mase, notes };
 }
 

@@ -12,6 +12,7 @@ import { REQUIRED_QUANTILES } from './forecast.js';
 import { LIMITS } from '../engine/limits.js';
 import { parseCalendarTime } from './telemetry/calendar-time.js';
 import { parseDecimal } from './telemetry/decimal.js';
+import { BOUNDS_EXPECTED, boundsFromValue } from './telemetry/bounds.js';
 import { unknownKey } from '../engine/did-you-mean.js';
 import { inputFileProblem, readInputText } from './telemetry/input-file.js';
 import { jsonErrorOffset } from './telemetry/json-position.js';
@@ -28,6 +29,8 @@ interface SeriesJson {
   limit?: number;
   /** Seasonal periods in steps (e.g. [288, 2016] for daily and weekly at 5 minutes). */
   periods?: number[];
+  /** "nonnegative", "signed" or [0, LIMIT]: the range the forecast was kept in. */
+  bounds?: string | number[];
   notes: string[];
   quantiles: Record<string, number[]>;
 }
@@ -68,6 +71,7 @@ export async function writeForecast(dir: string, bundle: ForecastBundle): Promis
       const out: SeriesJson = { node: s.node, metric: s.metric, model: s.model, notes: [...s.notes], quantiles: q };
       if (s.limit !== undefined) out.limit = s.limit;
       if (s.periods !== undefined) out.periods = [...s.periods];
+      if (s.bounds !== undefined) out.bounds = typeof s.bounds === 'string' ? s.bounds : [...s.bounds];
       return out;
     }),
   };
@@ -115,7 +119,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 const META_KEYS = ['format', 'start', 'stepSeconds', 'steps', 'paths', 'seed', 'pathsFile', 'pathsLayout', 'series'];
-const SERIES_KEYS = ['node', 'metric', 'model', 'limit', 'periods', 'notes', 'quantiles'];
+const SERIES_KEYS = ['node', 'metric', 'model', 'limit', 'periods', 'bounds', 'notes', 'quantiles'];
 
 /** Refuses a key the format does not have, naming it with a "did you mean" hint. */
 function knownKeys(obj: object, allowed: readonly string[], file: string, field: string): void {
@@ -166,6 +170,7 @@ export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
     need(s.quantiles === undefined || isObject(s.quantiles), file, `${at}.quantiles`, 'an object of level -> values');
     need(s.notes === undefined || (Array.isArray(s.notes) && s.notes.every((n) => typeof n === 'string')), file, `${at}.notes`, 'a list of strings');
     need(s.limit === undefined || (typeof s.limit === 'number' && s.limit > 0), file, `${at}.limit`, 'a positive number');
+    need(s.bounds === undefined || boundsFromValue(s.bounds) !== null, file, `${at}.bounds`, BOUNDS_EXPECTED);
   });
   const pathsFile = join(dir, meta.pathsFile ?? 'paths.f32');
   const expectedBytes = cells * 4;
@@ -189,6 +194,7 @@ export async function readForecast(dirOrFile: string): Promise<ForecastBundle> {
     const out: ForecastSeries = {
       node: s.node, metric: s.metric, model: String(s.model ?? 'unknown'), quantiles, paths, notes: s.notes ?? [],
       ...(s.limit !== undefined ? { limit: s.limit } : {}), ...(s.periods !== undefined ? { periods: s.periods } : {}),
+      ...(s.bounds !== undefined ? { bounds: boundsFromValue(s.bounds)! } : {}),
     };
     return out;
   });

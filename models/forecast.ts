@@ -4,6 +4,7 @@
  * the correlation across time that the simulator needs (replication i is
  * driven by path i mod paths).
  */
+import type { Bounds } from './telemetry/bounds.js';
 
 /** Quantile levels every forecast carries at least. */
 export const REQUIRED_QUANTILES: readonly number[] = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95];
@@ -25,6 +26,8 @@ export interface ForecastSeries {
   readonly notes: readonly string[];
   /** Seasonal periods (in steps) the model was given: [] for a non-seasonal series; absent for a constant one or an old file. */
   readonly periods?: readonly number[];
+  /** The range the forecast was kept in (declared, or inferred from the metric's name); absent for a constant series or an old file. */
+  readonly bounds?: Bounds;
 }
 
 export interface ForecastBundle {

@@ -23,6 +23,8 @@ import type { Distribution } from './paths.js';
 import { detectSeasonality } from './seasonality.js';
 import { chooseTransform, describe, forward, inverseValue, LOG1P } from './transform.js';
 import type { Transform } from './transform.js';
+import { boundsLabel, inferredBounds } from './telemetry/bounds.js';
+import type { Bounds } from './telemetry/bounds.js';
 
 export type ModelChoice = ModelName | 'auto';
 
@@ -38,7 +40,14 @@ export interface SeriesHistory {
   readonly filled?: Uint8Array;
   readonly limit?: number;
   readonly allowNegative: boolean;
+  /** Bounds a person declared (models/telemetry/bounds.ts); absent: inferred from the metric's name. */
+  readonly bounds?: Bounds;
   readonly notes: readonly string[];
+}
+
+/** The bounds the pipeline keeps a series in: the declared ones, else those its name implies. */
+export function effectiveBounds(s: Pick<SeriesHistory, 'metric' | 'allowNegative' | 'limit' | 'bounds'>): Bounds {
+  return s.bounds ?? inferredBounds(s.metric, s.allowNegative, s.limit);
 }
 
 /** A model fitted outside the per-series pipeline (the global LSTM). */
@@ -258,18 +267,20 @@ export async function forecastHistory(s: SeriesHistory, opts: PipelineOptions): 
   const season = detectSeasonality(s.values, s.stepMs, opts.period);
   notes.push(...season.notes);
   const ctx: FitContext = { period: season.period, extraPeriods: season.extraPeriods, horizon: h, seed: opts.seed };
-  const t = chooseTransform(s.metric, s.values, s.allowNegative, s.limit);
+  const bounds = effectiveBounds(s);
+  notes.push(`bounds ${boundsLabel(bounds)} (${s.bounds !== undefined ? 'declared' : "inferred from the metric's name; declare others with --bounds or telemetry.bounds"})`);
+  const t = chooseTransform(s.metric, s.values, bounds, s.bounds !== undefined);
   const first = await modelInSpace(s, t, ctx, opts, rng);
   // A non-negative series modelled linearly whose forecast median reaches below 0 would be clamped to a point at 0
   // (a median of 0 and an interval of [0, 0] while the actuals are in the thousands): refit it in log space instead.
   const linearBelowZero = t.name === 'none' && !s.allowNegative && first.minMedian < 0 && s.values.every((v) => v >= 0);
   const r = linearBelowZero ? await modelInSpace(s, LOG1P, ctx, opts, rng) : first;
-  const why = t.name === 'log1p' ? ' (a rate-like metric)' : t.name === 'logit' ? ' (a percentage)' : linearBelowZero ? ` (its linear forecast reached ${first.minMedian.toPrecision(3)}, below 0)` : '';
+  const why = t.name === 'log1p' ? ' (a rate-like metric)' : t.name === 'logit' ? (s.bounds !== undefined ? ' (declared bounds)' : ' (a percentage)') : linearBelowZero ? ` (its linear forecast reached ${first.minMedian.toPrecision(3)}, below 0)` : '';
   if (r.transform.name !== 'none') notes.push(`modelled in ${describe(r.transform)}${why}`);
   notes.push(...r.notes);
   const name = opts.model === 'auto' ? `auto:${r.modelName}` : r.modelName;
   const periods = [ctx.period, ...ctx.extraPeriods].filter((p) => p > 1);
-  return { series: { ...finish(s, name, r.quantiles, r.paths, notes), periods }, chosen: r.modelName, calibration: r.scale, candidateMase: r.candidateMase };
+  return { series: { ...finish(s, name, r.quantiles, r.paths, notes), periods, bounds }, chosen: r.modelName, calibration: r.scale, candidateMase: r.candidateMase };
 }
 
 interface SpaceResult {

@@ -7,13 +7,16 @@
  *  log1p   rates, counts and byte counters (their noise grows with their
  *          level), and any non-negative series whose linear forecast reaches
  *          below 0 (the pipeline refits it here rather than clamping);
- *  logit   percentages, bounded to [0, upper] (upper = the series' limit, or
+ *  logit   percentages and series declared [0, LIMIT], bounded to [0, upper]
+ *          (upper = the declared LIMIT, the series' limit, or
  *          100): x -> log((x + e) / (upper - x + e)) with e = upper / 1000, so
  *          no quantile goes above the bound.
  *
  * Quantiles survive the monotone back transform unchanged; sample paths are
  * transformed point by point.
  */
+import type { Bounds } from './telemetry/bounds.js';
+
 export type TransformName = 'none' | 'log1p' | 'logit';
 
 export interface Transform {
@@ -26,18 +29,22 @@ export const IDENTITY: Transform = { name: 'none' };
 export const LOG1P: Transform = { name: 'log1p' };
 
 const RATE_LIKE = /(rate|count|bytes|network|request|ops|workload|throughput|qps|rps|syscall)/i;
-const PERCENT_LIKE = /(pct|percent|%|utili[sz]ation)/i;
 
 function allWithin(values: ArrayLike<number>, lo: number, hi: number): boolean {
   for (let i = 0; i < values.length; i++) if (!(values[i]! >= lo && values[i]! <= hi)) return false;
   return true;
 }
 
-export function chooseTransform(metric: string, values: ArrayLike<number>, allowNegative: boolean, limit?: number): Transform {
-  if (allowNegative) return IDENTITY;
-  if (PERCENT_LIKE.test(metric)) {
-    const upper = limit ?? 100;
-    return upper > 0 && allWithin(values, 0, upper) ? { name: 'logit', upper } : IDENTITY;
+/**
+ * The space for a series of these bounds. Declared bounds [0, LIMIT] are
+ * always modelled in logit space (cleaning refused any value outside them);
+ * bounds inferred from a percentage's name only when every value lies inside.
+ */
+export function chooseTransform(metric: string, values: ArrayLike<number>, bounds: Bounds, declared = false): Transform {
+  if (bounds === 'signed') return IDENTITY;
+  if (typeof bounds !== 'string') {
+    const upper = bounds[1];
+    return declared || (upper > 0 && allWithin(values, 0, upper)) ? { name: 'logit', upper } : IDENTITY;
   }
   if (!RATE_LIKE.test(metric)) return IDENTITY;
   return allWithin(values, 0, Number.POSITIVE_INFINITY) ? LOG1P : IDENTITY;

@@ -16,6 +16,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { ExternalModel, SeriesHistory } from '../pipeline.js';
 import { normalDraw } from '../quantile.js';
 import { detectSeasonality } from '../seasonality.js';
+import { inferredBounds } from '../telemetry/bounds.js';
 import { chooseTransform, forward } from '../transform.js';
 import { useBackendChoice } from './tf-backend.js';
 import type { BackendChoice } from './tf-backend-names.js';
@@ -83,7 +84,7 @@ export class GlobalLstm implements ExternalModel {
     const rng = seedrandom(`lstm\u0000${o.seed}`);
     const prepared = histories
       .map((s) => {
-        const y = forward(chooseTransform(s.metric, s.values, s.allowNegative), s.values);
+        const y = forward(chooseTransform(s.metric, s.values, s.bounds ?? inferredBounds(s.metric, s.allowNegative, s.limit), s.bounds !== undefined), s.values);
         return { z: standardise(y).z, period: detectSeasonality(s.values, s.stepMs).period };
       })
       .filter((p) => p.z.length > o.window + 1);

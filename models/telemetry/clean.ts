@@ -3,7 +3,8 @@
  *  1. Sort by time (stable); count rows that went backwards.
  *  2. De-duplicate equal timestamps, keeping the LAST row in file order (a
  *     re-sent sample supersedes the earlier one); say how many.
- *  3. Reject negative values where the metric forbids them (naming the line).
+ *  3. Reject negative values where the metric forbids them, and values above
+ *     declared bounds [0, LIMIT] (naming the line and the setting to change).
  *     NaN / empty cells are treated as missing, not as errors.
  *  4. The step is the median gap between consecutive timestamps. Timestamps
  *     within 25 % of a step of the grid are snapped to it (collector jitter);
@@ -17,6 +18,7 @@
 import { EmptySeriesError, TelemetryError } from './errors.js';
 import type { Location } from './errors.js';
 import type { RawSeries, Series } from './series.js';
+import { boundsLabel } from './bounds.js';
 import { LIMITS } from '../../engine/limits.js';
 
 const JITTER = 0.25;
@@ -57,7 +59,11 @@ export function cleanSeries(s: RawSeries): Series {
     const v = s.values[i]!;
     if (Number.isNaN(v)) continue;
     observed++;
-    if (v < 0 && !s.allowNegative) throw new TelemetryError(where(s, i), `a non-negative value (${s.metric} cannot be negative)`, String(v));
+    if (v < 0 && !s.allowNegative) {
+      const why = s.bounds !== undefined ? `declared ${boundsLabel(s.bounds)}` : 'by its name';
+      throw new TelemetryError(where(s, i), `a non-negative value (${label(s)} is non-negative ${why}; if it can go below 0, declare it signed: --bounds ${s.node}/${s.metric}=signed, or telemetry.bounds in nightly.yaml)`, String(v));
+    }
+    if (Array.isArray(s.bounds) && v > s.bounds[1]) throw new TelemetryError(where(s, i), `a value within the declared bounds ${boundsLabel(s.bounds)} of ${label(s)}`, String(v));
   }
   if (observed === 0) throw new EmptySeriesError({ file: s.file, column: s.column }, `at least one numeric value for ${label(s)}`, `all ${keep.length} values NaN or empty`);
   if (keep.length < 3) throw new TelemetryError({ file: s.file, column: s.column }, `at least 3 distinct timestamps for ${label(s)}`, `${keep.length}`);
@@ -134,6 +140,6 @@ export function cleanSeries(s: RawSeries): Series {
   return {
     node: s.node, metric: s.metric, file: s.file, startMs: t0, stepMs: step, values, filled,
     allowNegative: s.allowNegative, notes,
-    ...(s.limit !== undefined ? { limit: s.limit } : {}),
+    ...(s.limit !== undefined ? { limit: s.limit } : {}), ...(s.bounds !== undefined ? { bounds: s.bounds } : {}),
   };
 }

@@ -7,6 +7,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { applyBounds } from './bounds.js';
+import type { Bounds } from './bounds.js';
 import { cleanSeries } from './clean.js';
 import { EmptySeriesError, TelemetryError } from './errors.js';
 import { inputFileProblem } from './input-file.js';
@@ -67,6 +69,13 @@ export interface ReadOptions {
    */
   readonly skipEmpty?: boolean;
   readonly onSkip?: (error: EmptySeriesError) => void;
+  /**
+   * Declared bounds by `node/metric` (models/telemetry/bounds.ts), applied
+   * before cleaning in place of those inferred from the metric's name. A name
+   * that matches no series read is the caller's to report (it knows where the
+   * declaration was written).
+   */
+  readonly bounds?: ReadonlyMap<string, Bounds>;
 }
 
 /** Reads and cleans every file; series with the same (node, metric) in two files are an error. */
@@ -84,7 +93,8 @@ export async function readTelemetry(files: readonly string[], options: ReadOptio
       if (before !== undefined) throw new TelemetryError({ file }, `each node/metric in one file only`, `${key} also in ${before}`);
       seen.set(key, file);
       try {
-        out.push(cleanSeries(raw));
+        const declared = o.bounds?.get(key);
+        out.push(cleanSeries(declared !== undefined ? applyBounds(raw, declared) : raw));
       } catch (e) {
         if (!(o.skipEmpty && e instanceof EmptySeriesError)) throw e;
         skipped.push(e);

@@ -116,7 +116,7 @@ test('bad input: each case names the file, line and column and what was expected
     const mixed = await writeTemp(dir, 'mixed.csv', rows.join('\n'));
     await rejects(readTelemetry([mixed]), /mixed\.csv: line \d+: column value: expected a regular step of (300|60) s.*mixed steps/);
     const neg = await writeTemp(dir, 'neg.csv', 'timestamp,node,metric,value\n1704067200,a,cpu,1\n1704067260,a,cpu,-2\n1704067320,a,cpu,3\n');
-    await rejects(readTelemetry([neg]), /neg\.csv: line 3: column value: expected a non-negative value \(cpu cannot be negative\), got -2/);
+    await rejects(readTelemetry([neg]), /neg\.csv: line 3: column value: expected a non-negative value \(series a\/cpu is non-negative by its name; if it can go below 0, declare it signed: --bounds a\/cpu=signed, or telemetry.bounds in nightly.yaml\), got -2/);
     const nan = await writeTemp(dir, 'nan.csv', 'timestamp,value\n1704067200,NaN\n1704067500,\n1704067800,nan\n');
     await rejects(readTelemetry([nan]), /nan\.csv: column value: expected at least one numeric value .* got all 3 values NaN or empty/);
     const ragged = await writeTemp(dir, 'ragged.csv', 'timestamp,a.x,b.x\n1704067200,1,2\n1704067260,1\n');

@@ -1,3 +1,5 @@
+import type { Bounds } from './bounds.js';
+
 /**
  * What the readers produce (raw observations per node/metric, in file order)
  * and what cleaning turns them into (a regular grid ready for forecasting).
@@ -22,6 +24,8 @@ export interface RawSeries {
   readonly limit?: number;
   /** Whether negative values are allowed (false for rates, usage, bytes, latency). */
   readonly allowNegative: boolean;
+  /** Bounds a person declared (models/telemetry/bounds.ts); absent when inferred from the name. */
+  readonly bounds?: Bounds;
   /** Notes from reading (columns skipped, units assumed). */
   readonly notes: string[];
 }
@@ -40,6 +44,8 @@ export interface Series {
   readonly filled: Uint8Array;
   readonly limit?: number;
   readonly allowNegative: boolean;
+  /** Bounds a person declared; absent when inferred from the name. */
+  readonly bounds?: Bounds;
   /** What cleaning did (duplicates dropped, gaps filled), for the forecast notes. */
   readonly notes: string[];
 }

@@ -37,5 +37,6 @@ export function predictionTable(p: PredictionSummary): string {
     `throughput within ${100 * THROUGHPUT_TARGET} %: ${(100 * p.throughputShare).toFixed(0)} % of services`,
     ...p.latencyShare.map((l) => `p${Math.round(100 * l.q)} within ${100 * LATENCY_TARGET} %: ${(100 * l.share).toFixed(0)} % of ${l.services} services`),
   ];
-  return [table(header, rows), ...share].join('\n');
+  const front = p.endToEnd.map((f) => `end to end: ${f.id} latency vs the response of entry ${f.entry}: ${f.latency.map((l) => `p${Math.round(100 * l.q)} ${ms(l.measured)} ms meas, ${ms(l.predicted)} pred, ${pct(l.error)} (${l.windows} windows)`).join('; ')}`);
+  return [table(header, rows), ...share, ...front].join('\n');
 }

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { TelemetryError } from '../../models/telemetry/errors.js';
 import { readRaw, type TelemetryLayout } from '../../models/telemetry/read.js';
 import type { RawSeries } from '../../models/telemetry/series.js';
-import { finiteMedian, type ServiceTelemetry, type TelemetryGrid } from '../../twins/calibrate/grid.js';
+import { finiteMedian, type FrontTelemetry, type ServiceTelemetry, type TelemetryGrid } from '../../twins/calibrate/grid.js';
 import { mergePods } from '../../twins/calibrate/pods.js';
 
 type Role = { kind: 'rate' } | { kind: 'cpu'; toCores: number } | { kind: 'cpuShare' } | { kind: 'cpuLimit' } | { kind: 'latency'; q: number; toSeconds: number };
@@ -141,16 +141,22 @@ export async function readTelemetryGrid(paths: readonly string[], layout?: Telem
     else pod.latency.set(role.q, grid);
   }
   const services: ServiceTelemetry[] = [];
+  const front: FrontTelemetry[] = [];
   for (const [id, byFile] of [...pods].sort((a, b) => a[0].localeCompare(b[0]))) {
     const merged = mergePods(id, [...byFile.values()], length);
     if (!merged) {
-      notes.push(`${id}: no rate series, its other series are not used`);
+      // Latency without a rate (Nezha's front_service.csv): the front's end-to-end latency, kept for the check only.
+      const only = byFile.size === 1 ? [...byFile.values()][0]! : undefined;
+      if (only && only.latency.size > 0) {
+        front.push({ id, latency: [...only.latency].sort((x, y) => x[0] - y[0]).map(([q, values]) => ({ q, values })) });
+        notes.push(`${id}: no rate series: not fitted on; its latency (p${[...only.latency.keys()].sort((x, y) => x - y).map((q) => Math.round(100 * q)).join('/p')}) is compared with the twin's entry response in the check (end to end)`);
+      } else notes.push(`${id}: no rate series, its other series are not used`);
       continue;
     }
     if (byFile.size > 1) notes.push(`${id}: ${byFile.size} files (pods) merged: rates and CPU summed, latency quantiles weighted by rate`);
     services.push(merged);
   }
-  return { grid: { start: first * step, step, length, services }, notes };
+  return { grid: { start: first * step, step, length, services, ...(front.length > 0 ? { front } : {}) }, notes };
 }
 
 /** Epoch seconds from a flag value: a number of epoch seconds, or an ISO date-time (UTC unless it says otherwise). */

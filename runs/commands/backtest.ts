@@ -13,7 +13,7 @@ import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { table } from '../format.js';
 import { createProgress } from '../progress.js';
-import { forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS } from './telemetry-flags.js';
+import { declaredTwice, forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS, unknownLimitProblem } from './telemetry-flags.js';
 
 const LOCAL_MODELS = Object.keys(LOCAL_FORECASTERS) as LocalModelName[];
 
@@ -54,8 +54,10 @@ export async function run(argv: string[]): Promise<number> {
   const spec = values.horizon;
   const files = values.telemetry;
 
-  const series = await readCommandTelemetry(files, values.layout);
-  const problem = forecastSizeProblem(series, spec, 100, workers) ?? backtestWindowsProblem(series, spec, windows);
+  const twice = declaredTwice(values.bounds);
+  if (twice) throw usageError(BACKTEST, twice);
+  const series = await readCommandTelemetry(files, values.layout, new Map(values.bounds));
+  const problem = forecastSizeProblem(series, spec, 100, workers) ?? unknownLimitProblem(series, values.bounds, '--bounds') ?? backtestWindowsProblem(series, spec, windows);
   if (problem) throw usageError(BACKTEST, problem);
   const bar = createProgress('backtest', series.length);
   const histories = series.map((s) => toHistory(s));

@@ -10,13 +10,15 @@ import { forecastTelemetry, groupByStep } from '../../models/forecast-telemetry.
 import type { TelemetryForecast, TelemetryForecastOptions } from '../../models/forecast-telemetry.js';
 import { FORECAST_GROUPS_FILE, FORECAST_GROUPS_FORMAT, writeForecast } from '../../models/forecast-file.js';
 import { resampleSeries } from '../../models/telemetry/resample.js';
+import { boundsLabel } from '../../models/telemetry/bounds.js';
+import type { Bounds } from '../../models/telemetry/bounds.js';
 import { isIdentity } from '../../models/paths.js';
 import { BACKEND_CHOICES } from '../../models/forecasters/tf-backend-names.js';
 import { MODEL_NAMES } from '../../models/forecasters/types.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { LIMITS, overLimit } from '../../engine/limits.js';
 import { createProgress } from '../progress.js';
-import { forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS, unknownLimitProblem } from './telemetry-flags.js';
+import { declaredTwice, forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS, unknownLimitProblem } from './telemetry-flags.js';
 
 /** `node/metric=V`: the limit of one series. */
 function parseLimit(raw: string): readonly [string, number] {
@@ -24,6 +26,15 @@ function parseLimit(raw: string): readonly [string, number] {
   const v = m ? Number(m[2]) : Number.NaN;
   if (!m || !(v > 0) || !Number.isFinite(v)) throw new Error(`expected node/metric=positive number, got '${raw}'`);
   return [m[1]!, v];
+}
+
+/** A declared [0, LIMIT] that a --limit contradicts: the problem, or null. */
+function boundsConflict(bounds: readonly (readonly [string, Bounds])[], limits: readonly (readonly [string, number])[]): string | null {
+  for (const [name, b] of bounds) {
+    const limit = limits.find(([n]) => n === name)?.[1];
+    if (typeof b !== 'string' && limit !== undefined && limit !== b[1]) return `--bounds ${name}=${boundsLabel(b)} and --limit ${name}=${limit} disagree on the upper bound: give one`;
+  }
+  return null;
 }
 
 export const FORECAST = defineCommand({
@@ -72,9 +83,11 @@ export async function run(argv: string[]): Promise<number> {
   const horizon = values.horizon;
   const files = values.telemetry;
 
-  const read = await readCommandTelemetry(files, values.layout);
+  const declared = boundsConflict(values.bounds, values.limit) ?? declaredTwice(values.bounds);
+  if (declared) throw usageError(FORECAST, declared);
+  const read = await readCommandTelemetry(files, values.layout, new Map(values.bounds));
   const series = values.resample !== undefined ? read.map((s) => resampleSeries(s, Math.round(values.resample! * 1000))) : read;
-  const problem = (epochs > LIMITS.epochs ? overLimit('--epochs', epochs, LIMITS.epochs) : null) ?? forecastSizeProblem(series, horizon, paths, workers) ?? unknownLimitProblem(series, values.limit);
+  const problem = (epochs > LIMITS.epochs ? overLimit('--epochs', epochs, LIMITS.epochs) : null) ?? forecastSizeProblem(series, horizon, paths, workers) ?? unknownLimitProblem(series, values.limit) ?? unknownLimitProblem(series, values.bounds, '--bounds');
   if (problem) throw usageError(FORECAST, problem);
   const groups = groupByStep(series);
   const options: TelemetryForecastOptions = {

@@ -6,6 +6,7 @@ import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters
 import type { ModelName } from '../../models/forecasters/types.js';
 import { horizonSteps, parseHorizon, type HorizonSpec } from '../../models/horizon.js';
 import type { Series } from '../../models/telemetry/series.js';
+import { BOUNDS_EXPECTED, boundsFromText, type Bounds } from '../../models/telemetry/bounds.js';
 import { didYouMean } from '../../engine/did-you-mean.js';
 import { LIMITS, overLimit } from '../../engine/limits.js';
 import { LAYOUTS, readTelemetry, type TelemetryLayout } from '../../models/telemetry/read.js';
@@ -35,12 +36,31 @@ function parseHorizonFlag(raw: string): HorizonSpec {
   }
 }
 
+/** `node/metric=B`: the declared bounds of one series (nonnegative, signed or [0,LIMIT]; models/telemetry/bounds.ts). */
+function parseBounds(raw: string): readonly [string, Bounds] {
+  const i = raw.lastIndexOf('=');
+  const b = i > 0 ? boundsFromText(raw.slice(i + 1)) : null;
+  if (i < 0 || !/^[^/]+\/.+$/.test(raw.slice(0, i)) || b === null) throw new Error(`expected node/metric=B with B one of ${BOUNDS_EXPECTED}, got '${raw}'`);
+  return [raw.slice(0, i), b];
+}
+
+/** A series `--bounds` declares twice: the problem, or null. */
+export function declaredTwice(bounds: readonly (readonly [string, Bounds])[]): string | null {
+  const seen = new Set<string>();
+  for (const [name] of bounds) {
+    if (seen.has(name)) return `--bounds: ${name} is declared twice`;
+    seen.add(name);
+  }
+  return null;
+}
+
 export const TELEMETRY_FLAGS = flagTable({
   telemetry: {
     kind: 'list', value: 'FILE', required: true, positionals: true,
     help: 'telemetry file; repeat the flag or list several after it: long/wide CSV, NAB, Nezha per-pod CSV, Prometheus query_range JSON',
   },
   layout: { kind: 'choice', value: 'L', choices: LAYOUTS, absent: 'detected', help: 'force the layout' },
+  bounds: { kind: 'list', value: 'N/M=B', parse: parseBounds, help: "range of node N metric M: nonnegative, signed or '[0,LIMIT]' (default: inferred from the metric's name)" },
   horizon: { kind: 'custom', value: 'H', required: true, parse: parseHorizonFlag, help: 'forecast horizon: 30m, 2h, 1d, ... or a number of steps' },
   candidates: { kind: 'custom', value: 'LIST', parse: parseCandidates, absent: 'snaive,ets (+mstl on daily+weekly series)', help: 'models auto chooses from, comma-separated' },
   period: { kind: 'positiveInt', value: 'STEPS', absent: 'detected', help: 'force the seasonal period' },
@@ -50,8 +70,8 @@ export const TELEMETRY_FLAGS = flagTable({
 });
 
 /** Telemetry for a command: an all-empty series (an idle pod's latency) is skipped with a warning; any other problem stops the run. */
-export function readCommandTelemetry(files: readonly string[], layout: TelemetryLayout | undefined): ReturnType<typeof readTelemetry> {
-  return readTelemetry([...files], { ...(layout ? { layout } : {}), skipEmpty: true, onSkip: (e) => console.error(`warning: skipped ${e.message}`) });
+export function readCommandTelemetry(files: readonly string[], layout: TelemetryLayout | undefined, bounds?: ReadonlyMap<string, Bounds>): ReturnType<typeof readTelemetry> {
+  return readTelemetry([...files], { ...(layout ? { layout } : {}), ...(bounds ? { bounds } : {}), skipEmpty: true, onSkip: (e) => console.error(`warning: skipped ${e.message}`) });
 }
 
 /**
@@ -73,11 +93,11 @@ export function forecastSizeProblem(series: readonly Series[], horizon: HorizonS
   return null;
 }
 
-/** `--limit` names a series that was not read: the problem with a "did you mean", or null. */
-export function unknownLimitProblem(series: readonly Series[], limits: readonly (readonly [string, number])[]): string | null {
+/** `--limit` (or `flag`) names a series that was not read: the problem with a "did you mean", or null. */
+export function unknownLimitProblem(series: readonly Series[], limits: readonly (readonly [string, unknown])[], flag = '--limit'): string | null {
   const names = series.map((s) => `${s.node}/${s.metric}`);
   for (const [name] of limits) {
-    if (!names.includes(name)) return `--limit: no series ${name} in the telemetry${didYouMean(name, names) || ` (it has: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`}`;
+    if (!names.includes(name)) return `${flag}: no series ${name} in the telemetry${didYouMean(name, names) || ` (it has: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`}`;
   }
   return null;
 }

@@ -89,4 +89,16 @@ test('the command: usage errors exit 2, an invalid config exits 3 with its locat
   assert.match(history.stderr, 'no run store there');
 }));
 
+test('telemetry.bounds: each value one of the three forms, each series one that is queried, located', () => withTempDir('nightly-config', async (dir) => {
+  const prom = 'prometheus: { url: "http://127.0.0.1:1", queries: [{ series: a/rate, query: up }, { series: rack/inlet_c, query: t }] }';
+  const got = await problems(dir, `twin: ${JSON.stringify(SHOP_TWIN)}\ntelemetry:\n  ${prom}\n  bounds:\n    rack/inlet_c: signed\n    a/rate: [1, 100]\n    b/rate: nonnegative\nentries: { users: a/rate }\nforecast: { horizon: 1h }\n`);
+  assert.equal(got, [
+    '6 telemetry.bounds["a/rate"]: expected nonnegative, signed or [0, LIMIT] with LIMIT a positive number, got [1,100]',
+    '7 telemetry.bounds["b/rate"]: series b/rate is not one of the Prometheus queries (a/rate, rack/inlet_c)',
+  ]);
+  await writeFile(join(dir, 'ok.yaml'), `twin: ${JSON.stringify(SHOP_TWIN)}\ntelemetry:\n  ${prom}\n  bounds: { rack/inlet_c: signed, a/rate: [0, 500] }\nentries: { users: a/rate }\nforecast: { horizon: 1h }\n`);
+  const c = await readNightlyConfig(join(dir, 'ok.yaml'));
+  assert.equal([...c.bounds], [['rack/inlet_c', 'signed'], ['a/rate', [0, 500]]]);
+}));
+
 test.run();

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SchemaObject } from 'ajv';
 import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters/registry.js';
+import { BOUNDS_EXPECTED, boundsFromValue, type Bounds } from '../../models/telemetry/bounds.js';
 import { Problems, TwinSpecError, type PathSegments } from '../../twins/definition/errors.js';
 import { readSpecText, validateDocument, loadTwinFile } from '../../twins/definition/load.js';
 import type { Twin } from '../../twins/definition/types.js';
@@ -43,6 +44,8 @@ export interface NightlyConfig {
   readonly twinFile: string;
   readonly twin: Twin;
   readonly telemetry: TelemetrySource;
+  /** Declared bounds by `node/metric` (telemetry.bounds; models/telemetry/bounds.ts). */
+  readonly bounds: ReadonlyMap<string, Bounds>;
   /** Entry id -> the telemetry series (`node/metric`) that drives it. */
   readonly entries: Readonly<Record<string, { readonly node: string; readonly metric: string }>>;
   readonly forecast: { readonly model: 'auto' | LocalModelName; readonly paths: number; readonly candidates: readonly LocalModelName[] | null };
@@ -84,6 +87,8 @@ export const nightlySchema: SchemaObject = {
           required: ['url', 'queries'],
           additionalProperties: false,
         },
+        // Values checked in readNightlyConfig, which can say what a bound looks like.
+        bounds: { type: 'object', propertyNames: seriesName },
       },
       additionalProperties: false,
     },
@@ -135,7 +140,7 @@ export const nightlySchema: SchemaObject = {
 interface PromInput { url: string; range?: number | string; step?: number | string; timeout?: number | string; queries: PrometheusQuery[] }
 interface ConfigInput {
   twin: string;
-  telemetry: { files?: string[]; prometheus?: PromInput };
+  telemetry: { files?: string[]; prometheus?: PromInput; bounds?: Record<string, unknown> };
   entries: Record<string, string>;
   forecast: { horizon: number | string; model?: string; paths?: number; candidates?: LocalModelName[] };
   simulation?: { replications?: number; window?: number | string; seed?: number; workers?: number };
@@ -200,6 +205,16 @@ export async function readNightlyConfig(file: string): Promise<NightlyConfig> {
     telemetry = { kind: 'prometheus', url: q.url.replace(/\/+$/, ''), range: sec(q.range, at('range'), 7 * 86400), step: sec(q.step, at('step'), 300), timeout: sec(q.timeout, at('timeout'), 30), queries: q.queries };
   }
 
+  const bounds = new Map<string, Bounds>();
+  for (const [series, v] of Object.entries(t.bounds ?? {})) {
+    const b = boundsFromValue(v);
+    if (b === null) p.at(['telemetry', 'bounds', series], `expected ${BOUNDS_EXPECTED}, got ${JSON.stringify(v)}`);
+    else bounds.set(series, b);
+    if (telemetry?.kind === 'prometheus' && !telemetry.queries.some((q) => q.series === series)) {
+      p.at(['telemetry', 'bounds', series], `series ${series} is not one of the Prometheus queries (${telemetry.queries.map((q) => q.series).join(', ')})`);
+    }
+  }
+
   const entries: Record<string, { node: string; metric: string }> = {};
   for (const [id, series] of Object.entries(input.entries)) {
     if (twin && !twin.entries.some((e) => e.id === id)) p.at(['entries', id], `unknown entry ${JSON.stringify(id)} of twin ${twin.name}${nearest(id, twin.entries.map((e) => e.id))}`);
@@ -220,7 +235,7 @@ export async function readNightlyConfig(file: string): Promise<NightlyConfig> {
 
   const replications = sim.replications ?? 200;
   return {
-    file: path, twinFile, twin: twin!, telemetry: telemetry!, entries,
+    file: path, twinFile, twin: twin!, telemetry: telemetry!, bounds, entries,
     forecast: { model: (input.forecast.model ?? 'auto') as 'auto' | LocalModelName, paths: input.forecast.paths ?? 100, candidates: input.forecast.candidates ?? null },
     horizon,
     simulation: { replications, window, seed: sim.seed ?? 1, workers: sim.workers ?? null },

@@ -45,8 +45,13 @@ export async function gatherTelemetry(config: NightlyConfig, dir: string, endSec
     files = fetched.flatMap((f) => (f.file === null ? [] : [f.file]));
     if (files.length === 0) throw new InputError(`${config.file}: telemetry.prometheus: no query returned a series`);
   }
-  const series = await readTelemetry(files, { skipEmpty: true, onSkip: (e) => warnings.push(`skipped ${e.message}`) });
+  const series = await readTelemetry(files, { bounds: config.bounds, skipEmpty: true, onSkip: (e) => warnings.push(`skipped ${e.message}`) });
   const have = series.map(nameOf);
+  for (const name of config.bounds.keys()) {
+    if (have.includes(name)) continue;
+    const near = have.find((h) => editDistance(h, name) <= 2);
+    throw new InputError(`${config.file}: telemetry.bounds["${name}"]: no telemetry series ${name}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; the telemetry has: ${have.join(', ')}`);
+  }
   for (const [entry, want] of Object.entries(config.entries)) {
     const name = nameOf(want);
     if (have.includes(name)) continue;

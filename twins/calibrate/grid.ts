@@ -33,6 +33,18 @@ export interface TelemetryGrid {
   /** Number of windows. */
   readonly length: number;
   readonly services: readonly ServiceTelemetry[];
+  /**
+   * Latency measured at the system's front with no request rate of its own
+   * (Nezha's front_service.csv: p50/p90/p95/p99 of every request): not fitted
+   * on, compared with the response of the twin's entry (predict.ts).
+   */
+  readonly front?: readonly FrontTelemetry[];
+}
+
+/** A latency-only series of the front (end to end). */
+export interface FrontTelemetry {
+  readonly id: string;
+  readonly latency: readonly QuantileSeries[];
 }
 
 /** Windows [from, to) of the grid (indices clamped), every series cut alike. */
@@ -50,6 +62,7 @@ export function sliceGrid(grid: TelemetryGrid, from: number, to: number): Teleme
       cpuLimit: s.cpuLimit,
       latency: s.latency.map((l) => ({ q: l.q, values: l.values.slice(a, b) })),
     })),
+    ...(grid.front ? { front: grid.front.map((f) => ({ id: f.id, latency: f.latency.map((l) => ({ q: l.q, values: l.values.slice(a, b) })) })) } : {}),
   };
 }
 

@@ -3,7 +3,9 @@
  * recorded over a held-out period (a step rate profile per entry), record
  * what it predicts (twin-telemetry.ts), and compare per service with what was
  * measured there: mean throughput (target within 2 %) and the median over
- * windows of each latency quantile (target within 25 %).
+ * windows of each latency quantile (target within 25 %); and the front's
+ * end-to-end latency (the p50 among them, where only the front records one)
+ * against the response of the twin's entry.
  */
 import type { TwinInput } from '../definition/input.js';
 import { twinFromObject } from '../definition/load.js';
@@ -52,8 +54,19 @@ export interface ServiceComparison {
   readonly latency: QuantileComparison[];
 }
 
+/** The front's end-to-end latency (grid.front) against the response of the twin's one entry node. */
+export interface EndToEndComparison {
+  /** The front series (e.g. `frontend`). */
+  readonly id: string;
+  /** The twin's entry node whose response it is compared with. */
+  readonly entry: string;
+  readonly latency: QuantileComparison[];
+}
+
 export interface PredictionSummary {
   readonly services: ServiceComparison[];
+  /** Empty when the telemetry has no front series or the twin has more than one entry node. */
+  readonly endToEnd: EndToEndComparison[];
   /** Share of services with throughput within THROUGHPUT_TARGET (among those with a measured rate). */
   readonly throughputShare: number;
   /** Per quantile: share of services within LATENCY_TARGET (among those with a measured quantile). */
@@ -62,8 +75,25 @@ export interface PredictionSummary {
 
 const rel = (pred: number, meas: number): number => (meas > 0 ? (pred - meas) / meas : NaN);
 
-/** Compares the twin's recording with the measurement on the same grid; windows with fewer than `minRequests` measured requests are left out of the latency. */
-export function comparePrediction(measured: TelemetryGrid, predicted: TelemetryGrid, minRequests = 5): PredictionSummary {
+/** Median over the windows `use` accepts of a measured and a predicted quantile series, or null when no window is left. */
+function compareQuantile(q: number, meas: Float64Array, pred: Float64Array, length: number, use: (w: number) => boolean): QuantileComparison | null {
+  const used: number[] = [];
+  for (let w = 0; w < length; w++) if (use(w) && meas[w]! > 0 && pred[w]! > 0) used.push(w);
+  if (used.length === 0) return null;
+  const mq = finiteMedian(used.map((w) => meas[w]!));
+  const pq = finiteMedian(used.map((w) => pred[w]!));
+  return { q, measured: mq, predicted: pq, error: rel(pq, mq), windows: used.length };
+}
+
+/**
+ * Compares the twin's recording with the measurement on the same grid;
+ * windows with fewer than `minRequests` measured requests are left out of the
+ * latency. With `entryNode` (the twin's one entry), each front series
+ * (grid.front: end-to-end latency, e.g. the only p50 Nezha records) is
+ * compared with that node's response, over the windows where the entry served
+ * at least `minRequests`.
+ */
+export function comparePrediction(measured: TelemetryGrid, predicted: TelemetryGrid, minRequests = 5, entryNode?: string): PredictionSummary {
   const services: ServiceComparison[] = [];
   for (const m of measured.services) {
     const p = serviceOf(predicted, m.id);
@@ -74,20 +104,29 @@ export function comparePrediction(measured: TelemetryGrid, predicted: TelemetryG
     for (const l of m.latency) {
       const pl = p.latency.find((x) => x.q === l.q);
       if (!pl) continue;
-      const used: number[] = [];
-      for (let w = 0; w < measured.length; w++) if (m.rate[w]! * measured.step >= minRequests && l.values[w]! > 0 && pl.values[w]! > 0) used.push(w);
-      if (used.length === 0) continue;
-      const mq = finiteMedian(used.map((w) => l.values[w]!));
-      const pq = finiteMedian(used.map((w) => pl.values[w]!));
-      latency.push({ q: l.q, measured: mq, predicted: pq, error: rel(pq, mq), windows: used.length });
+      const c = compareQuantile(l.q, l.values, pl.values, measured.length, (w) => m.rate[w]! * measured.step >= minRequests);
+      if (c) latency.push(c);
     }
     const counted = Array.from(m.rate).reduce((sum, v) => (Number.isFinite(v) ? sum + v * measured.step : sum), 0);
     services.push({ id: m.id, throughput: { measured: mt, predicted: pt, error: rel(pt, mt), noise: counted > 0 ? 1.96 / Math.sqrt(counted) : NaN }, latency });
+  }
+  const endToEnd: EndToEndComparison[] = [];
+  const entryPred = entryNode !== undefined ? serviceOf(predicted, entryNode) : undefined;
+  const entryMeas = entryNode !== undefined ? serviceOf(measured, entryNode) : undefined;
+  for (const f of entryPred ? measured.front ?? [] : []) {
+    const latency: QuantileComparison[] = [];
+    for (const l of f.latency) {
+      const pl = entryPred!.latency.find((x) => x.q === l.q);
+      const c = pl ? compareQuantile(l.q, l.values, pl.values, measured.length, (w) => !entryMeas || entryMeas.rate[w]! * measured.step >= minRequests) : null;
+      if (c) latency.push(c);
+    }
+    if (latency.length > 0) endToEnd.push({ id: f.id, entry: entryNode!, latency });
   }
   const withRate = services.filter((s) => Number.isFinite(s.throughput.error));
   const qs = [...new Set(services.flatMap((s) => s.latency.map((l) => l.q)))].sort((a, b) => a - b);
   return {
     services,
+    endToEnd,
     throughputShare: withRate.length > 0 ? withRate.filter((s) => Math.abs(s.throughput.error) <= THROUGHPUT_TARGET).length / withRate.length : NaN,
     latencyShare: qs.map((q) => {
       const with_ = services.map((s) => s.latency.find((l) => l.q === q)).filter((l): l is QuantileComparison => l !== undefined);
@@ -106,7 +145,10 @@ export interface HeldOutOptions {
 /** Drives the calibrated twin with the held-out grid's entry rates and compares its recording with the grid. */
 export function predictHeldOut(calibrated: TwinInput, heldOut: TelemetryGrid, source: string, o: HeldOutOptions): PredictionSummary {
   const twin = twinDrivenBy(calibrated, heldOut, source);
-  const quantiles = [...new Set(heldOut.services.flatMap((s) => s.latency.map((l) => l.q)))].sort((a, b) => a - b);
+  const measuredQs = [...heldOut.services, ...(heldOut.front ?? [])].flatMap((s) => s.latency.map((l) => l.q));
+  const quantiles = [...new Set(measuredQs)].sort((a, b) => a - b);
   const predicted = recordTwin(twin, { start: heldOut.start, step: heldOut.step, windows: heldOut.length, quantiles, seed: o.seed, replications: o.replications });
-  return comparePrediction(heldOut, predicted, o.minRequests);
+  // The front's latency is one entry's response only when there is one entry node.
+  const entryNodes = [...new Set(calibrated.entries.map((e) => e.node))];
+  return comparePrediction(heldOut, predicted, o.minRequests, entryNodes.length === 1 ? entryNodes[0] : undefined);
 }

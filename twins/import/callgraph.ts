@@ -1,16 +1,21 @@
 /**
  * Call-graph JSON importer:
  *   { "name"?: string,
- *     "services": [ { "id", "rate"?: req/s observed, ...any node field (kind, replicas, servers, service, ...) } ],
+ *     "services": [ { "id", "rate"?: req/s observed, "profile"?: rate profile CSV of an entry,
+ *                     ...any node field (kind, replicas, servers, service, ...) } ],
  *     "calls":    [ { "from", "to", "perRequest"?: mean calls per request of `from`, "rate"?: calls/s,
  *                     "mode"?: "sync"|"async", "optional"?, "group"?, "timeout"?, "retries"? } ] }
  * A call gives `perRequest`, or `rate` (converted with the caller's rate: its
  * own `rate`, else the sum of the call rates into it). Entries are the
- * services no call reaches, at their `rate`. Nodes without a `service` get
+ * services no call reaches, at their `rate` or driven by a rate profile
+ * (`profile`, or the `profiles` option: --profile ENTRY=FILE.csv). Nodes without a `service` get
  * `defaults.service` (a placeholder the report names). Format: docs/twin-spec.md.
  */
 import type { SchemaObject } from 'ajv';
-import { Problems, type Locator } from '../definition/errors.js';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { Problems, TwinSpecError, type Locator } from '../definition/errors.js';
+import type { RateProfile } from '../definition/normalize.js';
+import { readRateProfile } from '../definition/profile.js';
 import type { CallEdgeInput, NodeFields, NodeInput, RetriesInput, TwinInput } from '../definition/input.js';
 import { readSpecText, twinFromObject, validateDocument } from '../definition/load.js';
 import { idSchema, nodeFieldProperties } from '../definition/schema.js';
@@ -20,6 +25,8 @@ export interface ServiceRecord extends NodeFields {
   id: string;
   /** Observed request rate of the service, requests/s. */
   rate?: number;
+  /** Rate profile CSV (time,rate; docs/twin-spec.md) of an entry point, relative to the call-graph file: it drives the entry instead of `rate`. */
+  profile?: string;
 }
 
 export interface CallRecord {
@@ -46,6 +53,27 @@ export interface CallGraphOptions {
   readonly defaults?: NodeFields;
   /** Twin name when the JSON has none. */
   readonly name?: string;
+  /**
+   * Rate profiles by entry (service id) -> CSV path (relative to the working
+   * folder): `--profile ENTRY=FILE.csv`. Each replaces the entry's constant
+   * rate, and a `profile` the JSON gives that entry.
+   */
+  readonly profiles?: ReadonlyMap<string, string>;
+  /**
+   * Folder of the twin file that will be written: profile paths are written
+   * relative to it and must lie inside it (a twin reads its profiles from its
+   * own folder). Absent: written as absolute paths.
+   */
+  readonly twinDir?: string;
+}
+
+/** A profile an imported entry takes: where it was asked for (for messages), the file, and the path the twin names. */
+export interface ImportProfile {
+  readonly entry: string;
+  /** `services[3].profile` or `--profile ENTRY`. */
+  readonly where: string;
+  readonly file: string;
+  readonly written: string;
 }
 
 /** Placeholder defaults for services that carry no parameters. */
@@ -60,7 +88,7 @@ export const callGraphSchema: SchemaObject = {
     services: {
       type: 'array',
       minItems: 1,
-      items: { type: 'object', properties: { id, rate: { type: 'number', exclusiveMinimum: 0 }, ...nodeFieldProperties }, required: ['id'], additionalProperties: false },
+      items: { type: 'object', properties: { id, rate: { type: 'number', exclusiveMinimum: 0 }, profile: { type: 'string', minLength: 1 }, ...nodeFieldProperties }, required: ['id'], additionalProperties: false },
     },
     calls: {
       type: 'array',
@@ -88,7 +116,7 @@ export const callGraphSchema: SchemaObject = {
 };
 
 /** Converts a validated call graph into the twin file shape. Throws TwinSpecError naming `services[i]...` / `calls[i]...`. */
-export function callGraphTwinInput(data: unknown, source: string, opts: CallGraphOptions = {}, locate?: Locator): { input: TwinInput; notes: string[] } {
+export function callGraphTwinInput(data: unknown, source: string, opts: CallGraphOptions = {}, locate?: Locator): { input: TwinInput; notes: string[]; profiles: ImportProfile[] } {
   const g = validateDocument<CallGraphJson>(callGraphSchema, data, source, locate);
   const p = new Problems(locate);
   const notes: string[] = [];
@@ -171,13 +199,14 @@ export function callGraphTwinInput(data: unknown, source: string, opts: CallGrap
   const called = new Set(g.calls.map((c) => c.to));
   const roots = g.services.map((s, i) => ({ s, i })).filter(({ s }) => !called.has(s.id));
   if (roots.length === 0) p.at(['services'], 'no entry point: every service is called by another (a call graph needs a service nobody calls)');
-  for (const { s, i } of roots) if (s.rate === undefined) p.at(['services', i, 'rate'], 'required for a service no call reaches (it is an entry point)');
+  const profiles = entryProfiles(g, roots.map(({ s }) => s.id), source, opts, p, notes);
+  for (const { s, i } of roots) if (s.rate === undefined && !profiles.has(s.id)) p.at(['services', i, 'rate'], 'required for a service no call reaches (it is an entry point), unless it takes a rate profile (`profile`, or --profile ENTRY=FILE.csv)');
   p.throwIfAny(source);
 
   const defaults = opts.defaults ?? CALLGRAPH_DEFAULTS;
   const placeholders = g.services.filter((s) => s.service === undefined).map((s) => s.id);
   if (placeholders.length > 0 && defaults.service) notes.push(`${placeholders.length} service(s) have no service-time distribution and use the default ${JSON.stringify(defaults.service)}: ${placeholders.join(', ')}`);
-  const nodes: NodeInput[] = g.services.map(({ rate: _rate, ...fields }) => fields);
+  const nodes: NodeInput[] = g.services.map(({ rate: _rate, profile: _profile, ...fields }) => fields);
   return {
     input: {
       name: g.name ?? opts.name ?? 'callgraph',
@@ -185,15 +214,72 @@ export function callGraphTwinInput(data: unknown, source: string, opts: CallGrap
       defaults,
       nodes,
       edges,
-      entries: roots.map(({ s }) => ({ id: s.id, node: s.id, rate: s.rate! })),
+      entries: roots.map(({ s }) => {
+        const prof = profiles.get(s.id);
+        return prof ? { id: s.id, node: s.id, profile: prof.written } : { id: s.id, node: s.id, rate: s.rate! };
+      }),
     },
     notes,
+    profiles: [...profiles.values()],
   };
+}
+
+/**
+ * The profile of each entry that takes one: `services[i].profile` (relative
+ * to the call-graph file), overridden by --profile (relative to the working
+ * folder). Only an entry point can take one; the path written into the twin
+ * is relative to the twin's folder and must stay inside it.
+ */
+function entryProfiles(g: CallGraphJson, entries: readonly string[], source: string, opts: CallGraphOptions, p: Problems, notes: string[]): Map<string, ImportProfile> {
+  const out = new Map<string, ImportProfile>();
+  const written = (file: string): string | null => {
+    if (opts.twinDir === undefined) return file;
+    const rel = relative(resolve(opts.twinDir), file);
+    return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? null : rel.split(sep).join('/');
+  };
+  const add = (entry: string, where: string, file: string, report: (message: string) => void): void => {
+    const w = written(file);
+    if (w === null) report(`${JSON.stringify(file)} is outside the folder of the twin to be written (${resolve(opts.twinDir!)}); a twin reads its profiles from its own folder: put the CSV there`);
+    else out.set(entry, { entry, where, file, written: w });
+  };
+  const base = dirname(resolve(source));
+  g.services.forEach((s, i) => {
+    if (s.profile === undefined) return;
+    if (!entries.includes(s.id)) p.at(['services', i, 'profile'], `only an entry point (a service no call reaches) takes a rate profile; ${JSON.stringify(s.id)} is called by another service (entries: ${entries.join(', ')})`);
+    else add(s.id, `services[${i}].profile`, resolve(base, s.profile), (m) => p.at(['services', i, 'profile'], m));
+  });
+  for (const [entry, file] of opts.profiles ?? []) {
+    const at = `--profile ${entry}`;
+    if (!entries.includes(entry)) {
+      const known = g.services.some((s) => s.id === entry);
+      p.raw(at, `${known ? `${JSON.stringify(entry)} is called by another service, not an entry point` : `no service ${JSON.stringify(entry)}`}; the entries are: ${entries.join(', ')}`);
+      continue;
+    }
+    if (out.has(entry)) notes.push(`entry ${entry}: --profile ${file} replaces the profile the call graph gives it`);
+    add(entry, at, resolve(file), (m) => p.raw(at, m));
+  }
+  return out;
+}
+
+/** Reads the profiles the entries take; every bad file is reported where it was asked for, with its line. */
+export async function readImportProfiles(list: readonly ImportProfile[], source: string): Promise<Map<string, RateProfile>> {
+  const out = new Map<string, RateProfile>();
+  const p = new Problems();
+  for (const prof of list) {
+    try {
+      out.set(prof.written, await readRateProfile(prof.file));
+    } catch (err) {
+      if (!(err instanceof TwinSpecError)) throw err;
+      for (const q of err.problems) p.raw(prof.where, `${err.file}: ${q.path}: ${q.message}`);
+    }
+  }
+  p.throwIfAny(source);
+  return out;
 }
 
 /** Reads a call-graph JSON file and returns the validated twin. */
 export async function importCallGraphFile(file: string, opts: CallGraphOptions = {}): Promise<{ twin: Twin; input: TwinInput }> {
   const { data, locate } = await readSpecText(file);
-  const { input, notes } = callGraphTwinInput(data, file, opts, locate);
-  return { twin: twinFromObject(input, { source: file, warnings: notes }), input };
+  const { input, notes, profiles } = callGraphTwinInput(data, file, opts, locate);
+  return { twin: twinFromObject(input, { source: file, warnings: notes, profiles: await readImportProfiles(profiles, file) }), input };
 }

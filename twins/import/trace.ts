@@ -10,7 +10,8 @@
  *    the service time of a service is a lognormal with the mean and cv of
  *    its self times (deterministic when it has one invocation or cv < 0.01);
  *  - a call A -> B has perRequest = (invocations of B made by A) / (invocations of A), mode sync;
- *  - entries: the services of root spans, at rate (roots - 1) / (last root start - first root start);
+ *  - entries: the services of root spans, at rate (roots - 1) / (last root start - first root start),
+ *    or driven by a rate profile given for them (opts.profiles: --profile ENTRY=FILE.csv);
  *  - every service's own observed rate = its invocations / the same window.
  */
 import { readInputText, twinFileError } from '../definition/read-input.js';
@@ -19,7 +20,7 @@ import type { NodeFields, TwinInput } from '../definition/input.js';
 import { twinFromObject } from '../definition/load.js';
 import type { NodeKind, Twin } from '../definition/types.js';
 import { isBlank, csvRowsOf } from '../csv.js';
-import { callGraphTwinInput, type CallGraphJson, type CallGraphOptions, type ServiceRecord } from './callgraph.js';
+import { callGraphTwinInput, readImportProfiles, type CallGraphJson, type CallGraphOptions, type ServiceRecord } from './callgraph.js';
 
 const COLUMNS = ['TraceID', 'SpanID', 'ParentID', 'PodName', 'OperationName', 'StartTimeUnixNano', 'EndTimeUnixNano'] as const;
 
@@ -239,7 +240,13 @@ export async function importTraceFile(file: string, opts: CallGraphOptions = {})
   // A trace carries no name of its own: the derived graph's 'trace' is only the fallback for opts.name.
   const graph: CallGraphJson = opts.name !== undefined ? { ...derived.graph, name: opts.name } : derived.graph;
   const report = derived.report;
-  const { input, notes } = callGraphTwinInput(graph, file, opts.defaults ? { defaults: opts.defaults } : {});
+  const { input, notes, profiles } = callGraphTwinInput(graph, file, {
+    ...(opts.defaults ? { defaults: opts.defaults } : {}), ...(opts.profiles ? { profiles: opts.profiles } : {}), ...(opts.twinDir !== undefined ? { twinDir: opts.twinDir } : {}),
+  });
   if (report.orphans > 0) notes.push(`${report.orphans} span(s) have a parent missing from their trace: counted as invocations without a caller`);
-  return { twin: twinFromObject(input, { source: file, warnings: notes }), input, graph, report };
+  for (const prof of profiles) {
+    const observed = graph.services.find((s) => s.id === prof.entry)?.rate;
+    notes.push(`entry ${prof.entry}: driven by the rate profile ${prof.written} instead of the rate the trace shows (${observed?.toPrecision(3)} req/s)`);
+  }
+  return { twin: twinFromObject(input, { source: file, warnings: notes, profiles: await readImportProfiles(profiles, file) }), input, graph, report };
 }

@@ -4,6 +4,7 @@
  */
 import { importTraceFile } from '../../../twins/import/trace.js';
 import { fmt, serviceLines, warningLines } from './report.js';
+import { dirname, resolve } from 'node:path';
 import { namedImportCommand, type ImportedTwin, type NamedImportArgs } from './write.js';
 
 const command = namedImportCommand('trace', { name: 'FILE.csv', help: 'span trace CSV (Nezha Train-Ticket layout): call graph, service times, entry rate' }, { absent: 'trace', help: 'twin name' });
@@ -13,7 +14,7 @@ export type TraceArgs = NamedImportArgs<'trace'>;
 export const parseTraceArgs = command.parse;
 
 export async function importTrace(args: TraceArgs): Promise<ImportedTwin> {
-  const r = await importTraceFile(args.file, args.name !== undefined ? { name: args.name } : {});
+  const r = await importTraceFile(args.file, { ...(args.name !== undefined ? { name: args.name } : {}), profiles: args.profiles, twinDir: dirname(resolve(args.out)) });
   const { twin, input } = r;
   const rep = r.report;
   return {

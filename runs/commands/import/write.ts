@@ -11,7 +11,7 @@ import type { TwinInput } from '../../../twins/definition/input.js';
 import { loadTwinFile } from '../../../twins/definition/load.js';
 import type { Twin } from '../../../twins/definition/types.js';
 import { twinInputToText } from '../../../twins/definition/write.js';
-import { defineCommand, parseFlags, type PositionalSpec } from '../../flags.js';
+import { defineCommand, parseFlags, usageError, type PositionalSpec } from '../../flags.js';
 
 const TWIN_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -74,6 +74,15 @@ export interface NamedImportArgs<K extends string> {
   readonly file: string;
   readonly out: string;
   readonly name: string | undefined;
+  /** --profile ENTRY=FILE.csv: entry -> profile CSV. */
+  readonly profiles: ReadonlyMap<string, string>;
+}
+
+/** `ENTRY=FILE.csv`: the rate profile of one imported entry. */
+function parseProfile(raw: string): readonly [string, string] {
+  const i = raw.indexOf('=');
+  if (i <= 0 || i === raw.length - 1) throw new Error(`expected ENTRY=FILE.csv (an entry service of the import and a rate profile CSV time,rate), got '${raw}'`);
+  return [raw.slice(0, i), raw.slice(i + 1)];
 }
 
 /** The options table and parser of such a kind: FILE, --out TWIN, --name NAME. */
@@ -81,13 +90,21 @@ export function namedImportCommand<K extends string>(kind: K, file: PositionalSp
   const spec = defineCommand({
     command: `import ${kind}`,
     positionals: [file],
-    flags: { out: OUT_FLAG, name: { kind: 'string', value: 'NAME', absent: name.absent, help: name.help } },
+    flags: {
+      out: OUT_FLAG, name: { kind: 'string', value: 'NAME', absent: name.absent, help: name.help },
+      profile: { kind: 'list', value: 'ENTRY=FILE.csv', parse: parseProfile, help: 'drive entry ENTRY by a rate profile CSV (time,rate) instead of a constant rate; the CSV must be in the folder of --out' },
+    },
   });
   /** Parses the arguments after the kind; null for --help. */
   const parse = (argv: readonly string[]): NamedImportArgs<K> | null => {
     const parsed = parseFlags(spec, argv);
     if (!parsed) return null;
-    return { kind, file: parsed.positionals[0]!, out: parsed.values.out, name: parsed.values.name };
+    const profiles = new Map<string, string>();
+    for (const [entry, file] of parsed.values.profile) {
+      if (profiles.has(entry)) throw usageError(spec, `--profile: entry ${entry} is given twice`);
+      profiles.set(entry, file);
+    }
+    return { kind, file: parsed.positionals[0]!, out: parsed.values.out, name: parsed.values.name, profiles };
   };
   return { spec, parse };
 }
