@@ -8,7 +8,10 @@
  * loopback in the predicted state), forecast-shaped traffic, the sim-to-real
  * comparison, down (out/demo-shadow/). Part 4 answers the nodes at risk:
  * a mitigation proposal, its auto-approval, a dry-run apply and the audit
- * trail (out/demo-mitigation/; demo-mitigation.ts). Last, the nightly on the
+ * trail (out/demo-mitigation/; demo-mitigation.ts). Part 5 is scale: a
+ * generated 250-router backbone routed by forwarding tables and a generated
+ * 100-service system at screened fidelity (demo-scale.ts, out/demo-scale/).
+ * Last, the nightly on the
  * bundled week of shop telemetry (demo-nightly.ts, out/demo-nightly/).
  */
 import { across, networkModel, replicate, type Exponential, type NetworkResults } from '../../engine/index.js';
@@ -31,6 +34,7 @@ export const DEMO = defineCommand({
     'shadow-seconds': { kind: 'duration', default: '20s', help: 'wall-clock time of traffic injected into the shadow (part 3)' },
     'no-shadow': { kind: 'boolean', help: 'skip part 3 (the shadow: real processes and loopback traffic)' },
     'no-mitigation': { kind: 'boolean', help: 'skip part 4 (mitigation: proposal, auto-approval, dry-run apply, audit trail)' },
+    'no-scale': { kind: 'boolean', help: 'skip part 5 (scale: a 250-router routed backbone, a 100-service system at screened fidelity)' },
   },
 });
 
@@ -82,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`\nwritten: ${result.files.join(', ')}`);
   if (!parsed.values['no-shadow']) await shadowPart(twin, out, parsed.values['shadow-seconds']);
   if (!parsed.values['no-mitigation']) await (await import('./demo-mitigation.js')).mitigationPart(twin, out, `${out}-mitigation`, shopReplications);
+  if (!parsed.values['no-scale']) await (await import('./demo-scale.js')).scalePart(`${out}-scale`, seed);
   // Last: the nightly on the bundled week of telemetry (its exit code 1 only says a node is at risk).
   await (await import('./demo-nightly.js')).nightlyPart(out, 12);
   return 0;

@@ -1,0 +1,40 @@
+/**
+ * The scale part of `shadowcast demo`, through the commands a user types:
+ * an ISP-size network twin (a generated 250-router backbone whose traffic is a
+ * gravity rule and whose routing is built when the twin loads, not stored per
+ * pair) simulated packet by packet, then a generated 100-service system
+ * simulated at screened fidelity with sequential stopping.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run as importCommand } from './import/index.js';
+import { parseSimulateArgs, simulate } from './simulate.js';
+
+/** Runs both halves under `out` (out/demo-scale); returns nothing: a failure throws. */
+export async function scalePart(out: string, seed: number): Promise<void> {
+  const backbone = join(out, 'backbone-250.json');
+  // Traffic in 1 MB units (flowlets) at 90 % on the busiest link: packet by packet, 250 routers at 90 % is
+  // 50 M packets/s, which the bench (make bench, section network) runs for a second; the demo keeps to seconds.
+  const importArgs = ['backbone', '--routers', '250', '--model', 'waxman', '--seed', String(seed), '--utilization', '0.9', '--packet-bytes', '1000000', '--slo-window', '1s', '--out', backbone];
+  console.log(`\n== Part 5: scale (${out}) ==\n\n$ shadowcast import ${importArgs.join(' ')}`);
+  const code = await importCommand(importArgs);
+  if (code !== 0) throw new Error(`import backbone exited ${code}`);
+  const netOut = join(out, 'backbone-sim');
+  const simArgs = ['--twin', backbone, '--out', netOut, '--replications', '4', '--horizon', '3s', '--window', '1s', '--seed', String(seed), '--quiet'];
+  console.log(`\n$ shadowcast simulate ${simArgs.join(' ')}`);
+  await simulate(parseSimulateArgs(simArgs)!);
+  const summary = JSON.parse(await readFile(join(netOut, 'summary.json'), 'utf8')) as { nodes: NodeRow[] };
+  console.log('the busiest link directions (4 replications: wide intervals; the bench runs more):');
+  const busiest = summary.nodes.filter((n) => n.id.includes('->')).sort((a, b) => b.figures.utilization.mean - a.figures.utilization.mean).slice(0, 4);
+  for (const n of busiest) {
+    console.log(`  ${n.id.padEnd(14)} utilization ${(100 * n.figures.utilization.mean).toFixed(1)} %  P(fail) ${(100 * n.pFail.mean).toFixed(0)} % [${(100 * n.pFail.lo).toFixed(0)} %, ${(100 * n.pFail.hi).toFixed(0)} %]${n.mainCondition ? ` (${n.mainCondition})` : ''}`);
+  }
+}
+
+/** The fields of a summary.json node row this part prints. */
+interface NodeRow {
+  readonly id: string;
+  readonly pFail: { readonly mean: number; readonly lo: number; readonly hi: number };
+  readonly mainCondition: string | null;
+  readonly figures: { readonly utilization: { readonly mean: number } };
+}
