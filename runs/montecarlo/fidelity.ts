@@ -33,7 +33,7 @@ export interface ScreenedNode {
   readonly response99: number;
   /** The screen's reason (its figures at the high load). */
   readonly reason: string;
-  /** A delay station in the reduced twin (the others are inside a collapsed subtree, or had no pilot traffic). */
+  /** A delay station in the reduced twin (the others are no longer visited: inlined into their callers, or inside a screened subtree). */
   readonly delayStation: boolean;
 }
 
@@ -85,12 +85,12 @@ export async function runScreened(twin: Twin, options: ScreenedOptions): Promise
     const sample = s ? responseSample(pilot.summary, i) : null;
     if (sample) responses.set(i, sample);
   });
-  const reducedTwin = collapseTwin(twin, screened, responses);
+  const reducedTwin = collapseTwin(twin, screened, responses, { seed: mc.settings.seed });
   const main = await runMonteCarlo(reducedTwin, mc);
   const risk = mergeScreened(assessRisk(main.summary, level), assessRisk(pilot.summary, level), screened);
   const list: ScreenedNode[] = screen.nodes.flatMap((n, i) => screened[i] ? [{
     id: n.id, utilization: n.rho, pWait: n.pWait, lambda: n.lambda, response99: n.response99, reason: n.reason,
-    delayStation: reducedTwin.nodes[i] !== twin.nodes[i],
+    delayStation: reducedTwin.nodes[i]!.servers !== twin.nodes[i]!.servers || reducedTwin.nodes[i]!.service !== twin.nodes[i]!.service,
   }] : []);
   return {
     risk, main, pilot, screen: screen.nodes, reducedTwin,

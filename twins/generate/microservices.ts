@@ -88,8 +88,9 @@ export function generateMicroservices(options: MicroservicesOptions): TwinInput 
   for (let i = gateways; i < n; i++) {
     const d = drafts[i]!.depth;
     const parents = byDepth(d - 1);
-    // Preferential attachment: a parent with many callees is likelier to get another (heavy-tailed fan-out, most nodes leaves).
-    addCall(parents[pick(rng, parents.map((p) => (outdeg[p]! + 1) ** 1.6))]!, i);
+    // Every entry calls at least one service; after that,
+    // preferential attachment: a parent with many callees is likelier to get another (heavy-tailed fan-out, most nodes leaves).
+    addCall(i - gateways < gateways ? i - gateways : parents[pick(rng, parents.map((p) => (outdeg[p]! + 1) ** 1.6))]!, i);
     // Shared services: some are also called from another, shallower service.
     if (d > 1 && rng() < 0.25) {
       const others = drafts.map((x, k) => [x, k] as const).filter(([x, k]) => x.depth < d && outdeg[k]! > 0).map(([, k]) => k);
