@@ -82,7 +82,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null 
   if (!parsed) return null;
   const v = parsed.values;
   if (v.fidelity !== 'screened' && argv.some((a) => /^--(pilot|load-margin)(=|$)/.test(a))) throw usageError(SIMULATE, '--pilot and --load-margin belong to --fidelity screened, which was not given');
-  if (v.pilot > v.replications) throw usageError(SIMULATE, `--pilot (${v.pilot}) must not exceed --replications (${v.replications})`);
+  if (v.fidelity === 'screened' && v.pilot > v.replications) throw usageError(SIMULATE, `--pilot (${v.pilot}) must not exceed --replications (${v.replications})`);
   if (v.threshold !== undefined && !v['stop-when-clear']) throw usageError(SIMULATE, '--threshold is the threshold of --stop-when-clear, which was not given');
   const stopping = v.precision !== undefined || v['stop-when-clear'] ? { precision: v.precision ?? null, threshold: v['stop-when-clear'] ? v.threshold ?? 0.05 : null } : null;
   if (v.warmup >= v.horizon) throw usageError(SIMULATE, `--warmup (${v.warmup}s) must be shorter than --horizon (${v.horizon}s)`);
