@@ -16,6 +16,7 @@ import { runScreened } from '../runs/montecarlo/fidelity.js';
 import type { BenchSection, Cell } from './table.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const span = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600} h` : `${+(seconds / 60).toFixed(1)} min`);
 
 export async function benchScaleMicroservices(): Promise<BenchSection[]> {
   const horizon = env('BENCH_MS_HORIZON', 7200), fullReps = env('BENCH_MS_FULL_REPLICATIONS', 1000);
@@ -39,14 +40,14 @@ export async function benchScaleMicroservices(): Promise<BenchSection[]> {
   const seconds = s.fidelity.seconds.pilot + s.fidelity.seconds.reduced;
   const events = s.fidelity.events.pilot + s.fidelity.events.reduced;
   const rows: Record<string, Cell>[] = [
-    { run: `full, ${fullReps} x ${horizon / 3600} h`, replications: full.replications, seconds: full.seconds, 'M events': full.summary.events / 1e6, stopped: 'all run', 'above 5 %': fullAbove.join(' ') || '-' },
+    { run: `full, ${fullReps} x ${span(horizon)}`, replications: full.replications, seconds: full.seconds, 'M events': full.summary.events / 1e6, stopped: 'all run', 'above 5 %': fullAbove.join(' ') || '-' },
     { run: `screened + stopping (pilot ${pilot}), most ${maxReps}`, replications: s.main.replications, seconds, 'M events': events / 1e6, stopped: s.main.stopping?.reason ?? '', 'above 5 %': screenedAbove.join(' ') || '-' },
   ];
   const same = fullAbove.join() === screenedAbove.join();
   const perRep = (full.seconds / full.replications) * 1000;
   return [{
     name: 'scale-microservices',
-    title: `100-service nightly: generated twin (seed 1, ${rate} req/s), ${horizon / 3600} h; full fidelity vs screened + sequential stopping at 1000-replication precision (±${(100 * precision).toFixed(2)} points or clear of 5 %)`,
+    title: `100-service nightly: generated twin (seed 1, ${rate} req/s), ${span(horizon)}; full fidelity vs screened + sequential stopping at 1000-replication precision (±${(100 * precision).toFixed(2)} points or clear of 5 %)`,
     columns: ['run', 'replications', 'seconds', 'M events', 'stopped', 'above 5 %'],
     rows,
     targets: [
