@@ -44,7 +44,7 @@ export const SIMULATE = defineCommand({
     threshold: { kind: 'level', value: 'L', absent: '0.05', help: 'the P(fail) decision threshold of --stop-when-clear' },
     workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores; 0 = this thread', help: 'worker threads' },
     seed: { kind: 'int', value: 'S', default: '1', help: 'random seed' },
-    fidelity: { kind: 'choice', choices: ['full', 'screened'], default: 'full', help: 'screened: nodes an M/G/c screen finds far from risk are simulated as delay stations drawn from a full-fidelity pilot (docs/fidelity.md)' },
+    fidelity: { kind: 'choice', choices: ['full', 'screened'], default: 'full', help: 'screened: subtrees an M/G/c screen finds far from risk are replaced by their response times measured in a full-fidelity pilot (docs/fidelity.md)' },
     pilot: { kind: 'positiveInt', value: 'N', default: '10', help: 'full-fidelity pilot replications of --fidelity screened' },
     'load-margin': { kind: 'positiveNumber', value: 'X', default: '1.5', help: "--fidelity screened judges nominal entry rates times X (forecast entries: the forecast's 0.95 quantile)" },
     ...EXECUTOR_FLAGS,
