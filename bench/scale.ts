@@ -18,6 +18,7 @@ import { testJob, type TestTask } from '../runs/executors/test-jobs.js';
 import { stableJson } from '../twins/definition/content-hash.js';
 import { withTempDir } from '../runs/test-support.js';
 import type { BenchSection, Cell } from './table.js';
+import { benchScaleMicroservices } from './scale-microservices.js';
 
 const REPLICATIONS = Number(process.env.BENCH_SCALE_REPLICATIONS ?? 16);
 const HORIZON = Number(process.env.BENCH_SCALE_HORIZON ?? 900);
@@ -38,6 +39,8 @@ async function closing<T>(executor: Executor, body: (e: Executor) => Promise<T>)
 }
 
 export async function benchScale(): Promise<BenchSection[]> {
+  // The 100-service rows first: they need no Redis (bench/scale-microservices.ts).
+  const microservices = await benchScaleMicroservices();
   const twin = await loadTwinFile(join(REPO_ROOT, 'twins/examples/shop.yaml'));
   const workload = { replications: REPLICATIONS, settings: { horizon: HORIZON, reportWindow: 300, seed: 3 }, chunkSize: 1 };
   const echo: TestTask[] = Array.from({ length: ECHO_TASKS }, (_, i) => ({ kind: 'echo', value: i }));
@@ -75,7 +78,7 @@ export async function benchScale(): Promise<BenchSection[]> {
 
       const localSpeedup = local1.seconds / local2.seconds, remoteSpeedup = local1.seconds / remote2.seconds;
       const overheadMs = (1000 * (remoteEcho.seconds - localEcho.seconds)) / ECHO_TASKS;
-      return [{
+      return [...microservices, {
         name: 'scale',
         title: `Scale-out: shop Monte Carlo, 1 replication per chunk; local piscina threads vs BullMQ worker processes on loopback Redis`,
         columns: ['run', 'workers', 'seconds', 'chunks/s', 'ms/chunk'],

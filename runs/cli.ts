@@ -17,6 +17,7 @@ const commands: Record<string, Command> = {
   backtest: { summary: 'rolling-origin accuracy of the forecasters', load: () => import('./commands/backtest.js') },
   whatif: { summary: 'what-if batches: a grid of scenario deltas on common random numbers, --find the cheapest safe cell', load: () => import('./commands/whatif.js') },
   calibrate: { summary: 'fit a twin\'s service times, workers and call ratios from telemetry', load: () => import('./commands/calibrate.js') },
+  generate: { summary: 'generate a synthetic twin (microservices: a call graph like published traces)', load: () => import('./commands/generate.js') },
   import: { summary: 'import a twin from Topology Zoo GraphML, a call graph or a trace', load: () => import('./commands/import/index.js') },
   shadow: { summary: 'a real shadow of the nodes at risk: plan, up, inject, compare, down, cycle', load: () => import('./commands/shadow/index.js') },
   mitigate: { summary: 'approve, reject, apply, roll back and list mitigation proposals', load: () => import('./commands/mitigate/index.js') },

@@ -13,6 +13,9 @@ import { loadTwinFile } from '../../twins/definition/load.js';
 import type { Twin } from '../../twins/definition/types.js';
 import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
+import { runScreened } from '../montecarlo/fidelity.js';
+import { fidelityText } from '../montecarlo/fidelity-text.js';
+import { DEFAULT_LOAD, entryHighRates } from '../../twins/fidelity/load.js';
 import { EXECUTOR_FLAGS, executorChoice, openExecutor, type ExecutorChoice } from '../executors/choose.js';
 import { LIMITS, overLimit } from '../../engine/limits.js';
 import { arrivalLimitProblems } from '../../twins/definition/arrival-limits.js';
@@ -41,6 +44,9 @@ export const SIMULATE = defineCommand({
     threshold: { kind: 'level', value: 'L', absent: '0.05', help: 'the P(fail) decision threshold of --stop-when-clear' },
     workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores; 0 = this thread', help: 'worker threads' },
     seed: { kind: 'int', value: 'S', default: '1', help: 'random seed' },
+    fidelity: { kind: 'choice', choices: ['full', 'screened'], default: 'full', help: 'screened: subtrees an M/G/c screen finds far from risk are replaced by their response times measured in a full-fidelity pilot (docs/fidelity.md)' },
+    pilot: { kind: 'positiveInt', value: 'N', default: '10', help: 'full-fidelity pilot replications of --fidelity screened' },
+    'load-margin': { kind: 'positiveNumber', value: 'X', default: '1.5', help: "--fidelity screened judges nominal entry rates times X (forecast entries: the forecast's 0.95 quantile)" },
     ...EXECUTOR_FLAGS,
     'allow-outside-paths': { kind: 'boolean', help: "let paths named in the twin (rate profiles) leave the twin file's folder" },
     'no-resume': { kind: 'boolean', help: 'ignore chunk checkpoints of an earlier interrupted run' },
@@ -66,6 +72,8 @@ export interface SimulateArgs {
   readonly resume: boolean;
   readonly quiet: boolean;
   readonly allowOutsidePaths?: boolean;
+  /** Multi-fidelity (docs/fidelity.md); null: every node in full. */
+  readonly screened?: { readonly pilot: number; readonly margin: number } | null;
 }
 
 /** The arguments of a run; null when --help was asked. Throws a UsageError naming the flag and what was expected. */
@@ -73,6 +81,8 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null 
   const parsed = parseFlags(SIMULATE, argv);
   if (!parsed) return null;
   const v = parsed.values;
+  if (v.fidelity !== 'screened' && argv.some((a) => /^--(pilot|load-margin)(=|$)/.test(a))) throw usageError(SIMULATE, '--pilot and --load-margin belong to --fidelity screened, which was not given');
+  if (v.fidelity === 'screened' && v.pilot > v.replications) throw usageError(SIMULATE, `--pilot (${v.pilot}) must not exceed --replications (${v.replications})`);
   if (v.threshold !== undefined && !v['stop-when-clear']) throw usageError(SIMULATE, '--threshold is the threshold of --stop-when-clear, which was not given');
   const stopping = v.precision !== undefined || v['stop-when-clear'] ? { precision: v.precision ?? null, threshold: v['stop-when-clear'] ? v.threshold ?? 0.05 : null } : null;
   if (v.warmup >= v.horizon) throw usageError(SIMULATE, `--warmup (${v.warmup}s) must be shorter than --horizon (${v.horizon}s)`);
@@ -89,6 +99,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null 
     horizon: v.horizon, window: v.window, warmup: v.warmup, confidence: v.confidence,
     replications: v.replications, executor: executorChoice(SIMULATE, v, v.workers), stopping, seed: v.seed, resume: !v['no-resume'], quiet: v.quiet,
     allowOutsidePaths: v['allow-outside-paths'],
+    screened: v.fidelity === 'screened' ? { pilot: v.pilot, margin: v['load-margin'] } : null,
   };
 }
 
@@ -150,24 +161,32 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort(new Error(`interrupted: finished chunks are checkpointed${args.resume ? ` under ${resolve(args.out, '.chunks')}; run the same command again to resume` : ' nowhere (--no-resume)'}`));
   process.once('SIGINT', onSigint);
-  const result = await runMonteCarlo(twin, {
+  const mcOptions = {
     signal: interrupt.signal,
     replications: args.replications,
     settings: { seed: args.seed, horizon: args.horizon, reportWindow: args.window, warmup: args.warmup, state, forecast },
     executor,
     stopping: args.stopping && { ...args.stopping, level: args.confidence },
     checkpointDir: args.resume ? resolve(args.out, '.chunks') : null,
-    onProgress: (done) => progress.update(done),
-  }).finally(() => {
+    onProgress: (done: number) => progress.update(done),
+  };
+  const screenedRun = args.screened
+    ? runScreened(twin, { ...mcOptions, entryRates: entryHighRates(twin, forecast, { ...DEFAULT_LOAD, margin: args.screened.margin, horizon: args.horizon }).map((r) => r.rate), pilotReplications: args.screened.pilot, level: args.confidence })
+    : null;
+  const outcome = await (screenedRun ?? runMonteCarlo(twin, mcOptions).then((main) => ({ main, risk: assessRisk(main.summary, args.confidence), fidelity: null, pilot: null }))).finally(() => {
     process.off('SIGINT', onSigint);
     progress.stop();
     return executor.close();
   });
-  const risk = assessRisk(result.summary, args.confidence);
+  const { main: result, risk, fidelity } = outcome;
+  // A screened run's cost is the pilot's and the reduced run's together.
+  const events = result.summary.events + (fidelity?.events.pilot ?? 0);
+  const seconds = result.seconds + (fidelity?.seconds.pilot ?? 0);
   const info = {
     twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: args.seed, replications: result.replications, stopping: result.stopping, horizon: args.horizon, warmup: args.warmup, confidence: args.confidence, windowSeconds: args.window,
-    workers: result.workers, seconds: result.seconds, events: result.summary.events, resumedChunks: result.resumedChunks,
+    workers: result.workers, seconds, events, resumedChunks: result.resumedChunks,
     forecast: args.forecast, state: args.state, scenario: args.scenario, warnings,
+    ...(fidelity ? { fidelity } : {}),
   };
   const files = await writeFilesAtomically(args.out, {
     'summary.json': summaryJson(info, risk),
@@ -175,12 +194,12 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
     'windows.csv': windowsCsv(risk),
   });
   // A resumed run did only part of the work in `seconds`: its speed is not shown rather than inflated.
-  const speed = result.resumedChunks ? '' : result.seconds > 0 ? `, ${(result.summary.events / result.seconds / 1e6).toFixed(2)} M events/s` : '';
-  const head = `${twin.name}: ${result.replications} replications x ${args.horizon}s, seed ${args.seed}, ${result.workers} ${executor.kind} worker(s), ${result.seconds.toFixed(1)} s${speed}` +
+  const speed = result.resumedChunks ? '' : seconds > 0 ? `, ${(events / seconds / 1e6).toFixed(2)} M events/s` : '';
+  const head = `${twin.name}: ${result.replications} replications x ${args.horizon}s, seed ${args.seed}, ${result.workers} ${executor.kind} worker(s), ${seconds.toFixed(1)} s${speed}` +
     (result.resumedChunks ? `; resumed: ${result.resumedChunks} of ${result.chunks} chunk(s) came from checkpoints of an earlier run (events/s not measured)` : '') +
     (result.retriedChunks ? `, ${result.retriedChunks} chunk(s) retried after a worker crash` : '') +
     (result.stopping ? `\n${result.stopping.stoppedEarly ? `stopped after ${result.replications} of ${result.stopping.maxReplications} replications` : 'did not stop early'}: ${result.stopping.reason}` : '');
-  return { files, resumedChunks: result.resumedChunks, table: `${head}\n\n${riskTable(risk)}${warnings.length ? `\n\nwarnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}` : ''}` };
+  return { files, resumedChunks: result.resumedChunks, table: `${head}${fidelity ? `\n${fidelityText(fidelity)}` : ''}\n\n${riskTable(risk)}${warnings.length ? `\n\nwarnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}` : ''}` };
 }
 
 export async function run(argv: string[]): Promise<number> {

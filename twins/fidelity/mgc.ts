@@ -1,0 +1,87 @@
+/**
+ * The M/G/c approximation the fidelity screen (and the generator's sizing)
+ * rests on: Erlang C for the chance of waiting, Allen–Cunneen for the mean
+ * wait (the M/M/c wait scaled by (1 + cs²)/2), and the exponential tail of
+ * the M/M/c wait for its upper quantiles. Pure; no simulation.
+ */
+import { erlangC } from '../../engine/queueing-theory.js';
+import type { DistributionSpec } from '../definition/types.js';
+
+export interface MgcFigures {
+  /** Offered load per worker, λH/c; >= 1 is unstable. */
+  readonly rho: number;
+  /** P(an arrival waits): Erlang C(c, λH); 1 when unstable. */
+  readonly pWait: number;
+  /** Mean wait in the queue, seconds (Infinity when unstable). */
+  readonly wq: number;
+  /** The wait's p-quantile, seconds: C·e^(−(c/H − λ)t) = 1 − p solved for t (0 when P(wait) <= 1 − p). */
+  readonly waitQuantile: (p: number) => number;
+}
+
+/** λ arrivals/s, H mean holding time of a worker (s), c workers, cs2 squared coefficient of variation of H. */
+export function mgc(lambda: number, holding: number, c: number, cs2: number): MgcFigures {
+  const a = lambda * holding;
+  const rho = a / c;
+  if (!(lambda > 0) || !(holding > 0)) return { rho: 0, pWait: 0, wq: 0, waitQuantile: () => 0 };
+  if (!(rho < 1)) return { rho, pWait: 1, wq: Infinity, waitQuantile: () => Infinity };
+  const pWait = erlangC(c, a);
+  const drain = c / holding - lambda;
+  return {
+    rho, pWait,
+    wq: (pWait / drain) * ((1 + cs2) / 2),
+    waitQuantile: (p) => (pWait <= 1 - p ? 0 : (Math.log(pWait / (1 - p)) / drain) * Math.max(1, (1 + cs2) / 2)),
+  };
+}
+
+/** Mean and squared coefficient of variation of a service distribution. */
+export function moments(d: DistributionSpec): { mean: number; cs2: number } {
+  switch (d.type) {
+    case 'exponential': return { mean: d.mean, cs2: 1 };
+    case 'deterministic': return { mean: d.value, cs2: 0 };
+    case 'uniform': { const m = (d.min + d.max) / 2; return { mean: m, cs2: ((d.max - d.min) ** 2 / 12) / (m * m) }; }
+    case 'normal': return { mean: d.mean, cs2: (d.sd / d.mean) ** 2 };
+    case 'gamma': return 'shape' in d ? { mean: d.shape * d.scale, cs2: 1 / d.shape } : { mean: d.mean, cs2: d.cv * d.cv };
+    case 'lognormal': {
+      if ('cv' in d) return { mean: d.mean, cs2: d.cv * d.cv };
+      const sigma = (Math.log(d.p99) - Math.log(d.p50)) / 2.3263478740408408;
+      return { mean: d.p50 * Math.exp(sigma * sigma / 2), cs2: Math.exp(sigma * sigma) - 1 };
+    }
+    case 'empirical': {
+      const n = d.values.length;
+      const mean = d.values.reduce((s, v) => s + v, 0) / n;
+      const v = d.values.reduce((s, x) => s + (x - mean) ** 2, 0) / n;
+      return { mean, cs2: mean > 0 ? v / (mean * mean) : 0 };
+    }
+  }
+}
+
+const Z99 = 2.3263478740408408;
+
+/**
+ * The 0.99-quantile of a service distribution: exact where closed-form
+ * (exponential, uniform, lognormal, normal, empirical), Wilson–Hilferty for
+ * gamma.
+ */
+export function quantile99(d: DistributionSpec): number {
+  switch (d.type) {
+    case 'exponential': return d.mean * Math.log(100);
+    case 'deterministic': return d.value;
+    case 'uniform': return d.min + 0.99 * (d.max - d.min);
+    case 'normal': return Math.max(0, d.mean + Z99 * d.sd);
+    case 'lognormal': {
+      if ('p99' in d) return d.p99;
+      const s2 = Math.log(1 + d.cv * d.cv);
+      return Math.exp(Math.log(d.mean) - s2 / 2 + Z99 * Math.sqrt(s2));
+    }
+    case 'gamma': {
+      const k = 'shape' in d ? d.shape : 1 / (d.cv * d.cv);
+      const theta = 'shape' in d ? d.scale : d.mean / k;
+      const c = 1 / (9 * k);
+      return k * theta * Math.max(0, 1 - c + Z99 * Math.sqrt(c)) ** 3;
+    }
+    case 'empirical': {
+      const s = [...d.values].sort((a, b) => a - b);
+      return s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)]!;
+    }
+  }
+}
