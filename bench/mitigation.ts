@@ -41,7 +41,7 @@ export async function benchMitigation(): Promise<BenchSection[]> {
       return {
         strategy: e.strategy.id, verdict: e.verdict, replications: e.replications, stopped: e.race?.stop ?? null,
         'rec P(fail) hi': rec?.candidate.hi ?? null, 'change lo': rec?.change.lo ?? null, 'change hi': rec?.change.hi ?? null,
-        'core-hours': e.cost.coreHours, chosen: r.proposal?.strategy.id === e.strategy.id,
+        'core-hours': e.cost.coreHours, 'requests shed': Math.round(e.cost.requestsShed), [`cost (${e.cost.unit})`]: e.cost.priced, chosen: r.proposal?.strategy.id === e.strategy.id,
       };
     });
     const rec = r.proposal?.evaluation.nodes.find((n) => n.node === 'recommendation');
@@ -50,7 +50,7 @@ export async function benchMitigation(): Promise<BenchSection[]> {
     return [{
       name: 'mitigation',
       title: `Mitigation: shop at 150 req/s, ${r.evaluations.length} candidates raced up to ${REPLICATIONS} replications x ${HORIZON / 60} min (looks ${r.runs.looks.join(', ')}), paired (CRN) against one baseline, ${workers} workers`,
-      columns: ['strategy', 'verdict', 'replications', 'stopped', 'rec P(fail) hi', 'change lo', 'change hi', 'core-hours', 'chosen'],
+      columns: ['strategy', 'verdict', 'replications', 'stopped', 'rec P(fail) hi', 'change lo', 'change hi', 'core-hours', 'requests shed', `cost (${r.evaluations[0]?.cost.unit ?? 'USD'})`, 'chosen'],
       rows,
       targets: [
         {
