@@ -187,8 +187,10 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
       const goal = leader ? nextLookToMeet(leader.last!, leader.nodes, rules, looks)! : null;
       if (leader && goal !== null) {
         for (const m of looks.filter((k) => k > leader.run.n && k <= goal)) {
-          if (leader.final !== null) break;
           await judge(leader, m);
+          // It stopped, or a failure on the way means it can no longer meet the target at the goal: back to the pack.
+          const still = leader.final === null ? nextLookToMeet(leader.last!, leader.nodes, rules, looks) : null;
+          if (still === null || still > goal) break;
         }
       }
     }

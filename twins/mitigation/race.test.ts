@@ -38,6 +38,8 @@ test('the leader runs ahead to the first look at which it could meet the target 
   assert.is(nextLookToMeet(evaluation('o', 'inconclusive', 1, 20, 1), ['a'], rules, looks), 146);
   assert.is(nextLookToMeet(evaluation('t', 'inconclusive', 4, 40, 1), ['a'], rules, looks), null, '4 failures: 5.0 % even at 200');
   assert.is(nextLookToMeet(evaluation('x', 'inconclusive', 0, 10, 1), ['elsewhere'], rules, looks), null, 'addresses nothing');
+  assert.is(nextLookToMeet(evaluation('n', 'inconclusive', 0, 10, 1, [-0.2, 0.1]), ['a'], rules, looks), 73, 'an interval around 0 but fewer failures than the baseline');
+  assert.is(nextLookToMeet(evaluation('s', 'inconclusive', 0, 10, 1, [-0.1, 0.1]), ['a'], rules, looks), null, 'no fewer failures than the baseline: no sprint');
 });
 
 test('worse stops at once', () => {

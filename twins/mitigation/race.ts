@@ -69,13 +69,16 @@ export function raceLooks(replications: number, target = 0.05, level = 0.95): nu
 /**
  * The first look after `n` at which the candidate could still meet the target,
  * were it never to fail again (Wilson upper bound of its addressed nodes'
- * failures so far under the target); null when none could. The leader of the
+ * failures so far under the target); null when none could, or when it has
+ * not lowered every addressed node's failures below the baseline's yet. The leader of the
  * race runs ahead to it (runs/mitigation/propose.ts).
  */
 export function nextLookToMeet(e: StrategyEvaluation, nodes: readonly string[], rules: RaceRules, looks: readonly number[]): number | null {
   const z = zOf(rules.level);
   const effects = addressedEffects(e, nodes);
-  if (effects.length === 0) return null;
+  // Only one that has improved every addressed node so far (fewer failures than the baseline on the same replications):
+  // on common random numbers a strategy that changes nothing fails where the baseline does, and is not worth a sprint.
+  if (effects.length === 0 || !effects.every((x) => x.change.mean < 0)) return null;
   const failures = Math.max(...effects.map((x) => Math.round(x.candidate.mean * e.replications)));
   return looks.find((m) => m > e.replications && wilsonInterval(failures, m, z).hi < rules.target) ?? null;
 }
