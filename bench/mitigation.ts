@@ -19,6 +19,7 @@ import { REPO_ROOT } from '../runs/paths.js';
 import { loadTwinFile } from '../twins/definition/load.js';
 import { riskAnomalies } from '../twins/mitigation/detect.js';
 import { assessRisk } from '../twins/risk.js';
+import type { StrategyEvaluation } from '../twins/mitigation/types.js';
 import type { BenchSection, Cell } from './table.js';
 
 const REPLICATIONS = Number(process.env.BENCH_MITIGATION_REPLICATIONS ?? 200);
@@ -32,9 +33,12 @@ export async function benchMitigation(): Promise<BenchSection[]> {
   const workers = availableParallelism();
   return withExecutor(workers, undefined, async (executor) => {
     const detect = await runMonteCarlo(twin, { settings, replications: DETECT, executor });
+    console.error(`mitigation bench: detection ${DETECT} replications in ${detect.seconds.toFixed(0)} s (${(detect.summary.events / 1e6).toFixed(0)} M events)`);
     const anomalies = riskAnomalies(assessRisk(detect.summary, 0.95).nodes, { threshold: 0.05 });
     const t0 = performance.now();
-    const r = await proposeMitigations({ twin, anomalies, settings, replications: REPLICATIONS, executor, ...(CANDIDATES !== undefined ? { maxCandidates: CANDIDATES } : {}) });
+    // Progress on stderr (the table comes at the end): each candidate as it stops, with the time so far.
+    const onEvaluation = (e: StrategyEvaluation, done: number) => console.error(`mitigation bench: ${((performance.now() - t0) / 1000).toFixed(0)} s, ${done} stopped: ${e.strategy.id} after ${e.replications} (${e.race?.stop ?? '-'}), ${e.cost.priced.toPrecision(3)} ${e.cost.unit}`);
+    const r = await proposeMitigations({ twin, anomalies, settings, replications: REPLICATIONS, executor, onEvaluation, ...(CANDIDATES !== undefined ? { maxCandidates: CANDIDATES } : {}) });
     const seconds = (performance.now() - t0) / 1000;
     const rows: Record<string, Cell>[] = r.evaluations.map((e) => {
       const rec = e.nodes.find((n) => n.node === 'recommendation');

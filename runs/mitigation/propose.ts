@@ -149,7 +149,8 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
     const evaluateOpts = { seed: settings.seed, level, warmup: settings.warmup ?? 0, prices };
     /** Judges a runner whose run has reached look n (replications 0..n − 1) against the baseline's same replications. */
     const judge = async (r: Runner, n: number) => {
-      const [base, summary] = [await baseline.upTo(n, settings, executor), await r.run.upTo(n, settings, executor)];
+      // The baseline's batch (when this is the furthest look yet) and the candidate's go to the workers together.
+      const [base, summary] = await Promise.all([baseline.upTo(n, settings, executor), r.run.upTo(n, settings, executor)]);
       const e = evaluateStrategy(r.strategy, { twin: input.twin, summary: base }, { twin: r.run.twin, summary }, { ...evaluateOpts, addressedNodes: r.nodes });
       r.last = e;
       const outcome = input.race === false ? { stop: 'full' as const, reason: `ran all ${n} replications: ${e.verdict}` } : raceDecision(e, r.nodes, rules, incumbent);
