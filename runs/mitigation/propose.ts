@@ -182,17 +182,23 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
       // The leader: the cheapest candidate still running that could meet the target were it never to fail again. It runs
       // ahead, look by look, to the first look at which it could meet it; if it does, every dearer one is dominated before
       // it spends replications, and the baseline grows only as far as the leader needs.
-      const leader = runners.filter((r) => r.final === null && r.last !== null)
-        .sort((a, b) => a.last!.cost.priced - b.last!.cost.priced || runners.indexOf(a) - runners.indexOf(b))
-        .find((r) => nextLookToMeet(r.last!, r.nodes, rules, looks) !== null);
-      const goal = leader ? nextLookToMeet(leader.last!, leader.nodes, rules, looks)! : null;
-      if (leader && goal !== null) {
+      // When a leader's sprint ends without meeting it (a failure on the way), the next cheapest capable one sprints at once,
+      // before the others spend a look; each runs ahead at most once per look.
+      const sprinted = new Set<Runner>();
+      for (;;) {
+        const leader = runners.filter((r) => r.final === null && r.last !== null && !sprinted.has(r) && dominatedBy(r.last.cost.priced, r.strategy.id, incumbent, rules) === null)
+          .sort((a, b) => a.last!.cost.priced - b.last!.cost.priced || runners.indexOf(a) - runners.indexOf(b))
+          .find((r) => nextLookToMeet(r.last!, r.nodes, rules, looks) !== null);
+        if (!leader) break;
+        sprinted.add(leader);
+        const goal = nextLookToMeet(leader.last!, leader.nodes, rules, looks)!;
         for (const m of looks.filter((k) => k > leader.run.n && k <= goal)) {
           await judge(leader, m);
           // It stopped, or a failure on the way means it can no longer meet the target at the goal: back to the pack.
           const still = leader.final === null ? nextLookToMeet(leader.last!, leader.nodes, rules, looks) : null;
           if (still === null || still > goal) break;
         }
+        if (leader.final?.race?.stop === 'metTarget') break;
       }
     }
     // Every runner stops by the last look (raceDecision stops it at the full count), so each has its final evaluation.
