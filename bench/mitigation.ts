@@ -61,7 +61,7 @@ export async function benchMitigation(): Promise<BenchSection[]> {
           what: "a strategy bringing recommendation's P(fail) upper bound under 5 %, paired interval below 0",
           met: !!rec && rec.candidate.hi < 0.05 && rec.change.hi < 0,
           detail: r.proposal && rec
-            ? `${r.proposal.strategy.id} after ${rec.change.n} replications (${r.proposal.evaluation.race?.reason ?? 'not raced'}): upper bound ${(100 * rec.candidate.hi).toFixed(1)} %, paired change ${rec.change.mean.toFixed(3)} [${rec.change.lo.toFixed(3)}, ${rec.change.hi.toFixed(3)}]`
+            ? `${r.proposal.strategy.id} after ${rec.change.n} replications (${r.proposal.evaluation.race?.reason ?? 'not raced'}): upper bound ${(100 * rec.candidate.hi).toFixed(2)} %, paired change ${rec.change.mean.toFixed(3)} [${rec.change.lo.toFixed(3)}, ${rec.change.hi.toFixed(3)}]`
             : `no proposal: ${r.choice?.explanation ?? 'no candidates'}`,
         },
         {
