@@ -19,6 +19,7 @@ import { REPO_ROOT } from '../runs/paths.js';
 import { loadTwinFile } from '../twins/definition/load.js';
 import { riskAnomalies } from '../twins/mitigation/detect.js';
 import { assessRisk } from '../twins/risk.js';
+import type { StrategyEvaluation } from '../twins/mitigation/types.js';
 import type { BenchSection, Cell } from './table.js';
 
 const REPLICATIONS = Number(process.env.BENCH_MITIGATION_REPLICATIONS ?? 200);
@@ -32,16 +33,19 @@ export async function benchMitigation(): Promise<BenchSection[]> {
   const workers = availableParallelism();
   return withExecutor(workers, undefined, async (executor) => {
     const detect = await runMonteCarlo(twin, { settings, replications: DETECT, executor });
+    console.error(`mitigation bench: detection ${DETECT} replications in ${detect.seconds.toFixed(0)} s (${(detect.summary.events / 1e6).toFixed(0)} M events)`);
     const anomalies = riskAnomalies(assessRisk(detect.summary, 0.95).nodes, { threshold: 0.05 });
     const t0 = performance.now();
-    const r = await proposeMitigations({ twin, anomalies, settings, replications: REPLICATIONS, executor, ...(CANDIDATES !== undefined ? { maxCandidates: CANDIDATES } : {}) });
+    // Progress on stderr (the table comes at the end): each candidate as it stops, with the time so far.
+    const onEvaluation = (e: StrategyEvaluation, done: number) => console.error(`mitigation bench: ${((performance.now() - t0) / 1000).toFixed(0)} s, ${done} stopped: ${e.strategy.id} after ${e.replications} (${e.race?.stop ?? '-'}), ${e.cost.priced.toPrecision(3)} ${e.cost.unit}`);
+    const r = await proposeMitigations({ twin, anomalies, settings, replications: REPLICATIONS, executor, onEvaluation, ...(CANDIDATES !== undefined ? { maxCandidates: CANDIDATES } : {}) });
     const seconds = (performance.now() - t0) / 1000;
     const rows: Record<string, Cell>[] = r.evaluations.map((e) => {
       const rec = e.nodes.find((n) => n.node === 'recommendation');
       return {
         strategy: e.strategy.id, verdict: e.verdict, replications: e.replications, stopped: e.race?.stop ?? null,
         'rec P(fail) hi': rec?.candidate.hi ?? null, 'change lo': rec?.change.lo ?? null, 'change hi': rec?.change.hi ?? null,
-        'core-hours': e.cost.coreHours, chosen: r.proposal?.strategy.id === e.strategy.id,
+        'core-hours': e.cost.coreHours, 'requests shed': Math.round(e.cost.requestsShed), [`cost (${e.cost.unit})`]: e.cost.priced, chosen: r.proposal?.strategy.id === e.strategy.id,
       };
     });
     const rec = r.proposal?.evaluation.nodes.find((n) => n.node === 'recommendation');
@@ -50,14 +54,14 @@ export async function benchMitigation(): Promise<BenchSection[]> {
     return [{
       name: 'mitigation',
       title: `Mitigation: shop at 150 req/s, ${r.evaluations.length} candidates raced up to ${REPLICATIONS} replications x ${HORIZON / 60} min (looks ${r.runs.looks.join(', ')}), paired (CRN) against one baseline, ${workers} workers`,
-      columns: ['strategy', 'verdict', 'replications', 'stopped', 'rec P(fail) hi', 'change lo', 'change hi', 'core-hours', 'chosen'],
+      columns: ['strategy', 'verdict', 'replications', 'stopped', 'rec P(fail) hi', 'change lo', 'change hi', 'core-hours', 'requests shed', `cost (${r.evaluations[0]?.cost.unit ?? 'USD'})`, 'chosen'],
       rows,
       targets: [
         {
           what: "a strategy bringing recommendation's P(fail) upper bound under 5 %, paired interval below 0",
           met: !!rec && rec.candidate.hi < 0.05 && rec.change.hi < 0,
           detail: r.proposal && rec
-            ? `${r.proposal.strategy.id} after ${rec.change.n} replications (${r.proposal.evaluation.race?.reason ?? 'not raced'}): upper bound ${(100 * rec.candidate.hi).toFixed(1)} %, paired change ${rec.change.mean.toFixed(3)} [${rec.change.lo.toFixed(3)}, ${rec.change.hi.toFixed(3)}]`
+            ? `${r.proposal.strategy.id} after ${rec.change.n} replications (${r.proposal.evaluation.race?.reason ?? 'not raced'}): upper bound ${(100 * rec.candidate.hi).toFixed(2)} %, paired change ${rec.change.mean.toFixed(3)} [${rec.change.lo.toFixed(3)}, ${rec.change.hi.toFixed(3)}]`
             : `no proposal: ${r.choice?.explanation ?? 'no candidates'}`,
         },
         {

@@ -52,24 +52,28 @@ export function prometheusMetricWatch(o: PrometheusWatchOptions): MetricWatch {
   if (!o.query.includes('{node}')) throw new RangeError(`the PromQL template must name the node with {node}: ${o.query}`);
   const wait = o.wait ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = o.now ?? Date.now;
+  const range = async (node: string, metric: string, startMs: number, endMs: number): Promise<number[]> => {
+    const query = prometheusQuery(o.query, node, metric);
+    const url = new URL('api/v1/query_range', base.href.endsWith('/') ? base.href : `${base.href}/`);
+    url.search = new URLSearchParams({ query, start: String(startMs / 1000), end: String(endMs / 1000), step: String(o.stepSeconds) }).toString();
+    const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    const text = await res.text();
+    let answer: RangeAnswer;
+    try {
+      answer = JSON.parse(text) as RangeAnswer;
+    } catch {
+      throw new Error(`Prometheus ${base.origin} answered HTTP ${res.status} with no JSON: ${text.slice(0, 200)}`);
+    }
+    return rangeValues(answer, query);
+  };
   return {
     source: `Prometheus ${base.origin} (${o.query}, step ${o.stepSeconds} s)`,
     async watch(node, metric, windowMs) {
-      const query = prometheusQuery(o.query, node, metric);
+      prometheusQuery(o.query, node, metric); // refused before the window is waited out
       const start = now();
       await wait(windowMs);
-      const end = start + windowMs;
-      const url = new URL('api/v1/query_range', base.href.endsWith('/') ? base.href : `${base.href}/`);
-      url.search = new URLSearchParams({ query, start: String(start / 1000), end: String(end / 1000), step: String(o.stepSeconds) }).toString();
-      const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-      const text = await res.text();
-      let answer: RangeAnswer;
-      try {
-        answer = JSON.parse(text) as RangeAnswer;
-      } catch {
-        throw new Error(`Prometheus ${base.origin} answered HTTP ${res.status} with no JSON: ${text.slice(0, 200)}`);
-      }
-      return rangeValues(answer, query);
+      return range(node, metric, start, start + windowMs);
     },
+    past: (node, metric, fromMs, toMs) => range(node, metric, fromMs, toMs),
   };
 }

@@ -28,6 +28,13 @@ export interface MetricWatch {
   readonly source: string;
   /** Values of `metric` of `node`, one per step, over the next `windowMs` milliseconds; [] when there were none. */
   watch(node: string, metric: string, windowMs: number): Promise<readonly number[]>;
+  /**
+   * Values over a past span [fromMs, toMs) (epoch milliseconds), one per step,
+   * where the source keeps history (a Prometheus server); absent where it
+   * does not (the shadow's live endpoints). `mitigate verify` reads the
+   * window before the change was applied with it.
+   */
+  past?(node: string, metric: string, fromMs: number, toMs: number): Promise<readonly number[]>;
 }
 
 export interface ShadowWatchOptions {

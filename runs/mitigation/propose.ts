@@ -20,7 +20,8 @@ import { riskAnomalies } from '../../twins/mitigation/detect.js';
 import { evaluateStrategy } from '../../twins/mitigation/evaluate.js';
 import { DEFAULT_LIMITS, type GenerateLimits } from '../../twins/mitigation/generate-actions.js';
 import { generateStrategies, type GeneratedStrategies } from '../../twins/mitigation/generate.js';
-import { dominatedBy, raceDecision, raceLooks, type RaceRules } from '../../twins/mitigation/race.js';
+import { dominatedBy, nextLookToMeet, raceDecision, raceLooks, targetLook, type RaceRules } from '../../twins/mitigation/race.js';
+import { DEFAULT_PRICES, type CostPrices } from '../../twins/mitigation/cost.js';
 import { smallestScaleOut, type ScaleOutSearch } from '../../twins/mitigation/search.js';
 import type { Anomaly, Proposal, RaceOutcome, Strategy, StrategyEvaluation } from '../../twins/mitigation/types.js';
 import { applyScenario } from '../../twins/scenario/index.js';
@@ -55,6 +56,8 @@ export interface ProposeInput {
   readonly now?: Date;
   /** Seconds a proposal stays valid; default 3600. */
   readonly ttlSeconds?: number;
+  /** Prices of the cost the choice minimises (the policy's `cost`); default DEFAULT_PRICES (twins/mitigation/cost.ts). */
+  readonly prices?: CostPrices;
   /** Called when a candidate stops (its final evaluation), in the order they stop. */
   readonly onEvaluation?: (e: StrategyEvaluation, done: number) => void;
 }
@@ -110,8 +113,10 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
   const settings = input.settings, full = input.replications;
   return withExecutor(input.workers, input.executor, async (executor) => {
     const baseline = new GrowingRun(input.twin);
-    const rules: RaceRules = { target, level, replications: full };
-    const looks = input.race === false ? [full] : raceLooks(full);
+    const prices = input.prices ?? DEFAULT_PRICES;
+    // A cost difference under 0.05 core-hours is noise (an autoscaler's replicas vary per replication).
+    const rules: RaceRules = { target, level, replications: full, costTolerance: 0.05 * prices.coreHour };
+    const looks = input.race === false ? [full] : raceLooks(full, target, level);
     let detected = input.anomalies;
     if (!detected) {
       // Without anomalies given, they come from the whole baseline (a shorter one would see other risks), run look by look for the race.
@@ -139,22 +144,61 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
     const stop = (r: Runner, e: StrategyEvaluation, outcome: RaceOutcome) => {
       r.final = { ...e, race: outcome };
       input.onEvaluation?.(r.final, ++stopped);
-      if (outcome.stop === 'metTarget' && (incumbent === null || e.cost.coreHours < incumbent.cost)) incumbent = { id: e.strategy.id, cost: e.cost.coreHours };
+      if (outcome.stop === 'metTarget' && (incumbent === null || e.cost.priced < incumbent.cost)) incumbent = { id: e.strategy.id, cost: e.cost.priced };
     };
+    const evaluateOpts = { seed: settings.seed, level, warmup: settings.warmup ?? 0, prices };
+    /** Judges a runner whose run has reached look n (replications 0..n − 1) against the baseline's same replications. */
+    const judge = async (r: Runner, n: number) => {
+      // The baseline's batch (when this is the furthest look yet) and the candidate's go to the workers together.
+      const [base, summary] = await Promise.all([baseline.upTo(n, settings, executor), r.run.upTo(n, settings, executor)]);
+      const e = evaluateStrategy(r.strategy, { twin: input.twin, summary: base }, { twin: r.run.twin, summary }, { ...evaluateOpts, addressedNodes: r.nodes });
+      r.last = e;
+      const outcome = input.race === false ? { stop: 'full' as const, reason: `ran all ${n} replications: ${e.verdict}` } : raceDecision(e, r.nodes, rules, incumbent);
+      if (outcome) stop(r, e, outcome);
+    };
+    const star = targetLook(target, level);
     for (const n of looks) {
-      const alive = runners.filter((r) => r.final === null);
-      if (alive.length === 0) break;
-      const base = await baseline.upTo(n, settings, executor);
+      const alive = runners.filter((r) => r.final === null && r.run.n < n);
+      if (alive.length === 0 && runners.every((r) => r.final !== null)) break;
       // Cheapest first (on the last look's cost), so one that meets the target spares the dearer ones their batch.
-      alive.sort((a, b) => (a.last?.cost.coreHours ?? 0) - (b.last?.cost.coreHours ?? 0) || runners.indexOf(a) - runners.indexOf(b));
+      alive.sort((a, b) => (a.last?.cost.priced ?? 0) - (b.last?.cost.priced ?? 0) || runners.indexOf(a) - runners.indexOf(b));
+      const due: Runner[] = [];
       for (const r of alive) {
-        const before = r.last ? dominatedBy(r.last.cost.coreHours, r.strategy.id, incumbent, rules) : null;
+        const before = r.last ? dominatedBy(r.last.cost.priced, r.strategy.id, incumbent, rules) : null;
+        if (before && r.last) stop(r, r.last, before);
+        else due.push(r);
+      }
+      if (n < star) {
+        // Before the target look no candidate can meet the target, so none can stop another within this look:
+        // the batches run side by side (the workers stay busy), and are judged in the same order as one by one.
+        await Promise.all([baseline.upTo(n, settings, executor), ...due.map((r) => r.run.upTo(n, settings, executor))]);
+      }
+      for (const r of due) {
+        const before = r.last && r.run.n < n ? dominatedBy(r.last.cost.priced, r.strategy.id, incumbent, rules) : null;
         if (before && r.last) { stop(r, r.last, before); continue; }
-        const summary = await r.run.upTo(n, settings, executor);
-        const e = evaluateStrategy(r.strategy, { twin: input.twin, summary: base }, { twin: r.run.twin, summary }, { seed: settings.seed, level, warmup: settings.warmup ?? 0, addressedNodes: r.nodes });
-        r.last = e;
-        const outcome = input.race === false ? { stop: 'full' as const, reason: `ran all ${n} replications: ${e.verdict}` } : raceDecision(e, r.nodes, rules, incumbent);
-        if (outcome) stop(r, e, outcome);
+        await judge(r, n);
+      }
+      if (input.race === false) continue;
+      // The leader: the cheapest candidate still running that could meet the target were it never to fail again. It runs
+      // ahead, look by look, to the first look at which it could meet it; if it does, every dearer one is dominated before
+      // it spends replications, and the baseline grows only as far as the leader needs.
+      // When a leader's sprint ends without meeting it (a failure on the way), the next cheapest capable one sprints at once,
+      // before the others spend a look; each runs ahead at most once per look.
+      const sprinted = new Set<Runner>();
+      for (;;) {
+        const leader = runners.filter((r) => r.final === null && r.last !== null && !sprinted.has(r) && dominatedBy(r.last.cost.priced, r.strategy.id, incumbent, rules) === null)
+          .sort((a, b) => a.last!.cost.priced - b.last!.cost.priced || runners.indexOf(a) - runners.indexOf(b))
+          .find((r) => nextLookToMeet(r.last!, r.nodes, rules, looks) !== null);
+        if (!leader) break;
+        sprinted.add(leader);
+        const goal = nextLookToMeet(leader.last!, leader.nodes, rules, looks)!;
+        for (const m of looks.filter((k) => k > leader.run.n && k <= goal)) {
+          await judge(leader, m);
+          // It stopped, or a failure on the way means it can no longer meet the target at the goal: back to the pack.
+          const still = leader.final === null ? nextLookToMeet(leader.last!, leader.nodes, rules, looks) : null;
+          if (still === null || still > goal) break;
+        }
+        if (leader.final?.race?.stop === 'metTarget') break;
       }
     }
     // Every runner stops by the last look (raceDecision stops it at the full count), so each has its final evaluation.
@@ -198,6 +242,7 @@ function writeProposal(input: ProposeInput, anomalies: readonly Anomaly[], choic
       replications: r.evaluation.replications, ...(r.evaluation.race ? { race: r.evaluation.race } : {}),
     })),
     choice: choice.explanation,
+    prices: input.prices ?? DEFAULT_PRICES,
     autoApproved: null,
   };
 }

@@ -20,7 +20,7 @@ test('raced: identical for 0 and 2 workers; the same choice as the full run with
   const pooled = await proposeMitigations({ ...input, workers: 2 });
   assert.equal(pooled.evaluations, inThread.evaluations, 'every evaluation, bit for bit');
   assert.equal(pooled.proposal, inThread.proposal);
-  assert.equal(inThread.runs.looks, [20, 40]);
+  assert.equal(inThread.runs.looks, [10, 20, 35, 40]);
 
   const full = await proposeMitigations({ ...input, workers: 2, race: false });
   assert.ok(inThread.proposal && full.proposal, inThread.choice?.explanation);
@@ -29,10 +29,14 @@ test('raced: identical for 0 and 2 workers; the same choice as the full run with
   assert.ok(inThread.runs.replications < full.runs.replications, `raced ${inThread.runs.replications} replications, full ${full.runs.replications}`);
   for (const e of inThread.evaluations) {
     assert.ok(e.race, e.strategy.id);
-    assert.ok([20, 40].includes(e.replications), `${e.strategy.id}: ${e.replications}`);
+    assert.ok([10, 20, 35, 40].includes(e.replications), `${e.strategy.id}: ${e.replications}`);
     if (e.replications < 40) assert.ok(['worse', 'cannotMeetTarget', 'metTarget', 'dominated'].includes(e.race.stop), `${e.strategy.id}: ${e.race.stop}`);
   }
-  assert.ok(inThread.evaluations.some((e) => e.replications === 20), 'some candidate was stopped at the first look');
+  assert.ok(inThread.evaluations.some((e) => e.replications < 35), 'some candidate was stopped before the target look');
+  // The leader (the cheapest that could still meet the target) ran ahead to the target look, 35, and met it there: the
+  // dearer scale-outs stopped after the pilot, dominated (the baseline ran all 40 here: it found the anomalies).
+  assert.equal(inThread.evaluations.map((e) => `${e.replications} ${e.race?.stop}`), ['35 metTarget', '10 dominated', '10 dominated']);
+  assert.is(inThread.runs.replications, 40 + 35 + 10 + 10);
   const chosen = inThread.proposal.evaluation;
   assert.is(chosen.race?.stop, 'metTarget');
   assert.ok(inThread.proposal.alternatives.every((a) => typeof a.replications === 'number' && a.race), 'the evidence says how far each alternative ran and why');

@@ -32,6 +32,8 @@ export interface VerifySpec {
   readonly before: number | null;
   /** Relative worsening over `before` that is still "not worse" (default 0.05). */
   readonly tolerance?: number;
+  /** Where `before` came from, for the audit log (verify-later.ts); absent: the window watched just before the change. */
+  readonly beforeSource?: string;
 }
 
 export type VerifyVerdict = 'pass' | 'fail' | 'inconclusive';
@@ -44,7 +46,7 @@ export interface VerifyJudgement {
   readonly reason: string;
 }
 
-const median = (xs: readonly number[]): number => {
+export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
@@ -84,21 +86,22 @@ export interface VerifyOptions {
 export async function verifyApplied(store: MitigationStore, audit: string, id: string, applier: Applier, watch: MetricWatch, spec: VerifySpec, options: VerifyOptions = {}): Promise<VerifyJudgement> {
   const now = options.now ?? (() => new Date());
   const s = store.require(id);
-  if (s.state !== 'applied') throw new Error(`proposal ${id} is ${s.state}: only an applied change is verified`);
+  // A verified change may be verified again later (verify-later.ts): a change that stopped holding is rolled back all the same.
+  if (s.state !== 'applied' && s.state !== 'verified') throw new Error(`proposal ${id} is ${s.state}: only an applied change is verified`);
   const { minPoints, onNoData } = s.policy.verify;
   const windowSeconds = options.windowSeconds ?? s.policy.verify.windowSeconds;
   const { values, failure } = await watchSafely(watch, spec.node, spec.metric, windowSeconds);
   const judged = judgeWindow(values, spec, minPoints, onNoData);
   const j = failure === null ? judged : { ...judged, reason: `${judged.reason} (the metric source failed: ${failure})` };
   const at = now();
-  appendAudit(audit, { who: ENGINE, what: 'verify', proposal: id, why: j.reason, evidence: { source: watch.source, metric: spec.metric, node: spec.node, points: j.points, median: j.median, predicted: spec.predicted, before: spec.before, windowSeconds }, decision: `${j.verdict}: ${j.action}` }, at);
+  appendAudit(audit, { who: ENGINE, what: 'verify', proposal: id, why: j.reason, evidence: { source: watch.source, metric: spec.metric, node: spec.node, points: j.points, median: j.median, predicted: spec.predicted, before: spec.before, ...(spec.beforeSource !== undefined ? { beforeSource: spec.beforeSource } : {}), windowSeconds }, decision: `${j.verdict}: ${j.action}` }, at);
   if (j.action === 'keep') store.transaction(() => store.setState(id, 'verified', ENGINE, j.reason, at));
   else if (j.action === 'rollback') await rollbackProposal(store, audit, id, applier, { now: at, why: `verification ${j.verdict}: ${j.reason}` });
   return j;
 }
 
 /** A source that cannot be read gives no points (no data), with why; it never fails the step. */
-async function watchSafely(watch: MetricWatch, node: string, metric: string, windowSeconds: number): Promise<{ values: readonly number[]; failure: string | null }> {
+export async function watchSafely(watch: MetricWatch, node: string, metric: string, windowSeconds: number): Promise<{ values: readonly number[]; failure: string | null }> {
   try {
     return { values: await watch.watch(node, metric, windowSeconds * 1000), failure: null };
   } catch (e) {

@@ -37,7 +37,7 @@ export async function mitigateNight(twin: Twin, settings: SimulationSettings, at
     return {
       id: e.strategy.id, description: e.strategy.description,
       riskHi: e.nodes.length ? Math.max(...e.nodes.map((n) => n.candidate.hi)) : 0,
-      cost: e.cost.coreHours, verdict: e.verdict, pareto: rank?.pareto ?? false, chosen: e.strategy.id === chosenId,
+      cost: e.cost.priced, costUnit: e.cost.unit, verdict: e.verdict, pareto: rank?.pareto ?? false, chosen: e.strategy.id === chosenId,
     };
   });
   return {

@@ -67,6 +67,8 @@ export interface ReportMitigation {
   readonly riskHi: number;
   /** Cost in the policy's unit (replica-hours or core-hours). */
   readonly cost: number;
+  /** The unit of `cost` (the policy's `cost.unit`, e.g. USD); absent in data written before costs were priced: core-hours. */
+  readonly costUnit?: string;
   readonly verdict: 'better' | 'worse' | 'inconclusive';
   readonly pareto: boolean;
   readonly chosen: boolean;

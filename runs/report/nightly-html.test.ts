@@ -58,6 +58,16 @@ test('P(fail) is listed highest first, the time to failure soonest first, and at
   assert.ok(html.includes(`${atRisk} of ${data.nodes.length} nodes at risk`));
 });
 
+test('the mitigation costs carry their unit: the table header, the chosen line, the chart axis; data without one means core-hours', async () => {
+  const data = buildReportData();
+  const m = sectionOf(await renderNightlyReport(data), 'mitigations');
+  assert.ok(m.includes('<th scope="col">cost (USD)</th>'), 'table header');
+  assert.match(m, /cost [\d.]+ USD\)/);
+  assert.ok(m.includes('extra cost (USD)'), 'the chart axis title');
+  const old = sectionOf(await renderNightlyReport({ ...data, mitigations: data.mitigations.map(({ costUnit: _, ...rest }) => rest) }), 'mitigations');
+  assert.ok(old.includes('<th scope="col">cost (core-hours)</th>'));
+});
+
 test('empty sections say so instead of drawing an empty chart', async () => {
   const full = buildReportData();
   const data: NightlyReportData = {

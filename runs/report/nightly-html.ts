@@ -125,19 +125,23 @@ async function topology(d: NightlyReportData): Promise<string> {
   ].join('\n'));
 }
 
+/** The candidates' cost unit (the policy's); data written before costs were priced has none and means core-hours. */
+const costUnitOf = (ms: NightlyReportData['mitigations']): string => [...new Set(ms.map((m) => m.costUnit ?? 'core-hours'))].join(' / ');
+
 async function mitigations(d: NightlyReportData): Promise<string> {
   if (d.mitigations.length === 0) return section('mitigations', 'Mitigations', emptyNote('No mitigation was evaluated in this run.'));
   const rows = [...d.mitigations]
     .sort((a, b) => Number(b.chosen) - Number(a.chosen) || a.riskHi - b.riskHi || a.cost - b.cost || a.id.localeCompare(b.id))
     .map((m) => [m.id, m.description, percent(m.riskHi), figure(m.cost), m.verdict, m.pareto ? 'yes' : 'no', m.chosen ? 'chosen' : null]);
   const chosen = d.mitigations.find((m) => m.chosen);
+  const unit = costUnitOf(d.mitigations);
   const lead = chosen
-    ? `<p>Chosen: <strong>${escapeHtml(chosen.id)}</strong>: ${escapeHtml(chosen.description)} (worst P(fail) upper bound ${percent(chosen.riskHi)}, cost ${figure(chosen.cost)}).</p>`
+    ? `<p>Chosen: <strong>${escapeHtml(chosen.id)}</strong>: ${escapeHtml(chosen.description)} (worst P(fail) upper bound ${percent(chosen.riskHi)}, cost ${figure(chosen.cost)} ${escapeHtml(unit)}).</p>`
     : emptyNote('No candidate was chosen.');
   return section('mitigations', 'Mitigations', [
     lead,
-    await chart('mitigations', 'mitigation candidates: risk against cost, Pareto front', paretoChartSpec(d.mitigations, d.run.threshold)),
-    htmlTable(['candidate', 'what it does', 'worst P(fail) upper', 'cost', 'verdict', 'Pareto', ''], rows, undefined, 2),
+    await chart('mitigations', 'mitigation candidates: risk against cost, Pareto front', paretoChartSpec(d.mitigations, d.run.threshold, `extra cost (${unit})`)),
+    htmlTable(['candidate', 'what it does', 'worst P(fail) upper', `cost (${unit})`, 'verdict', 'Pareto', ''], rows, undefined, 2),
   ].join('\n'));
 }
 

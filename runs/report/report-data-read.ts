@@ -42,9 +42,10 @@ export const reportDataSchema: SchemaObject = object({
   heatmap: list(object({ node: name, hour: { type: 'integer', minimum: 0 }, pBreach: probability })),
   topology: object({ nodes: list(object({ id: name, pFailHi: probability })), edges: list(object({ from: name, to: name })) }),
   mitigations: list(object({
-    id: name, description: text, riskHi: probability, cost: { type: 'number' },
+    id: name, description: text, riskHi: probability, cost: { type: 'number' }, costUnit: name,
     verdict: { enum: ['better', 'worse', 'inconclusive'] }, pareto: { type: 'boolean' }, chosen: { type: 'boolean' },
-  })),
+    // costUnit is optional: reports written before costs were priced have none (their cost is core-hours).
+  }, ['id', 'description', 'riskHi', 'cost', 'verdict', 'pareto', 'chosen'])),
   calibration: list(object({ night: name, series: name, coverage80: probability, coverage95: probability, mase: { type: ['number', 'null'], minimum: 0 } })),
   changes: orNull(list(object({ node: name, before: orNull(interval), now: interval, change: { enum: ['new risk', 'resolved', 'higher', 'lower', 'same'] } }))),
   warnings: list(text),

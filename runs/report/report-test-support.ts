@@ -97,7 +97,7 @@ export function buildReportData(options: FixtureOptions = {}): NightlyReportData
   const mitigations: ReportMitigation[] = Array.from({ length: o.mitigations }, (_, k) => {
     const cost = round(2 + 4 * k + 3 * rand(), 2);
     const riskHi = round(Math.min(1, Math.max(0.005, worst * Math.exp(-k / 2) * (0.8 + 0.4 * rand()) * (k % 3 === 2 ? 2.5 : 1))));
-    return { id: `m${k + 1}`, description: `scale ${names[k % names.length]} to ${k + 2} replicas`, riskHi, cost, verdict: riskHi < worst * 0.8 ? 'better' : k % 2 ? 'inconclusive' : 'worse', pareto: false, chosen: false };
+    return { id: `m${k + 1}`, description: `scale ${names[k % names.length]} to ${k + 2} replicas`, riskHi, cost, costUnit: 'USD', verdict: riskHi < worst * 0.8 ? 'better' : k % 2 ? 'inconclusive' : 'worse', pareto: false, chosen: false };
   });
   // The front: no other candidate is at least as cheap and at least as safe.
   const marked = mitigations.map((m) => ({ ...m, pareto: !mitigations.some((n) => n !== m && n.cost <= m.cost && n.riskHi <= m.riskHi && (n.cost < m.cost || n.riskHi < m.riskHi)) }));

@@ -14,7 +14,7 @@ function evaluation(id: string, verdict: StrategyEvaluation['verdict'], hi: numb
     strategy: { id, action: 'scaleOut', target: 'a', params: {}, deltas: [], description: id, reversible, addresses: [anomaly.id] },
     replications: 100, seed: 1,
     nodes: [{ node: 'a', baseline: { mean: 0.5, lo: 0.4, hi: 0.6 }, candidate: { mean: hi / 2, lo: 0, hi }, change: { mean: hi / 2 - 0.5, lo: -0.6, hi: -0.3, n: 100 } }],
-    sloViolationMinutes: none, requestsFailed: none, cost: { replicaHours: coreHours, coreHours }, blastRadius: blast, verdict, explanation: '',
+    sloViolationMinutes: none, requestsFailed: none, cost: { replicaHours: coreHours, coreHours, requestsShed: 0, priced: coreHours, unit: 'USD' }, blastRadius: blast, verdict, explanation: '',
   };
 }
 

@@ -1,11 +1,13 @@
 /**
  * The choice among evaluated strategies: the Pareto front on (risk, cost),
  * where risk is the largest P(fail) upper bound of the addressed nodes with
- * the strategy and cost its extra core-hours; then the objective: the
+ * the strategy and cost its priced extra cost (cost.ts: replica-hours,
+ * core-hours and requests shed at the policy's prices); then the objective: the
  * cheapest strategy whose verdict is better and whose risk is under the
  * target; ties (equal cost) go to the reversible one, then the smaller blast
  * radius, then the id. The reasons are spelt out in one paragraph.
  */
+import { formatCost } from './cost.js';
 import type { Anomaly, Strategy, StrategyEvaluation } from './types.js';
 
 export interface ChoiceObjective {
@@ -19,7 +21,7 @@ export interface RankedEvaluation {
   readonly risk: number;
   /** The addressed nodes' paired P(fail) change, the least improving one. */
   readonly riskChange: number;
-  /** Extra core-hours over the horizon. */
+  /** Priced extra cost over the horizon, in the evaluation's `cost.unit`. */
   readonly cost: number;
   readonly pareto: boolean;
 }
@@ -41,7 +43,7 @@ function rank(e: StrategyEvaluation, anomalies: readonly Anomaly[]): Omit<Ranked
     evaluation: e,
     risk: effects.length ? Math.max(...effects.map((n) => n.candidate.hi)) : 1,
     riskChange: effects.length ? Math.max(...effects.map((n) => n.change.mean)) : 0,
-    cost: e.cost.coreHours,
+    cost: e.cost.priced,
   };
 }
 
@@ -70,7 +72,8 @@ export function chooseStrategy(evaluations: readonly StrategyEvaluation[], anoma
   const ranked: RankedEvaluation[] = base.map((r) => ({ ...r, pareto: front[options.indexOf(r)] ?? false }));
   const better = ranked.filter((r) => r.evaluation.verdict === 'better');
   const eligible = better.filter((r) => r.risk < objective.target).sort(byObjective);
-  const goal = `the cheapest strategy (extra core-hours) whose verdict is better and whose addressed nodes' P(fail) upper bound is under ${pct(objective.target)}; ties to the reversible one, then the smaller blast radius`;
+  const unit = evaluations[0]?.cost.unit ?? '';
+  const goal = `the cheapest strategy (priced extra cost, ${unit}) whose verdict is better and whose addressed nodes' P(fail) upper bound is under ${pct(objective.target)}; ties to the reversible one, then the smaller blast radius`;
   const counts = `${evaluations.length} candidate(s) evaluated: ${better.length} better, ${ranked.filter((r) => r.evaluation.verdict === 'worse').length} worse, ${ranked.filter((r) => r.evaluation.verdict === 'inconclusive').length} inconclusive; ${ranked.filter((r) => r.pareto).length} on the Pareto front of (risk, cost)`;
   const chosen = eligible[0] ?? null;
   if (!chosen) {
@@ -85,8 +88,8 @@ export function chooseStrategy(evaluations: readonly StrategyEvaluation[], anoma
   const tied = eligible.filter((r) => r !== chosen && Math.abs(r.cost - chosen.cost) <= EPS);
   return {
     chosen, ranked,
-    explanation: `Objective: ${goal}. ${counts}. ${eligible.length} met the objective; ${s.id} (${s.description}) is the cheapest of them at ${chosen.cost.toFixed(2)} extra core-hours, bringing the upper bound to ${pct(chosen.risk)} (paired change ${chosen.riskChange.toFixed(3)}), ${chosen.pareto ? 'on' : 'off'} the Pareto front, blast radius ${chosen.evaluation.blastRadius.length ? chosen.evaluation.blastRadius.join(', ') : 'none'}` +
-      (cheaperOthers.length ? `; cheaper better strategies (${cheaperOthers.map((r) => `${r.evaluation.strategy.id} at ${pct(r.risk)}`).join(', ')}) left the upper bound at or above the target` : '') +
+    explanation: `Objective: ${goal}. ${counts}. ${eligible.length} met the objective; ${s.id} (${s.description}) is the cheapest of them at ${formatCost(chosen.cost, unit)} (${chosen.evaluation.cost.coreHours.toFixed(2)} extra core-hours, ${Math.round(chosen.evaluation.cost.requestsShed)} requests shed), bringing the upper bound to ${pct(chosen.risk)} (paired change ${chosen.riskChange.toFixed(3)}), ${chosen.pareto ? 'on' : 'off'} the Pareto front, blast radius ${chosen.evaluation.blastRadius.length ? chosen.evaluation.blastRadius.join(', ') : 'none'}` +
+      (cheaperOthers.length ? `; cheaper better strategies (${cheaperOthers.map((r) => `${r.evaluation.strategy.id} at ${formatCost(r.cost, unit)}, ${pct(r.risk)}`).join(', ')}) left the upper bound at or above the target` : '') +
       (tied.length ? `; tied on cost with ${tied.map((r) => r.evaluation.strategy.id).join(', ')}, chosen for ${s.reversible ? 'reversibility, then ' : ''}its blast radius and id` : '') + '.',
   };
 }

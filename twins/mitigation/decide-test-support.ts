@@ -69,7 +69,7 @@ export function testProposal(o: TestProposalOptions = {}): Proposal {
       strategy, replications: 200, seed: 1,
       nodes: [{ node, baseline: { mean: 0.4, lo: 0.33, hi: 0.47 }, candidate: { mean: 0.2, lo: 0.15, hi: 0.26 }, change: { mean: (change.lo + change.hi) / 2, lo: change.lo, hi: change.hi, n: 200 } }],
       sloViolationMinutes: { mean: -3, lo: -4, hi: -2, n: 200 }, requestsFailed: { mean: -100, lo: -120, hi: -80, n: 200 },
-      cost: { replicaHours: 0.5, coreHours: 0.5 }, blastRadius: [node], verdict: change.hi < 0 ? 'better' : 'inconclusive', explanation: 'by hand',
+      cost: { replicaHours: 0.5, coreHours: 0.5, requestsShed: 0, priced: 0.02, unit: 'USD' }, blastRadius: [node], verdict: change.hi < 0 ? 'better' : 'inconclusive', explanation: 'by hand',
     },
     alternatives: [],
     choice: 'lowest risk',

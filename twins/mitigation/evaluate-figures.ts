@@ -79,3 +79,24 @@ export function runCost(s: ChunkSummary, twin: Twin, warmup: number): { replicaH
   });
   return { replicaHours, coreHours };
 }
+
+/**
+ * Requests answered degraded, mean per replication: a node that skips its
+ * optional calls for a share p of its requests (shedOptional) degrades p of
+ * its arrivals after the warm-up, counted from the shedding's start `at`
+ * (arrivals taken as even over the span: an approximation when `at` falls
+ * inside it; the generator's shedding starts at 0).
+ */
+export function degradedRequests(s: ChunkSummary, twin: Twin, warmup: number): number {
+  const span = s.horizon - warmup;
+  let total = 0;
+  s.nodes.forEach((n, i) => {
+    const shed = twin.nodes[i]!.shedOptional;
+    if (!shed || span <= 0) return;
+    const col = n.metrics.arrivals.filter(Number.isFinite);
+    const arrivals = col.length ? col.reduce((a, b) => a + b, 0) / col.length : 0;
+    const share = Math.max(0, span - Math.max(0, shed.at - warmup)) / span;
+    total += shed.probability * arrivals * share;
+  });
+  return total;
+}

@@ -6,7 +6,8 @@
  */
 import type { Twin } from '../definition/types.js';
 import type { ChunkSummary } from '../flow/summary.js';
-import { failed, requestsFailed, runCost, sloViolationMinutes } from './evaluate-figures.js';
+import { DEFAULT_PRICES, priceCost, type CostPrices } from './cost.js';
+import { degradedRequests, failed, requestsFailed, runCost, sloViolationMinutes } from './evaluate-figures.js';
 import { newcombeDifference, pairedMeanDifference, pairedTable, proportion, sideOfZero } from './evaluate-stats.js';
 import type { EvaluationVerdict, NodeEffect, Strategy, StrategyEvaluation } from './types.js';
 
@@ -28,6 +29,8 @@ export interface EvaluateOptions {
   readonly latencyTolerance?: number;
   /** More failed requests at the entries than this share of their arrivals, with an interval above 0, makes a strategy worse; default 0.001. */
   readonly failedRequestsTolerance?: number;
+  /** Prices of the cost (the policy's `cost`); default DEFAULT_PRICES. */
+  readonly prices?: CostPrices;
 }
 
 function checkPairs(b: ChunkSummary, c: ChunkSummary): void {
@@ -89,7 +92,11 @@ export function evaluateStrategy(strategy: Strategy, baseline: RunOutcome, candi
     nodes,
     sloViolationMinutes: pairedMeanDifference(sloViolationMinutes(b, baseline.twin), sloViolationMinutes(c, candidate.twin), o.level),
     requestsFailed: failedChange,
-    cost: { replicaHours: costC.replicaHours - costB.replicaHours, coreHours: costC.coreHours - costB.coreHours },
+    cost: priceCost({
+      replicaHours: costC.replicaHours - costB.replicaHours, coreHours: costC.coreHours - costB.coreHours,
+      // Fewer failed requests are the strategy's benefit (the risk axis), not a saving: only an increase is priced.
+      requestsShed: Math.max(0, failedChange.mean) + degradedRequests(c, candidate.twin, o.warmup) - degradedRequests(b, baseline.twin, o.warmup),
+    }, o.prices ?? DEFAULT_PRICES),
     blastRadius,
     verdict,
     explanation,

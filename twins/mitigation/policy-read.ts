@@ -12,6 +12,7 @@ import { Problems, TwinSpecError, type Locator } from '../definition/errors.js';
 import { parseTwinText, validateDocument } from '../definition/load.js';
 import { DURATION_PATTERN, parseDuration } from '../definition/units.js';
 import { BOUNDED_FIELDS, WEEKDAYS, type AutoApproveRule, type Bound, type BoundedField, type ChangeWindow, type NodeRules, type Policy, type Weekday } from './policy.js';
+import { DEFAULT_PRICES, type CostPrices } from './cost.js';
 import type { StrategyAction } from './types.js';
 
 export const STRATEGY_ACTIONS: readonly StrategyAction[] = ['scaleOut', 'scaleUp', 'autoscale', 'prewarm', 'rateLimit', 'shedOptional', 'circuitBreaker', 'timeoutRetry', 'reroute'];
@@ -19,6 +20,7 @@ export const STRATEGY_ACTIONS: readonly StrategyAction[] = ['scaleOut', 'scaleUp
 export const BOUNDED_ACTIONS: Readonly<Partial<Record<StrategyAction, BoundedField>>> = { scaleOut: 'replicas', scaleUp: 'servers' };
 
 const posInt = { type: 'integer', minimum: 1 };
+const price = { type: 'number', minimum: 0, description: 'a price >= 0 in the unit' };
 const nonNegInt = { type: 'integer', minimum: 0 };
 const action = { enum: STRATEGY_ACTIONS, description: `one of ${STRATEGY_ACTIONS.join(', ')}` };
 const bound = {
@@ -76,6 +78,14 @@ export const policySchema: SchemaObject = {
       },
     },
     maxChangesPerHour: posInt,
+    cost: {
+      type: 'object',
+      properties: {
+        replicaHour: price, coreHour: price, requestShed: price,
+        unit: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9 _/.-]{0,31}$', description: 'a currency or unit name, e.g. USD, EUR, credits' },
+      },
+      additionalProperties: false,
+    },
     verify: {
       type: 'object',
       properties: {
@@ -97,6 +107,7 @@ interface PolicyInput {
   changeWindows?: Array<{ days: Weekday[]; from: string; to: string }>;
   maxChangesPerHour: number;
   verify?: { window?: number | string; minPoints?: number; onNoData?: 'rollback' | 'hold' };
+  cost?: Partial<CostPrices>;
 }
 
 const minuteOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -152,6 +163,7 @@ export function policyFromObject(data: unknown, source: string, locate?: Locator
       minPoints: input.verify?.minPoints ?? VERIFY_DEFAULTS.minPoints,
       onNoData: input.verify?.onNoData ?? VERIFY_DEFAULTS.onNoData,
     },
+    cost: { ...DEFAULT_PRICES, ...input.cost },
   };
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TwinSpecError } from '../definition/errors.js';
+import { DEFAULT_PRICES, priceCost } from './cost.js';
 import { inChangeWindow, rulesFor } from './policy.js';
 import { parsePolicyText } from './policy-read.js';
 import { TEST_POLICY_YAML, testPolicy } from './decide-test-support.js';
@@ -41,6 +42,28 @@ test('change windows are UTC days and minutes, end exclusive', () => {
   assert.not.ok(inChangeWindow(p, new Date('2026-01-06T17:30:00Z')));
   assert.not.ok(inChangeWindow(p, new Date('2026-01-07T10:00:00Z'))); // a Wednesday
   assert.ok(inChangeWindow(testPolicy(), new Date('2026-01-07T03:00:00Z')), 'no windows: any time');
+});
+
+test('cost: documented defaults, a partial section keeps the rest, unknown keys get a did-you-mean, bad prices are located', () => {
+  assert.equal(testPolicy().cost, DEFAULT_PRICES);
+  assert.equal(DEFAULT_PRICES, { replicaHour: 0, coreHour: 0.04, requestShed: 0.0001, unit: 'USD' });
+  const p = parsePolicyText(TEST_POLICY_YAML + 'cost: { coreHour: 0.1, unit: EUR }\n', 'p.yaml');
+  assert.equal(p.cost, { replicaHour: 0, coreHour: 0.1, requestShed: 0.0001, unit: 'EUR' });
+  try {
+    parsePolicyText(TEST_POLICY_YAML + 'cost:\n  replicaHours: 0.5\n  requestShed: -1\n', 'p.yaml');
+    assert.unreachable('must fail');
+  } catch (e) {
+    assert.instance(e, TwinSpecError);
+    const msg = (e as Error).message;
+    assert.match(msg, /p\.yaml:\d+:\d+: cost\.replicaHours: unknown property \(did you mean "replicaHour"\?\)/);
+    assert.match(msg, /p\.yaml:\d+:\d+: cost\.requestShed: /);
+  }
+});
+
+test('a priced cost: replica-hours, core-hours and requests shed at their prices, in the unit', () => {
+  const c = priceCost({ replicaHours: 1, coreHours: 2, requestsShed: 1000 }, { replicaHour: 0.5, coreHour: 0.04, requestShed: 0.0001, unit: 'USD' });
+  assert.ok(Math.abs(c.priced - (0.5 + 0.08 + 0.1)) < 1e-12);
+  assert.is(c.unit, 'USD');
 });
 
 test.run();

@@ -9,6 +9,7 @@
  *    anomaly of the proposal was observed in production (source `drift`);
  *  - an approver is never the proposer, and one person counts once.
  */
+import type { CostPrices } from './cost.js';
 import type { StrategyAction } from './types.js';
 
 /** The fields a change sets that bounds can limit. */
@@ -71,6 +72,8 @@ export interface Policy {
     /** What "no data" does: roll back (default) or hold the change. */
     readonly onNoData: 'rollback' | 'hold';
   };
+  /** Prices of what a strategy adds (replica-hours, core-hours, requests shed) and their unit: the cost the choice minimises. */
+  readonly cost: CostPrices;
 }
 
 /** The rules of a node: its own, else those under `*`, else null (the node may not be changed). */

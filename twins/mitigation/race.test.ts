@@ -2,10 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { proportion } from './evaluate-stats.js';
-import { raceDecision, raceLooks, type RaceRules } from './race.js';
+import { nextLookToMeet, raceDecision, raceLooks, targetLook, type RaceRules } from './race.js';
 import type { EvaluationVerdict, StrategyEvaluation } from './types.js';
 
-const rules: RaceRules = { target: 0.05, level: 0.95, replications: 200 };
+const rules: RaceRules = { target: 0.05, level: 0.95, replications: 200, costTolerance: 0.05 };
 
 /** Node a failed in `k` of `n` replications with the strategy; change interval (lo, hi). */
 function evaluation(id: string, verdict: EvaluationVerdict, k: number, n: number, coreHours: number, change: [number, number] = [-0.3, -0.1]): StrategyEvaluation {
@@ -14,16 +14,32 @@ function evaluation(id: string, verdict: EvaluationVerdict, k: number, n: number
     strategy: { id, action: 'scaleOut', target: 'a', params: {}, deltas: [], description: id, reversible: true, addresses: ['risk:a:latency'] },
     replications: n, seed: 1,
     nodes: [{ node: 'a', baseline: proportion(Math.round(0.25 * n), n, 0.95), candidate: proportion(k, n, 0.95), change: { mean: (change[0] + change[1]) / 2, lo: change[0], hi: change[1], n } }],
-    sloViolationMinutes: none, requestsFailed: none, cost: { replicaHours: coreHours, coreHours }, blastRadius: ['a'], verdict, explanation: `${verdict} (hand-made)`,
+    sloViolationMinutes: none, requestsFailed: none, cost: { replicaHours: coreHours, coreHours, requestsShed: 0, priced: coreHours, unit: 'USD' }, blastRadius: ['a'], verdict, explanation: `${verdict} (hand-made)`,
   };
 }
 
-test('looks: 20, 40, 80, 160, then the full count; a small count is one look', () => {
-  assert.equal(raceLooks(200), [20, 40, 80, 160, 200]);
-  assert.equal(raceLooks(40), [20, 40]);
-  assert.equal(raceLooks(100), [20, 40, 80, 100]);
-  assert.equal(raceLooks(12), [12]);
+test('looks: the pilot 10, 20, 40, the target look (73 at 5 %), doubled, then the full count', () => {
+  assert.is(targetLook(0.05, 0.95), 73);
+  assert.ok(proportion(0, 73, 0.95).hi < 0.05 && proportion(0, 72, 0.95).hi >= 0.05, '73 is the first count at which no failure is under 5 %');
+  assert.is(targetLook(0.1, 0.95), 35);
+  assert.equal(raceLooks(200), [10, 20, 40, 73, 146, 200]);
+  assert.equal(raceLooks(40), [10, 20, 40]);
+  assert.equal(raceLooks(40, 0.1), [10, 20, 35, 40]);
+  assert.equal(raceLooks(100), [10, 20, 40, 73, 100]);
+  assert.equal(raceLooks(12), [10, 12]);
+  assert.equal(raceLooks(5), [5]);
   assert.throws(() => raceLooks(0), /whole number >= 1/);
+});
+
+test('the leader runs ahead to the first look at which it could meet the target were it never to fail again', () => {
+  const looks = raceLooks(200);
+  assert.is(nextLookToMeet(evaluation('z', 'inconclusive', 0, 10, 1), ['a'], rules, looks), 73);
+  // One failure: 1/73 leaves 7.4 %, 1/146 3.8 %.
+  assert.is(nextLookToMeet(evaluation('o', 'inconclusive', 1, 20, 1), ['a'], rules, looks), 146);
+  assert.is(nextLookToMeet(evaluation('t', 'inconclusive', 4, 40, 1), ['a'], rules, looks), null, '4 failures: 5.0 % even at 200');
+  assert.is(nextLookToMeet(evaluation('x', 'inconclusive', 0, 10, 1), ['elsewhere'], rules, looks), null, 'addresses nothing');
+  assert.is(nextLookToMeet(evaluation('n', 'inconclusive', 0, 10, 1, [-0.2, 0.1]), ['a'], rules, looks), 73, 'an interval around 0 but fewer failures than the baseline');
+  assert.is(nextLookToMeet(evaluation('s', 'inconclusive', 0, 10, 1, [-0.1, 0.1]), ['a'], rules, looks), null, 'no fewer failures than the baseline: no sprint');
 });
 
 test('worse stops at once', () => {

@@ -18,7 +18,7 @@
  *  - metTarget: the verdict is better and every addressed node's upper bound
  *    is under the target at this look: its claim (bound and paired interval
  *    at these n replications) is already made.
- *  - dominated: costs more (core-hours, beyond a tolerance) than a strategy
+ *  - dominated: costs more (priced, cost.ts; beyond a tolerance) than a strategy
  *    that already met the target; the objective takes the cheapest that
  *    meets it, so this one could not be chosen.
  *  - full: it ran every replication.
@@ -32,26 +32,55 @@ export interface RaceRules {
   readonly level: number;
   /** The full count a candidate would run if nothing stopped it. */
   readonly replications: number;
-  /** Extra core-hours under which a cost difference is noise (an autoscaler's replicas vary per replication); default 0.05. */
+  /** Priced cost (the evaluations' unit) under which a cost difference is noise (an autoscaler's replicas vary per replication); default 0. */
   readonly costTolerance?: number;
 }
 
-/** First look: enough replications for the exact and the paired rules to bite, few enough to drop hopeless candidates cheaply. */
-export const FIRST_LOOK = 20;
+/** Pilot look: every candidate runs this many replications first; enough for "worse" and the lower-bound rule to bite on a clearly hopeless one, few enough that the many that cannot be chosen cost little. */
+export const PILOT_LOOK = 10;
 
 /**
- * The replication counts at which candidates are judged: 20, 40, 80, 160
- * (doubling, so a look costs as much as all before it), then the full count.
- * 80 is the first look at which no failure gives a 95 % upper bound under 5 %
- * (z²/(n + z²) < 0.05 needs n ≥ 73). Depends only on the full count, never on
- * workers: the same looks, the same decisions.
+ * The smallest n at which a node that never failed gets a Wilson upper bound
+ * under the target: z²(1 − t)/t, rounded up (73 at 5 %, 95 %; 35 at 10 %).
+ * No candidate can meet the target before it, so it is a look.
  */
-export function raceLooks(replications: number, first = FIRST_LOOK): number[] {
+export function targetLook(target: number, level: number): number {
+  const z = zOf(level);
+  let n = Math.max(1, Math.ceil((z * z * (1 - target)) / target) - 1);
+  while (wilsonInterval(0, n, z).hi >= target) n++;
+  return n;
+}
+
+/**
+ * The replication counts at which candidates are judged: the pilot (10), 20,
+ * 40, the target look n* (the first count at which a candidate can meet the
+ * target: 73 at 5 %), then n* doubled while under the full count, then the
+ * full count. Depends only on the full count, the target and the level, never
+ * on workers: the same looks, the same decisions.
+ */
+export function raceLooks(replications: number, target = 0.05, level = 0.95): number[] {
   if (!(Number.isInteger(replications) && replications >= 1)) throw new RangeError(`raceLooks: replications must be a whole number >= 1, got ${replications}`);
-  const looks: number[] = [];
-  for (let n = first; n < replications; n *= 2) looks.push(n);
-  looks.push(replications);
-  return looks;
+  const star = targetLook(target, level);
+  const looks = new Set<number>([PILOT_LOOK, 2 * PILOT_LOOK, 4 * PILOT_LOOK]);
+  for (let n = star; n < replications; n *= 2) looks.add(n);
+  return [...looks].filter((n) => n < replications).sort((a, b) => a - b).concat(replications);
+}
+
+/**
+ * The first look after `n` at which the candidate could still meet the target,
+ * were it never to fail again (Wilson upper bound of its addressed nodes'
+ * failures so far under the target); null when none could, or when it has
+ * not lowered every addressed node's failures below the baseline's yet. The leader of the
+ * race runs ahead to it (runs/mitigation/propose.ts).
+ */
+export function nextLookToMeet(e: StrategyEvaluation, nodes: readonly string[], rules: RaceRules, looks: readonly number[]): number | null {
+  const z = zOf(rules.level);
+  const effects = addressedEffects(e, nodes);
+  // Only one that has improved every addressed node so far (fewer failures than the baseline on the same replications):
+  // on common random numbers a strategy that changes nothing fails where the baseline does, and is not worth a sprint.
+  if (effects.length === 0 || !effects.every((x) => x.change.mean < 0)) return null;
+  const failures = Math.max(...effects.map((x) => Math.round(x.candidate.mean * e.replications)));
+  return looks.find((m) => m > e.replications && wilsonInterval(failures, m, z).hi < rules.target) ?? null;
 }
 
 /** The addressed nodes' effects in an evaluation. */
@@ -83,7 +112,7 @@ export function raceDecision(e: StrategyEvaluation, nodes: readonly string[], ru
     }
   }
   if (meetsTarget(e, nodes, rules.target)) return { stop: 'metTarget', reason: `met the target after ${n} replications (upper bound ${pct(Math.max(...addressedEffects(e, nodes).map((x) => x.candidate.hi)))}, paired change below 0)` };
-  const dominated = dominatedBy(e.cost.coreHours, e.strategy.id, incumbent, rules);
+  const dominated = dominatedBy(e.cost.priced, e.strategy.id, incumbent, rules);
   if (dominated) return dominated;
   if (n >= rules.replications) return { stop: 'full', reason: `ran all ${n} replications: ${e.verdict}` };
   return null;
@@ -92,8 +121,9 @@ export function raceDecision(e: StrategyEvaluation, nodes: readonly string[], ru
 /** Stops a candidate that costs more than one that already met the target (checked before a look too, on the cost of the last). */
 export function dominatedBy(cost: number, id: string, incumbent: { readonly id: string; readonly cost: number } | null, rules: RaceRules): RaceOutcome | null {
   if (incumbent === null || incumbent.id === id) return null;
-  if (cost <= incumbent.cost + (rules.costTolerance ?? 0.05)) return null;
-  return { stop: 'dominated', reason: `costs ${cost.toFixed(2)} extra core-hours, more than ${incumbent.id} (${incumbent.cost.toFixed(2)}), which already met the target` };
+  if (cost <= incumbent.cost + (rules.costTolerance ?? 0)) return null;
+  return { stop: 'dominated', reason: `costs ${fmtCost(cost)}, more than ${incumbent.id} (${fmtCost(incumbent.cost)}), which already met the target` };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const fmtCost = (x: number) => Number(x.toPrecision(3)).toString();

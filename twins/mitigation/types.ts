@@ -12,6 +12,7 @@
  */
 import type { ScenarioDelta } from '../scenario/types.js';
 import type { ShadowConfirmation } from './confirm.js';
+import type { CostPrices, PricedCost } from './cost.js';
 
 /** A share of replications with its Wilson interval. */
 export interface Proportion {
@@ -156,8 +157,8 @@ export interface StrategyEvaluation {
   readonly sloViolationMinutes: PairedDifference;
   /** Requests that failed or were shed at the entries, per replication: candidate − baseline. */
   readonly requestsFailed: PairedDifference;
-  /** Extra cost over the horizon (candidate − baseline): replica-hours and core-hours. */
-  readonly cost: { readonly replicaHours: number; readonly coreHours: number };
+  /** Extra cost over the horizon (candidate − baseline): replica-hours, core-hours, requests shed, and their price in the policy's unit (cost.ts). */
+  readonly cost: PricedCost;
   /** Nodes whose P(fail) or latency changed beyond the noise. */
   readonly blastRadius: readonly string[];
   /** better: the addressed nodes' P(fail) change excludes 0 below it and no node got worse beyond the noise; worse: some node's change excludes 0 above it; else inconclusive. */
@@ -178,7 +179,7 @@ export interface Proposal {
   readonly anomalies: readonly Anomaly[];
   readonly strategy: Strategy;
   readonly evaluation: StrategyEvaluation;
-  /** The other candidates, for the record: id, verdict, P(fail) change of the addressed nodes, cost, on the Pareto front or not. */
+  /** The other candidates, for the record: id, verdict, P(fail) change of the addressed nodes, priced cost (in `prices.unit`), on the Pareto front or not. */
   readonly alternatives: ReadonlyArray<{
     readonly id: string; readonly verdict: EvaluationVerdict; readonly riskChange: number; readonly cost: number; readonly pareto: boolean;
     /** Replications it was judged on and, when raced, why it stopped there. */
@@ -186,6 +187,8 @@ export interface Proposal {
   }>;
   /** Why this one: the policy's objective and how the others compared. */
   readonly choice: string;
+  /** The prices every cost of this proposal is in (its evaluation's and its alternatives'), with their unit; absent in proposals made before costs were priced (core-hours). */
+  readonly prices?: CostPrices;
   /** Set when the policy approves it without a person. */
   readonly autoApproved: { readonly rule: string } | null;
   /** The strategy tried on a running shadow before proposing (runs/mitigation/confirm-shadow.ts); absent when no shadow was up. */

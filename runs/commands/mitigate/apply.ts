@@ -5,7 +5,7 @@
  * target's metric is watched for a window before and after the change, and
  * the change is rolled back automatically unless it holds (verify.ts).
  */
-import { defineCommand, parseFlags, usageError } from '../../flags.js';
+import { defineCommand, parseFlags, usageError, type CommandSpec, type FlagTable } from '../../flags.js';
 import type { Applier } from '../../mitigation/appliers/applier.js';
 import { commandApplier, readCommandTemplate } from '../../mitigation/appliers/command.js';
 import { dryRunApplier } from '../../mitigation/appliers/dry-run.js';
@@ -15,9 +15,9 @@ import { applyProposal, rollbackProposal } from '../../mitigation/workflow.js';
 import { metricWatchFor, reportVerification, verifyAfterApply, VERIFY_FLAGS } from './verify-flags.js';
 import { STATE_FLAGS, withState } from './shared.js';
 
-const APPLIERS = ['dry-run', 'shadow', 'command', 'kubernetes'] as const;
+export const APPLIERS = ['dry-run', 'shadow', 'command', 'kubernetes'] as const;
 
-const applierFlags = {
+export const applierFlags = {
   ...STATE_FLAGS,
   as: { kind: 'string', value: 'NAME', default: 'shadowcast', help: 'who applies, for the audit log' },
   command: { kind: 'path', value: 'FILE', help: 'command applier: JSON {"apply": [argv], "rollback": [argv]} with placeholders {node} {replicas} ...' },
@@ -38,7 +38,7 @@ export const MITIGATE_ROLLBACK = defineCommand({
   flags: { ...applierFlags, applier: { kind: 'choice', choices: APPLIERS, default: 'dry-run', help: 'must be the applier that applied it' }, reason: { kind: 'string', value: 'TEXT', default: 'rollback requested', help: 'why, for the audit log' } },
 });
 
-async function applierFor(spec: typeof MITIGATE_APPLY | typeof MITIGATE_ROLLBACK, name: (typeof APPLIERS)[number], command: string | undefined, namespace: string, shadow: string | undefined): Promise<Applier> {
+export async function applierFor(spec: CommandSpec<FlagTable>, name: (typeof APPLIERS)[number], command: string | undefined, namespace: string, shadow: string | undefined): Promise<Applier> {
   if (name === 'dry-run') return dryRunApplier;
   if (name === 'kubernetes') return kubernetesApplier({ namespace });
   if (name === 'shadow') {

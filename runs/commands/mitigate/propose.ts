@@ -78,12 +78,13 @@ function evaluationTable(r: ProposeResult): string {
       worst ? `${pct(worst.baseline.mean)} → ${pct(worst.candidate.mean)} [≤ ${pct(worst.candidate.hi)}]` : '-',
       worst ? `${(worst.change.mean * 100).toFixed(1)} [${(worst.change.lo * 100).toFixed(1)}, ${(worst.change.hi * 100).toFixed(1)}] pts` : '-',
       e.cost.replicaHours.toFixed(2),
+      Number(e.cost.priced.toPrecision(3)).toString(),
       e.blastRadius.join(' ') || '-',
       String(e.replications),
       e.race?.stop ?? '-',
     ];
   });
-  return table(['strategy', 'verdict', 'P(fail) of the node at risk', 'paired change', '+replica-h', 'blast radius', 'replications', 'stopped'], rows, 2);
+  return table(['strategy', 'verdict', 'P(fail) of the node at risk', 'paired change', '+replica-h', `cost (${r.evaluations[0]?.cost.unit ?? ''})`, 'blast radius', 'replications', 'stopped'], rows, 2);
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -109,7 +110,7 @@ export async function run(argv: string[]): Promise<number> {
     settings: { seed, horizon: run.horizon, reportWindow: run.windowSeconds, warmup: run.warmup, forecast, state },
     replications: v.replications ?? run.replications, level: run.confidence,
     ...(v['max-candidates'] !== undefined ? { maxCandidates: v['max-candidates'] } : {}),
-    race: !v['no-race'], refuse: policyRefusal(policy),
+    race: !v['no-race'], refuse: policyRefusal(policy), prices: policy.cost,
     executor,
   }).finally(() => executor.close());
   if (r.unconfirmed.length) console.log(`not answered (P(fail) not above ${pct(v.threshold)} beyond the noise: its lower bound is under it): ${r.unconfirmed.map((a) => a.node).join(', ')}`);

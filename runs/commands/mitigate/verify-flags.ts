@@ -11,8 +11,8 @@ import type { Applier } from '../../mitigation/appliers/applier.js';
 import { DEFAULT_CONFIRM_METRIC } from '../../mitigation/confirm-shadow.js';
 import { isShadowMetric, shadowMetricWatch, type MetricWatch } from '../../mitigation/metric-watch.js';
 import { prometheusMetricWatch } from '../../mitigation/metric-watch-prometheus.js';
-import type { MitigationStore } from '../../mitigation/store.js';
-import { applyAndVerify, type ApplyAndVerifyResult } from '../../mitigation/verify.js';
+import type { MitigationStore, StoredProposal } from '../../mitigation/store.js';
+import { applyAndVerify, type ApplyAndVerifyResult, type VerifyJudgement } from '../../mitigation/verify.js';
 
 function parseInterval(raw: string): { lo: number; hi: number } {
   const m = /^([-+0-9.eE]+):([-+0-9.eE]+)$/.exec(raw);
@@ -33,7 +33,6 @@ export const VERIFY_FLAGS = flagTable({
 });
 
 export interface VerifyValues {
-  readonly verify: 'auto' | 'off';
   readonly window?: number;
   readonly step?: number;
   readonly metric: string;
@@ -72,10 +71,19 @@ export async function verifyAfterApply(store: MitigationStore, audit: string, id
   return applyAndVerify(store, audit, id, applier, watch, { metric: v.metric, windowSeconds: window, by: v.as, ...(v.predicted !== undefined ? { predicted: v.predicted } : {}) });
 }
 
-export function reportVerification(r: ApplyAndVerifyResult): number {
+/** What a verification printed: the apply's detail (after an apply), the before-value and where it came from, the judgement, the state. */
+export interface VerificationReport {
+  readonly detail?: string;
+  readonly before: { readonly points: number | null; readonly median: number | null; readonly source?: string };
+  readonly judgement: VerifyJudgement;
+  readonly proposal: StoredProposal;
+}
+
+/** Prints the outcome; the exit code: 0 verified, 1 not kept (rolled back, or held unverified because the policy says hold). */
+export function reportVerification(r: VerificationReport): number {
   const j = r.judgement;
-  console.log(r.detail);
-  console.log(`before: ${r.before.points} point(s), median ${r.before.median ?? 'none'}`);
+  if (r.detail !== undefined) console.log(r.detail);
+  console.log(`before: ${r.before.points === null ? '' : `${r.before.points} point(s), `}median ${r.before.median ?? 'none'}${r.before.source !== undefined ? ` (${r.before.source})` : ''}`);
   console.log(`verify: ${j.verdict} → ${j.action}: ${j.reason}`);
   console.log(`${r.proposal.proposal.id}: state ${r.proposal.state}`);
   return r.proposal.state === 'verified' ? 0 : 1;
