@@ -72,10 +72,15 @@ export class CellRunner {
     return this.executor.workers;
   }
 
-  /** The montecarlo rule of the batch's: P(fail) clear of the target and/or within the precision, at the batch's level. */
+  /**
+   * The montecarlo rule of the batch's: P(fail) clear of the target and/or
+   * within the precision, at the batch's level. Clear of the target, a cell
+   * is also settled once one node is clearly above it: it misses the target
+   * whatever the other nodes do.
+   */
   private stoppingRule(): StoppingRule | null {
     const s = this.settings;
-    return s.stopping && { threshold: s.stopping.whenClear ? s.target : null, precision: s.stopping.precision, level: s.confidence };
+    return s.stopping && { threshold: s.stopping.whenClear ? s.target : null, precision: s.stopping.precision, level: s.confidence, settleWhenAnyAbove: s.stopping.whenClear };
   }
 
   private simulationSettings(cell: PreparedCell): SimulationSettings {
