@@ -12,8 +12,9 @@ import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { prepareBase, prepareCells, type StateDocument } from '../../twins/whatif/cells.js';
 import { checkBatch, readBatchShape, type BatchDocument } from '../../twins/whatif/check.js';
 import type { CellFigures } from '../../twins/whatif/figures.js';
-import { findCell, searchAxis, type FindResult } from '../../twins/whatif/find.js';
+import { cellVerdict, findCell, searchAxis, type FindResult } from '../../twins/whatif/find.js';
 import { gridSize } from '../../twins/whatif/grid.js';
+import type { CellStoppingRule } from '../../twins/whatif/types.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
 import { EXECUTOR_FLAGS, executorChoice, openExecutor, type ExecutorChoice } from '../executors/choose.js';
 import { createProgress } from '../progress.js';
@@ -31,6 +32,8 @@ export const WHATIF = defineCommand({
     out: { kind: 'path', value: 'DIR', required: true, help: 'where cells.csv, cells.json and report.html go' },
     find: { kind: 'boolean', help: 'name the cheapest cell with every P(fail) upper bound under the target (a monotone search over a <node>.replicas axis)' },
     target: { kind: 'level', value: 'P', absent: "the batch's target, else 0.05", help: 'the P(fail) upper bound every node must stay under, for --find' },
+    'stop-when-clear': { kind: 'boolean', help: "per cell, stop adding replications once every node's P(fail) interval is clear of the target (or within --precision); at most the batch's replications" },
+    precision: { kind: 'level', value: 'P', help: "per cell, stop adding replications once every node's P(fail) interval is within ±P (or clear, with --stop-when-clear)" },
     'max-cells': { kind: 'positiveInt', default: '64', help: 'a grid with more cells than this runs only with --yes' },
     yes: { kind: 'boolean', help: 'run a grid larger than --max-cells' },
     workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores; 0 = this thread', help: 'worker threads' },
@@ -46,6 +49,8 @@ export interface WhatifArgs {
   readonly out: string;
   readonly find: boolean;
   readonly target: number | undefined;
+  /** Sequential stopping per cell; undefined: the batch's (stopWhenClear, precision), else none. */
+  readonly stopping?: CellStoppingRule;
   readonly maxCells: number;
   readonly yes: boolean;
   readonly workers: number | undefined;
@@ -60,7 +65,9 @@ export function parseWhatifArgs(argv: readonly string[]): WhatifArgs | null {
   if (!parsed) return null;
   const v = parsed.values;
   return {
-    batch: v.batch, out: v.out, find: v.find, target: v.target, maxCells: v['max-cells'], yes: v.yes,
+    batch: v.batch, out: v.out, find: v.find, target: v.target,
+    ...(v['stop-when-clear'] || v.precision !== undefined ? { stopping: { whenClear: v['stop-when-clear'], precision: v.precision ?? null } } : {}),
+    maxCells: v['max-cells'], yes: v.yes,
     workers: v.workers, executor: executorChoice(WHATIF, v, v.workers), resume: !v['no-resume'], quiet: v.quiet,
   };
 }
@@ -89,7 +96,7 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
   const beside = (path: string | undefined) => (path === undefined ? null : resolve(dirname(args.batch), path));
   const base = await loadRunBase(beside(shape.twin)!, beside(shape.forecast), (what) => new InputError(`${args.batch}: forecast: required: ${what}`));
   const checked = checkBatch(doc, base.twin);
-  const batch = { ...checked, settings: { ...checked.settings, target: args.target ?? checked.settings.target } };
+  const batch = { ...checked, settings: { ...checked.settings, target: args.target ?? checked.settings.target, stopping: args.stopping ?? checked.settings.stopping } };
   const size = gridSize(batch.axes);
   if (size > args.maxCells && !args.yes) {
     throw usageError(WHATIF, `the grid of ${args.batch} has ${size} cells (${batch.axes.map((a) => `${a.values.length} ${a.name}`).join(' × ')}), more than --max-cells ${args.maxCells}: that is ${size * batch.settings.replications} replications; add --yes to run it`);
@@ -138,11 +145,12 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
   const st = runner.stats;
   const summary = [
     `${base.twin.name}: ${figures.length} of ${size} cells × ${s.replications} replications × ${s.horizon} s, seed ${s.seed}, ${runner.workers} worker(s), ${seconds.toFixed(1)} s` +
-      `, ${st.runs} Monte Carlo run(s) (the base included; equal cells share one)` +
+      `, ${st.runs} Monte Carlo run(s) (the base included; equal cells share one), ${st.replications} replications, ${(st.events / 1e6).toFixed(1)} M events` +
+      (s.stopping ? `, sequential stopping (${[s.stopping.whenClear ? `clear of ${s.target}` : '', s.stopping.precision !== null ? `within ±${s.stopping.precision}` : ''].filter(Boolean).join(' or ')})` : '') +
       (st.resumedChunks ? `, ${st.resumedChunks} of ${st.chunks} chunk(s) resumed from checkpoints` : '') +
       (st.retriedChunks ? `, ${st.retriedChunks} chunk(s) retried after a worker crash` : ''),
     '',
-    ...figures.map((c) => `  ${c.id.padEnd(40)} worst ${c.worst.node} P(fail) <= ${(100 * c.worst.hi).toFixed(1)} %, ${c.coreHours.toFixed(2)} core-hours`),
+    ...figures.map((c) => `  ${c.id.padEnd(40)} ${cellVerdict(c, s.target).padEnd(9)} worst ${c.worst.node} P(fail) <= ${(100 * c.worst.hi).toFixed(1)} %, ${c.coreHours.toFixed(2)} core-hours, ${c.replications} replications${c.stopping?.stoppedEarly ? ' (stopped early)' : ''}`),
     ...(find ? ['', `find: ${find.chosen ? find.chosen.id : 'none'}`, find.explanation] : []),
     ...(base.warnings.length ? ['', 'warnings:', ...base.warnings.map((w) => `  - ${w}`)] : []),
   ].join('\n');

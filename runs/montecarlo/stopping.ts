@@ -24,6 +24,12 @@ export interface StoppingRule {
   readonly threshold: number | null;
   /** Level of the run's intervals (e.g. 0.95). */
   readonly level: number;
+  /**
+   * With a threshold: settled as soon as one node's interval lies wholly above
+   * it, whatever the others (a what-if cell then misses its target however
+   * many more replications run). Absent or false: every node must settle.
+   */
+  readonly settleWhenAnyAbove?: boolean;
 }
 
 /** Most looks a run takes: the replications are cut into this many groups of whole chunks. */
@@ -72,14 +78,19 @@ function criteria(rule: StoppingRule): string {
 export function stoppingDecision(summary: ChunkSummary, rule: StoppingRule, looks: number): StoppingDecision {
   const z = normalQuantile(1 - (1 - rule.level) / (2 * Math.max(1, looks)));
   const open: string[] = [];
+  const above: string[] = [];
   for (const node of summary.nodes) {
     const failures = node.failTime.reduce<number>((k, t) => k + (t === null ? 0 : 1), 0);
     const w = wilsonInterval(failures, summary.count, z);
+    if (rule.threshold !== null && w.lo > rule.threshold) above.push(node.id);
     const clear = rule.threshold !== null && (w.lo > rule.threshold || w.hi < rule.threshold);
     const narrow = rule.precision !== null && (w.hi - w.lo) / 2 <= rule.precision;
     if (!clear && !narrow) open.push(node.id);
   }
   const level = `${pct(1 - (1 - rule.level) / Math.max(1, looks))} intervals`;
+  if (rule.settleWhenAnyAbove && above.length > 0 && open.length > 0) {
+    return { stop: true, reason: `${above.slice(0, 5).join(', ')}${above.length > 5 ? ', ...' : ''}: P(fail) clearly above ${pct(rule.threshold!)} after ${summary.count} replications (${level}); ${open.length} other node(s) not settled`, open };
+  }
   return open.length === 0
     ? { stop: true, reason: `every node's P(fail) is ${criteria(rule)} after ${summary.count} replications (${level})`, open }
     : { stop: false, reason: `${open.length} node(s) not yet ${criteria(rule)} after ${summary.count} replications (${level}): ${open.slice(0, 5).join(', ')}${open.length > 5 ? ', ...' : ''}`, open };

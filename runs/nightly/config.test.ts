@@ -32,7 +32,22 @@ test('the bundled nightly.yaml is valid and reads as documented', async () => {
   assert.is(c.telemetry.kind, 'files');
   assert.is(c.simulation.window, 300);
   assert.is(c.mitigation.horizon, 6 * 3600);
+  assert.is(c.simulation.stopping, null, 'sequential stopping off by default');
 });
+
+test('simulation.stopWhenClear and precision: the sequential stopping of the simulate step', () => withTempDir('nightly-config-stop', async (dir) => {
+  const read = async (sim: string) => {
+    const file = join(dir, 'nightly.yaml');
+    await writeFile(file, [`twin: ${JSON.stringify(SHOP_TWIN)}`, `telemetry: { files: [${JSON.stringify(SHOP_TWIN)}] }`, 'entries: { users: frontend/rate }', 'forecast: { horizon: 1h }', `simulation: ${sim}`].join('\n'));
+    return (await readNightlyConfig(file)).simulation.stopping;
+  };
+  assert.is(await read('{ stopWhenClear: false }'), null, 'off: every replication runs');
+  assert.equal(await read('{ stopWhenClear: true }'), { whenClear: true, precision: null });
+  assert.equal(await read('{ precision: 0.02 }'), { whenClear: false, precision: 0.02 });
+  assert.equal(await read('{ stopWhenClear: true, precision: 0.02 }'), { whenClear: true, precision: 0.02 });
+  assert.equal(await problems(dir, [`twin: ${JSON.stringify(SHOP_TWIN)}`, `telemetry: { files: [${JSON.stringify(SHOP_TWIN)}] }`, 'entries: { users: frontend/rate }', 'forecast: { horizon: 1h }', 'simulation: { precision: 2 }'].join('\n')),
+    ['5 simulation.precision: expected a number < 1, got 2']);
+}));
 
 test('every problem at once, located, with "did you mean" and the missing files named', () => withTempDir('nightly-config', async (dir) => {
   const got = await problems(dir, [

@@ -51,7 +51,18 @@ export interface NightlyConfig {
   readonly forecast: { readonly model: 'auto' | LocalModelName; readonly paths: number; readonly candidates: readonly LocalModelName[] | null };
   /** Seconds simulated, and forecast ahead. */
   readonly horizon: number;
-  readonly simulation: { readonly replications: number; readonly window: number; readonly seed: number; readonly workers: number | null };
+  readonly simulation: {
+    readonly replications: number; readonly window: number; readonly seed: number; readonly workers: number | null;
+    /**
+     * Sequential stopping (runs/montecarlo/stopping.ts): stop adding
+     * replications once every node's P(fail) interval is clear of the risk
+     * threshold (`whenClear`) or within ±`precision`; null (the default):
+     * run every replication. Off by default because a nightly is run where
+     * some node sits near the threshold, which keeps the run to the cap,
+     * while each look costs a barrier (docs/nightly.md, "Cost").
+     */
+    readonly stopping: { readonly whenClear: boolean; readonly precision: number | null } | null;
+  };
   readonly risk: { readonly threshold: number; readonly level: number };
   readonly mitigation: { readonly enabled: boolean; readonly replications: number; readonly horizon: number; readonly maxCandidates: number; readonly target: number };
   /** Run store file (absolute); null = the default location. */
@@ -111,6 +122,8 @@ export const nightlySchema: SchemaObject = {
         window: duration,
         seed: { type: 'integer' },
         workers: { type: 'integer', minimum: 0 },
+        stopWhenClear: { type: 'boolean' },
+        precision: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
       },
       additionalProperties: false,
     },
@@ -143,7 +156,7 @@ interface ConfigInput {
   telemetry: { files?: string[]; prometheus?: PromInput; bounds?: Record<string, unknown> };
   entries: Record<string, string>;
   forecast: { horizon: number | string; model?: string; paths?: number; candidates?: LocalModelName[] };
-  simulation?: { replications?: number; window?: number | string; seed?: number; workers?: number };
+  simulation?: { replications?: number; window?: number | string; seed?: number; workers?: number; stopWhenClear?: boolean; precision?: number };
   risk?: { threshold?: number; level?: number };
   mitigation?: { enabled?: boolean; replications?: number; horizon?: number | string; maxCandidates?: number; target?: number };
   store?: string;
@@ -238,7 +251,10 @@ export async function readNightlyConfig(file: string): Promise<NightlyConfig> {
     file: path, twinFile, twin: twin!, telemetry: telemetry!, bounds, entries,
     forecast: { model: (input.forecast.model ?? 'auto') as 'auto' | LocalModelName, paths: input.forecast.paths ?? 100, candidates: input.forecast.candidates ?? null },
     horizon,
-    simulation: { replications, window, seed: sim.seed ?? 1, workers: sim.workers ?? null },
+    simulation: {
+      replications, window, seed: sim.seed ?? 1, workers: sim.workers ?? null,
+      stopping: sim.stopWhenClear || sim.precision !== undefined ? { whenClear: sim.stopWhenClear ?? false, precision: sim.precision ?? null } : null,
+    },
     risk: { threshold: input.risk?.threshold ?? 0.05, level: input.risk?.level ?? 0.95 },
     mitigation: { enabled: mit.enabled ?? true, replications: mit.replications ?? replications, horizon: mitHorizon, maxCandidates: mit.maxCandidates ?? 4, target: mit.target ?? input.risk?.threshold ?? 0.05 },
     store: input.store !== undefined ? resolve(base, input.store) : null,

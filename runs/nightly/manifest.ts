@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { contentHash } from '../../twins/definition/content-hash.js';
+import type { StoppingReport } from '../montecarlo/stopping.js';
 import { writeFileAtomically } from '../report/atomic-file.js';
 import { REPO_ROOT } from '../paths.js';
 
@@ -45,6 +46,8 @@ export interface Manifest {
   inputs: Record<string, string>;
   runId: string | null;
   steps: Partial<Record<StepName, StepRecord>>;
+  /** How the simulate step's sequential stopping went (its rule, replications run of the most, why); null: every replication ran. Absent before it ran. */
+  simulation?: StoppingReport | null;
   exitCode: number | null;
 }
 

@@ -57,6 +57,7 @@ test('two nights: a complete report, the exit code from the threshold, the store
   const m = readManifestFile(join(dir, 'n1'));
   assert.equal(Object.keys(m.steps).sort(), ['forecast', 'mitigation', 'report', 'risk', 'simulate', 'state', 'store', 'telemetry']);
   assert.is(m.exitCode, 1);
+  assert.is(m.simulation, null, 'sequential stopping is off by default: every replication ran');
   assert.ok(Object.keys(m.inputs).some((f) => f.endsWith('telemetry-3.csv')) && Object.values(m.inputs).every((h) => /^[0-9a-f]{64}$/.test(h)));
   assert.ok(existsSync(join(dir, 'n1', 'state.json')));
   assert.not.ok(existsSync(join(dir, 'n1', '.chunks')), 'checkpoints removed after the simulation');

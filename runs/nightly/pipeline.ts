@@ -134,13 +134,17 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     const bar = o.progress ? createProgress('simulate', config.simulation.replications) : null;
     const chunks = join(out, '.chunks');
     const executor = await openExecutor(o.executor ?? { kind: 'local', workers });
+    const stop = config.simulation.stopping;
+    // Clear of the risk threshold: a node's at-risk verdict (upper bound above it) would not change with more replications.
+    const stopping = stop && { threshold: stop.whenClear ? config.risk.threshold : null, precision: stop.precision, level: config.risk.level };
     const r = await runMonteCarlo(twin, {
-      replications: config.simulation.replications, settings, checkpointDir: chunks, onProgress: (d) => bar?.update(d), executor,
+      replications: config.simulation.replications, settings, checkpointDir: chunks, onProgress: (d) => bar?.update(d), executor, stopping,
     }).finally(() => Promise.all([bar?.stop(), executor.close()]));
+    manifest.simulation = r.stopping;
     const risk = assessRisk(r.summary, config.risk.level);
     const heatmap = breachHeatmap(r.summary, twin);
     const info = {
-      twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: config.simulation.seed, replications: config.simulation.replications,
+      twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: config.simulation.seed, replications: r.replications, stopping: r.stopping,
       horizon: config.horizon, warmup: 0, confidence: config.risk.level, windowSeconds: config.simulation.window,
       workers: r.workers, seconds: r.seconds, events: r.summary.events, forecast: forecastDir, state: join(out, 'state.json'), scenario: null, warnings,
     };
@@ -150,7 +154,8 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     });
     // The outputs now stand for the run; the checkpoints would only grow night after night.
     await rm(chunks, { recursive: true, force: true });
-    const note = `${config.simulation.replications} replications x ${config.horizon} s, ${r.workers} worker(s), ${r.summary.events.toLocaleString('en-US')} events${r.resumedChunks ? `, ${r.resumedChunks} chunk(s) from checkpoints` : ''}`;
+    const ran = r.stopping ? `${r.replications} of ${r.stopping.maxReplications} replications (${r.stopping.stoppedEarly ? 'stopped early' : 'all run'}: ${r.stopping.reason})` : `${r.replications} replications`;
+    const note = `${ran} x ${config.horizon} s, ${r.workers} worker(s), ${r.summary.events.toLocaleString('en-US')} events${r.resumedChunks ? `, ${r.resumedChunks} chunk(s) from checkpoints` : ''}`;
     return { value: { risk, heatmap }, note };
   }, async () => ({ risk: await readJson<RiskReport>(join(simDir, 'risk.json')), heatmap: await readJson<ReportHeatCell[]>(join(simDir, 'heatmap.json')) }));
 
@@ -209,7 +214,7 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     manifest.exitCode = exitCode;
     await runner.step('store', hashOf({ reportIn, store: store.file }), [], async () => {
       store.recordNight(
-        { id: runId, night, twin: twin.name, createdAt: manifest.createdAt, seed: config.simulation.seed, replications: config.simulation.replications, horizonSeconds: config.horizon, threshold: config.risk.threshold, atRisk: atRisk.length, exitCode, outDir: out, manifest: JSON.stringify(manifest) },
+        { id: runId, night, twin: twin.name, createdAt: manifest.createdAt, seed: config.simulation.seed, replications: sim.risk.replications, horizonSeconds: config.horizon, threshold: config.risk.threshold, atRisk: atRisk.length, exitCode, outDir: out, manifest: JSON.stringify(manifest) },
         sim.risk.nodes.map((n) => ({ runId, night, node: n.id, pFail: n.pFail.mean, lo: n.pFail.lo, hi: n.pFail.hi, condition: n.mainCondition, timeToFailure: n.timeToFailure })),
         bundle.series.map((s) => storedForecast(runId, s, bundle.startMs, bundle.stepMs, history.find((h) => h.node === s.node && h.metric === s.metric)!)),
         scores,

@@ -7,7 +7,7 @@
  */
 import { writeToString } from 'fast-csv';
 import type { CellFigures } from '../../twins/whatif/figures.js';
-import { meetsTarget, type FindResult } from '../../twins/whatif/find.js';
+import { cellVerdict, meetsTarget, type FindResult } from '../../twins/whatif/find.js';
 import type { Batch, Cell } from '../../twins/whatif/types.js';
 
 export const WHATIF_FORMAT = 'shadowcast-whatif/1';
@@ -35,7 +35,7 @@ export function cellsJson(info: BatchInfo, cells: readonly CellFigures[], grid: 
     settings: batch.settings,
     axes: batch.axes.map((a) => ({ name: a.name, values: a.values.map((v) => v.label) })),
     cellsInGrid: grid.length,
-    cells: cells.map((c) => ({ ...c, meetsTarget: meetsTarget(c, batch.settings.target), deltas: deltas.get(c.index) ?? [] })),
+    cells: cells.map((c) => ({ ...c, meetsTarget: meetsTarget(c, batch.settings.target), verdict: cellVerdict(c, batch.settings.target), deltas: deltas.get(c.index) ?? [] })),
     find,
     warnings: info.warnings,
   };
@@ -48,6 +48,7 @@ export function cellsCsv(batch: Batch, cells: readonly CellFigures[]): Promise<s
     'cell', ...axes, 'node', 'p_fail', 'p_fail_lo', 'p_fail_hi', 'failures', 'condition',
     'utilization', 'utilization_lo', 'utilization_hi', 'p99_s', 'p99_lo_s', 'p99_hi_s',
     'replica_hours', 'core_hours', 'p_fail_change', 'p_fail_change_lo', 'p_fail_change_hi', 'cell_meets_target',
+    'cell_verdict', 'replications', 'paired_replications', 'stopped_early', 'stop_reason',
   ];
   const num = (v: number | null): string => (v === null || !Number.isFinite(v) ? '' : String(Number(v.toPrecision(8))));
   const rows = cells.flatMap((c) => c.nodes.map((n) => [
@@ -55,6 +56,8 @@ export function cellsCsv(batch: Batch, cells: readonly CellFigures[]): Promise<s
     num(n.utilization.mean), num(n.utilization.lo), num(n.utilization.hi), num(n.p99.mean), num(n.p99.lo), num(n.p99.hi),
     num(n.replicaHours), num(n.coreHours), num(n.vsBase.pFail.mean), num(n.vsBase.pFail.lo), num(n.vsBase.pFail.hi),
     String(meetsTarget(c, batch.settings.target)),
+    cellVerdict(c, batch.settings.target), String(c.replications), String(c.pairedReplications),
+    c.stopping ? String(c.stopping.stoppedEarly) : '', c.stopping?.reason ?? '',
   ]));
   return writeToString([header, ...rows]).then((text) => text + '\n');
 }

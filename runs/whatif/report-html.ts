@@ -9,7 +9,7 @@
  *  - the --find decision in words.
  */
 import type { CellFigures } from '../../twins/whatif/figures.js';
-import { meetsTarget, type FindResult } from '../../twins/whatif/find.js';
+import { cellVerdict, meetsTarget, type FindResult } from '../../twins/whatif/find.js';
 import type { Batch } from '../../twins/whatif/types.js';
 import { renderVegaLiteSvg, type VegaLiteSpec } from '../report/vega-svg.js';
 
@@ -31,11 +31,11 @@ function heatPlace(batch: Batch, c: CellFigures): { x: string; y: string } {
 
 async function worstHeatmap(batch: Batch, cells: readonly CellFigures[]): Promise<string> {
   const target = batch.settings.target;
-  const values = cells.map((c) => ({ ...heatPlace(batch, c), hi: c.worst.hi, node: c.worst.node, label: `${pct(c.worst.hi)}${meetsTarget(c, target) ? ' ✓' : ''}` }));
+  const values = cells.map((c) => ({ ...heatPlace(batch, c), hi: c.worst.hi, node: c.worst.node, label: `${pct(c.worst.hi)}${meetsTarget(c, target) ? ' ✓' : cellVerdict(c, target) === 'undecided' ? ' ?' : ''}` }));
   const [first, ...rest] = batch.axes;
   const ySort = [...new Set(values.map((v) => v.y))];
   const spec: VegaLiteSpec = {
-    title: `Worst P(fail) upper bound per cell (✓ = every node under ${pct(target)})`,
+    title: `Worst P(fail) upper bound per cell (✓ = every node under ${pct(target)}, ? = undecided: an interval holds it)`,
     data: { values },
     encoding: {
       x: { field: 'x', type: 'ordinal', title: first!.name, sort: first!.values.map((v) => v.label) },
@@ -111,7 +111,10 @@ export function renumberSvgIds(html: string): string {
 export async function reportHtml(batch: Batch, twin: string, cells: readonly CellFigures[], find: FindResult | null): Promise<string> {
   const s = batch.settings;
   const [heat, scatter, perNode] = await Promise.all([worstHeatmap(batch, cells), riskVsCost(batch, cells, find), nodeHeatmap(cells)]);
-  const cellRows = cells.map((c) => [c.id, c.worst.node, pct(c.worst.hi), c.coreHours.toFixed(2), c.replicaHours.toFixed(2), meetsTarget(c, s.target) ? 'yes' : 'no']);
+  const cellRows = cells.map((c) => [
+    c.id, c.worst.node, pct(c.worst.hi), c.coreHours.toFixed(2), c.replicaHours.toFixed(2), cellVerdict(c, s.target),
+    String(c.replications) + (c.stopping ? (c.stopping.stoppedEarly ? ' (stopped early)' : ' (the most)') : ''),
+  ]);
   const nodeRows = cells.flatMap((c) => c.nodes.map((n) => [
     c.id, n.node, `${pct(n.pFail.mean)} [${pct(n.pFail.lo)}, ${pct(n.pFail.hi)}]`, n.condition ?? '',
     n.utilization.mean === null ? '–' : n.utilization.mean.toFixed(3), n.p99.mean === null ? '–' : `${(1000 * n.p99.mean).toFixed(1)} ms`,
@@ -126,10 +129,10 @@ export async function reportHtml(batch: Batch, twin: string, cells: readonly Cel
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0 2em}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left;font-size:13px}figure{margin:1em 0}</style>
 </head><body>
 <h1>What-if batch: ${escapeHtml(twin)}</h1>
-<p>${escapeHtml(batch.source)}: ${cells.length} cells run, ${s.replications} replications × ${s.horizon} s each, seed ${s.seed}, every cell on the same random streams (common random numbers); intervals at ${pct(s.confidence)}; target ${pct(s.target)} for every node's P(fail) upper bound. Changes against the base cell are paired replication by replication.</p>
+<p>${escapeHtml(batch.source)}: ${cells.length} cells run, ${s.stopping ? `at most ${s.replications} replications (sequential stopping: a cell stops once every node's P(fail) interval is ${[s.stopping.whenClear ? 'clear of the target' : '', s.stopping.precision !== null ? `within ±${pct(s.stopping.precision)}` : ''].filter(Boolean).join(' or ')} at a look)` : `${s.replications} replications`} × ${s.horizon} s each, seed ${s.seed}, every cell on the same random streams (common random numbers); intervals at ${pct(s.confidence)}; target ${pct(s.target)} for every node's P(fail) upper bound. Changes against the base cell are paired replication by replication.</p>
 ${findSection}
 <figure>${heat}</figure>
-${table(['cell', 'worst node', 'upper bound', 'core-hours', 'replica-hours', 'under target'], cellRows)}
+${table(['cell', 'worst node', 'upper bound', 'core-hours', 'replica-hours', 'against the target', 'replications'], cellRows)}
 <figure>${scatter}</figure>
 ${table(['cell', 'core-hours', 'worst upper bound'], cells.map((c) => [c.id, c.coreHours.toFixed(2), pct(c.worst.hi)]))}
 <figure>${perNode}</figure>

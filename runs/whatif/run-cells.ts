@@ -6,18 +6,24 @@
  * checkpoints its chunks under a folder named by its content key
  * (runs/montecarlo/), so an interrupted batch resumes without recomputing a
  * finished chunk, and two cells with the same twin run once.
+ *
+ * With a stopping rule each cell's run looks at fixed replication counts
+ * (runs/montecarlo/stopping.ts: the same groups for every cell, since they
+ * share the replication count) and stops once every node's P(fail) is
+ * settled, so the replications a cell runs depend only on its replications'
+ * outcomes, never on the workers or timing.
  */
 import { availableParallelism } from 'node:os';
 import type { ForecastBundle } from '../../models/forecast.js';
 import type { SimulationSettings } from '../../twins/flow/simulate.js';
-import type { ChunkSummary } from '../../twins/flow/summary.js';
 import { cellFigures, type CellFigures, type CellRun } from '../../twins/whatif/figures.js';
-import type { BatchSettings, PreparedCell } from '../../twins/whatif/types.js';
+import type { BatchSettings, CellStopping, PreparedCell } from '../../twins/whatif/types.js';
 import type { Executor } from '../executors/executor.js';
 import { localExecutor } from '../executors/local.js';
 import { defaultChunkSize } from '../montecarlo/chunks.js';
 import { monteCarloKey } from '../montecarlo/run-key.js';
-import { runMonteCarlo } from '../montecarlo/runner.js';
+import { runMonteCarlo, type MonteCarloResult } from '../montecarlo/runner.js';
+import type { StoppingRule } from '../montecarlo/stopping.js';
 
 export interface CellRunnerOptions {
   /** Worker threads; 0 = this thread. Default: the machine's parallelism. Ignored when `executor` is given. */
@@ -38,13 +44,20 @@ export interface RunStats {
   resumedChunks: number;
   retriedChunks: number;
   events: number;
+  /** Replications run over every run (with stopping, fewer than runs × the batch's). */
+  replications: number;
+}
+
+function cellStopping(r: MonteCarloResult): CellStopping | null {
+  const s = r.stopping;
+  return s && { replications: s.replications, maxReplications: s.maxReplications, looks: s.looks, stoppedEarly: s.stoppedEarly, reason: s.reason };
 }
 
 export class CellRunner {
   private readonly executor: Executor;
-  private readonly runs = new Map<string, Promise<ChunkSummary>>();
+  private readonly runs = new Map<string, Promise<Pick<CellRun, 'summary' | 'stopping'>>>();
   private readonly done = new Map<string, number>();
-  readonly stats: RunStats = { runs: 0, chunks: 0, resumedChunks: 0, retriedChunks: 0, events: 0 };
+  readonly stats: RunStats = { runs: 0, chunks: 0, resumedChunks: 0, retriedChunks: 0, events: 0, replications: 0 };
   constructor(
     private readonly cells: readonly PreparedCell[],
     private readonly baseCell: PreparedCell,
@@ -57,6 +70,17 @@ export class CellRunner {
 
   get workers(): number {
     return this.executor.workers;
+  }
+
+  /**
+   * The montecarlo rule of the batch's: P(fail) clear of the target and/or
+   * within the precision, at the batch's level. Clear of the target, a cell
+   * is also settled once one node is clearly above it: it misses the target
+   * whatever the other nodes do.
+   */
+  private stoppingRule(): StoppingRule | null {
+    const s = this.settings;
+    return s.stopping && { threshold: s.stopping.whenClear ? s.target : null, precision: s.stopping.precision, level: s.confidence, settleWhenAnyAbove: s.stopping.whenClear };
   }
 
   private simulationSettings(cell: PreparedCell): SimulationSettings {
@@ -72,7 +96,7 @@ export class CellRunner {
     let summary = this.runs.get(key);
     if (!summary) {
       summary = runMonteCarlo(cell.twin, {
-        replications, settings, executor: this.executor, checkpointDir: this.options.checkpointDir,
+        replications, settings, executor: this.executor, checkpointDir: this.options.checkpointDir, stopping: this.stoppingRule(),
         ...(this.options.signal ? { signal: this.options.signal } : {}),
         onProgress: (done) => {
           this.done.set(key, done);
@@ -84,11 +108,12 @@ export class CellRunner {
         this.stats.resumedChunks += r.resumedChunks;
         this.stats.retriedChunks += r.retriedChunks;
         this.stats.events += r.summary.events;
-        return r.summary;
+        this.stats.replications += r.replications;
+        return { summary: r.summary, stopping: cellStopping(r) };
       });
       this.runs.set(key, summary);
     }
-    return { cell, twin: cell.twin, summary: await summary };
+    return { cell, twin: cell.twin, ...(await summary) };
   }
 
   /** The figures of the cells at these grid indices, each paired with the base cell; their runs go to the executor together. */

@@ -72,16 +72,17 @@ test('an interrupted batch resumes from its checkpoints and writes the same file
 
 test('--find: the fewest svc replicas per load level by a monotone search, as worked out by hand', () => withTempDir('whatif-find', async (dir) => {
   // Load 1: 2.5 / r per replica: 1, 2 saturate, 4 is safe -> 4 (the search runs 2, then 4).
-  // Load 2: 5 / r: 4 saturates, 8 is safe -> 8 (runs 2, 4, 8). Cheapest overall: load=1 with 4.
+  // Load 2: 5 / r: 4 saturates, 8 is safe -> 8; load 1 already missed with 2, so load 2 starts at 4 (runs 4, 8). Cheapest overall: load=1 with 4.
   const batch = await writeBatch(dir, '  a.load: [1, 2]\n  svc.replicas: [1, 2, 4, 8]\n');
   const r = await whatif(args(batch, join(dir, 'out'), { find: true }));
   const find = r.find!;
   assert.is(find.mode, 'search');
   assert.equal(find.searches.map((s) => [s.row, s.replicas, s.evaluated]), [
     [{ 'a.load': '1' }, 4, ['a.load=1 svc.replicas=2', 'a.load=1 svc.replicas=4']],
-    [{ 'a.load': '2' }, 8, ['a.load=2 svc.replicas=2', 'a.load=2 svc.replicas=4', 'a.load=2 svc.replicas=8']],
+    [{ 'a.load': '2' }, 8, ['a.load=2 svc.replicas=4', 'a.load=2 svc.replicas=8']],
   ]);
-  assert.is(find.skipped, 3);
+  assert.is(find.skipped, 4);
+  assert.match(find.searches[1]!.explanation, /fewer than 4 not run: a\.load=1 \(no more load\) already missed with 2/);
   assert.is(find.chosen?.id, 'a.load=1 svc.replicas=4');
   assert.match(find.explanation, /fewest svc replicas .* is 4/);
   assert.match(find.explanation, /2 missed \(svc upper bound/);

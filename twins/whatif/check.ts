@@ -91,6 +91,7 @@ function settingsOf(input: BatchInput, p: Problems): BatchSettings {
   return {
     seed: input.seed ?? d.seed, replications: input.replications ?? d.replications, horizon, window, warmup,
     confidence: input.confidence ?? d.confidence, target: input.target ?? d.target,
+    stopping: input.stopWhenClear || input.precision !== undefined ? { whenClear: input.stopWhenClear ?? false, precision: input.precision ?? null } : null,
   };
 }
 

@@ -6,6 +6,11 @@
  * numbers: replication i of both ran on the same streams), P(fail) with
  * Newcombe's paired interval and the means with paired t intervals
  * (twins/mitigation/evaluate-stats.ts).
+ *
+ * With sequential stopping a cell and the base may stop at different
+ * counts; replication i of both still ran on the same streams, so the
+ * paired figures use the first min(n_cell, n_base) replications of each
+ * (`pairedReplications`), and the cell's own figures all of its own.
  */
 import type { Twin } from '../definition/types.js';
 import type { ChunkSummary } from '../flow/summary.js';
@@ -13,7 +18,7 @@ import { coresPerReplica, failed } from '../mitigation/evaluate-figures.js';
 import { newcombeDifference, pairedMeanDifference, pairedTable } from '../mitigation/evaluate-stats.js';
 import type { PairedDifference } from '../mitigation/types.js';
 import { assessRisk, type Estimate } from '../risk.js';
-import type { Cell } from './types.js';
+import type { Cell, CellStopping } from './types.js';
 
 export interface NodeFigures {
   readonly node: string;
@@ -35,6 +40,12 @@ export interface CellFigures {
   readonly index: number;
   readonly id: string;
   readonly values: Readonly<Record<string, string>>;
+  /** Replications the cell's figures are over. */
+  readonly replications: number;
+  /** Why the cell stopped where it did; null without a stopping rule. */
+  readonly stopping: CellStopping | null;
+  /** Replications paired with the base cell for `vsBase`: the first min(cell's, base's). */
+  readonly pairedReplications: number;
   readonly replicaHours: number;
   readonly coreHours: number;
   /** The node with the highest P(fail) upper bound (first in twin order on ties). */
@@ -47,6 +58,7 @@ export interface CellRun {
   readonly cell: Cell;
   readonly twin: Twin;
   readonly summary: ChunkSummary;
+  readonly stopping: CellStopping | null;
 }
 
 const mean = (xs: readonly number[]): number => {
@@ -56,7 +68,10 @@ const mean = (xs: readonly number[]): number => {
 
 export function cellFigures(run: CellRun, base: CellRun, level: number, warmup: number): CellFigures {
   const { summary: s, twin } = run;
-  if (s.count !== base.summary.count) throw new RangeError(`cell ${run.cell.id}: ${s.count} replications against the base's ${base.summary.count}`);
+  // Without stopping both ran every replication; with it, the common first ones pair up.
+  if (s.count !== base.summary.count && !(run.stopping && base.stopping)) throw new RangeError(`cell ${run.cell.id}: ${s.count} replications against the base's ${base.summary.count}`);
+  const paired = Math.min(s.count, base.summary.count);
+  const firstOf = <T>(xs: readonly T[]): readonly T[] => (xs.length === paired ? xs : xs.slice(0, paired));
   const risk = assessRisk(s, level);
   const hours = (s.horizon - warmup) / 3600;
   const nodes = s.nodes.map((n, i): NodeFigures => {
@@ -69,15 +84,16 @@ export function cellFigures(run: CellRun, base: CellRun, level: number, warmup: 
       utilization: r.figures.utilization, p99: r.figures.p99,
       replicaHours, coreHours: replicaHours * coresPerReplica(twin, i),
       vsBase: {
-        pFail: newcombeDifference(pairedTable(failed(b), failed(n)), level),
-        utilization: pairedMeanDifference(b.metrics.utilization, n.metrics.utilization, level),
-        p99: pairedMeanDifference(b.metrics.p99, n.metrics.p99, level),
+        pFail: newcombeDifference(pairedTable(firstOf(failed(b)), firstOf(failed(n))), level),
+        utilization: pairedMeanDifference(firstOf(b.metrics.utilization), firstOf(n.metrics.utilization), level),
+        p99: pairedMeanDifference(firstOf(b.metrics.p99), firstOf(n.metrics.p99), level),
       },
     };
   });
   const worst = nodes.reduce((w, n) => (n.pFail.hi > w.pFail.hi ? n : w), nodes[0]!);
   return {
     index: run.cell.index, id: run.cell.id, values: run.cell.values,
+    replications: s.count, stopping: run.stopping, pairedReplications: paired,
     replicaHours: nodes.reduce((a, n) => a + n.replicaHours, 0),
     coreHours: nodes.reduce((a, n) => a + n.coreHours, 0),
     worst: { node: worst.node, hi: worst.pFail.hi },

@@ -1,14 +1,16 @@
 /**
  * The --find decision on figures made by hand: the monotone search runs
- * about log2 of a replicas axis per row, rows in lockstep, and finds the
- * same answers a full grid would; the grid mode picks the cheapest cell
- * under the target; "none" says why.
+ * about log2 of a replicas axis per row, a row with more load only above
+ * what a row with less load clearly missed, and finds the same answers a
+ * full grid would; the grid mode picks the cheapest cell under the target;
+ * "none" says why; an undecided cell (an interval holding the target) is
+ * never chosen.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CellFigures, NodeFigures } from './figures.js';
-import { chooseCheapest, findCell, searchAxis } from './find.js';
-import { cellAt, gridSize } from './grid.js';
+import { cellVerdict, chooseCheapest, findCell, searchAxis } from './find.js';
+import { cellAt, gridSize, indexOf } from './grid.js';
 import type { Axis } from './types.js';
 
 const axis = (name: string, values: readonly unknown[], replicasOf: string | null = null): Axis => ({
@@ -16,9 +18,10 @@ const axis = (name: string, values: readonly unknown[], replicasOf: string | nul
 });
 
 const zero = { mean: 0, lo: 0, hi: 0, n: 10 };
-function node(name: string, hi: number): NodeFigures {
+/** A node whose P(fail) interval is [lo, hi]: lo defaults to 0.8 for a failing node (hi > 0.5), else 0. */
+function node(name: string, hi: number, lo = hi > 0.5 ? 0.8 : 0): NodeFigures {
   return {
-    node: name, pFail: { mean: hi / 2, lo: 0, hi }, failures: hi > 0.5 ? 10 : 0, condition: hi > 0.5 ? 'utilization' : null,
+    node: name, pFail: { mean: (lo + hi) / 2, lo, hi }, failures: hi > 0.5 ? 10 : 0, condition: hi > 0.5 ? 'utilization' : null,
     utilization: { mean: 0.5, lo: 0.4, hi: 0.6, n: 10 }, p99: { mean: 0.1, lo: 0.1, hi: 0.1, n: 10 },
     replicaHours: 1, coreHours: 1, vsBase: { pFail: zero, utilization: zero, p99: zero },
   };
@@ -31,12 +34,18 @@ function fakeGrid(axes: readonly Axis[], need: (load: number) => number) {
     const cell = cellAt(axes, index);
     const load = Number(cell.values.load ?? 1), replicas = Number(cell.values['s.replicas']);
     const hi = replicas >= need(load) ? 0.02 : 0.9;
-    return { index, id: cell.id, values: cell.values, replicaHours: replicas, coreHours: 2 * replicas, worst: { node: 's', hi }, nodes: [node('s', hi), node('t', 0.01)] };
+    return {
+      index, id: cell.id, values: cell.values, replications: 100, stopping: null, pairedReplications: 100,
+      replicaHours: replicas, coreHours: 2 * replicas, worst: { node: 's', hi }, nodes: [node('s', hi), node('t', 0.01)],
+    };
   };
   return { asked, evaluate: async (indices: readonly number[]) => { asked.push([...indices]); return indices.map(figures); }, figures };
 }
 
+const loadScale = (factor: number) => ({ label: String(factor), value: factor, deltas: [{ op: 'loadScale', factor }] });
+
 test('the monotone search: fewest replicas per load, about log2 cells per row, rows in lockstep', async () => {
+  // Labelled axes are not load axes: the rows search in lockstep, each on its own.
   const axes = [axis('load', [1, 2, 3]), axis('s.replicas', [1, 2, 3, 4, 5, 6, 7, 8], 's')];
   assert.is(searchAxis(axes), 1);
   const need = (load: number) => [0, 2, 5, 99][load]!;
@@ -56,6 +65,51 @@ test('the monotone search: fewest replicas per load, about log2 cells per row, r
     const rowCells = Array.from({ length: 8 }, (_, j) => fake.figures(row * 8 + j));
     assert.is(chooseCheapest(rowCells, 0.05, 100, 0.95).chosen?.values['s.replicas'], String(need(load)));
   }
+});
+
+test('a load axis: a row with more load starts above the most replicas a row with less load clearly missed with, and skips those cells', async () => {
+  const axes: Axis[] = [{ name: 'load', replicasOf: null, values: [3, 1, 2].map(loadScale) }, axis('s.replicas', [1, 2, 3, 4, 5, 6, 7, 8], 's')];
+  const need = (load: number) => [0, 2, 5, 99][load]!;
+  const fake = fakeGrid(axes, need);
+  const r = await findCell(axes, 0.05, 100, 0.95, fake.evaluate);
+  // Grid order is load 3, 1, 2; the answers are the same as the full grid's.
+  assert.equal(r.searches.map((s) => s.replicas), [null, 2, 5]);
+  const ran = (load: number) => r.searches.find((s) => s.row.load === String(load))!.evaluated.map((id) => Number(id.split('s.replicas=')[1]));
+  assert.equal(ran(1), [4, 2, 1]);
+  // Load 1 missed with 1, so load 2 searches 2..8; load 2 missed with 4, so load 3 searches 5..8.
+  assert.ok(ran(2).every((x) => x >= 2), `load 2 ran ${ran(2)}`);
+  assert.ok(ran(3).every((x) => x >= 5), `load 3 ran ${ran(3)}`);
+  assert.is(fake.asked.flat().length, ran(1).length + ran(2).length + ran(3).length, 'each cell once');
+  assert.ok(fake.asked.flat().length < 12, `${fake.asked.flat().length} cells run; the lockstep search above ran 12 on the same grid`);
+  assert.match(r.searches[0]!.explanation, /fewer than 5 not run: load=2 \(no more load\) already missed with 4/);
+  assert.is(r.chosen?.id, 'load=1 s.replicas=2');
+});
+
+test('an undecided cell (an interval holding the target) is never chosen, nor taken as a miss, and is named', async () => {
+  const axes: Axis[] = [{ name: 'load', replicasOf: null, values: [1, 2].map(loadScale) }, axis('s.replicas', [1, 2, 4], 's')];
+  const straddling = (index: number): CellFigures => {
+    const cell = cellAt(axes, index);
+    const replicas = Number(cell.values['s.replicas']);
+    // 1 replica: undecided at the cap ([2 %, 9 %] holds 5 %); 2: clearly under; 4: clearly under but dearer.
+    const s = replicas === 1 ? node('s', 0.09, 0.02) : node('s', 0.03, 0);
+    return {
+      index, id: cell.id, values: cell.values, replications: 200, stopping: { replications: 200, maxReplications: 200, looks: 8, stoppedEarly: false, reason: 'cap' }, pairedReplications: 200,
+      replicaHours: replicas, coreHours: replicas, worst: { node: 's', hi: s.pFail.hi }, nodes: [s],
+    };
+  };
+  const asked: number[] = [];
+  const r = await findCell(axes, 0.05, 200, 0.95, async (indices) => { asked.push(...indices); return indices.map(straddling); });
+  assert.is(cellVerdict(straddling(0), 0.05), 'undecided');
+  assert.is(r.chosen?.id, 'load=1 s.replicas=2', 'the cheaper undecided cell is not chosen');
+  assert.equal(r.undecided, ['load=1 s.replicas=1', 'load=2 s.replicas=1']);
+  // Load 1's undecided cell says nothing about load 2: its 1 replica ran too.
+  assert.ok(asked.includes(indexOf(axes, [1, 0])), 'load=2 s.replicas=1 ran');
+  assert.match(r.searches[0]!.explanation, /1 was left undecided, so the fewest may be lower \(undecided after 200 replications: s \[2\.0 %, 9\.0 %\] holds the target/);
+  assert.match(r.explanation, /Cheaper cells left undecided, not chosen .*load=1 s\.replicas=1/);
+  // Only undecided cells: none is chosen.
+  const only = chooseCheapest([straddling(0)], 0.05, 200, 0.95);
+  assert.is(only.chosen, null);
+  assert.match(only.explanation, /^none: .*undecided after 200 replications/);
 });
 
 test('grid mode (no single replicas axis): the cheapest cell under the target, and cheaper misses named', async () => {

@@ -35,6 +35,8 @@ export const batchSchema: SchemaObject = {
     warmup: duration('left out of whole-run figures and risk'),
     confidence: level,
     target: level,
+    stopWhenClear: { type: 'boolean' },
+    precision: level,
     axes: { type: 'object', minProperties: 1, additionalProperties: axis },
   },
   required: ['twin', 'axes'],
@@ -53,6 +55,8 @@ export interface BatchInput {
   readonly warmup?: number | string;
   readonly confidence?: number;
   readonly target?: number;
+  readonly stopWhenClear?: boolean;
+  readonly precision?: number;
   readonly axes: Readonly<Record<string, readonly unknown[] | Readonly<Record<string, readonly unknown[]>>>>;
 }
 

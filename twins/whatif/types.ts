@@ -44,6 +44,29 @@ export interface BatchSettings {
   readonly confidence: number;
   /** --find: every node's P(fail) upper bound must be under this. */
   readonly target: number;
+  /** Sequential stopping per cell (docs/whatif.md); null: every cell runs all `replications`. */
+  readonly stopping: CellStoppingRule | null;
+}
+
+/**
+ * When a cell stops adding replications: once every node's P(fail) interval
+ * is clear of the target (`whenClear`) or at most ±`precision` wide; at the
+ * latest at the batch's replications.
+ */
+export interface CellStoppingRule {
+  readonly whenClear: boolean;
+  /** A share (0.01 = ±1 point); null: not a criterion. */
+  readonly precision: number | null;
+}
+
+/** How a cell's run went against its stopping rule (part of the files: it depends only on the batch). */
+export interface CellStopping {
+  /** Replications run: the batch's, or fewer when the rule was met at a look. */
+  readonly replications: number;
+  readonly maxReplications: number;
+  readonly looks: number;
+  readonly stoppedEarly: boolean;
+  readonly reason: string;
 }
 
 /** A batch whose shape, settings and axes passed every check against the base twin. */
