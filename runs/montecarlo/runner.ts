@@ -15,7 +15,7 @@ import { ChunkStore } from './checkpoint.js';
 import { chunkJob } from './chunk-job.js';
 import { chunkRanges, defaultChunkSize, type ChunkRange } from './chunks.js';
 import { monteCarloKey } from './run-key.js';
-import { chunkGroups, checkStoppingRule, stoppingDecision, type StoppingReport, type StoppingRule } from './stopping.js';
+import { chunkGroups, checkStoppingRule, stoppingDecision, tallyFailures, type StoppingReport, type StoppingRule } from './stopping.js';
 import { chunkTask, type CrashInjection } from './task.js';
 
 export interface MonteCarloOptions {
@@ -125,7 +125,7 @@ export async function runMonteCarlo(twin: Twin, options: MonteCarloOptions): Pro
       looks++;
       if (!rule) continue;
       const last = group[group.length - 1]!.chunk;
-      const decision = stoppingDecision(mergeChunks(results.slice(0, last + 1)), rule, groups.length);
+      const decision = stoppingDecision(tallyFailures(results.slice(0, last + 1)), rule, groups.length);
       reason = decision.reason;
       if (decision.stop) {
         used = last + 1;
