@@ -20,7 +20,7 @@
  * which `mitigate list` shows beside it.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, readSync, unlinkSync, writeSync, constants, fstatSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync, constants, fstatSync } from 'node:fs';
 import { canonicalJson } from '../../twins/mitigation/decide-hash.js';
 
 export const GENESIS = '0'.repeat(64);
@@ -54,16 +54,45 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 const contentHash = (r: Omit<AuditRecord, 'hash'>): string => sha256(canonicalJson(r));
 const sleep = (ms: number): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
 
-function ownerAlive(lockFile: string): boolean {
+/** The pid written in a lock file; 0 while it is being written; null when the file is gone. */
+function lockOwner(lockFile: string): number | null {
   try {
     const pid = Number(readFileSync(lockFile, 'utf8'));
-    if (!Number.isInteger(pid) || pid <= 0) return true; // being written: give it time
+    return Number.isInteger(pid) && pid > 0 ? pid : 0;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code !== 'ESRCH' && code !== 'ENOENT';
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
   }
+}
+
+/**
+ * Removes a lock whose owner `dead` has died. Between reading the pid and
+ * removing the file, the dead owner's lock may have been released and a live
+ * process may have taken a new one; unlinking by name would then delete the
+ * live lock and let two writers in. So the lock is first renamed away
+ * (atomic), and the renamed file's pid decides: the dead one's is deleted;
+ * a live one's is put back with link(), which fails rather than overwrite.
+ */
+function takeOverStale(lockFile: string, dead: number): void {
+  const aside = `${lockFile}.stale-${process.pid}`;
+  try {
+    renameSync(lockFile, aside);
+  } catch {
+    return; // gone already: another process took it over
+  }
+  if (lockOwner(aside) !== dead) {
+    try { linkSync(aside, lockFile); } catch { /* a newer lock exists: its holder keeps it */ }
+  }
+  try { unlinkSync(aside); } catch { /* removed already */ }
 }
 
 /** Runs `body` holding FILE.lock; waits up to timeoutMs for another holder. */
@@ -77,9 +106,10 @@ export function withAuditLock<T>(file: string, body: () => T, timeoutMs = 10_000
       writeSync(fd, String(process.pid));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      if (!ownerAlive(lockFile)) {
-        // The owner died holding it; whoever unlinks first retries, others see ENOENT and retry too.
-        try { unlinkSync(lockFile); } catch { /* taken over by another */ }
+      const owner = lockOwner(lockFile);
+      if (owner === null) continue; // released meanwhile
+      if (owner > 0 && !processAlive(owner)) {
+        takeOverStale(lockFile, owner);
         continue;
       }
       if (Date.now() > deadline) throw new AuditError(`${lockFile}: held by another process for more than ${timeoutMs} ms`);
@@ -90,7 +120,8 @@ export function withAuditLock<T>(file: string, body: () => T, timeoutMs = 10_000
     return body();
   } finally {
     closeSync(fd);
-    unlinkSync(lockFile);
+    // Only our own lock is removed (a stale-lock takeover elsewhere must not make us delete a successor's).
+    if (lockOwner(lockFile) === process.pid) unlinkSync(lockFile);
   }
 }
 
