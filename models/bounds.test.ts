@@ -13,7 +13,7 @@ import { readForecast, writeForecast } from './forecast-file.js';
 import { boundsFromText, boundsFromValue } from './telemetry/bounds.js';
 import { TelemetryError } from './telemetry/errors.js';
 import { readTelemetry } from './telemetry/read.js';
-import { seasonalSeries, withTempDir, writeTemp } from './test-support.js';
+import { seasonalSeries, silently, withTempDir, writeTemp } from './test-support.js';
 
 const STEP_S = 300;
 const T0 = Date.UTC(2024, 0, 1) / 1000;
@@ -25,17 +25,6 @@ function wideCsv(column: string, values: ArrayLike<number>): string {
   return rows.join('\n') + '\n';
 }
 
-async function quiet<T>(f: () => Promise<T>): Promise<T> {
-  const log = console.log, err = process.stderr.write.bind(process.stderr);
-  console.log = () => undefined;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    return await f();
-  } finally {
-    console.log = log;
-    process.stderr.write = err;
-  }
-}
 
 async function rejectsWith(f: () => Promise<unknown>, pattern: RegExp): Promise<void> {
   try {
@@ -124,21 +113,21 @@ test('forecast --bounds: applied and recorded; a bad value or an unknown series 
   withTempDir(async (dir) => {
     const file = await writeTemp(dir, 'inlet.csv', wideCsv('rack1.inlet_c', cold));
     const out = join(dir, 'fc');
-    assert.is(await quiet(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet_c=signed', '--horizon', '1h', '--model', 'snaive', '--paths', '10', '--workers', '0', '--out', out])), 0);
+    assert.is(await silently(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet_c=signed', '--horizon', '1h', '--model', 'snaive', '--paths', '10', '--workers', '0', '--out', out])), 0);
     const json = JSON.parse(await readFile(join(out, 'forecast.json'), 'utf8')) as { series: Array<{ bounds?: unknown }> };
     assert.is(json.series[0]!.bounds, 'signed');
-    await rejectsWith(() => quiet(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet_c=negative', '--horizon', '1h', '--out', out])), /--bounds.*nonnegative, signed or \[0, LIMIT\]/);
-    await rejectsWith(() => quiet(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet=signed', '--horizon', '1h', '--out', out])), /a non-negative value/);
-    await rejectsWith(() => quiet(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet_c=signed', '--bounds', 'rack2/inlet_c=signed', '--horizon', '1h', '--out', out])), /--bounds: no series rack2\/inlet_c/);
-    await rejectsWith(() => quiet(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet_c=signed', '--bounds', 'rack1/inlet_c=nonnegative', '--horizon', '1h', '--out', out])), /--bounds: rack1\/inlet_c is declared twice/);
+    await rejectsWith(() => silently(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet_c=negative', '--horizon', '1h', '--out', out])), /--bounds.*nonnegative, signed or \[0, LIMIT\]/);
+    await rejectsWith(() => silently(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet=signed', '--horizon', '1h', '--out', out])), /a non-negative value/);
+    await rejectsWith(() => silently(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet_c=signed', '--bounds', 'rack2/inlet_c=signed', '--horizon', '1h', '--out', out])), /--bounds: no series rack2\/inlet_c/);
+    await rejectsWith(() => silently(() => forecastCommand(['--telemetry', file, '--bounds', 'rack1/inlet_c=signed', '--bounds', 'rack1/inlet_c=nonnegative', '--horizon', '1h', '--out', out])), /--bounds: rack1\/inlet_c is declared twice/);
   }));
 
 test('backtest takes --bounds too: the signed temperature is backtested, refused without it', () =>
   withTempDir(async (dir) => {
     const file = await writeTemp(dir, 'inlet.csv', wideCsv('rack1.inlet_c', cold));
     const args = ['--telemetry', file, '--horizon', '1h', '--model', 'snaive', '--windows', '2', '--no-calibrate', '--workers', '0'];
-    assert.is(await quiet(() => backtestCommand([...args, '--bounds', 'rack1/inlet_c=signed'])), 0);
-    await rejectsWith(() => quiet(() => backtestCommand(args)), /--bounds rack1\/inlet_c=signed/);
+    assert.is(await silently(() => backtestCommand([...args, '--bounds', 'rack1/inlet_c=signed'])), 0);
+    await rejectsWith(() => silently(() => backtestCommand(args)), /--bounds rack1\/inlet_c=signed/);
   }));
 
 test.run();

@@ -11,25 +11,14 @@ import { run as backtestCommand } from '../runs/commands/backtest.js';
 import { run as forecastCommand } from '../runs/commands/forecast.js';
 import { REQUIRED_QUANTILES } from './forecast.js';
 import { readForecast } from './forecast-file.js';
-import { NAB_DIR, NEZHA_METRIC_DIR, withTempDir } from './test-support.js';
+import { NAB_DIR, NEZHA_METRIC_DIR, silently, withTempDir } from './test-support.js';
 
-async function quiet<T>(f: () => Promise<T>): Promise<T> {
-  const log = console.log, err = process.stderr.write.bind(process.stderr);
-  console.log = () => undefined;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    return await f();
-  } finally {
-    console.log = log;
-    process.stderr.write = err;
-  }
-}
 
 test('forecast writes a bundle that readForecast reads back, with exhaustion for bounded metrics', () =>
   withTempDir(async (dir) => {
     const out = join(dir, 'fc');
     const files = [join(NAB_DIR, 'ec2_cpu_utilization_24ae8d.csv'), join(NAB_DIR, 'rds_cpu_utilization_cc0c53.csv')];
-    const code = await quiet(() => forecastCommand(['--telemetry', ...files, '--horizon', '2h', '--paths', '20', '--seed', '4', '--workers', '0', '--out', out]));
+    const code = await silently(() => forecastCommand(['--telemetry', ...files, '--horizon', '2h', '--paths', '20', '--seed', '4', '--workers', '0', '--out', out]));
     assert.is(code, 0);
     const b = await readForecast(out);
     assert.is(b.steps, 24);
@@ -54,7 +43,7 @@ test('forecast on Nezha pods with a short history and unusable columns still wri
   withTempDir(async (dir) => {
     const out = join(dir, 'nz');
     const file = join(NEZHA_METRIC_DIR, 'ts-route-service-b6c59fb57-zv8dt_metric.csv');
-    assert.is(await quiet(() => forecastCommand(['--telemetry', file, '--horizon', '30m', '--paths', '10', '--model', 'ets', '--out', out, '--workers', '0'])), 0);
+    assert.is(await silently(() => forecastCommand(['--telemetry', file, '--horizon', '30m', '--paths', '10', '--model', 'ets', '--out', out, '--workers', '0'])), 0);
     const b = await readForecast(out);
     assert.is(b.steps, 30);
     const rate = b.series.find((s) => s.metric === 'rate')!;
@@ -66,7 +55,7 @@ test('series that end more than a horizon apart are refused, naming both', () =>
     const out = join(dir, 'apart');
     const files = [join(NAB_DIR, 'ec2_cpu_utilization_24ae8d.csv'), join(NAB_DIR, 'elb_request_count_8c0756.csv')];
     try {
-      await quiet(() => forecastCommand(['--telemetry', ...files, '--horizon', '2h', '--out', out, '--workers', '0']));
+      await silently(() => forecastCommand(['--telemetry', ...files, '--horizon', '2h', '--out', out, '--workers', '0']));
       assert.unreachable('accepted series a month apart');
     } catch (e) {
       assert.match((e as Error).message, /ec2_cpu_utilization_24ae8d\.csv: series ec2_cpu_utilization_24ae8d\/cpu_utilization ends \d+ steps before elb_request_count_8c0756\/request_count/);
@@ -74,7 +63,7 @@ test('series that end more than a horizon apart are refused, naming both', () =>
   }));
 
 test('usage errors name the flag; --help is exit 0', async () => {
-  assert.is(await quiet(() => forecastCommand(['--help'])), 0);
+  assert.is(await silently(() => forecastCommand(['--help'])), 0);
   for (const [args, pattern] of [
     [['--horizon', '2h', '--out', 'x'], /--telemetry: expected at least one file/],
     [['--telemetry', 'a.csv', '--horizon', 'soon', '--out', 'x'], /--horizon: expected a duration/],
@@ -94,7 +83,7 @@ test('usage errors name the flag; --help is exit 0', async () => {
 test('backtest prints a table and writes JSON with model and seasonal naive metrics', () =>
   withTempDir(async (dir) => {
     const json = join(dir, 'bt.json');
-    const code = await quiet(() => backtestCommand(['--telemetry', join(NAB_DIR, 'rds_cpu_utilization_cc0c53.csv'), '--horizon', '24', '--windows', '3', '--workers', '0', '--json', json]));
+    const code = await silently(() => backtestCommand(['--telemetry', join(NAB_DIR, 'rds_cpu_utilization_cc0c53.csv'), '--horizon', '24', '--windows', '3', '--workers', '0', '--json', json]));
     assert.is(code, 0);
     const r = JSON.parse(await readFile(json, 'utf8')) as { summary: { series: number; model: { windows: number; mase: number; cover80: number }; baseline: { mase: number } } };
     assert.is(r.summary.series, 1);
@@ -112,7 +101,7 @@ test('series at different steps: one forecast folder per step and an index; --re
     const coarseFile = join(dir, 'coarse_cpu_utilization.csv');
     await writeFile(coarseFile, coarse + '\n');
     const out = join(dir, 'fc');
-    const code = await quiet(() => forecastCommand(['--telemetry', src, coarseFile, '--horizon', '2h', '--paths', '10', '--workers', '0', '--out', out]));
+    const code = await silently(() => forecastCommand(['--telemetry', src, coarseFile, '--horizon', '2h', '--paths', '10', '--workers', '0', '--out', out]));
     assert.is(code, 0);
     const index = JSON.parse(await readFile(join(out, 'forecast-groups.json'), 'utf8')) as { groups: Array<{ stepSeconds: number; folder: string }> };
     assert.equal(index.groups.map((g) => [g.stepSeconds, g.folder]), [[300, 'step-300s'], [900, 'step-900s']]);
@@ -125,7 +114,7 @@ test('series at different steps: one forecast folder per step and an index; --re
       assert.match((e as Error).message, /holds forecasts at several steps: pass one of .*step-300s/);
     }
     const one = join(dir, 'one');
-    assert.is(await quiet(() => forecastCommand(['--telemetry', src, coarseFile, '--horizon', '2h', '--paths', '10', '--workers', '0', '--resample', '15m', '--out', one])), 0);
+    assert.is(await silently(() => forecastCommand(['--telemetry', src, coarseFile, '--horizon', '2h', '--paths', '10', '--workers', '0', '--resample', '15m', '--out', one])), 0);
     const b = await readForecast(one);
     assert.is(b.stepMs, 900_000);
     assert.is(b.series.length, 2);

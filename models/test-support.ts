@@ -31,4 +31,17 @@ export async function writeTemp(dir: string, name: string, text: string): Promis
   return file;
 }
 
+/** Runs `f` with console.log and stderr silenced (commands under test print progress and tables). */
+export async function silently<T>(f: () => Promise<T>): Promise<T> {
+  const log = console.log, err = process.stderr.write.bind(process.stderr);
+  console.log = () => undefined;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    return await f();
+  } finally {
+    console.log = log;
+    process.stderr.write = err;
+  }
+}
+
 export { seasonalSeries } from './synthetic.js';

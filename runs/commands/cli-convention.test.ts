@@ -4,10 +4,8 @@
  * command's usage on stderr, 3 invalid input with a located message, 4 run
  * failed; messages `shadowcast <command>: ...` without error class names.
  */
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ForecastFormatError } from '../../models/forecast-file.js';
@@ -15,21 +13,12 @@ import { TelemetryError } from '../../models/telemetry/errors.js';
 import { TwinSpecError } from '../../twins/definition/errors.js';
 import { errorReport, exitCodeFor, InputError, UsageError } from '../errors.js';
 import { MonteCarloError } from '../montecarlo/runner.js';
-import { withTempDir } from '../test-support.js';
+import { runCli, withTempDir } from '../test-support.js';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
 const CLASS_NAME = /\b[A-Z][a-zA-Z]*Error:/;
 
-interface Outcome { readonly code: number; readonly stdout: string; readonly stderr: string }
 
-function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, SHADOWCAST_DEBUG: '', ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(err);
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = runCli;
 
 function usageLine(command: string): RegExp {
   return new RegExp(`\\n\\nusage: shadowcast ${command} `);

@@ -1,24 +1,14 @@
 /** `shadowcast generate microservices` from the shell: exit codes, the file, and that it simulates. */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadTwinFile } from '../../twins/definition/load.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
-import { withTempDir } from '../test-support.js';
+import { runCli, withTempDir } from '../test-support.js';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
 
-function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, SHADOWCAST_DEBUG: '' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(err);
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = runCli;
 
 test('usage errors exit 2 with the usage of generate microservices', async () => {
   for (const args of [['generate', 'microservices', '--bogus'], ['generate', 'microservices', '--out', 'x.yaml', '--services', '1'], ['generate', 'microservices', '--out', 'x.txt']]) {

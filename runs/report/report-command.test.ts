@@ -1,24 +1,14 @@
 /** `shadowcast report` on the real executable: re-renders a data file, refuses a bad one with a located message and no output, exits 2 on usage errors. */
-import { execFile } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { withTempDir } from '../test-support.js';
+import { runCli, withTempDir } from '../test-support.js';
 import { renderNightlyReport } from './nightly-html.js';
 import { buildReportData } from './report-test-support.js';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
 
-function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, SHADOWCAST_DEBUG: '' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(err);
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = runCli;
 
 test('report re-renders the HTML from a data file, byte for byte as the renderer does', async () => {
   await withTempDir('report-cli', async (dir) => {

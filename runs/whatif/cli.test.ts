@@ -3,26 +3,16 @@
  * error (exit 2) unless --yes; a bad batch is invalid input (exit 3) with
  * every problem located; --find with no cell under the target exits 1.
  */
-import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { withTempDir } from '../test-support.js';
+import { runCli, withTempDir } from '../test-support.js';
 import { writeBatch } from './test-batch.js';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
 const CLASS_NAME = /\b[A-Z][a-zA-Z]*Error\b/;
 
-function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, 'whatif', ...args], { env: { ...process.env, SHADOWCAST_DEBUG: '' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(err);
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: readonly string[]) => runCli(['whatif', ...args]);
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 const TINY = 'replications: 2\nhorizon: 30s\nwindow: 30s\n';
