@@ -6,20 +6,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { TEST_NOW, TEST_POLICY_YAML, testPolicy, testProposal } from '../../twins/mitigation/decide-test-support.js';
+import { TEST_NOW, TEST_POLICY_YAML, testPolicy } from '../../twins/mitigation/decide-test-support.js';
 import { parsePolicyText } from '../../twins/mitigation/policy-read.js';
 import type { Policy } from '../../twins/mitigation/policy.js';
-import type { Applier } from './appliers/applier.js';
-import { dryRunApplier } from './appliers/dry-run.js';
 import { readAudit, verifyAudit } from './audit.js';
 import type { MetricWatch } from './metric-watch.js';
 import { MitigationRefusedError } from './refusal.js';
-import { MitigationStore } from './store.js';
 import { verifyLater, type VerifyLaterOptions } from './verify-later.js';
-import { applyProposal, recordProposal } from './workflow.js';
+import { withRecordedProposal } from './verify-test-support.js';
 
 const many = (x: number, n = 10): number[] => Array.from({ length: n }, (_, i) => x + (i % 3) * 0.001);
 const options: VerifyLaterOptions = { metric: 'latency_p99', predicted: { lo: 0.1, hi: 0.3 }, now: () => TEST_NOW };
@@ -28,15 +22,7 @@ interface Source { readonly after: number[]; readonly history?: number[] }
 
 /** A proposal applied (no verification), then verified later against `sources` in turn; the state, applier calls and audit trail. */
 async function later(policy: Policy, sources: readonly Source[], o: Partial<VerifyLaterOptions> = {}, apply = true) {
-  const dir = await mkdtemp(join(tmpdir(), 'verify-later-'));
-  const store = new MitigationStore(join(dir, 'db'));
-  const audit = join(dir, 'audit.jsonl');
-  try {
-    const calls: string[] = [];
-    const applier: Applier = { ...dryRunApplier, name: 'command', changesSomething: true, apply: async () => { calls.push('apply'); return 'ok'; }, rollback: async () => { calls.push('rollback'); return 'ok'; } };
-    const p = testProposal();
-    recordProposal(store, audit, p, policy, { now: TEST_NOW });
-    if (apply) await applyProposal(store, audit, p.id, applier, { now: TEST_NOW });
+  return withRecordedProposal(policy, apply, async ({ store, audit, id, applier, calls }) => {
     const spans: Array<[number, number]> = [];
     const results = [];
     for (const s of sources) {
@@ -45,14 +31,11 @@ async function later(policy: Policy, sources: readonly Source[], o: Partial<Veri
         watch: async () => s.after,
         ...(s.history ? { past: async (_n: string, _m: string, from: number, to: number) => { spans.push([from, to]); return s.history!; } } : {}),
       };
-      results.push(await verifyLater(store, audit, p.id, applier, watch, { ...options, ...o }));
+      results.push(await verifyLater(store, audit, id, applier, watch, { ...options, ...o }));
     }
     assert.ok(verifyAudit(audit).ok);
-    return { state: store.require(p.id).state, calls, spans, results, audit: readAudit(audit) };
-  } finally {
-    store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
+    return { state: store.require(id).state, calls, spans, results, audit: readAudit(audit) };
+  });
 }
 
 test("before from the source's history: the window that ended at the apply; better and inside the prediction is kept", async () => {

@@ -12,7 +12,8 @@ import { readAudit } from './audit.js';
 import { MitigationStore } from './store.js';
 import type { MetricWatch } from './metric-watch.js';
 import { applyAndVerify, judgeWindow, verifyApplied, type VerifySpec } from './verify.js';
-import { applyProposal, recordProposal } from './workflow.js';
+import { withRecordedProposal } from './verify-test-support.js';
+import { recordProposal } from './workflow.js';
 
 const spec: VerifySpec = { node: 'recommendation', metric: 'latency_p99', predicted: { lo: 0.1, hi: 0.3 }, before: 0.4 };
 const many = (x: number, n = 10): number[] => Array.from({ length: n }, (_, i) => x + (i % 3) * 0.001);
@@ -32,15 +33,7 @@ test('judge: inside the prediction and better passes; outside, worse, or too few
 });
 
 async function scenario(policy: Policy, samples: number[] | Error): Promise<{ state: string; calls: string[]; audit: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'verify-'));
-  const store = new MitigationStore(join(dir, 'db'));
-  const audit = join(dir, 'audit.jsonl');
-  try {
-    const calls: string[] = [];
-    const applier: Applier = { ...dryRunApplier, name: 'command', changesSomething: true, apply: async () => { calls.push('apply'); return 'ok'; }, rollback: async () => { calls.push('rollback'); return 'ok'; } };
-    const p = testProposal();
-    recordProposal(store, audit, p, policy, { now: TEST_NOW });
-    await applyProposal(store, audit, p.id, applier, { now: TEST_NOW });
+  return withRecordedProposal(policy, true, async ({ store, audit, id, applier, calls }) => {
     const watched: number[] = [];
     const watch: MetricWatch = {
       source: 'test',
@@ -51,13 +44,10 @@ async function scenario(policy: Policy, samples: number[] | Error): Promise<{ st
         return samples;
       },
     };
-    await verifyApplied(store, audit, p.id, applier, watch, spec, { now: () => TEST_NOW });
+    await verifyApplied(store, audit, id, applier, watch, spec, { now: () => TEST_NOW });
     assert.equal(watched, [60_000], "the policy's window");
-    return { state: store.require(p.id).state, calls, audit: readAudit(audit).map((r) => `${r.what}:${r.decision}`) };
-  } finally {
-    store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
+    return { state: store.require(id).state, calls, audit: readAudit(audit).map((r) => `${r.what}:${r.decision}`) };
+  });
 }
 
 test('after apply: a pass is kept and marked verified', async () => {
