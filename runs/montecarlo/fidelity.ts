@@ -86,7 +86,9 @@ export async function runScreened(twin: Twin, options: ScreenedOptions): Promise
     if (sample) responses.set(i, sample);
   });
   const reducedTwin = collapseTwin(twin, screened, responses, { seed: mc.settings.seed });
-  const main = await runMonteCarlo(reducedTwin, mc);
+  // Screened nodes take the pilot's figures, so stopping waits only for the others.
+  const skip = screen.nodes.flatMap((n, i) => (screened[i] ? [n.id] : []));
+  const main = await runMonteCarlo(reducedTwin, { ...mc, stopping: mc.stopping ? { ...mc.stopping, skip } : null });
   const risk = mergeScreened(assessRisk(main.summary, level), assessRisk(pilot.summary, level), screened);
   const list: ScreenedNode[] = screen.nodes.flatMap((n, i) => screened[i] ? [{
     id: n.id, utilization: n.rho, pWait: n.pWait, lambda: n.lambda, response99: n.response99, reason: n.reason,

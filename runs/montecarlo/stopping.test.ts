@@ -13,7 +13,7 @@ import { stableJson } from '../../twins/definition/content-hash.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
 import { withTempDir } from '../test-support.js';
 import { runMonteCarlo, type MonteCarloOptions } from './runner.js';
-import { chunkGroups, STOPPING_GROUPS } from './stopping.js';
+import { chunkGroups, stoppingDecision, STOPPING_GROUPS } from './stopping.js';
 import { chunkRanges } from './chunks.js';
 
 /** One node that fails in every replication (ρ = 1.5), one that never does (ρ = 0.05). */
@@ -44,6 +44,19 @@ test('groups: at most 8, of whole chunks, fixed by the replication count alone',
   assert.ok(groups.length <= STOPPING_GROUPS);
   assert.equal(groups.map((g) => g.length), [7, 7, 7, 7, 7, 7, 7, 1]);
   assert.equal(groups.flat().map((r) => r.chunk), chunkRanges(200, 4).map((r) => r.chunk));
+});
+
+test('skipped nodes are not waited for; the others still are', () => {
+  const rule = { precision: null, threshold: 0.05, level: 0.95 };
+  // After 20 replications: a node that failed in all (clear above), one that never failed (its Wilson upper bound is still above 5 %).
+  const tally = { count: 20, nodes: [{ id: 'hot', failures: 20 }, { id: 'quiet', failures: 0 }] };
+  const waiting = stoppingDecision(tally, rule, 8);
+  assert.equal([waiting.stop, waiting.open], [false, ['quiet']]);
+  const skipped = stoppingDecision(tally, { ...rule, skip: ['quiet'] }, 8);
+  assert.equal([skipped.stop, skipped.open], [true, []]);
+  assert.match(skipped.reason, /but the 1 screened/);
+  // Skipping the settled node does not settle the open one.
+  assert.equal(stoppingDecision(tally, { ...rule, skip: ['hot'] }, 8).stop, false);
 });
 
 test('stops at the first look where every node is clear of the threshold; the same for any worker count and on resume', () => withTwin(async (twin, dir) => {

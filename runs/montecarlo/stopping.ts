@@ -30,6 +30,13 @@ export interface StoppingRule {
    * many more replications run). Absent or false: every node must settle.
    */
   readonly settleWhenAnyAbove?: boolean;
+  /**
+   * Nodes the rule does not wait for: at `--fidelity screened` the screened
+   * nodes, whose figures come from the pilot and the screen, not from this
+   * run (in the reduced twin they see little or no traffic and would only
+   * settle as never-failing after many replications).
+   */
+  readonly skip?: readonly string[];
 }
 
 /** Most looks a run takes: the replications are cut into this many groups of whole chunks. */
@@ -104,7 +111,9 @@ export function stoppingDecision(summary: FailureTally, rule: StoppingRule, look
   const z = normalQuantile(1 - (1 - rule.level) / (2 * Math.max(1, looks)));
   const open: string[] = [];
   const above: string[] = [];
+  const skip = new Set(rule.skip ?? []);
   for (const node of summary.nodes) {
+    if (skip.has(node.id)) continue;
     const w = wilsonInterval(node.failures, summary.count, z);
     if (rule.threshold !== null && w.lo > rule.threshold) above.push(node.id);
     const clear = rule.threshold !== null && (w.lo > rule.threshold || w.hi < rule.threshold);
@@ -115,7 +124,8 @@ export function stoppingDecision(summary: FailureTally, rule: StoppingRule, look
   if (rule.settleWhenAnyAbove && above.length > 0 && open.length > 0) {
     return { stop: true, reason: `${above.slice(0, 5).join(', ')}${above.length > 5 ? ', ...' : ''}: P(fail) clearly above ${pct(rule.threshold!)} after ${summary.count} replications (${level}); ${open.length} other node(s) not settled`, open };
   }
+  const judged = skip.size > 0 ? `every node's P(fail) but the ${skip.size} screened` : "every node's P(fail)";
   return open.length === 0
-    ? { stop: true, reason: `every node's P(fail) is ${criteria(rule)} after ${summary.count} replications (${level})`, open }
+    ? { stop: true, reason: `${judged} is ${criteria(rule)} after ${summary.count} replications (${level})`, open }
     : { stop: false, reason: `${open.length} node(s) not yet ${criteria(rule)} after ${summary.count} replications (${level}): ${open.slice(0, 5).join(', ')}${open.length > 5 ? ', ...' : ''}`, open };
 }
