@@ -4,6 +4,7 @@
  * wait (the M/M/c wait scaled by (1 + cs²)/2), and the exponential tail of
  * the M/M/c wait for its upper quantiles. Pure; no simulation.
  */
+import { distributionFromSpec, scv } from '../../engine/index.js';
 import { erlangC } from '../../engine/queueing-theory.js';
 import type { DistributionSpec } from '../definition/types.js';
 
@@ -33,26 +34,10 @@ export function mgc(lambda: number, holding: number, c: number, cs2: number): Mg
   };
 }
 
-/** Mean and squared coefficient of variation of a service distribution. */
+/** Mean and squared coefficient of variation of a service distribution (the engine's own figures for it). */
 export function moments(d: DistributionSpec): { mean: number; cs2: number } {
-  switch (d.type) {
-    case 'exponential': return { mean: d.mean, cs2: 1 };
-    case 'deterministic': return { mean: d.value, cs2: 0 };
-    case 'uniform': { const m = (d.min + d.max) / 2; return { mean: m, cs2: ((d.max - d.min) ** 2 / 12) / (m * m) }; }
-    case 'normal': return { mean: d.mean, cs2: (d.sd / d.mean) ** 2 };
-    case 'gamma': return 'shape' in d ? { mean: d.shape * d.scale, cs2: 1 / d.shape } : { mean: d.mean, cs2: d.cv * d.cv };
-    case 'lognormal': {
-      if ('cv' in d) return { mean: d.mean, cs2: d.cv * d.cv };
-      const sigma = (Math.log(d.p99) - Math.log(d.p50)) / 2.3263478740408408;
-      return { mean: d.p50 * Math.exp(sigma * sigma / 2), cs2: Math.exp(sigma * sigma) - 1 };
-    }
-    case 'empirical': {
-      const n = d.values.length;
-      const mean = d.values.reduce((s, v) => s + v, 0) / n;
-      const v = d.values.reduce((s, x) => s + (x - mean) ** 2, 0) / n;
-      return { mean, cs2: mean > 0 ? v / (mean * mean) : 0 };
-    }
-  }
+  const dist = distributionFromSpec(d);
+  return { mean: dist.mean, cs2: dist.mean > 0 ? scv(dist) : 0 };
 }
 
 const Z99 = 2.3263478740408408;
