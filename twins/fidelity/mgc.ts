@@ -7,6 +7,7 @@
 import { distributionFromSpec, scv } from '../../engine/index.js';
 import { erlangC } from '../../engine/queueing-theory.js';
 import type { DistributionSpec } from '../definition/types.js';
+import { quantileOf } from './quantile.js';
 
 export interface MgcFigures {
   /** Offered load per worker, λH/c; >= 1 is unstable. */
@@ -40,33 +41,15 @@ export function moments(d: DistributionSpec): { mean: number; cs2: number } {
   return { mean: dist.mean, cs2: dist.mean > 0 ? scv(dist) : 0 };
 }
 
-const Z99 = 2.3263478740408408;
-
 /**
- * The 0.99-quantile of a service distribution: exact where closed-form
- * (exponential, uniform, lognormal, normal, empirical), Wilson–Hilferty for
- * gamma.
+ * The 0.99-quantile of a service distribution (quantile.ts: exact where
+ * closed-form, Wilson–Hilferty for gamma). An empirical sample takes its
+ * ⌈0.99 n⌉-th smallest value, the screen's conservative order statistic.
  */
 export function quantile99(d: DistributionSpec): number {
-  switch (d.type) {
-    case 'exponential': return d.mean * Math.log(100);
-    case 'deterministic': return d.value;
-    case 'uniform': return d.min + 0.99 * (d.max - d.min);
-    case 'normal': return Math.max(0, d.mean + Z99 * d.sd);
-    case 'lognormal': {
-      if ('p99' in d) return d.p99;
-      const s2 = Math.log(1 + d.cv * d.cv);
-      return Math.exp(Math.log(d.mean) - s2 / 2 + Z99 * Math.sqrt(s2));
-    }
-    case 'gamma': {
-      const k = 'shape' in d ? d.shape : 1 / (d.cv * d.cv);
-      const theta = 'shape' in d ? d.scale : d.mean / k;
-      const c = 1 / (9 * k);
-      return k * theta * Math.max(0, 1 - c + Z99 * Math.sqrt(c)) ** 3;
-    }
-    case 'empirical': {
-      const s = [...d.values].sort((a, b) => a - b);
-      return s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)]!;
-    }
+  if (d.type === 'empirical') {
+    const s = [...d.values].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)]!;
   }
+  return quantileOf(d, 0.99);
 }
