@@ -16,7 +16,7 @@ import { placeholder, recorded, truth } from '../../twins/calibrate/test-support
 import { run } from '../commands/calibrate.js';
 import { errorReport, exitCodeFor } from '../errors.js';
 import { SHARED_DATA_DIR } from '../paths.js';
-import { withTempDir } from '../test-support.js';
+import { quiet, withTempDir } from '../test-support.js';
 import { metricRole, readTelemetryGrid } from './telemetry.js';
 
 const NEZHA_METRIC = join(SHARED_DATA_DIR, 'nezha-train-ticket', '2023-01-29', 'metric');
@@ -37,15 +37,10 @@ function longCsv(grid: TelemetryGrid): string {
   return rows.join('\n') + '\n';
 }
 
+/** Runs the command with console.log captured; returns the exit code and the printed text. */
 async function capture(argv: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...xs: unknown[]) => void lines.push(xs.map(String).join(' '));
-  try {
-    return { code: await run(argv), out: lines.join('\n') };
-  } finally {
-    console.log = log;
-  }
+  const { value, out } = await quiet(() => run(argv));
+  return { code: value, out };
 }
 
 async function fails(argv: string[], pattern: RegExp, code: number): Promise<void> {

@@ -10,6 +10,7 @@ import { loadTwinFile } from '../../../twins/definition/load.js';
 import type { Twin } from '../../../twins/definition/types.js';
 import { errorReport, exitCodeFor } from '../../errors.js';
 import { parseImportArgs, run, twinCounts } from './index.js';
+import { quiet } from '../../test-support.js';
 
 const DATA = join(REPO_ROOT, '..', 'shared', 'data');
 const zoo = (name: string): string => join(DATA, 'topology-zoo', `${name}.graphml`);
@@ -17,15 +18,8 @@ const TRACE = join(DATA, 'nezha-train-ticket', '2023-01-29', 'trace', '08_50_tra
 
 /** Runs the command with console.log captured; returns the exit code and the printed text. */
 async function capture(argv: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...xs: unknown[]) => void lines.push(xs.map(String).join(' '));
-  try {
-    const code = await run(argv);
-    return { code, out: lines.join('\n') };
-  } finally {
-    console.log = log;
-  }
+  const { value, out } = await quiet(() => run(argv));
+  return { code: value, out };
 }
 
 /** The command must fail with `code`; `pattern` is matched against what the user sees on stderr. */
