@@ -7,16 +7,12 @@
  * silently spread over the other destinations without saying so.
  */
 import type { Problems } from '../definition/errors.js';
-import type { NetworkSpec } from '../definition/types.js';
+import type { NetworkRouting, NetworkSpec } from '../definition/types.js';
 import type { NetworkNode } from './build.js';
 import type { ForwardingTables, LinkArrays } from './routing.js';
 
-export interface DestinationTables {
-  readonly destStart: Int32Array;
-  readonly destNode: Int32Array;
-  readonly destCum: Float64Array;
-  readonly unroutablePairs: number;
-  readonly unroutableShare: number;
+/** The destination part of a twin's NetworkRouting, and the warnings about unroutable traffic. */
+export interface DestinationTables extends Pick<NetworkRouting, 'destStart' | 'destNode' | 'destCum' | 'unroutablePairs' | 'unroutableShare'> {
   readonly warnings: string[];
 }
 

@@ -10,6 +10,7 @@
  * (`split`) or the fastest only (`best`). Sets are shared: without ECMP there
  * is at most one per (router, neighbour) pair, whatever the destination.
  */
+import type { NetworkRouting } from '../definition/types.js';
 
 /** Link directions in router numbers, the input of the tables. */
 export interface LinkArrays {
@@ -30,12 +31,8 @@ export interface RoutingOptions {
   readonly parallel: 'split' | 'best';
 }
 
-export interface ForwardingTables {
-  readonly nextHop: Int32Array;
-  readonly choiceStart: Int32Array;
-  readonly choiceStation: Int32Array;
-  readonly choiceCum: Float64Array;
-}
+/** The forwarding part of a twin's NetworkRouting. */
+export type ForwardingTables = Pick<NetworkRouting, 'nextHop' | 'choiceStart' | 'choiceStation' | 'choiceCum'>;
 
 /** Relative tolerance under which two path costs are equal (float sums of delays). */
 const TIE = 1e-9;
