@@ -41,7 +41,7 @@ function runNetwork(spec: NetworkSpec, events: number, seed: number): Measured &
 }
 
 /** The bare loop: `pending` events in the calendar, each pop re-schedules one exponential step ahead. */
-function heapBaseline(events: number, pending: number, seed: number): Measured {
+export function heapBaseline(events: number, pending: number, seed: number): Measured {
   const cal = new EventCalendar(64);
   const rng = new StreamFactory(seed, 0).stream('baseline');
   for (let i = 0; i < pending; i++) cal.push(-Math.log(1 - rng()), 0, i);

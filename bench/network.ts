@@ -20,7 +20,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { EventCalendar, Simulator, StreamFactory } from '../engine/index.js';
+import { Simulator, StreamFactory } from '../engine/index.js';
+import { heapBaseline } from './engine.js';
 import { REPO_ROOT } from '../runs/paths.js';
 import { withTempDir } from '../runs/test-support.js';
 import { loadTwinFile, twinFromObject } from '../twins/definition/load.js';
@@ -55,22 +56,6 @@ async function timedStep(body: () => Promise<Partial<Measured>>): Promise<Measur
   return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds(process.cpuUsage(c0)), peakMiB: process.resourceUsage().maxRSS / 1024, ...extra };
 }
 
-/** The bare loop of bench/engine.ts: 5 pending events, each pop re-schedules one exponential step ahead. */
-function heapLoopRate(events: number): number {
-  const cal = new EventCalendar(64);
-  const rng = new StreamFactory(1, 0).stream('baseline');
-  for (let i = 0; i < 5; i++) cal.push(-Math.log(1 - rng()), 0, i);
-  let sink = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < events; i++) {
-    const now = cal.pop();
-    sink += cal.lastArg;
-    cal.push(now - Math.log(1 - rng()), 0, cal.lastArg);
-  }
-  if (sink < 0) console.log(sink);
-  return events / ((performance.now() - t0) / 1000);
-}
-
 /** One step in this process (the child side). */
 async function child(step: string, args: string[]): Promise<Measured> {
   if (step === 'import') {
@@ -99,7 +84,8 @@ async function child(step: string, args: string[]): Promise<Measured> {
   const factor = SIM_EVENTS / (total * (2 + 3 * hops) * SIM_HORIZON);
   const { input } = twinToInput(loaded);
   const twin = twinFromObject({ ...input, entries: input.entries.map((e) => ({ ...e, rate: e.rate! * factor })) }, { source: args[0]! });
-  const baseline = heapLoopRate(5e6);
+  const loop = heapBaseline(5e6, 5, 1);
+  const baseline = loop.events / loop.seconds;
   const sim = new Simulator();
   const model = new FlowModel(twin, { sim, streams: new StreamFactory(1, 0), replication: 0 }, { horizon: SIM_HORIZON, reportWindow: SIM_HORIZON });
   // The clock sees the events only (the model's set-up for thousands of nodes is the load's business).
