@@ -23,6 +23,8 @@ import { benchScaleMicroservices } from './scale-microservices.js';
 const REPLICATIONS = Number(process.env.BENCH_SCALE_REPLICATIONS ?? 16);
 const HORIZON = Number(process.env.BENCH_SCALE_HORIZON ?? 900);
 const ECHO_TASKS = Number(process.env.BENCH_SCALE_ECHO_TASKS ?? 200);
+/** BENCH_SCALE_MICROSERVICES=0 leaves out the 100-service rows (a full 1000-replication run: the slow part), to measure the executors alone. */
+const MICROSERVICES = process.env.BENCH_SCALE_MICROSERVICES !== '0';
 
 async function timed<T>(body: () => Promise<T>): Promise<{ seconds: number; value: T }> {
   const t0 = performance.now();
@@ -40,7 +42,7 @@ async function closing<T>(executor: Executor, body: (e: Executor) => Promise<T>)
 
 export async function benchScale(): Promise<BenchSection[]> {
   // The 100-service rows first: they need no Redis (bench/scale-microservices.ts).
-  const microservices = await benchScaleMicroservices();
+  const microservices = MICROSERVICES ? await benchScaleMicroservices() : [];
   const twin = await loadTwinFile(join(REPO_ROOT, 'twins/examples/shop.yaml'));
   const workload = { replications: REPLICATIONS, settings: { horizon: HORIZON, reportWindow: 300, seed: 3 }, chunkSize: 1 };
   const echo: TestTask[] = Array.from({ length: ECHO_TASKS }, (_, i) => ({ kind: 'echo', value: i }));
