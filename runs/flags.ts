@@ -95,6 +95,11 @@ export function flagTable<const T extends FlagTable>(table: T): T {
   return table;
 }
 
+/** Every command that reads a twin takes this flag: a twin naming files (rate profiles, a traffic matrix) outside its own folder is refused without it. */
+export const OUTSIDE_PATHS_FLAG = flagTable({
+  'allow-outside-paths': { kind: 'boolean', help: "let files named in the twin (rate profiles, a traffic matrix) lie outside the twin file's folder" },
+});
+
 const NUMBER_RULES: Readonly<Record<NumberKind, { readonly expected: string; readonly ok: (n: number) => boolean }>> = {
   positiveInt: { expected: 'a positive whole number', ok: (n) => Number.isInteger(n) && n >= 1 },
   nonNegativeInt: { expected: 'a whole number >= 0', ok: (n) => Number.isInteger(n) && n >= 0 },

@@ -35,6 +35,8 @@ export interface CalibrateRequest {
   readonly seed: number;
   readonly replications: number;
   readonly fit: CalibrateOptions;
+  /** The twin (and so the calibrated one) may name profiles outside its folder. */
+  readonly allowOutsidePaths?: boolean;
 }
 
 export interface CalibrateOutcome {
@@ -44,8 +46,8 @@ export interface CalibrateOutcome {
   readonly wrote: readonly string[];
 }
 
-export async function readTwinWithInput(file: string): Promise<{ twin: Twin; input: TwinInput }> {
-  const twin = await loadTwinFile(file);
+export async function readTwinWithInput(file: string, allowOutsidePaths = false): Promise<{ twin: Twin; input: TwinInput }> {
+  const twin = await loadTwinFile(file, { allowOutsidePaths });
   const { data, locate } = await readSpecText(file);
   return { twin, input: validateTwinInput(data, file, locate) };
 }
@@ -74,7 +76,7 @@ async function rebaseProfiles(input: TwinInput, from: string, to: string): Promi
 }
 
 export async function calibrateFiles(r: CalibrateRequest): Promise<CalibrateOutcome> {
-  const { twin, input } = await readTwinWithInput(r.twin);
+  const { twin, input } = await readTwinWithInput(r.twin, r.allowOutsidePaths ?? false);
   const { grid, notes } = await readTelemetryGrid(r.telemetry, r.layout);
   const fitGrid = windowsOf(grid, r.from, r.until, 'calibration');
   const { input: calibrated, report } = calibrateTwin(twin, input, fitGrid, r.fit);
@@ -84,7 +86,7 @@ export async function calibrateFiles(r: CalibrateRequest): Promise<CalibrateOutc
     prediction = predictHeldOut(calibrated, heldOut, r.out, { seed: r.seed, replications: r.replications, ...(r.fit.minRequests !== undefined ? { minRequests: r.fit.minRequests } : {}) });
   }
   const profiles = await rebaseProfiles(calibrated, r.twin, r.out);
-  const line = await writeVerifiedTwin(r.out, calibrated, twinFromObject(calibrated, { source: r.out, profiles }));
+  const line = await writeVerifiedTwin(r.out, calibrated, twinFromObject(calibrated, { source: r.out, profiles }), { allowOutsidePaths: r.allowOutsidePaths ?? false });
   await writeFileAtomically(r.report, JSON.stringify({ ...report, prediction }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1) + '\n');
   return { report, prediction, readNotes: notes, wrote: [line, `wrote ${resolve(r.report)} (calibration report)`] };
 }

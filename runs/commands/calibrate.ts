@@ -10,7 +10,7 @@ import { calibrateFiles } from '../calibrate/calibrate-files.js';
 import { calibrationTable, predictionTable } from '../calibrate/tables.js';
 import { parseTime } from '../calibrate/telemetry.js';
 import { OUT_FLAG } from './import/write.js';
-import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
+import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageError, usageText } from '../flags.js';
 
 export const CALIBRATE = defineCommand({
   command: 'calibrate',
@@ -28,6 +28,7 @@ export const CALIBRATE = defineCommand({
     'min-windows': { kind: 'positiveInt', value: 'N', default: '10', help: 'fewest usable windows for a fit' },
     'min-requests': { kind: 'positiveInt', value: 'N', default: '5', help: 'fewest requests in a window for its latency to count' },
     saturation: { kind: 'level', value: 'SHARE', default: '0.9', help: 'CPU share of the limit from which a window is saturated' },
+    ...OUTSIDE_PATHS_FLAG,
   },
   notes: '--check-until needs --until (the check window starts where calibration ends).',
 });
@@ -47,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(v['check-until'] !== undefined ? { checkUntil: v['check-until'] } : {}),
     seed: v.seed, replications: v.replications,
     fit: { minWindows: v['min-windows'], minRequests: v['min-requests'], saturation: v.saturation },
+    allowOutsidePaths: v['allow-outside-paths'],
   });
   console.log(calibrationTable(out.report));
   for (const n of out.readNotes) console.log(`note: ${n}`);

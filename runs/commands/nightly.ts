@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { readNightlyConfig } from '../nightly/config.js';
 import { runNightly, type NightlyResult } from '../nightly/pipeline.js';
 import { DEFAULT_STORE } from '../store/run-store.js';
-import { defineCommand, parseFlags, usageText } from '../flags.js';
+import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageText } from '../flags.js';
 import { EXECUTOR_FLAGS, executorChoice } from '../executors/choose.js';
 import { table } from '../format.js';
 
@@ -23,6 +23,7 @@ export const NIGHTLY = defineCommand({
     replications: { kind: 'positiveInt', value: 'N', absent: "the config's", help: 'simulated futures, for the run and for each mitigation candidate' },
     workers: { kind: 'nonNegativeInt', value: 'N', absent: "the config's, else all cores; 0 = this thread", help: 'worker threads' },
     ...EXECUTOR_FLAGS,
+    ...OUTSIDE_PATHS_FLAG,
     quiet: { kind: 'boolean', help: 'print only where the report is' },
   },
 });
@@ -36,7 +37,7 @@ export async function nightly(argv: readonly string[]): Promise<NightlyResult | 
   }
   const v = parsed.values;
   const executor = executorChoice(NIGHTLY, v, v.workers);
-  const read = await readNightlyConfig(v.config);
+  const read = await readNightlyConfig(v.config, { allowOutsidePaths: v['allow-outside-paths'] });
   const reps = v.replications;
   const config = reps === undefined ? read : { ...read, simulation: { ...read.simulation, replications: reps }, mitigation: { ...read.mitigation, replications: reps } };
   const out = resolve(v.out ?? config.out ?? 'out/nightly');

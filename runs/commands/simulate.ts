@@ -20,7 +20,7 @@ import { EXECUTOR_FLAGS, executorChoice, openExecutor, type ExecutorChoice } fro
 import { LIMITS, overLimit } from '../../engine/limits.js';
 import { arrivalLimitProblems } from '../../twins/definition/arrival-limits.js';
 import { InputError } from '../usage-error.js';
-import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
+import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageError, usageText } from '../flags.js';
 import { createProgress, type Progress } from '../progress.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { riskTable } from '../report/risk-table.js';
@@ -48,7 +48,7 @@ export const SIMULATE = defineCommand({
     pilot: { kind: 'positiveInt', value: 'N', default: '10', help: 'full-fidelity pilot replications of --fidelity screened' },
     'load-margin': { kind: 'positiveNumber', value: 'X', default: '1.5', help: "--fidelity screened judges nominal entry rates times X (forecast entries: the forecast's 0.95 quantile)" },
     ...EXECUTOR_FLAGS,
-    'allow-outside-paths': { kind: 'boolean', help: "let paths named in the twin (rate profiles) leave the twin file's folder" },
+    ...OUTSIDE_PATHS_FLAG,
     'no-resume': { kind: 'boolean', help: 'ignore chunk checkpoints of an earlier interrupted run' },
     quiet: { kind: 'boolean', help: 'no progress and no table, only the files written' },
   },

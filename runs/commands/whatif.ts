@@ -15,7 +15,7 @@ import type { CellFigures } from '../../twins/whatif/figures.js';
 import { cellVerdict, findCell, searchAxis, type FindResult } from '../../twins/whatif/find.js';
 import { gridSize } from '../../twins/whatif/grid.js';
 import type { CellStoppingRule } from '../../twins/whatif/types.js';
-import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
+import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageError, usageText } from '../flags.js';
 import { EXECUTOR_FLAGS, executorChoice, openExecutor, type ExecutorChoice } from '../executors/choose.js';
 import { createProgress } from '../progress.js';
 import { writeFilesAtomically } from '../report/atomic.js';
@@ -39,6 +39,7 @@ export const WHATIF = defineCommand({
     workers: { kind: 'nonNegativeInt', value: 'W', absent: 'all cores; 0 = this thread', help: 'worker threads' },
     ...EXECUTOR_FLAGS,
     'no-resume': { kind: 'boolean', help: 'ignore chunk checkpoints of an earlier interrupted run' },
+    ...OUTSIDE_PATHS_FLAG,
     quiet: { kind: 'boolean', help: 'no progress and no summary, only the files written' },
   },
   notes: 'Exit codes: 0 done; 1 with --find when no cell meets the target; 2 usage (a grid over --max-cells without --yes); 3 invalid batch, twin, forecast or snapshot.',
@@ -58,6 +59,8 @@ export interface WhatifArgs {
   readonly executor?: ExecutorChoice;
   readonly resume: boolean;
   readonly quiet: boolean;
+  /** The base twin may name files outside its folder. */
+  readonly allowOutsidePaths?: boolean;
 }
 
 export function parseWhatifArgs(argv: readonly string[]): WhatifArgs | null {
@@ -69,6 +72,7 @@ export function parseWhatifArgs(argv: readonly string[]): WhatifArgs | null {
     ...(v['stop-when-clear'] || v.precision !== undefined ? { stopping: { whenClear: v['stop-when-clear'], precision: v.precision ?? null } } : {}),
     maxCells: v['max-cells'], yes: v.yes,
     workers: v.workers, executor: executorChoice(WHATIF, v, v.workers), resume: !v['no-resume'], quiet: v.quiet,
+    allowOutsidePaths: v['allow-outside-paths'],
   };
 }
 
@@ -94,7 +98,7 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
   // The twin's path comes from the batch: the shape is checked before anything is loaded.
   const shape = readBatchShape(doc).input;
   const beside = (path: string | undefined) => (path === undefined ? null : resolve(dirname(args.batch), path));
-  const base = await loadRunBase(beside(shape.twin)!, beside(shape.forecast), (what) => new InputError(`${args.batch}: forecast: required: ${what}`));
+  const base = await loadRunBase(beside(shape.twin)!, beside(shape.forecast), (what) => new InputError(`${args.batch}: forecast: required: ${what}`), { allowOutsidePaths: args.allowOutsidePaths ?? false });
   const checked = checkBatch(doc, base.twin);
   const batch = { ...checked, settings: { ...checked.settings, target: args.target ?? checked.settings.target, stopping: args.stopping ?? checked.settings.stopping } };
   const size = gridSize(batch.axes);

@@ -174,7 +174,7 @@ function nearest(name: string, among: readonly string[]): string {
 }
 
 /** Reads and validates a nightly config; throws TwinSpecError listing every problem with its line. */
-export async function readNightlyConfig(file: string): Promise<NightlyConfig> {
+export async function readNightlyConfig(file: string, options: { readonly allowOutsidePaths?: boolean } = {}): Promise<NightlyConfig> {
   const path = resolve(file);
   const { data, locate } = await readSpecText(path);
   const input = validateDocument<ConfigInput>(nightlySchema, data, path, locate);
@@ -192,7 +192,7 @@ export async function readNightlyConfig(file: string): Promise<NightlyConfig> {
   if (!existsSync(twinFile)) p.at(['twin'], `file not found: ${twinFile}`);
   else {
     try {
-      twin = await loadTwinFile(twinFile);
+      twin = await loadTwinFile(twinFile, { allowOutsidePaths: options.allowOutsidePaths ?? false });
     } catch (e) {
       if (!(e instanceof TwinSpecError)) throw e;
       p.at(['twin'], `${twinFile} is not a valid twin:\n${e.message}`);

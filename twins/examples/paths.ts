@@ -4,4 +4,4 @@ import { fileURLToPath } from 'node:url';
 
 const SOURCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'twins', 'examples');
 
-export const exampleFile = (name: 'shop.yaml' | 'jackson.yaml' | 'network.yaml' | 'shop-state.json' | 'policy.yaml'): string => join(SOURCE_DIR, name);
+export const exampleFile = (name: 'shop.yaml' | 'jackson.yaml' | 'network.yaml' | 'shop-state.json' | 'policy.yaml' | 'nightly.yaml'): string => join(SOURCE_DIR, name);

@@ -95,7 +95,8 @@ export interface ShadowPlan {
   readonly format: typeof SHADOW_PLAN_FORMAT;
   readonly createdAt: string;
   readonly target: ShadowTarget;
-  readonly twin: { readonly name: string; readonly source: string; readonly hash: string };
+  /** allowOutsidePaths: set when the plan was made with --allow-outside-paths (the twin names files outside its folder); later loads of the twin then allow it too. */
+  readonly twin: { readonly name: string; readonly source: string; readonly hash: string; readonly allowOutsidePaths?: boolean };
   readonly result: { readonly dir: string; readonly replications: number; readonly horizon: number; readonly seed: number | string };
   /** Forecast folder the traffic of forecast-driven entries came from (`shadow inject --path/--quantile` re-reads it); null = none. */
   readonly forecast: string | null;

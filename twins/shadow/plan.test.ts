@@ -181,6 +181,11 @@ test('plan.json reads back; unknown nodes, calls to omitted nodes and another tw
   const text = JSON.stringify(plan, null, 1);
   assert.equal(readPlan(text, fx.twin), JSON.parse(text));
   assert.equal(readPlan(text), JSON.parse(text));
+  assert.is(plan.twin.allowOutsidePaths, undefined, 'recorded only when given');
+  // A plan made with --allow-outside-paths records it, so the commands that reload the twin from the plan may too.
+  const allowed = planShadow(inputs({ allowOutsidePaths: true }));
+  assert.is(allowed.twin.allowOutsidePaths, true);
+  assert.is(readPlan(JSON.stringify(allowed), fx.twin).twin.allowOutsidePaths, true);
   const edit = (fn: (p: { nodes: { id: string; action: string; emulator: unknown; stub: unknown }[]; traffic: { node: string }[]; twin: { hash: string }; dilation: { k: number } }) => void) => {
     const p = JSON.parse(text);
     fn(p);

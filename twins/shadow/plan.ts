@@ -38,6 +38,8 @@ export interface PlanInputs {
   /** Forecast path or quantile for forecast entries; default: quantile DEFAULT_TRAFFIC_QUANTILE. */
   readonly traffic?: TrafficChoice | null;
   readonly work?: 'sleep' | 'burn';
+  /** The twin was loaded with --allow-outside-paths: recorded in the plan, so the commands that reload it from the plan may too. */
+  readonly allowOutsidePaths?: boolean;
   /** Utilization `remediate` sizes for; default UTILIZATION_TARGET. */
   readonly utilizationTarget?: number;
   /** ISO-8601 time written into the plan (passed in: the planner reads no clock). */
@@ -208,7 +210,7 @@ export function planShadow(inp: PlanInputs): ShadowPlan {
     format: SHADOW_PLAN_FORMAT,
     createdAt: inp.createdAt,
     target: inp.target ?? 'local',
-    twin: { name: twin.name, source: twin.source, hash },
+    twin: { name: twin.name, source: twin.source, hash, ...(inp.allowOutsidePaths ? { allowOutsidePaths: true } : {}) },
     result: { dir: result.dir, replications: summary.run.replications, horizon: summary.run.horizon, seed: summary.run.seed },
     forecast: forecast?.source ?? null,
     fidelity: { value: f, threshold: selection.threshold, depth: selection.depth, auto: inp.fidelityAuto ?? null },

@@ -61,7 +61,8 @@ export const planSchema: SchemaObject = obj({
   format: { const: SHADOW_PLAN_FORMAT },
   createdAt: { type: 'string' },
   target: { enum: ['local', 'kubernetes'] },
-  twin: obj({ name: { type: 'string' }, source: { type: 'string' }, hash: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'expected a hex SHA-256 (64 characters 0-9a-f)' } }),
+  // allowOutsidePaths: the planner was allowed to read the twin's files outside its folder (--allow-outside-paths), so later loads are too.
+  twin: obj({ name: { type: 'string' }, source: { type: 'string' }, hash: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'expected a hex SHA-256 (64 characters 0-9a-f)' }, allowOutsidePaths: { type: 'boolean' } }, { required: ['name', 'source', 'hash'] }),
   result: obj({ dir: { type: 'string' }, replications: posInt, horizon: pos, seed: { type: ['number', 'string'] } }),
   forecast: nullable({ type: 'string' }, 'the forecast folder'),
   fidelity: obj({ value: prob, threshold: prob, depth: nonNegInt, auto: nullable(obj({ reason: { type: 'string' } }), '{reason}') }),

@@ -42,16 +42,18 @@ function sameTwin(a: Twin, b: Twin): string | null {
 
 /**
  * Writes the twin file atomically (YAML or JSON by the name of `out`) and
- * returns the report line. Nothing is left behind on failure.
+ * returns the report line. Nothing is left behind on failure. The read-back
+ * allows files outside the twin's folder only when the caller was allowed
+ * them (a calibrated twin keeps its source's profiles).
  */
-export async function writeVerifiedTwin(out: string, input: TwinInput, twin: Twin): Promise<string> {
+export async function writeVerifiedTwin(out: string, input: TwinInput, twin: Twin, options: { readonly allowOutsidePaths?: boolean } = {}): Promise<string> {
   const ext = extname(out).toLowerCase();
   const dir = dirname(out);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(out, extname(out))}.${process.pid}.${Date.now()}.tmp${ext}`);
   try {
     await writeFile(tmp, twinInputToText(input, ext === '.json' ? 'json' : 'yaml'));
-    const back = await loadTwinFile(tmp);
+    const back = await loadTwinFile(tmp, { allowOutsidePaths: options.allowOutsidePaths ?? false });
     const diff = sameTwin(twin, back);
     if (diff !== null) throw new Error(`the written twin does not read back the same (${diff}); ${out} not written`);
     await rename(tmp, out);

@@ -18,7 +18,7 @@ import type { Strategy } from '../../../twins/mitigation/types.js';
 import { checkResultTwin } from '../../../twins/shadow/plan.js';
 import { readSimulationResult } from '../../../twins/shadow/result-files.js';
 import { readStateSnapshot } from '../../../twins/state.js';
-import { defineCommand, parseFlags } from '../../flags.js';
+import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags } from '../../flags.js';
 import { table } from '../../format.js';
 import { proposeMitigations, type ProposeResult } from '../../mitigation/propose.js';
 import { recordProposal } from '../../mitigation/workflow.js';
@@ -45,6 +45,7 @@ export const MITIGATE_PROPOSE = defineCommand({
     ...EXECUTOR_FLAGS,
     as: { kind: 'string', value: 'NAME', default: 'shadowcast', help: 'the proposer, for the audit log (may not approve its own proposal)' },
     ...CONFIRM_FLAGS,
+    ...OUTSIDE_PATHS_FLAG,
   },
   notes: 'Exit 0 with or without a proposal (the table says why none); 3 when an input is wrong.',
 });
@@ -93,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
   const v = parsed.values;
   const choice = executorChoice(MITIGATE_PROPOSE, v, v.workers);
   const policy = await readPolicy(v.policy);
-  const twin = await loadTwinFile(v.twin);
+  const twin = await loadTwinFile(v.twin, { allowOutsidePaths: v['allow-outside-paths'] });
   const result = await readSimulationResult(v.result);
   const warnings = checkResultTwin(twin, result.summary, join(v.result, 'summary.json'));
   const run = result.summary.run;

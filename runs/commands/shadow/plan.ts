@@ -13,7 +13,7 @@ import { formatPlanTable } from '../../../twins/shadow/plan-table.js';
 import type { ShadowPlan } from '../../../twins/shadow/plan-types.js';
 import { readSimulationResult } from '../../../twins/shadow/result-files.js';
 import { readStateSnapshot } from '../../../twins/state.js';
-import { defineCommand, flagTable, parseFlags, usageError, type FlagValues } from '../../flags.js';
+import { defineCommand, flagTable, OUTSIDE_PATHS_FLAG, parseFlags, usageError, type FlagValues } from '../../flags.js';
 import { writeFileAtomically } from '../../report/atomic-file.js';
 import { InputError } from '../../usage-error.js';
 import { decideFidelity } from './fidelity-history.js';
@@ -50,6 +50,7 @@ export const PLAN_FLAGS = flagTable({
   work: { kind: 'choice', choices: ['sleep', 'burn'], default: 'sleep', help: 'emulated service: a worker sleeps, or burns CPU, for the drawn time' },
   backtest: { kind: 'path', value: 'FILE', help: "with --fidelity auto: the JSON of 'shadowcast backtest --json' (its interval coverage error raises fidelity)" },
   'allow-partial': { kind: 'boolean', help: 'write the plan even when the budget cannot hold the whole critical set' },
+  ...OUTSIDE_PATHS_FLAG,
 });
 
 export const SHADOW_PLAN = defineCommand({
@@ -79,7 +80,7 @@ export interface PlanRequest {
 export async function makePlan(req: PlanRequest, command: 'shadow plan' | 'shadow cycle'): Promise<{ plan: ShadowPlan; twin: Twin }> {
   const v = req.flags;
   if (v.path !== undefined && v.quantile !== undefined) throw usageError(SHADOW_PLAN, '--path and --quantile exclude each other');
-  const twin = await loadTwinFile(v.twin);
+  const twin = await loadTwinFile(v.twin, { allowOutsidePaths: v['allow-outside-paths'] });
   const result = await readSimulationResult(v.result);
   const forecast = v.forecast ? { bundle: await readForecast(v.forecast), source: resolve(v.forecast) } : null;
   const state = v.state ? await readStateSnapshot(v.state, twin) : null;
@@ -89,7 +90,7 @@ export async function makePlan(req: PlanRequest, command: 'shadow plan' | 'shado
     budget: v.budget, mode: v.mode, target: req.target,
     startAt: v.start ?? null, duration: v.duration ?? null,
     traffic: v.path !== undefined ? { kind: 'path', path: v.path } : v.quantile !== undefined ? { kind: 'quantile', quantile: v.quantile } : null,
-    work: v.work, createdAt: new Date().toISOString(),
+    work: v.work, createdAt: new Date().toISOString(), allowOutsidePaths: v['allow-outside-paths'],
   });
   if (plan.dropped.length > 0 && !v['allow-partial']) {
     throw new InputError(`the budget (${v.budget.processes} processes, ${v.budget.cores} cores, ${(v.budget.memoryBytes / 2 ** 20).toFixed(0)} MiB) cannot hold the critical set: dropped ${plan.dropped.join(', ')}; raise --budget or pass --allow-partial\n\n${formatPlanTable(plan)}`, command);

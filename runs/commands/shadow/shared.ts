@@ -51,7 +51,7 @@ export function parseBudget(raw: string): Budget {
 /** The twin a plan was made from, loaded from its recorded source and checked against its content hash. */
 export async function planTwin(plan: ShadowPlan, twinFile?: string): Promise<Twin> {
   const file = twinFile ?? plan.twin.source;
-  const twin = await loadTwinFile(file);
+  const twin = await loadTwinFile(file, { allowOutsidePaths: plan.twin.allowOutsidePaths === true });
   if (twinContentHash(twin) !== plan.twin.hash) {
     throw new InputError(`${file}: this twin's content differs from the one the plan was made from (plan twin hash ${plan.twin.hash.slice(0, 12)}…): make a new plan`);
   }
