@@ -1,12 +1,15 @@
 /**
  * `make fuzz`: the long run of the fuzz suite. Prints, per entry point, the
  * cases tried and the outcomes by class, then every failure (none expected),
- * and exits 1 when any case failed the property.
+ * and exits 1 when any case failed the property. Each target runs in a
+ * watched worker thread, so a case that hangs is reported, not waited on.
  *   node dist/runs/fuzz/main.js [--runs N] [--seed S]
  */
 import { parseArgs } from 'node:util';
-import { fuzzFlags, fuzzTarget, type FuzzTally } from './fuzz.js';
+import { emptyTally, FLAGS_TARGET, record, type FuzzOptions, type FuzzTally } from './fuzz.js';
+import type { FuzzJob } from './fuzz-worker.js';
 import { fuzzTargets } from './targets.js';
+import { runWatched } from './watchdog.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '400' }, seed: { type: 'string', default: '1' } } });
 const numRuns = Number(values.runs);
@@ -16,13 +19,24 @@ if (!Number.isInteger(numRuns) || numRuns < 1 || !Number.isInteger(seed)) {
   process.exit(2);
 }
 const options = { seed, numRuns, boundMs: 10_000 };
+/** A case still running at this point is a hang: its worker is stopped and the run goes on (watchdog.ts). */
+const HANG_MS = 3 * options.boundMs;
+const WORKER = new URL('./fuzz-worker.js', import.meta.url);
+
+/** One target's cases in watched worker threads, tallied in case order. */
+async function watched(target: string, o: FuzzOptions): Promise<FuzzTally> {
+  let tally = emptyTally(target);
+  await runWatched<FuzzJob>(WORKER, { target, options: o }, HANG_MS, (c) => { tally = record(tally, c.input, c.outcome); });
+  return tally;
+}
+
 const t0 = performance.now();
 const tallies: FuzzTally[] = [];
 for (const target of await fuzzTargets()) {
-  tallies.push(await fuzzTarget(target, options));
+  tallies.push(await watched(target.name, options));
   console.error(`${target.name}: done`);
 }
-tallies.push(await fuzzFlags({ ...options, numRuns: numRuns * 4 }));
+tallies.push(await watched(FLAGS_TARGET, { ...options, numRuns: numRuns * 4 }));
 
 const cols = ['entry point', 'cases', 'valid', 'located error', 'crash', 'unlocated', 'slow'];
 const rows = tallies.map((t) => [t.target, t.cases, t.byClass.valid, t.byClass.located, t.byClass.crash, t.byClass.unlocated, t.byClass.slow].map(String));
