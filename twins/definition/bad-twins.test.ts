@@ -216,3 +216,13 @@ test('rate profiles: loaded relative to the twin, bad rows name the line', async
 });
 
 test.run();
+
+test("nesting before parsing: brackets in YAML comments don't count; an apostrophe in a plain scalar does not hide what follows", () => {
+  const deep = `${'['.repeat(70)}1${']'.repeat(70)}`;
+  // 70 brackets in a comment and in a quoted string: valid twins.
+  assert.equal(problems(`# ${'['.repeat(70)}\n${base()}`), []);
+  assert.equal(problems(`description: '${'['.repeat(70)} it''s fine'\n${base()}`), []);
+  // "shop's" is a letter of a plain scalar: the deep list after it is still found.
+  const hidden = `description: the shop's frontend\nname: t\nnodes: ${deep}\n`;
+  assert.ok(problems(hidden).some((p) => p.includes('nested more than 64 levels deep')), problems(hidden).join('\n'));
+});

@@ -104,22 +104,46 @@ function positionOf(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - start + 1 };
 }
 
-/** Deepest bracket nesting of a flow-style text (JSON, or YAML written with [ ] and { }), ignoring quoted strings. */
-function bracketDepth(text: string): { depth: number; offset: number } {
+/**
+ * Deepest bracket nesting of a flow-style text (JSON, or YAML written with
+ * [ ] and { }), ignoring quoted strings and, in YAML, comments. In YAML a
+ * quote opens a string only where a scalar starts (after `: `, `- `, `[`,
+ * `{`, `,` or at a line's start): an apostrophe inside a plain scalar ("the
+ * shop's frontend") is a letter, not the start of a string that would hide
+ * the brackets after it.
+ */
+function bracketDepth(text: string, syntax: 'yaml' | 'json'): { depth: number; offset: number } {
+  const yaml = syntax === 'yaml';
   let depth = 0;
   let max = 0;
   let at = 0;
   let quote = '';
+  /** The last character outside strings that was not a space or tab ('\n' at the start). */
+  let prev = '\n';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quote) {
       if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
+      else if (c === quote) {
+        // YAML writes a quote inside '...' as ''.
+        if (quote === "'" && text[i + 1] === "'") i++;
+        else { quote = ''; prev = c; }
+      }
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') continue;
+    if (yaml && c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end - 1;
+      continue;
+    }
+    if ((c === '"' || c === "'") && (!yaml || '\n:-[{,?'.includes(prev))) quote = c;
     else if (c === '[' || c === '{') {
       depth++;
       if (depth > max) [max, at] = [depth, i];
     } else if (c === ']' || c === '}') depth--;
+    prev = c;
   }
   return { depth: max, offset: at };
 }
@@ -131,7 +155,7 @@ function bracketDepth(text: string): { depth: number; offset: number } {
  * LIMITS.nestingDepth is refused before parsing: the parser recurses.
  */
 export function parseTwinText(text: string, source: string, syntax: 'yaml' | 'json' = 'yaml'): { data: unknown; locate: Locator } {
-  const deep = bracketDepth(text);
+  const deep = bracketDepth(text, syntax);
   if (deep.depth > LIMITS.nestingDepth) {
     throw new TwinSpecError(source, [{ path: '(syntax)', message: `nested more than ${LIMITS.nestingDepth} levels deep (the limit of docs/limits.md)`, ...positionOf(text, deep.offset) }]);
   }
