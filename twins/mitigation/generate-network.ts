@@ -76,7 +76,8 @@ export const networkReroute: ActionGenerator = {
     if (movable === 0) return [];
     const metrics = new Map<number, string>();
     const top = ceil3(detour * 1.01);
-    if (2 * w < top) metrics.set(2 * w, 'double');
+    const double = Number((2 * w).toPrecision(6));
+    if (double < top) metrics.set(double, 'double');
     metrics.set(top, 'detour');
     const rates = originRates(twin);
     const before = routedLoads(net, rates, twin.nodes.length).station;
