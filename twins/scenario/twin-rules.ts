@@ -74,6 +74,7 @@ function locate(problem: TwinProblem, twin: Twin, input: TwinInput, applied: rea
     const what = parsed.list === 'network' ? problem.path : `entry ${JSON.stringify(twin.entries[parsed.index]?.id ?? parsed.index)}`;
     return { delta: link, path: at(link), message: `${what} after the link deltas: ${problem.message}` };
   }
+  if (parsed.list === 'network') return unexplained;
   if (parsed.list === 'entries') {
     const entry = twin.entries[parsed.index];
     const k = lastOf(applied.filter(({ delta: d }) => d.op === 'loadScale' && (d.entry === undefined || d.entry === entry?.id)));

@@ -64,9 +64,6 @@ export const SCENARIO_OPS: readonly ScenarioOp[] = [
   'rateLimit', 'shedOptional', 'circuitBreaker', 'routeWeights', 'linkDown', 'linkMetric',
 ];
 
-/** Ops that change a routed network's rules (twin.network.spec), so its forwarding tables are rebuilt. */
-export const LINK_OPS: readonly ScenarioOp[] = ['linkDown', 'linkMetric'];
-
 /** Ops that may take effect at a time `at` (seconds from the start); the others apply from the start only. */
 export const TIMED_OPS: readonly ScenarioOp[] = ['replicas', 'rateLimit', 'shedOptional', 'circuitBreaker'];
 
