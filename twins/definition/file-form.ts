@@ -68,8 +68,8 @@ function entryInput(twin: Twin, e: TwinEntry, index: number, profiles: Map<strin
   return out;
 }
 
-/** A routed network's rules; matrix traffic is written as its rows. */
-function networkInput(spec: NetworkSpec): NetworkInput {
+/** A routed network's rules; matrix traffic is written as its rows (also how a scenario's changed rules are rebuilt, twins/network/rebuild.ts). */
+export function networkInput(spec: NetworkSpec): NetworkInput {
   const t = spec.traffic;
   return {
     metric: spec.metric, ecmp: spec.ecmp, parallel: spec.parallel,

@@ -92,6 +92,10 @@ export interface NetworkLinkInput {
   station: string;
   from: string;
   to: string;
+  /** IGP metric of the direction (> 0), in place of the routing rule's weight (delay + 1 us, or 1 hop). */
+  metric?: number;
+  /** The direction is out (a failed link): no route uses it; its station stays in the twin and receives nothing. */
+  down?: boolean;
 }
 
 /**

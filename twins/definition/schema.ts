@@ -196,7 +196,16 @@ const network = {
     links: {
       type: 'array',
       minItems: 1,
-      items: { type: 'object', properties: { station: id, from: id, to: id }, required: ['station', 'from', 'to'], additionalProperties: false },
+      items: {
+        type: 'object',
+        properties: {
+          station: id, from: id, to: id,
+          metric: { type: 'number', exclusiveMinimum: 0, description: 'IGP metric of the direction (> 0), in place of the routing rule\'s weight' },
+          down: { type: 'boolean' },
+        },
+        required: ['station', 'from', 'to'],
+        additionalProperties: false,
+      },
     },
     traffic: {
       type: 'object',

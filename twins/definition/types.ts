@@ -247,13 +247,24 @@ export interface TwinEntry {
   readonly rateLimit?: RateLimit;
 }
 
+/** One link direction of a routed network; `metric` and `down` are present only when set (so a twin without them hashes as before). */
+export interface NetworkLinkSpec {
+  readonly station: string;
+  readonly from: string;
+  readonly to: string;
+  /** IGP metric (> 0) replacing the routing rule's weight for this direction. */
+  readonly metric?: number;
+  /** The direction is out: no route uses it (its station stays, idle). */
+  readonly down?: true;
+}
+
 /** A routed network's rules as read (docs/twin-spec.md, "Routed networks"); matrix traffic is held as its rows. */
 export interface NetworkSpec {
   readonly metric: 'delay' | 'hops';
   readonly ecmp: boolean;
   readonly parallel: 'split' | 'best';
   /** Link directions: station, from router, to router (node ids). */
-  readonly links: readonly { readonly station: string; readonly from: string; readonly to: string }[];
+  readonly links: readonly NetworkLinkSpec[];
   readonly traffic:
     | { readonly kind: 'gravity'; readonly weights: 'uniform' | 'degree' | Readonly<Record<string, number>> }
     | { readonly kind: 'rows'; readonly rows: readonly (readonly [string, string, number])[] };

@@ -4,10 +4,12 @@
  * callers, the nodes that route to it) and the candidates it proposes
  * there, each as parameters and the scenario deltas they compile to. The
  * entries of the newer actions (pre-warm, rate limit, reroute) are in
- * generate-timed.ts. The catalogue: docs/mitigation.md.
+ * generate-timed.ts; reroute on a routed network (an IGP metric) in
+ * generate-network.ts. The catalogue: docs/mitigation.md.
  */
 import type { Autoscale, Twin, TwinNode } from '../definition/types.js';
 import type { ScenarioDelta } from '../scenario/types.js';
+import { networkReroute } from './generate-network.js';
 import { prewarm, rateLimit, reroute } from './generate-timed.js';
 import type { Anomaly, StrategyAction } from './types.js';
 
@@ -193,4 +195,4 @@ const circuitBreaker: ActionGenerator = {
 };
 
 /** In the order candidates are listed (and evaluated). */
-export const ACTION_GENERATORS: readonly ActionGenerator[] = [scaleOut, scaleUp, autoscale, prewarm, timeoutRetry, shedOptional, circuitBreaker, rateLimit, reroute];
+export const ACTION_GENERATORS: readonly ActionGenerator[] = [scaleOut, scaleUp, autoscale, prewarm, timeoutRetry, shedOptional, circuitBreaker, rateLimit, reroute, networkReroute];

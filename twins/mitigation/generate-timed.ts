@@ -60,7 +60,7 @@ export function nodesReached(twin: Twin, entry: TwinEntry): Set<number> {
 }
 
 /** Time-average and peak arrival rate of an entry, or null when it comes from a forecast (the generator has no paths). */
-function rateOf(entry: TwinEntry): { mean: number; peak: number } | null {
+export function rateOf(entry: TwinEntry): { mean: number; peak: number } | null {
   const a = entry.arrival;
   if (a.kind === 'constant') return { mean: a.rate, peak: a.rate };
   if (a.kind === 'forecast') return null;

@@ -1,8 +1,9 @@
 /**
  * A routed network from its file form, when a twin is read: the link
  * directions checked against the nodes (a station of kind link between two
- * routers, listed once), the routing metric per direction (propagation delay
- * plus 1 us per hop, or one per hop), the forwarding tables (routing.ts), and
+ * routers, listed once), the routing metric per direction (its own IGP
+ * `metric`, else propagation delay plus 1 us per hop, or one per hop; a `down`
+ * direction is left out of the routes), the forwarding tables (routing.ts), and
  * the destination table of every origin (demand.ts). Problems go to the
  * caller's collector with their paths; nothing is built when there are any.
  */
@@ -36,7 +37,12 @@ function specOf(input: NetworkInput, matrix: readonly MatrixRow[] | null): Netwo
     : { kind: 'rows', rows: matrix ?? [] };
   return {
     metric: input.metric ?? 'delay', ecmp: input.ecmp ?? false, parallel: input.parallel ?? 'split',
-    links: input.links.map((l) => ({ station: l.station, from: l.from, to: l.to })), traffic,
+    links: input.links.map((l) => ({
+      station: l.station, from: l.from, to: l.to,
+      // Only when set: a twin without them keeps its spec, and so its content hash.
+      ...(l.metric !== undefined ? { metric: l.metric } : {}), ...(l.down === true ? { down: true as const } : {}),
+    })),
+    traffic,
   };
 }
 
@@ -61,6 +67,8 @@ export function buildNetwork(input: NetworkInput, nodes: readonly NetworkNode[],
   const station = new Int32Array(L);
   const weight = new Float64Array(L);
   const capacity = new Float64Array(L);
+  const down = new Uint8Array(L);
+  const metricSet = new Uint8Array(L);
   const firstAt = new Map<string, number>();
   const metric = input.metric ?? 'delay';
   const router = (at: PathSegments, id: string): number => {
@@ -86,13 +94,15 @@ export function buildNetwork(input: NetworkInput, nodes: readonly NetworkNode[],
     to[k] = t;
     station[k] = s;
     linkTo[s] = routerList[t]!;
-    weight[k] = metric === 'hops' ? 1 : n.delay + HOP_PENALTY;
+    weight[k] = l.metric ?? (metric === 'hops' ? 1 : n.delay + HOP_PENALTY);
+    metricSet[k] = l.metric !== undefined ? 1 : 0;
+    down[k] = l.down === true ? 1 : 0;
     // Capacity of the direction: its service rate (a station's service is required for kind link).
     capacity[k] = (n.servers * n.replicas) / distributionFromSpec(n.service!, `nodes[${n.index}].service`).mean;
   });
   if (p.size > before) return null;
   const spec = specOf(input, matrix);
-  const links: LinkArrays = { routers: R, from, to, station, weight, capacity };
+  const links: LinkArrays = { routers: R, from, to, station, weight, capacity, down, metricSet };
   const tables = forwardingTables(links, { ecmp: spec.ecmp, parallel: spec.parallel });
   const dest = destinationTables(spec, links, tables, routerList, routerOf, indexOf, nodes, p);
   if (dest === null) return null;

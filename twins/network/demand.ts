@@ -54,6 +54,9 @@ export function pairWeights(spec: NetworkSpec, links: LinkArrays, routerOf: Int3
   return p.size > before ? null : w;
 }
 
+/** The words after the count in the warning about unroutable pairs: how a rebuilt network (a scenario's) replaces the loader's warning. */
+export const UNROUTABLE_WARNING = 'ordered router pair(s) with traffic have no route';
+
 export function destinationTables(
   spec: NetworkSpec, links: LinkArrays, tables: ForwardingTables, routerList: readonly number[], routerOf: Int32Array,
   indexOf: ReadonlyMap<string, number>, nodes: readonly NetworkNode[], p: Problems,
@@ -90,7 +93,7 @@ export function destinationTables(
   }
   const unroutableShare = total > 0 ? lost / total : 0;
   const warnings = unroutablePairs === 0 ? [] : [
-    `${unroutablePairs} ordered router pair(s) with traffic have no route (${examples.join(', ')}${unroutablePairs > examples.length ? ', ...' : ''}): ` +
+    `${unroutablePairs} ${UNROUTABLE_WARNING} (${examples.join(', ')}${unroutablePairs > examples.length ? ', ...' : ''}): ` +
       `${(100 * unroutableShare).toPrecision(3)}% of the traffic rule's weight is unroutable and offered by no entry`,
   ];
   return { destStart, destNode: Int32Array.from(destNode), destCum: Float64Array.from(destCum), unroutablePairs, unroutableShare, warnings };

@@ -24,6 +24,10 @@ export interface LinkArrays {
   readonly weight: Float64Array;
   /** Capacity (service rate) of the direction, for the split over parallel links. */
   readonly capacity: Float64Array;
+  /** 1: the direction is out (no route uses it). Absent: every direction is up. */
+  readonly down?: Uint8Array;
+  /** 1: the weight is the direction's own IGP metric (then parallel links carry traffic only at the lightest weight). */
+  readonly metricSet?: Uint8Array;
 }
 
 export interface RoutingOptions {
@@ -114,6 +118,8 @@ function adjacency(l: LinkArrays): Adjacency {
   const R = l.routers;
   const byPair = new Map<number, number[]>();
   for (let i = 0; i < l.from.length; i++) {
+    // A direction that is out is no edge at all: a pair whose only directions are out has no adjacency.
+    if (l.down?.[i] === 1) continue;
     const k = l.from[i]! * R + l.to[i]!;
     const list = byPair.get(k);
     if (list) list.push(i); else byPair.set(k, [i]);
@@ -163,26 +169,31 @@ class Choices {
   }
 }
 
+/**
+ * The directions of slot s (u -> neighbour) that carry traffic. Without IGP
+ * metrics every parallel direction does, whatever its delay (the `parallel`
+ * rule splits them). Once any of them has its own metric, only those at the
+ * slot's lightest weight do, as an IGP forwards over its cheapest adjacency:
+ * raising one parallel link's metric moves its traffic onto the others.
+ */
+function slotDirections(l: LinkArrays, a: Adjacency, s: number): number[] {
+  const all = Array.from(a.dirs.subarray(a.dirStart[s]!, a.dirStart[s + 1]!));
+  if (all.length === 1 || !all.some((i) => l.metricSet?.[i] === 1)) return all;
+  const w = a.nbrWeight[s]!;
+  return all.filter((i) => l.weight[i]! - w <= TIE * w);
+}
+
 /** The directions of slot s (u -> neighbour) with their shares of `total`. */
 function slotItems(l: LinkArrays, a: Adjacency, s: number, total: number, parallel: 'split' | 'best'): { station: number; share: number }[] {
-  const lo = a.dirStart[s]!;
-  const hi = a.dirStart[s + 1]!;
-  if (parallel === 'best' || hi - lo === 1) {
-    let best = a.dirs[lo]!;
-    for (let j = lo + 1; j < hi; j++) {
-      const i = a.dirs[j]!;
-      if (l.capacity[i]! > l.capacity[best]!) best = i;
-    }
+  const dirs = slotDirections(l, a, s);
+  if (parallel === 'best' || dirs.length === 1) {
+    let best = dirs[0]!;
+    for (const i of dirs) if (l.capacity[i]! > l.capacity[best]!) best = i;
     return [{ station: l.station[best]!, share: total }];
   }
   let cap = 0;
-  for (let j = lo; j < hi; j++) cap += l.capacity[a.dirs[j]!]!;
-  const out: { station: number; share: number }[] = [];
-  for (let j = lo; j < hi; j++) {
-    const i = a.dirs[j]!;
-    out.push({ station: l.station[i]!, share: (total * l.capacity[i]!) / cap });
-  }
-  return out;
+  for (const i of dirs) cap += l.capacity[i]!;
+  return dirs.map((i) => ({ station: l.station[i]!, share: (total * l.capacity[i]!) / cap }));
 }
 
 /** Builds the forwarding tables: R Dijkstra runs, O(R (R + E) log R). */
@@ -254,4 +265,29 @@ export function forwardingTables(l: LinkArrays, opts: RoutingOptions): Forwardin
     choiceStation: Int32Array.from(choices.station),
     choiceCum,
   };
+}
+
+/**
+ * Path cost from every router to each destination in `dests` (Infinity: no
+ * path), over the directions that are up, with the same weights as the
+ * tables. For what-if reasoning on metrics (twins/mitigation/generate-network.ts).
+ */
+export function shortestDistances(l: LinkArrays, dests: readonly number[]): Float64Array[] {
+  const R = l.routers;
+  const { revStart, rev, revSlot, nbrWeight } = adjacency(l);
+  return dests.map((d) => {
+    const dist = new Float64Array(R).fill(Infinity);
+    const heap = new Heap(R, dist);
+    dist[d] = 0;
+    heap.push(d);
+    while (!heap.empty) {
+      const v = heap.pop();
+      for (let j = revStart[v]!, end = revStart[v + 1]!; j < end; j++) {
+        const u = rev[j]!;
+        const alt = dist[v]! + nbrWeight[revSlot[j]!]!;
+        if (alt < dist[u]!) { dist[u] = alt; heap.push(u); }
+      }
+    }
+    return dist;
+  });
 }

@@ -3,8 +3,8 @@
  * problem at once, each at `[k].field` (or `deltas[k].field`): the shape of
  * every delta (schema.ts: the twin file's own field schemas, unknown keys
  * with a "did you mean" hint), units and numeric rules (the twin loader's
- * fields.ts), node and entry references, and deltas that would change
- * nothing. Returns the deltas that passed, converted to base units; the twin
+ * fields.ts), node and entry references (routers and link stations of a
+ * routed network: network-ops.ts), and deltas that would change nothing. Returns the deltas that passed, converted to base units; the twin
  * rules on the result are checked afterwards (twin-rules.ts).
  */
 import { Problems, type PathSegments } from '../definition/errors.js';
@@ -14,6 +14,7 @@ import { checkFinite } from '../definition/load.js';
 import type { Twin, TwinNode } from '../definition/types.js';
 import { validateWithSchema } from '../definition/validate.js';
 import { didYouMean } from '../../engine/did-you-mean.js';
+import { checkLinkDelta, type RawLinkDelta } from './network-ops.js';
 import { deltaDocumentSchema, deltaListSchema, deltaSchema } from './schema.js';
 import { TIMED_OPS, type IndexedDelta, type ScenarioDelta } from './types.js';
 
@@ -34,7 +35,7 @@ function callees(twin: Twin, node: TwinNode): Set<string> {
 function checkDelta(twin: Twin, d: RawDelta, at: (field: string) => PathSegments, p: Problems): ScenarioDelta | null {
   const before = p.size;
   let node: TwinNode | undefined;
-  if (d.op !== 'loadScale' && d.op !== 'rateLimit') {
+  if (d.op !== 'loadScale' && d.op !== 'rateLimit' && d.op !== 'linkDown' && d.op !== 'linkMetric') {
     const i = twin.indexOf.get(d.node);
     if (i === undefined) p.at(at('node'), `unknown node id ${JSON.stringify(d.node)}${didYouMean(d.node, twin.indexOf.keys())}`);
     node = i === undefined ? undefined : twin.nodes[i];
@@ -140,6 +141,11 @@ function checkDelta(twin: Twin, d: RawDelta, at: (field: string) => PathSegments
       delta = { op: 'routeWeights', node: d.node, weights: { ...weights } };
       break;
     }
+    case 'linkDown':
+    case 'linkMetric':
+      // The schema guarantees the selector's and the metric's shapes.
+      delta = checkLinkDelta(twin, d as unknown as RawLinkDelta, at, p);
+      break;
   }
   // A conversion that failed (null from fields.ts) has reported its problem.
   return p.size > before ? null : delta;

@@ -2,9 +2,13 @@
  * The structural change a list of (checked) deltas makes to a twin. Node and
  * entry order are kept, so random streams (named by node and entry ids) stay
  * aligned and two variants can be compared with common random numbers. The
- * input twin is not changed.
+ * input twin is not changed. A routed network's tables are rebuilt with the
+ * loader's builder when its rules change (linkDown, linkMetric) or a link
+ * station's capacity does; a downed link's station stays, and gets nothing.
  */
 import type { DistributionSpec, RetryPolicy, RouteEdge, ScaleChange, Twin, TwinEntry, TwinNode } from '../definition/types.js';
+import { rebuildNetwork } from '../network/rebuild.js';
+import { editNetworkSpec, isLinkDelta } from './network-ops.js';
 import type { ScenarioDelta } from './types.js';
 
 /** A service-time distribution with every time multiplied by f (shape parameters kept). */
@@ -91,5 +95,12 @@ export function editTwin(twin: Twin, deltas: readonly ScenarioDelta[]): Twin {
         break;
     }
   }
-  return { ...twin, nodes, entries };
+  const net = twin.network;
+  if (!net) return { ...twin, nodes, entries };
+  // A routed network's tables follow its rules and its link stations' capacities (the split over parallel links).
+  const linkDeltas = deltas.filter(isLinkDelta);
+  const touchesLink = deltas.some((d) => 'node' in d && net.linkTo[twin.indexOf.get(d.node)!]! >= 0);
+  if (linkDeltas.length === 0 && !touchesLink) return { ...twin, nodes, entries };
+  const { network, warnings } = rebuildNetwork(twin, nodes, editNetworkSpec(net.spec, linkDeltas));
+  return { ...twin, nodes, entries, network, warnings };
 }

@@ -2,9 +2,10 @@
  * Scenarios: modifications of a twin as data (what-if axes and mitigation
  * strategies compile to these deltas). This is the folder's export list. The parts:
  * types.ts (the delta type), read.ts (the file), schema.ts and check.ts (the
- * deltas' own checks), edit.ts (the change), twin-rules.ts (the twin file's
+ * deltas' own checks), network-ops.ts (link failures and IGP metrics of a
+ * routed network), edit.ts (the change), twin-rules.ts (the twin file's
  * rules on the result), apply.ts (all of it, every problem at once).
  */
 export { applyScenario } from './apply.js';
 export { readScenarioFile, type ScenarioDocument } from './read.js';
-export { SCENARIO_OPS, type ScenarioDelta, type ScenarioOp } from './types.js';
+export { SCENARIO_OPS, type LinkSelector, type ScenarioDelta, type ScenarioOp } from './types.js';

@@ -25,6 +25,11 @@ const duration = (what: string): Props => ({
 /** Every op accepts `at`, so that an op that cannot take effect later is refused by name (check.ts), not as an unknown key. */
 const at = duration('when the delta takes effect');
 const share = { type: 'number', minimum: 0, maximum: 1 };
+/** A routed network's link directions: every one between two routers, or one by its station. */
+const linkSelector: Props = {
+  between: { type: 'array', items: nodeId, minItems: 2, maxItems: 2, description: 'two router ids [A, B]' },
+  station: nodeId,
+};
 
 function op(name: ScenarioOp, props: Props, required: string[]): SchemaObject {
   return {
@@ -37,7 +42,7 @@ function op(name: ScenarioOp, props: Props, required: string[]): SchemaObject {
 
 export const deltaSchema: SchemaObject = {
   type: 'object',
-  description: 'a delta {op: replicas|servers|queue|serviceScale|loadScale|autoscale|timeout|retries|memLimit|rateLimit|shedOptional|circuitBreaker|routeWeights, ...}',
+  description: 'a delta {op: replicas|servers|queue|serviceScale|loadScale|autoscale|timeout|retries|memLimit|rateLimit|shedOptional|circuitBreaker|routeWeights|linkDown|linkMetric, ...}',
   required: ['op'],
   discriminator: { propertyName: 'op' },
   oneOf: [
@@ -69,6 +74,9 @@ export const deltaSchema: SchemaObject = {
       node: nodeId,
       weights: { type: 'object', minProperties: 1, additionalProperties: { type: 'number', minimum: 0 } },
     }, ['node', 'weights']),
+    // Exactly one of between / station is checked in check.ts, with a message that names both forms.
+    op('linkDown', linkSelector, []),
+    op('linkMetric', { ...linkSelector, metric: { type: 'number', exclusiveMinimum: 0, description: 'an IGP metric > 0' } }, ['metric']),
   ],
 };
 

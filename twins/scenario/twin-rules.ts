@@ -7,7 +7,10 @@
  *    (`[k].replicas`, `[k].autoscale.max`, `[k].memLimit`), else the last
  *    delta on node i (e.g. an autoscaler whose bounds exclude the replicas);
  *  - `edges[j]...`: the last timeout/retries delta on the edge's callee;
- *  - `entries[e]...`: the last loadScale delta that reached entry e.
+ *  - `entries[e]...`: the last loadScale delta that reached entry e;
+ *  - `network...`, and `entries[e].node` (an origin router a downed link
+ *    left with no routable destination): the last linkDown delta (else the
+ *    last link delta), at its `between` / `station`.
  * A problem no delta explains (none is expected: the twin was valid before)
  * is reported at the scenario's root with the twin's path.
  * The result is the directly edited twin, not the one read back: reading
@@ -19,6 +22,7 @@ import type { TwinInput } from '../definition/input.js';
 import { twinFromObject } from '../definition/load.js';
 import type { Twin } from '../definition/types.js';
 import { editTwin } from './edit.js';
+import { isLinkDelta, selectorKey } from './network-ops.js';
 import type { IndexedDelta, ScenarioDelta, ScenarioOp } from './types.js';
 
 /** Per op: the node field it sets (loadScale sets none), and the key of its value in the delta. */
@@ -37,27 +41,40 @@ const TARGET: Readonly<Record<ScenarioOp, { readonly nodeField: string | null; r
   shedOptional: { nodeField: null, valueKey: 'probability' },
   circuitBreaker: { nodeField: null, valueKey: 'failureRatio' },
   routeWeights: { nodeField: null, valueKey: 'weights' },
+  // Network rules, no node field; a problem they cause is put on their selector (between or station), see valueKeyOf.
+  linkDown: { nodeField: null, valueKey: 'between' },
+  linkMetric: { nodeField: null, valueKey: 'metric' },
 };
+
+/** The key of the delta's value: a link delta's problems go to its selector (`between` or `station`). */
+const valueKeyOf = (d: ScenarioDelta): string => (isLinkDelta(d) ? selectorKey(d) : TARGET[d.op].valueKey);
 
 /** Path segments after `nodes[i]` / `edges[j]` / `entries[e]` in a twin problem's display path. */
 function parsePath(path: string): { list: string; index: number; rest: (string | number)[] } | null {
-  const m = /^(nodes|edges|entries)\[(\d+)\](.*)$/.exec(path);
+  const m = /^(nodes|edges|entries|network)(?:\[(\d+)\])?(.*)$/.exec(path);
   if (!m) return null;
   const rest: (string | number)[] = [];
   for (const [, name, idx] of m[3]!.matchAll(/\.([A-Za-z_$][\w$]*)|\[(\d+)\]/g)) rest.push(name !== undefined ? name : Number(idx));
-  return { list: m[1]!, index: Number(m[2]), rest };
+  return { list: m[1]!, index: Number(m[2] ?? 0), rest };
 }
 
-const nodeOf = (d: ScenarioDelta): string | null => (d.op === 'loadScale' || d.op === 'rateLimit' ? null : d.node);
+const nodeOf = (d: ScenarioDelta): string | null => ('node' in d ? d.node : null);
 
 /** Where a twin problem goes in the scenario: the delta to blame (if any), its value path, and the message. */
 function locate(problem: TwinProblem, twin: Twin, input: TwinInput, applied: readonly IndexedDelta[], base: PathSegments): { delta: IndexedDelta | null; path: PathSegments; message: string } {
-  const at = (k: IndexedDelta, deeper: readonly (string | number)[] = []): PathSegments => [...base, k.index, TARGET[k.delta.op].valueKey, ...deeper];
+  const at = (k: IndexedDelta, deeper: readonly (string | number)[] = []): PathSegments => [...base, k.index, valueKeyOf(k.delta), ...deeper];
   const unexplained = { delta: null, path: base, message: `${problem.path}: ${problem.message}` };
   const parsed = parsePath(problem.path);
   if (!parsed) return unexplained;
   const [field, ...deeper] = parsed.rest;
   const lastOf = (list: readonly IndexedDelta[]): IndexedDelta | undefined => list[list.length - 1];
+  // A routed network's rules, or an origin router left without a routable destination: the last link delta did it.
+  const link = lastOf(applied.filter(({ delta }) => delta.op === 'linkDown')) ?? lastOf(applied.filter(({ delta }) => isLinkDelta(delta)));
+  if (link && (parsed.list === 'network' || (parsed.list === 'entries' && field === 'node'))) {
+    const what = parsed.list === 'network' ? problem.path : `entry ${JSON.stringify(twin.entries[parsed.index]?.id ?? parsed.index)}`;
+    return { delta: link, path: at(link), message: `${what} after the link deltas: ${problem.message}` };
+  }
+  if (parsed.list === 'network') return unexplained;
   if (parsed.list === 'entries') {
     const entry = twin.entries[parsed.index];
     const k = lastOf(applied.filter(({ delta: d }) => d.op === 'loadScale' && (d.entry === undefined || d.entry === entry?.id)));

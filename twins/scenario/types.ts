@@ -44,13 +44,24 @@ export type ScenarioDelta =
       readonly failureRatio: number; readonly window: number; readonly minCalls: number; readonly openFor: number; readonly at?: number;
     }
   /** New weights of the node's route edges by target id (every target named), scaled to the node's present route total. */
-  | { readonly op: 'routeWeights'; readonly node: string; readonly weights: Readonly<Record<string, number>> };
+  | { readonly op: 'routeWeights'; readonly node: string; readonly weights: Readonly<Record<string, number>> }
+  /** Routed network: the selected link directions are out; packets reroute over the recomputed forwarding tables. */
+  | ({ readonly op: 'linkDown' } & LinkSelector)
+  /** Routed network: the selected link directions get IGP metric `metric` (> 0, in the routing rule's unit). */
+  | ({ readonly op: 'linkMetric'; readonly metric: number } & LinkSelector);
+
+/**
+ * Link directions of a routed network (twin.network): every direction
+ * between two routers, both ways and parallel links included, or the one
+ * direction carried by a link station.
+ */
+export type LinkSelector = { readonly between: readonly [string, string] } | { readonly station: string };
 
 export type ScenarioOp = ScenarioDelta['op'];
 
 export const SCENARIO_OPS: readonly ScenarioOp[] = [
   'replicas', 'servers', 'queue', 'serviceScale', 'loadScale', 'autoscale', 'timeout', 'retries', 'memLimit',
-  'rateLimit', 'shedOptional', 'circuitBreaker', 'routeWeights',
+  'rateLimit', 'shedOptional', 'circuitBreaker', 'routeWeights', 'linkDown', 'linkMetric',
 ];
 
 /** Ops that may take effect at a time `at` (seconds from the start); the others apply from the start only. */

@@ -1,0 +1,110 @@
+/**
+ * The routed-network deltas (linkDown, linkMetric): which link directions of
+ * `twin.network.spec` a delta selects, its checks (each problem at the
+ * delta's field: a twin without a network, an unknown router or station with
+ * "did you mean", two routers with no link between them, a delta that would
+ * change nothing), and the changed rules. Rebuilding the forwarding tables
+ * from the changed rules is twins/network/rebuild.ts.
+ */
+import type { PathSegments, Problems } from '../definition/errors.js';
+import type { NetworkLinkSpec, NetworkSpec, Twin } from '../definition/types.js';
+import { didYouMean } from '../../engine/did-you-mean.js';
+import type { LinkSelector, ScenarioDelta } from './types.js';
+
+export type LinkDelta = Extract<ScenarioDelta, { op: 'linkDown' | 'linkMetric' }>;
+
+export const isLinkDelta = (d: ScenarioDelta): d is LinkDelta => d.op === 'linkDown' || d.op === 'linkMetric';
+
+/** Indexes into spec.links of the directions the selector names (both ways, parallel links included, for `between`). */
+export function selectedLinks(spec: NetworkSpec, sel: LinkSelector): number[] {
+  const out: number[] = [];
+  spec.links.forEach((l, k) => {
+    const hit = 'station' in sel
+      ? l.station === sel.station
+      : (l.from === sel.between[0] && l.to === sel.between[1]) || (l.from === sel.between[1] && l.to === sel.between[0]);
+    if (hit) out.push(k);
+  });
+  return out;
+}
+
+/** How the selector reads in a message. */
+export const selectorText = (sel: LinkSelector): string =>
+  'station' in sel ? `link direction ${JSON.stringify(sel.station)}` : `the link ${JSON.stringify(sel.between[0])} - ${JSON.stringify(sel.between[1])}`;
+
+/** The key of the selector in the delta (where its problems go). */
+export const selectorKey = (sel: LinkSelector): 'station' | 'between' => ('station' in sel ? 'station' : 'between');
+
+/** The raw delta as the schema guarantees it. */
+export interface RawLinkDelta {
+  readonly op: 'linkDown' | 'linkMetric';
+  readonly between?: readonly string[];
+  readonly station?: string;
+  readonly metric?: number;
+}
+
+/** Checks a linkDown / linkMetric delta against the twin; null after reporting its problems. */
+export function checkLinkDelta(twin: Twin, d: RawLinkDelta, at: (field: string) => PathSegments, p: Problems): LinkDelta | null {
+  const before = p.size;
+  const hasBetween = d.between !== undefined;
+  const hasStation = d.station !== undefined;
+  if (hasBetween === hasStation) {
+    p.at(at(hasBetween ? 'station' : 'op'), `a ${d.op} delta takes exactly one of \`between: [A, B]\` (every link direction between routers A and B, both ways) or \`station: ID\` (the one direction that link station carries)`);
+    return null;
+  }
+  const key = hasBetween ? 'between' : 'station';
+  const net = twin.network;
+  if (!net) {
+    p.at(at(key), `the twin has no routed network (a \`network\` section, docs/twin-spec.md "Routed networks"): a ${d.op} delta has no link to act on`);
+    return null;
+  }
+  const spec = net.spec;
+  let sel: LinkSelector;
+  if (hasStation) {
+    const stations = spec.links.map((l) => l.station);
+    if (!stations.includes(d.station!)) {
+      const kind = twin.indexOf.has(d.station!) ? ` (${JSON.stringify(d.station)} is a node of kind ${twin.nodes[twin.indexOf.get(d.station!)!]!.kind})` : '';
+      p.at(at('station'), `${JSON.stringify(d.station)} is not a link station of network.links${kind}${didYouMean(d.station!, stations)}`);
+      return null;
+    }
+    sel = { station: d.station! };
+  } else {
+    const [a, b] = d.between as [string, string];
+    const routers = Array.from(net.routers, (i) => twin.nodes[i]!.id);
+    [a, b].forEach((id, j) => {
+      const i = twin.indexOf.get(id);
+      if (i === undefined) p.at([...at('between'), j], `unknown router id ${JSON.stringify(id)}${didYouMean(id, routers)}`);
+      else if (net.routerOf[i]! < 0) p.at([...at('between'), j], `${JSON.stringify(id)} is a ${twin.nodes[i]!.kind}: expected a router of the network`);
+    });
+    if (p.size > before) return null;
+    if (a === b) {
+      p.at([...at('between'), 1], `expected a router other than ${JSON.stringify(a)}`);
+      return null;
+    }
+    sel = { between: [a, b] };
+    if (selectedLinks(spec, sel).length === 0) {
+      const nbrs = [...new Set(spec.links.filter((l) => l.from === a).map((l) => l.to))];
+      p.at(at('between'), `no link between ${JSON.stringify(a)} and ${JSON.stringify(b)} in network.links (${JSON.stringify(a)} links to ${nbrs.length > 0 ? nbrs.map((n) => JSON.stringify(n)).join(', ') : 'no router'})`);
+      return null;
+    }
+  }
+  const links = selectedLinks(spec, sel);
+  if (d.op === 'linkDown') {
+    if (links.every((k) => spec.links[k]!.down === true)) {
+      p.at(at(key), `${selectorText(sel)} is already down in the twin: this delta would change nothing`);
+      return null;
+    }
+    return { op: 'linkDown', ...sel };
+  }
+  return { op: 'linkMetric', metric: d.metric!, ...sel };
+}
+
+/** The network's rules with the link deltas applied in order (the input is not changed). */
+export function editNetworkSpec(spec: NetworkSpec, deltas: readonly LinkDelta[]): NetworkSpec {
+  const links: NetworkLinkSpec[] = [...spec.links];
+  for (const d of deltas) {
+    for (const k of selectedLinks(spec, d)) {
+      links[k] = d.op === 'linkDown' ? { ...links[k]!, down: true } : { ...links[k]!, metric: d.metric };
+    }
+  }
+  return { ...spec, links };
+}
