@@ -7,7 +7,7 @@ import { readForecast } from '../../models/forecast-file.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
 import { assessRisk, sloWindowWarnings } from '../../twins/risk.js';
-import { applyScenario, readScenarioFile, type ScenarioDocument } from '../../twins/scenario/index.js';
+import { applyScenario, readScenarioFile } from '../../twins/scenario/index.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
 import type { Twin } from '../../twins/definition/types.js';
@@ -122,39 +122,42 @@ function quietProgress(total: number): Progress {
 export interface RunBase {
   readonly twin: Twin;
   readonly forecast: ForecastBundle | null;
+  /** The twin's warnings, then the forecast's. */
   readonly warnings: readonly string[];
+  /** The forecast's alone: a variant of the twin (a scenario, a what-if cell) has its own twin warnings. */
+  readonly forecastWarnings: readonly string[];
 }
 
 /** Loads the twin and its forecast; a twin driven by a forecast without one gets the caller's error (`missing` says what is wrong). */
 export async function loadRunBase(twinFile: string, forecastDir: string | null, missingForecast: (what: string) => Error, options: { readonly allowOutsidePaths?: boolean } = {}): Promise<RunBase> {
   const twin = await loadTwinFile(twinFile, { allowOutsidePaths: options.allowOutsidePaths ?? false });
-  const warnings = [...twin.warnings];
   let forecast: ForecastBundle | null = null;
+  let forecastWarnings: readonly string[] = [];
   if (forecastDir) {
     forecast = await readForecast(forecastDir);
-    warnings.push(...bindForecast(twin, forecast, forecastDir).warnings);
+    forecastWarnings = bindForecast(twin, forecast, forecastDir).warnings;
   } else if (twin.entries.some((e) => e.arrival.kind === 'forecast')) {
     throw missingForecast(`entries of ${twinFile} are driven by a forecast (from 'shadowcast forecast')`);
   }
-  return { twin, forecast, warnings };
+  return { twin, forecast, warnings: [...twin.warnings, ...forecastWarnings], forecastWarnings };
 }
 
-/** A variant of the base: the scenario applied, then the snapshot read against the result (it must fit the modified twin). */
-export async function loadVariant(base: Twin, scenario: ScenarioDocument | null, stateFile: string | null): Promise<{ twin: Twin; state: StateSnapshot | null }> {
-  const twin = scenario ? applyScenario(base, scenario) : base;
+/** The twin with its snapshot, read against it (a snapshot must fit the twin it starts). */
+async function withState(twin: Twin, stateFile: string | null): Promise<{ twin: Twin; state: StateSnapshot | null }> {
   return { twin, state: stateFile ? await readStateSnapshot(stateFile, twin) : null };
 }
 
 export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string; resumedChunks: number }> {
   const base = await loadRunBase(args.twin, args.forecast, (what) => usageError(SIMULATE, `--forecast DIR is required: ${what}`), { allowOutsidePaths: args.allowOutsidePaths ?? false });
   const { forecast } = base;
-  const warnings = [...base.warnings];
   const scenario = args.scenario ? await readScenarioFile(args.scenario) : null;
+  // Applied once: on a routed network a scenario may rebuild the forwarding tables.
   const withScenario = scenario ? applyScenario(base.twin, scenario) : base.twin;
   const load = arrivalLimitProblems(withScenario, args.horizon, forecast);
   if (load.length > 0) throw new InputError(`${args.twin}${args.scenario ? ` with scenario ${args.scenario}` : ''}: ${load.join('; ')}`);
-  const { twin, state } = await loadVariant(base.twin, scenario, args.state);
-  warnings.push(...sloWindowWarnings(twin.nodes, args.horizon, args.warmup));
+  const { twin, state } = await withState(withScenario, args.state);
+  // The variant's own twin warnings (a downed link names the pairs it cuts off), then the forecast's.
+  const warnings = [...twin.warnings, ...base.forecastWarnings, ...sloWindowWarnings(twin.nodes, args.horizon, args.warmup)];
   const progress = args.quiet ? quietProgress(args.replications) : createProgress('simulate', args.replications);
   const executor = await openExecutor(args.executor);
   // Ctrl-C stops the run between chunks; the finished ones stay checkpointed for the next run to resume.

@@ -140,7 +140,9 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
     await runner.close();
   }
   const seconds = (performance.now() - t0) / 1000;
-  const info = { batch, twin: base.twin.name, twinHash: twinContentHash(base.twin), warnings: base.warnings };
+  // A cell's twin may warn where the base does not (a downed link cutting pairs off): named with its cell.
+  const warnings = [...base.warnings, ...cells.flatMap((c) => c.twin.warnings.filter((w) => !base.twin.warnings.includes(w)).map((w) => `cell ${c.id}: ${w}`))];
+  const info = { batch, twin: base.twin.name, twinHash: twinContentHash(base.twin), warnings };
   const files = await writeFilesAtomically(args.out, {
     'cells.json': cellsJson(info, figures, cells, find),
     'cells.csv': await cellsCsv(batch, figures),
@@ -156,7 +158,7 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
     '',
     ...figures.map((c) => `  ${c.id.padEnd(40)} ${cellVerdict(c, s.target).padEnd(9)} worst ${c.worst.node} P(fail) <= ${(100 * c.worst.hi).toFixed(1)} %, ${c.coreHours.toFixed(2)} core-hours, ${c.replications} replications${c.stopping?.stoppedEarly ? ' (stopped early)' : ''}`),
     ...(find ? ['', `find: ${find.chosen ? find.chosen.id : 'none'}`, find.explanation] : []),
-    ...(base.warnings.length ? ['', 'warnings:', ...base.warnings.map((w) => `  - ${w}`)] : []),
+    ...(warnings.length ? ['', 'warnings:', ...warnings.map((w) => `  - ${w}`)] : []),
   ].join('\n');
   return { files, cells: figures, find, summary, stats: st };
 }
