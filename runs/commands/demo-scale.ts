@@ -2,10 +2,12 @@
  * The scale part of `shadowcast demo`, through the commands a user types:
  * an ISP-size network twin (a generated 250-router backbone whose traffic is a
  * gravity rule and whose routing is built when the twin loads, not stored per
- * pair) simulated packet by packet, then a generated 100-service system
- * simulated at screened fidelity with sequential stopping.
+ * pair) simulated packet by packet, then what happens when its busiest link
+ * fails (a linkDown scenario: the forwarding tables are rebuilt and the same
+ * packets, on common random numbers, take the detours), then a generated
+ * 100-service system simulated at screened fidelity with sequential stopping.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run as generateCommand } from './generate.js';
 import { run as importCommand } from './import/index.js';
@@ -30,7 +32,34 @@ export async function scalePart(out: string, seed: number): Promise<void> {
   for (const n of busiest) {
     console.log(`  ${n.id.padEnd(14)} utilization ${(100 * n.figures.utilization.mean).toFixed(1)} %  P(fail) ${(100 * n.pFail.mean).toFixed(0)} % [${(100 * n.pFail.lo).toFixed(0)} %, ${(100 * n.pFail.hi).toFixed(0)} %]${n.mainCondition ? ` (${n.mainCondition})` : ''}`);
   }
+  await linkFailure(backbone, busiest[0]!.id, summary.nodes, [...simArgs], out);
   await microservicesPart(out, seed);
+}
+
+/**
+ * N-1 on the busiest link: a linkDown scenario of both its directions, the
+ * same run otherwise (same seed: the same packets, so the change is paired),
+ * and the link directions whose load rose most, i.e. the detours.
+ */
+async function linkFailure(backbone: string, station: string, before: readonly NodeRow[], simArgs: string[], out: string): Promise<void> {
+  const twin = JSON.parse(await readFile(backbone, 'utf8')) as { network: { links: { station: string; from: string; to: string }[] } };
+  const link = twin.network.links.find((l) => l.station === station)!;
+  const scenario = join(out, 'busiest-link-down.json');
+  await writeFile(scenario, JSON.stringify([{ op: 'linkDown', between: [link.from, link.to] }]));
+  const cutOut = join(out, 'backbone-sim-link-down');
+  const args = [...simArgs.map((a, i) => (simArgs[i - 1] === '--out' ? cutOut : a)), '--scenario', scenario];
+  console.log(`
+what if the busiest link, ${link.from}-${link.to}, fails? (the forwarding tables are rebuilt; same seed, so the same packets)
+$ shadowcast simulate ${args.join(' ')}`);
+  await simulate(parseSimulateArgs(args)!);
+  const after = new Map((JSON.parse(await readFile(join(cutOut, 'summary.json'), 'utf8')) as { nodes: NodeRow[] }).nodes.map((n) => [n.id, n]));
+  const util = (n: NodeRow | undefined) => n?.figures.utilization.mean ?? 0;
+  const rise = before.filter((n) => n.id.includes('->')).map((n) => ({ n, a: after.get(n.id)!, d: util(after.get(n.id)) - util(n) })).sort((x, y) => y.d - x.d).slice(0, 4);
+  console.log('the link directions that take its traffic (utilization and P(fail), before -> after):');
+  for (const { n, a } of rise) {
+    console.log(`  ${n.id.padEnd(14)} ${(100 * util(n)).toFixed(1)} % -> ${(100 * util(a)).toFixed(1)} %   P(fail) ${(100 * n.pFail.mean).toFixed(0)} % -> ${(100 * a.pFail.mean).toFixed(0)} % [${(100 * a.pFail.lo).toFixed(0)} %, ${(100 * a.pFail.hi).toFixed(0)} %]`);
+  }
+  console.log(`(an N-1 grid over several links is a what-if batch with a labelled failure axis: docs/whatif.md)`);
 }
 
 /**
