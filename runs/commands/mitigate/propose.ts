@@ -62,6 +62,11 @@ async function readPolicy(file: string) {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
+/** Lines a console list shows before it says how many more there are: a 1000-node network whose few replications bound every P(fail) above the threshold must not print 1000 lines. */
+const SHOWN = 15;
+const some = (items: readonly string[], where: string): string[] =>
+  items.length > SHOWN ? [...items.slice(0, SHOWN), `... and ${items.length - SHOWN} more (${where})`] : [...items];
+
 /** A candidate the policy could never let through is not worth simulating: its action on its target node is not allowed (bounds are judged on the proposal). */
 const policyRefusal = (policy: Policy) => (s: Strategy): string | null => {
   const rules = rulesFor(policy, s.target);
@@ -102,7 +107,10 @@ export async function run(argv: string[]): Promise<number> {
   const forecast = run.forecast ? await readForecast(run.forecast) : null;
   const state = run.state ? await readStateSnapshot(run.state, twin) : null;
   const anomalies = riskAnomalies(result.summary.nodes, { threshold: v.threshold });
-  console.log(anomalies.length === 0 ? `no node's P(fail) upper bound reaches ${pct(v.threshold)}: nothing to mitigate` : `at risk:\n${anomalies.map((a) => `  ${a.summary}`).join('\n')}`);
+  // Most likely first: the list may be long when few replications leave every upper bound high.
+  const riskOf = (a: (typeof anomalies)[number]) => (a.evidence.source === 'risk' ? a.evidence.pFail.mean : 0);
+  const byRisk = [...anomalies].sort((a, b) => riskOf(b) - riskOf(a));
+  console.log(anomalies.length === 0 ? `no node's P(fail) upper bound reaches ${pct(v.threshold)}: nothing to mitigate` : `at risk (${anomalies.length}):\n${some(byRisk.map((a) => a.summary), 'all in evaluations.json').map((l) => `  ${l}`).join('\n')}`);
   if (anomalies.length === 0) return 0;
   const seed = typeof run.seed === 'number' ? run.seed : Number(run.seed);
   const executor = await openExecutor(choice);
@@ -114,7 +122,7 @@ export async function run(argv: string[]): Promise<number> {
     race: !v['no-race'], refuse: policyRefusal(policy), prices: policy.cost,
     executor,
   }).finally(() => executor.close());
-  if (r.unconfirmed.length) console.log(`not answered (P(fail) not above ${pct(v.threshold)} beyond the noise: its lower bound is under it): ${r.unconfirmed.map((a) => a.node).join(', ')}`);
+  if (r.unconfirmed.length) console.log(`not answered (P(fail) not above ${pct(v.threshold)} beyond the noise: its lower bound is under it): ${some(r.unconfirmed.map((a) => a.node), 'evaluations.json: unconfirmed').join(', ')}`);
   if (r.skipped.length) {
     // Reasons repeat (the policy, the budget): one line per reason, the strategies after it (all of them in evaluations.json).
     const byReason = new Map<string, string[]>();
