@@ -31,8 +31,14 @@ function scanJson(text: string, uniqueKeys: boolean): JsonProblem | undefined {
     if (text[i] !== '"') fail();
     i++;
     while (i < text.length && text[i] !== '"') {
-      if (text[i] === '\\') i++;
-      else if (text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === '\\') {
+        // JSON's escapes only: \" \\ \/ \b \f \n \r \t and \u with four hex digits (JSON.parse throws on any other).
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (i >= text.length || !'"\\/bfnrt'.includes(text[i]!)) fail();
+      } else if (text.charCodeAt(i) < 0x20) fail();
       i++;
     }
     if (i >= text.length) fail();
@@ -87,6 +93,7 @@ function scanJson(text: string, uniqueKeys: boolean): JsonProblem | undefined {
     ws();
     return i < text.length ? { offset: i } : duplicate;
   } catch (pos) {
-    return typeof pos === 'number' ? { offset: pos } : undefined;
+    // Anything else thrown (a key's JSON.parse) still means the text is not what JSON.parse takes: never "valid".
+    return { offset: typeof pos === 'number' ? pos : i };
   }
 }

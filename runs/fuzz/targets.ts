@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadTwinFile } from '../../twins/definition/load.js';
+import { loadTwinFile, twinFromObject } from '../../twins/definition/load.js';
 import { arrivalLimitProblems } from '../../twins/definition/arrival-limits.js';
 import type { Twin } from '../../twins/definition/types.js';
 import { exampleFile } from '../../twins/examples/paths.js';
@@ -14,6 +14,7 @@ import { importCallGraphFile } from '../../twins/import/callgraph.js';
 import { importTraceFile } from '../../twins/import/trace.js';
 import { importZooTwin } from '../../twins/import/zoo.js';
 import { applyScenario, readScenarioFile } from '../../twins/scenario/index.js';
+import { routedTwin, SQUARE } from '../../twins/network/test-support.js';
 import { readStateSnapshot } from '../../twins/state.js';
 import { readTelemetry } from '../../models/telemetry/read.js';
 import { readForecast, writeForecast } from '../../models/forecast-file.js';
@@ -110,6 +111,13 @@ export async function fuzzTargets(): Promise<Target[]> {
     { op: 'timeout', node: 'cart', timeout: '800ms' },
     { op: 'rateLimit', entry: 'users', rate: 300, burst: 50, at: '10m' },
   ], null, 1);
+  // Link failures and IGP metrics on a routed square: they rebuild the forwarding tables.
+  const square = twinFromObject(routedTwin(SQUARE, { traffic: { gravity: {} } }, ['A', 'B', 'C', 'D'].map((r) => ({ id: `from-${r}`, node: r, rate: 10 }))), { source: 'square' });
+  const networkScenario = JSON.stringify([
+    { op: 'linkDown', between: ['A', 'B'] },
+    { op: 'linkMetric', station: 'A->C#0', metric: 0.01 },
+    { op: 'serviceScale', node: 'C->D#0', factor: 0.5 },
+  ], null, 1);
   const forecastDir = async (dir: string): Promise<string> => {
     const d = join(dir, 'fc');
     await mkdir(d, { recursive: true });
@@ -151,6 +159,7 @@ export async function fuzzTargets(): Promise<Target[]> {
     { name: 'GraphML', file: 'topo.graphml', seeds: [GRAPHML], run: (file) => importZooTwin(file, { load: 5000 }) },
     { name: 'state snapshot', file: 'state.json', seeds: [state], run: async (file) => readStateSnapshot(file, await shopTwin()) },
     { name: 'scenario', file: 'scenario.json', seeds: [scenario], run: async (file) => applyScenario(await shopTwin(), await readScenarioFile(file)) },
+    { name: 'network scenario', file: 'scenario.json', seeds: [networkScenario], run: async (file) => applyScenario(square, await readScenarioFile(file)) },
     { name: 'telemetry CSV', file: 'metrics.csv', seeds: [wideCsv(), longCsv()], run: (file) => readTelemetry([file]) },
     { name: 'telemetry Prometheus', file: 'metrics.json', seeds: [prometheus()], run: (file) => readTelemetry([file]) },
     {
