@@ -11,6 +11,7 @@ import type { ArrivalSpec, CallEdge, CallGroup, FlowPath, RouteEdge, Twin, TwinE
 import { routeTraps, syncCallCycles, reachableFromEntries, buildTwinGraph, deepestSyncChain } from './graph.js';
 import { LIMITS } from '../../engine/limits.js';
 import { buildNetwork } from '../network/build.js';
+import { cutOffWarnings } from '../network/demand.js';
 import { routedLoads } from '../network/loads.js';
 import type { MatrixRow } from '../network/matrix.js';
 
@@ -248,12 +249,15 @@ export function normalizeTwin(input: TwinInput, opts: NormalizeOptions): Twin {
     warnings.push(...built!.warnings);
     // Routed entries: an origin router without paths needs a destination; what its packets reach counts as reached.
     const originRate = new Float64Array(network.routers.length);
+    const cutOff = new Set(built!.cutOff);
     entries.forEach((e, i) => {
       const o = network!.routerOf[e.node]!;
       if (e.paths !== null || o < 0) return;
-      if (network!.destStart[o + 1] === network!.destStart[o]) p.at(['entries', i, 'node'], `router ${JSON.stringify(nodes[e.node]!.id)} has no routable destination under network.traffic: its packets could go nowhere`);
+      // A router the traffic rule gives no destination is a mistake; one cut off by the topology (a link down) is a state, warned of.
+      if (network!.destStart[o + 1] === network!.destStart[o] && !cutOff.has(o)) p.at(['entries', i, 'node'], `router ${JSON.stringify(nodes[e.node]!.id)} has no destination under network.traffic: its packets could go nowhere`);
       originRate[o] = 1;
     });
+    warnings.push(...cutOffWarnings(entries, network, built!.cutOff, nodes));
     p.throwIfAny(opts.source);
     const loads = routedLoads(network, originRate, nodes.length);
     loads.station.forEach((v, i) => { if (v > 0) { seen.add(nodes[i]!.id); seen.add(nodes[network!.linkTo[i]!]!.id); } });

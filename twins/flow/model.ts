@@ -249,9 +249,19 @@ export class FlowModel {
         ? (now: number) => poisson.next(now, rng)
         : (now: number) => rate.inverseCumulative(rate.cumulativeAt(now) + 1);
       this.entryNext[e] = next;
+      // A routed entry whose router is cut off from all its traffic (a link down) offers nothing; the twin warns of it.
+      if (this.cutOff(entry.node, ids.length)) return;
       const first = next(this.sim.now);
       if (first <= this.options.horizon) this.sim.scheduleAt(first, this.hArrive, e);
     });
+  }
+
+  /** Whether an entry at `node` without fixed paths is routed by destination and its router has none: its packets could go nowhere. */
+  private cutOff(node: number, paths: number): boolean {
+    const net = this.net;
+    if (net === null || paths > 0) return false;
+    const o = net.routerOf[node]!;
+    return o >= 0 && net.destStart[o] === net.destStart[o + 1];
   }
 
   // ---------------------------------------------------------------- requests

@@ -26,6 +26,8 @@ export interface BuiltNetwork {
   readonly links: LinkArrays;
   readonly tables: ForwardingTables;
   readonly warnings: string[];
+  /** Origin routers (router numbers) with traffic under the rule but a route to none of it (demand.ts). */
+  readonly cutOff: readonly number[];
 }
 
 /** The spec as the twin keeps it: defaults applied, a matrix file replaced by its rows. */
@@ -112,5 +114,5 @@ export function buildNetwork(input: NetworkInput, nodes: readonly NetworkNode[],
     destStart: dest.destStart, destNode: dest.destNode, destCum: dest.destCum,
     unroutablePairs: dest.unroutablePairs, unroutableShare: dest.unroutableShare,
   };
-  return { routing, links, tables, warnings: dest.warnings };
+  return { routing, links, tables, warnings: dest.warnings, cutOff: dest.cutOff };
 }

@@ -14,6 +14,8 @@ import type { ForwardingTables, LinkArrays } from './routing.js';
 /** The destination part of a twin's NetworkRouting, and the warnings about unroutable traffic. */
 export interface DestinationTables extends Pick<NetworkRouting, 'destStart' | 'destNode' | 'destCum' | 'unroutablePairs' | 'unroutableShare'> {
   readonly warnings: string[];
+  /** Origin routers (router numbers) that have traffic under the rule but no route to any of its destinations: cut off. */
+  readonly cutOff: readonly number[];
 }
 
 /** Pair weights as a dense R x R matrix (origin-major), or null after problems. */
@@ -54,6 +56,23 @@ export function pairWeights(spec: NetworkSpec, links: LinkArrays, routerOf: Int3
   return p.size > before ? null : w;
 }
 
+/** The words of the warning about an entry whose router is cut off: how a rebuilt network replaces the loader's warnings. */
+export const CUT_OFF_WARNING = 'is cut off: none of its traffic has a route';
+
+/**
+ * An entry at a router that has traffic under the rule but a route to none
+ * of it (a link failure, or a disconnected topology) offers nothing: its
+ * packets would go nowhere. Said once per such entry, never silently.
+ */
+export function cutOffWarnings(
+  entries: readonly { readonly id: string; readonly node: number; readonly paths: unknown }[],
+  routing: Pick<NetworkRouting, 'routerOf'>, cutOff: readonly number[], nodes: readonly { readonly id: string }[],
+): string[] {
+  const cut = new Set(cutOff);
+  return entries.filter((e) => e.paths === null && cut.has(routing.routerOf[e.node]!))
+    .map((e) => `entry ${JSON.stringify(e.id)}: router ${JSON.stringify(nodes[e.node]!.id)} ${CUT_OFF_WARNING}, so the entry offers nothing`);
+}
+
 /** The words after the count in the warning about unroutable pairs: how a rebuilt network (a scenario's) replaces the loader's warning. */
 export const UNROUTABLE_WARNING = 'ordered router pair(s) with traffic have no route';
 
@@ -71,13 +90,16 @@ export function destinationTables(
   let lost = 0;
   let unroutablePairs = 0;
   const examples: string[] = [];
+  const cutOff: number[] = [];
   for (let o = 0; o < R; o++) {
     let sum = 0;
+    let demand = 0;
     const lo = destNode.length;
     for (let d = 0; d < R; d++) {
       const v = w[o * R + d]!;
       if (!(v > 0)) continue;
       total += v;
+      demand += v;
       if (tables.nextHop[d * R + o]! < 0) {
         lost += v;
         unroutablePairs++;
@@ -90,11 +112,12 @@ export function destinationTables(
     }
     for (let j = lo; j < destNode.length; j++) destCum[j] = j === destNode.length - 1 ? 1 : destCum[j]! / sum;
     destStart[o + 1] = destNode.length;
+    if (demand > 0 && sum === 0) cutOff.push(o);
   }
   const unroutableShare = total > 0 ? lost / total : 0;
   const warnings = unroutablePairs === 0 ? [] : [
     `${unroutablePairs} ${UNROUTABLE_WARNING} (${examples.join(', ')}${unroutablePairs > examples.length ? ', ...' : ''}): ` +
       `${(100 * unroutableShare).toPrecision(3)}% of the traffic rule's weight is unroutable and offered by no entry`,
   ];
-  return { destStart, destNode: Int32Array.from(destNode), destCum: Float64Array.from(destCum), unroutablePairs, unroutableShare, warnings };
+  return { destStart, destNode: Int32Array.from(destNode), destCum: Float64Array.from(destCum), unroutablePairs, unroutableShare, warnings, cutOff };
 }

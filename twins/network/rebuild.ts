@@ -3,7 +3,7 @@
  * linkMetric, or a new capacity of a link station): the same builder as the
  * loader (build.ts), on the twin's own nodes, so the tables are exactly those
  * a twin file holding these rules would get. The twin's warnings keep
- * everything but the loader's unroutable-pairs warning, which is replaced by
+ * everything but the loader's unroutable-pairs and cut-off-entry warnings, which are replaced by
  * the rebuilt network's own (pairs a downed link cuts off are named there,
  * with their share, as the loader names them).
  */
@@ -11,7 +11,7 @@ import { Problems } from '../definition/errors.js';
 import { networkInput } from '../definition/file-form.js';
 import type { NetworkRouting, NetworkSpec, Twin, TwinNode } from '../definition/types.js';
 import { buildNetwork } from './build.js';
-import { UNROUTABLE_WARNING } from './demand.js';
+import { CUT_OFF_WARNING, cutOffWarnings, UNROUTABLE_WARNING } from './demand.js';
 import type { LinkArrays } from './routing.js';
 
 export interface RebuiltNetwork {
@@ -33,6 +33,9 @@ export function rebuildNetwork(twin: Twin, nodes: readonly TwinNode[], spec: Net
   if (built === null || p.size > 0) {
     throw new Error(`rebuilding the routed network of ${twin.source} failed: ${p.list.map((q) => `${q.path}: ${q.message}`).join('; ')}`);
   }
-  const warnings = [...twin.warnings.filter((w) => !w.includes(UNROUTABLE_WARNING)), ...built.warnings];
+  const warnings = [
+    ...twin.warnings.filter((w) => !w.includes(UNROUTABLE_WARNING) && !w.includes(CUT_OFF_WARNING)),
+    ...built.warnings, ...cutOffWarnings(twin.entries, built.routing, built.cutOff, nodes),
+  ];
   return { network: built.routing, links: built.links, warnings };
 }

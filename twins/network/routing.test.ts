@@ -15,6 +15,7 @@ import { TwinSpecError } from '../definition/errors.js';
 import { twinToInput } from '../definition/file-form.js';
 import { loadTwinFile, twinFromObject } from '../definition/load.js';
 import type { Twin } from '../definition/types.js';
+import { runTwinReplication } from '../flow/simulate.js';
 import { routedLoads } from './loads.js';
 import { FIVE_LINKS, routedTwin } from './test-support.js';
 
@@ -94,15 +95,22 @@ test('parallel links: split by capacity, or the fastest only', () => {
   assert.equal(choices(best, 'A', 'C'), [['A->B#1', 1]]);
 });
 
-test('a disconnected network: unroutable pairs named with their share; an origin with no destination refused', () => {
+test('a disconnected network: unroutable pairs named with their share; a cut-off origin warned of and silent; one the rule sends nowhere refused', () => {
   const links = [['A', 'B', 1], ['C', 'D', 1]] as const;
   const twin = twinFromObject(routedTwin(links, { traffic: { gravity: {} } }, entries(['A', 'B', 'C', 'D'])), { source: 'split-net' });
   assert.is(twin.network!.unroutablePairs, 8);
   assert.ok(Math.abs(twin.network!.unroutableShare - 8 / 12) < 1e-12);
   const w = twin.warnings.find((x) => x.includes('no route'))!;
   assert.match(w, /^8 ordered router pair\(s\) with traffic have no route \(A -> C, A -> D, B -> C, B -> D, C -> A, \.\.\.\): 66\.7% of the traffic rule's weight is unroutable/);
-  const lone = routedTwin([['A', 'B', 1], ['C', 'D', 1]], { traffic: { rows: [['A', 'B', 1], ['C', 'A', 2]] } }, entries(['A', 'C']));
-  assert.throws(() => twinFromObject(lone, { source: 'lone' }), (e: unknown) => e instanceof TwinSpecError && /entries\[1\]\.node: router "C" has no routable destination/.test(e.message));
+  // C sends only to A, in the other half: cut off. Its entry offers nothing, and the twin says so; A's packets flow as before.
+  const lone = twinFromObject(routedTwin([['A', 'B', 1], ['C', 'D', 1]], { traffic: { rows: [['A', 'B', 1], ['C', 'A', 2]] } }, entries(['A', 'C'])), { source: 'lone' });
+  assert.ok(lone.warnings.includes('entry "from-C": router "C" is cut off: none of its traffic has a route, so the entry offers nothing'), lone.warnings.join('\n'));
+  const run = runTwinReplication(lone, { horizon: 2, reportWindow: 2, seed: 1 }, 0);
+  assert.is(run.entries.find((e) => e.id === 'from-C')!.arrivals, 0);
+  assert.ok(run.entries.find((e) => e.id === 'from-A')!.arrivals > 0);
+  // D has an entry but no row: the rule gives it no destination, a mistake in the twin.
+  const nowhere = routedTwin([['A', 'B', 1], ['C', 'D', 1]], { traffic: { rows: [['A', 'B', 1], ['C', 'D', 2]] } }, entries(['A', 'D']));
+  assert.throws(() => twinFromObject(nowhere, { source: 'nowhere' }), (e: unknown) => e instanceof TwinSpecError && /entries\[1\]\.node: router "D" has no destination under network\.traffic/.test(e.message));
 });
 
 test('traffic matrix: rows give each origin its destination weights; an unknown router is refused at its CSV line', async () => {

@@ -8,9 +8,9 @@
  *    delta on node i (e.g. an autoscaler whose bounds exclude the replicas);
  *  - `edges[j]...`: the last timeout/retries delta on the edge's callee;
  *  - `entries[e]...`: the last loadScale delta that reached entry e;
- *  - `network...`, and `entries[e].node` (an origin router a downed link
- *    left with no routable destination): the last linkDown delta (else the
- *    last link delta), at its `between` / `station`.
+ *  - `network...`: the last linkDown delta (else the last link delta), at
+ *    its `between` / `station` (a router a downed link cuts off is no
+ *    problem: its entry offers nothing, and the twin warns).
  * A problem no delta explains (none is expected: the twin was valid before)
  * is reported at the scenario's root with the twin's path.
  * The result is the directly edited twin, not the one read back: reading
@@ -68,12 +68,9 @@ function locate(problem: TwinProblem, twin: Twin, input: TwinInput, applied: rea
   if (!parsed) return unexplained;
   const [field, ...deeper] = parsed.rest;
   const lastOf = (list: readonly IndexedDelta[]): IndexedDelta | undefined => list[list.length - 1];
-  // A routed network's rules, or an origin router left without a routable destination: the last link delta did it.
+  // A routed network's rules: the last link delta did it.
   const link = lastOf(applied.filter(({ delta }) => delta.op === 'linkDown')) ?? lastOf(applied.filter(({ delta }) => isLinkDelta(delta)));
-  if (link && (parsed.list === 'network' || (parsed.list === 'entries' && field === 'node'))) {
-    const what = parsed.list === 'network' ? problem.path : `entry ${JSON.stringify(twin.entries[parsed.index]?.id ?? parsed.index)}`;
-    return { delta: link, path: at(link), message: `${what} after the link deltas: ${problem.message}` };
-  }
+  if (link && parsed.list === 'network') return { delta: link, path: at(link), message: `${problem.path} after the link deltas: ${problem.message}` };
   if (parsed.list === 'network') return unexplained;
   if (parsed.list === 'entries') {
     const entry = twin.entries[parsed.index];
