@@ -17,7 +17,7 @@ import { loadTwinFile, twinFromObject } from '../definition/load.js';
 import type { Twin } from '../definition/types.js';
 import { runTwinReplication } from '../flow/simulate.js';
 import { routedLoads } from './loads.js';
-import { FIVE_LINKS, routedTwin } from './test-support.js';
+import { choicesAt, FIVE_LINKS, routedTwin } from './test-support.js';
 
 const entries = (routers: string[], rate = 4) => routers.map((r) => ({ id: `from-${r}`, node: r, rate }));
 const ALL = ['A', 'B', 'C', 'D', 'E'];
@@ -38,19 +38,8 @@ function path(twin: Twin, o: string, d: string): string {
   return out.join('');
 }
 
-/** The choice set at router u for destination d: station ids and shares. */
-function choices(twin: Twin, u: string, d: string): [string, number][] {
-  const net = twin.network!;
-  const R = net.routers.length;
-  const set = net.nextHop[net.routerOf[twin.indexOf.get(d)!]! * R + net.routerOf[twin.indexOf.get(u)!]!]!;
-  const out: [string, number][] = [];
-  let prev = 0;
-  for (let j = net.choiceStart[set]!; j < net.choiceStart[set + 1]!; j++) {
-    out.push([twin.nodes[net.choiceStation[j]!]!.id, +(net.choiceCum[j]! - prev).toFixed(12)]);
-    prev = net.choiceCum[j]!;
-  }
-  return out;
-}
+/** The choice set at router u for destination d: station ids and shares (test-support.ts). */
+const choices = choicesAt;
 
 test('shortest paths by delay: every pair of the five-router network as routed by hand', () => {
   const twin = twinFromObject(routedTwin(FIVE_LINKS, { traffic: { gravity: {} } }, entries(ALL)), { source: 'five' });
