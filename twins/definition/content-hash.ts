@@ -42,9 +42,12 @@ function arrivalContent(arrival: ArrivalSpec): unknown {
 
 /** The twin less what only names its origin: `source` (the path as typed), `warnings` (messages), profile file paths. */
 export function twinContent(twin: Twin): unknown {
-  const { source: _source, warnings: _warnings, entries, network, ...content } = twin;
+  const { source: _source, warnings: _warnings, entries, network, networkChanges, ...content } = twin;
   // A routed network's tables are a function of its nodes and rules: the rules (spec) stand for them, cheaply.
-  return { ...content, entries: entries.map((e) => ({ ...e, arrival: arrivalContent(e.arrival) })), ...(network ? { network: network.spec } : {}) };
+  return {
+    ...content, entries: entries.map((e) => ({ ...e, arrival: arrivalContent(e.arrival) })), ...(network ? { network: network.spec } : {}),
+    ...(networkChanges?.length ? { networkChanges: networkChanges.map((c) => ({ at: c.at, network: c.routing.spec })) } : {}),
+  };
 }
 
 /** Hex SHA-256 of the twin's content (see the module comment for what is left out). */

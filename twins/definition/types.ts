@@ -313,4 +313,17 @@ export interface Twin {
   readonly warnings: readonly string[];
   /** A routed network (entries at routers without paths draw a destination and follow the forwarding tables); absent otherwise. */
   readonly network?: NetworkRouting;
+  /**
+   * Timed changes of the routed network's rules (a scenario's linkDown /
+   * linkMetric with `at` > 0), in time order: from `at` on, packets follow
+   * `routing` (the whole network with every link change up to then). Not a
+   * twin-file field: a scenario's.
+   */
+  readonly networkChanges?: readonly NetworkChange[];
+}
+
+export interface NetworkChange {
+  /** Seconds from the start. */
+  readonly at: number;
+  readonly routing: NetworkRouting;
 }

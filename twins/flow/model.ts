@@ -47,6 +47,8 @@ const OOM_RESTART = 30;
 const SHED_SALT = 0x5bed;
 /** Salt of the keyed draw of a routed packet's destination (apart from its other draws). */
 const DEST_SALT = 0xde57;
+/** What `destination` returns for a router the tables in force give no destination. */
+const NO_DESTINATION = -2;
 
 interface NodeRuntime {
   readonly node: TwinNode;
@@ -92,8 +94,8 @@ export class FlowModel {
   private readonly scaleTargets: Array<{ readonly node: number; readonly replicas: number }> = [];
   /** Draws from a request's own keyed generator (service time, call counts, routing). */
   private readonly keyed = new KeyedDraws();
-  /** The routed network's tables (twin.network), or null. */
-  private readonly net: NetworkRouting | null;
+  /** The routed network's tables in force (twin.network, then each of twin.networkChanges from its time), or null. */
+  private net: NetworkRouting | null;
   private readonly windows: number;
   // Handler ids.
   private readonly hArrive: number;
@@ -156,6 +158,10 @@ export class FlowModel {
     this.hWindow = sim.on(() => this.onWindow());
     this.hRefused = sim.on((c) => { this.calls.items[c]!.timer = -1; this.callFailed(c); });
     this.hScaleTo = sim.on((k) => this.onScaleTo(k));
+    // A timed link change (a scenario's linkDown / linkMetric with `at`): the next hop and every destination drawn from then on follow the new tables.
+    const changes = twin.networkChanges ?? [];
+    const hRoute = sim.on((k) => { this.net = changes[k]!.routing; });
+    changes.forEach((c, k) => { if (c.at <= options.horizon) sim.scheduleAt(c.at, hRoute, k, -1); });
 
     this.startReplicas(options.state ?? null);
     this.startEntries(ctx.replication, options.forecast ?? null, ctx);
@@ -314,11 +320,17 @@ export class FlowModel {
       this.entries[e]!.response(false, 0);
       return;
     }
+    const dest = path < 0 && this.net !== null ? this.destination(entry.node, key) : -1;
+    if (dest === NO_DESTINATION) {
+      // The origin router was cut off by a timed link change: its packets have no route from now on; an error at once.
+      this.entries[e]!.response(false, 0);
+      return;
+    }
     const cid = this.newCall(-1, e, null, path >= 0 ? this.paths[path]!.nodes[0]! : entry.node, 0);
     const c = this.calls.items[cid]!;
     c.path = path;
     c.key = key;
-    if (path < 0 && this.net !== null) c.dest = this.destination(entry.node, key);
+    c.dest = dest;
     c.start = now;
     c.timeout = node.timeout;
     c.maxRetries = node.retries?.max ?? 0;
@@ -487,13 +499,19 @@ export class FlowModel {
     if (call >= 0) this.attemptDone(call, ok);
   }
 
-  /** Destination router of a packet entering at `node` (a router of the network), drawn by the call's key from the origin's destination shares; -1 when `node` is not a router. */
+  /**
+   * Destination router of a packet entering at `node` (a router of the
+   * network), drawn by the call's key from the origin's destination shares;
+   * -1 when `node` is not a router, NO_DESTINATION when the tables in force
+   * give its router none (cut off by a timed link change).
+   */
   private destination(node: number, key: number): number {
     const net = this.net!;
     const o = net.routerOf[node]!;
     if (o < 0) return -1;
     let lo = net.destStart[o]!;
     let hi = net.destStart[o + 1]! - 1;
+    if (hi < lo) return NO_DESTINATION;
     const u = keyedUniform(mix32(key, DEST_SALT));
     // First destination with u < cumulative (binary search: an origin of a 1000-router network has 999).
     while (lo < hi) {
@@ -511,7 +529,11 @@ export class FlowModel {
     if (r.node === r.dest) return -1;
     const R = net.routers.length;
     const set = net.nextHop[net.routerOf[r.dest]! * R + net.routerOf[r.node]!]!;
-    if (set < 0) return -1;
+    if (set < 0) {
+      // No route any more (a timed link change cut the destination off while the packet was on its way): lost, an error.
+      r.error = true;
+      return -1;
+    }
     const lo = net.choiceStart[set]!;
     const hi = net.choiceStart[set + 1]!;
     if (hi - lo === 1) return net.choiceStation[lo]!;

@@ -67,11 +67,15 @@ export const CUT_OFF_WARNING = 'is cut off: none of its traffic has a route';
 export function cutOffWarnings(
   entries: readonly { readonly id: string; readonly node: number; readonly paths: unknown }[],
   routing: Pick<NetworkRouting, 'routerOf'>, cutOff: readonly number[], nodes: readonly { readonly id: string }[],
+  consequence = 'so the entry offers nothing',
 ): string[] {
   const cut = new Set(cutOff);
   return entries.filter((e) => e.paths === null && cut.has(routing.routerOf[e.node]!))
-    .map((e) => `entry ${JSON.stringify(e.id)}: router ${JSON.stringify(nodes[e.node]!.id)} ${CUT_OFF_WARNING}, so the entry offers nothing`);
+    .map((e) => `entry ${JSON.stringify(e.id)}: router ${JSON.stringify(nodes[e.node]!.id)} ${CUT_OFF_WARNING}, ${consequence}`);
 }
+
+/** How the unroutable-pairs warning of a twin file ends: that traffic is in no entry's rate. */
+export const OFFERED_BY_NO_ENTRY = 'and offered by no entry';
 
 /** The words after the count in the warning about unroutable pairs: how a rebuilt network (a scenario's) replaces the loader's warning. */
 export const UNROUTABLE_WARNING = 'ordered router pair(s) with traffic have no route';
@@ -117,7 +121,7 @@ export function destinationTables(
   const unroutableShare = total > 0 ? lost / total : 0;
   const warnings = unroutablePairs === 0 ? [] : [
     `${unroutablePairs} ${UNROUTABLE_WARNING} (${examples.join(', ')}${unroutablePairs > examples.length ? ', ...' : ''}): ` +
-      `${(100 * unroutableShare).toPrecision(3)}% of the traffic rule's weight is unroutable and offered by no entry`,
+      `${(100 * unroutableShare).toPrecision(3)}% of the traffic rule's weight is unroutable ${OFFERED_BY_NO_ENTRY}`,
   ];
   return { destStart, destNode: Int32Array.from(destNode), destCum: Float64Array.from(destCum), unroutablePairs, unroutableShare, warnings, cutOff };
 }

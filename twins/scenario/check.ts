@@ -145,6 +145,7 @@ function checkDelta(twin: Twin, d: RawDelta, at: (field: string) => PathSegments
     case 'linkMetric':
       // The schema guarantees the selector's and the metric's shapes.
       delta = checkLinkDelta(twin, d as unknown as RawLinkDelta, at, p);
+      if (delta !== null && (when.at ?? 0) > 0) delta = { ...delta, ...when } as ScenarioDelta;
       break;
   }
   // A conversion that failed (null from fields.ts) has reported its problem.

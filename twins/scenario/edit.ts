@@ -8,7 +8,7 @@
  */
 import type { DistributionSpec, RetryPolicy, RouteEdge, ScaleChange, Twin, TwinEntry, TwinNode } from '../definition/types.js';
 import { rebuildNetwork } from '../network/rebuild.js';
-import { editNetworkSpec, isLinkDelta } from './network-ops.js';
+import { editNetworkSpec, isLinkDelta, type LinkDelta } from './network-ops.js';
 import type { ScenarioDelta } from './types.js';
 
 /** A service-time distribution with every time multiplied by f (shape parameters kept). */
@@ -101,6 +101,17 @@ export function editTwin(twin: Twin, deltas: readonly ScenarioDelta[]): Twin {
   const linkDeltas = deltas.filter(isLinkDelta);
   const touchesLink = deltas.some((d) => 'node' in d && net.linkTo[twin.indexOf.get(d.node)!]! >= 0);
   if (linkDeltas.length === 0 && !touchesLink) return { ...twin, nodes, entries };
-  const { network, warnings } = rebuildNetwork(twin, nodes, editNetworkSpec(net.spec, linkDeltas));
-  return { ...twin, nodes, entries, network, warnings };
+  const from = (d: LinkDelta) => d.at ?? 0;
+  const { network, warnings } = rebuildNetwork(twin, nodes, editNetworkSpec(net.spec, linkDeltas.filter((d) => from(d) === 0)));
+  // Timed link changes: from each time on, the tables of every link change up to then (a later delta of one time wins, as in the list).
+  const times = [...new Set(linkDeltas.map(from).filter((t) => t > 0))].sort((a, b) => a - b);
+  const timed = times.map((at) => {
+    const built = rebuildNetwork(twin, nodes, editNetworkSpec(net.spec, linkDeltas.filter((d) => from(d) <= at)));
+    const fresh = built.warnings.filter((w) => !warnings.includes(w)).map((w) => `from ${at} s: ${w}`);
+    return { change: { at, routing: built.network }, warnings: fresh };
+  });
+  return {
+    ...twin, nodes, entries, network, warnings: [...warnings, ...timed.flatMap((t) => t.warnings)],
+    ...(timed.length > 0 ? { networkChanges: timed.map((t) => t.change) } : {}),
+  };
 }

@@ -90,7 +90,7 @@ test('a link station\'s new capacity re-splits its parallel links', () => {
   assert.equal(choicesAt(applyScenario(base, [{ op: 'servers', node: 'A->B#0', servers: 2 }]), 'A', 'C'), [['A->B#0', 0.5], ['A->B#1', 0.5]]);
 });
 
-test('pairs a failure cuts off: named and counted as the loader does; an entry cut off from all its traffic offers nothing, with a warning', () => {
+test('pairs a failure cuts off: named and counted as the loader does; demand stays: packets to a cut-off router, and its own, are lost (errors), with a warning', () => {
   const links = [...SQUARE, ['C', 'E', 1]] as [string, string, number][];
   const base = twinFromObject(routedTwin(links, { traffic: { gravity: {} } }, entries(ALL)), { source: 'pendant' });
   assert.is(base.network!.unroutablePairs, 0);
@@ -105,17 +105,22 @@ test('pairs a failure cuts off: named and counted as the loader does; an entry c
   // Back up by a metric-only change of another link: the warning goes with the rebuilt network.
   assert.not.ok(applyScenario(base, [{ op: 'linkMetric', between: ['A', 'B'], metric: 1 }]).warnings.some((x) => x.includes('no route')));
   const withE = twinFromObject(routedTwin(links, { traffic: { gravity: {} } }, entries([...ALL, 'E'])), { source: 'pendant' });
-  // E's only link down: E is cut off. Its entry offers nothing (said in the warnings); the others run on common random numbers.
+  // E's only link down: E is cut off. Demand does not move: E's packets, and every packet to E, are lost (errors at
+  // their entries), on the same arrivals as the base (common random numbers); the warnings say so.
   const isolated = applyScenario(withE, [{ op: 'loadScale', factor: 2 }, { op: 'linkDown', between: ['C', 'E'] }]);
-  assert.ok(isolated.warnings.includes('entry "from-E": router "E" is cut off: none of its traffic has a route, so the entry offers nothing'), isolated.warnings.join('\n'));
+  assert.ok(isolated.warnings.includes('entry "from-E": router "E" is cut off: none of its traffic has a route, so its packets are lost'), isolated.warnings.join('\n'));
+  assert.ok(isolated.warnings.some((x) => x.endsWith('is unroutable and its packets are lost (errors at their entries)')), isolated.warnings.join('\n'));
   assert.not.ok(withE.warnings.some((x) => x.includes('cut off')));
-  const settings = { horizon: 2, reportWindow: 2, seed: 3 };
+  const settings = { horizon: 400, reportWindow: 400, seed: 3 };
   const whole = runTwinReplication(withE, settings, 0);
   const parted = runTwinReplication(applyScenario(withE, [{ op: 'linkDown', between: ['C', 'E'] }]), settings, 0);
-  const sent = (m: typeof whole, id: string) => m.entries.find((e) => e.id === id)!.arrivals;
-  assert.is(sent(parted, 'from-E'), 0);
-  assert.ok(sent(whole, 'from-E') > 0);
-  for (const r of ALL) assert.is(sent(parted, `from-${r}`), sent(whole, `from-${r}`), `from-${r}: same arrivals`);
+  const entry = (m: typeof whole, id: string) => m.entries.find((e) => e.id === id)!;
+  for (const r of [...ALL, 'E']) assert.is(entry(parted, `from-${r}`).arrivals, entry(whole, `from-${r}`).arrivals, `from-${r}: same arrivals`);
+  assert.is(entry(parted, 'from-E').failed, entry(parted, 'from-E').arrivals, "all of E's packets lost");
+  // Uniform gravity: a quarter of A's packets go to E, and are lost at A.
+  const a = entry(parted, 'from-A');
+  assert.ok(Math.abs(a.failed / a.arrivals - 0.25) < 0.05, `${a.failed} of ${a.arrivals}`);
+  assert.is(entry(whole, 'from-A').failed, 0);
 });
 
 test('bad link deltas are refused at their field', async () => {
@@ -128,7 +133,7 @@ test('bad link deltas are refused at their field', async () => {
     { op: 'linkMetric', between: ['A', 'B'], metric: 0 },
     { op: 'linkDown', between: ['A', 'B'], station: 'A->B#0' },
     { op: 'linkMetric', metric: 2 },
-    { op: 'linkDown', between: ['A', 'B'], at: 10 },
+    { op: 'linkDown', between: ['A', 'B'], at: '-10s' },
     { op: 'linkDown', station: 'A->B#9' },
     { op: 'linkDown', station: 'A' },
     { op: 'linkMetric', between: ['A', 'B'], metric: -1 },
@@ -136,6 +141,7 @@ test('bad link deltas are refused at their field', async () => {
   ], base);
   assert.equal(list, [
     '[4].metric: expected a number > 0, got 0',
+    '[7].at: expected a duration (when the delta takes effect): seconds (number) or a string like "250ms", "2s", "5m", got "-10s"',
     '[10].metric: expected a number > 0, got -1',
     '[11].between: expected at least 2 items',
     '[0].between[0]: unknown router id "a" (did you mean "A"?)',
@@ -144,7 +150,6 @@ test('bad link deltas are refused at their field', async () => {
     '[3].between[1]: expected a router other than "A"',
     '[5].station: a linkDown delta takes exactly one of `between: [A, B]` (every link direction between routers A and B, both ways) or `station: ID` (the one direction that link station carries)',
     '[6].op: a linkMetric delta takes exactly one of `between: [A, B]` (every link direction between routers A and B, both ways) or `station: ID` (the one direction that link station carries)',
-    '[7].at: a linkDown delta applies from the start only: `at` is supported by replicas, rateLimit, shedOptional, circuitBreaker',
     '[8].station: "A->B#9" is not a link station of network.links (did you mean "A->B#0"?)',
     '[9].station: "A" is not a link station of network.links ("A" is a node of kind router)',
   ]);

@@ -45,10 +45,10 @@ export type ScenarioDelta =
     }
   /** New weights of the node's route edges by target id (every target named), scaled to the node's present route total. */
   | { readonly op: 'routeWeights'; readonly node: string; readonly weights: Readonly<Record<string, number>> }
-  /** Routed network: the selected link directions are out; packets reroute over the recomputed forwarding tables. */
-  | ({ readonly op: 'linkDown' } & LinkSelector)
-  /** Routed network: the selected link directions get IGP metric `metric` (> 0, in the routing rule's unit). */
-  | ({ readonly op: 'linkMetric'; readonly metric: number } & LinkSelector);
+  /** Routed network: the selected link directions are out (from `at` s on); packets reroute over the recomputed forwarding tables. */
+  | ({ readonly op: 'linkDown'; readonly at?: number } & LinkSelector)
+  /** Routed network: the selected link directions get IGP metric `metric` (> 0, in the routing rule's unit), from `at` s on. */
+  | ({ readonly op: 'linkMetric'; readonly metric: number; readonly at?: number } & LinkSelector);
 
 /**
  * Link directions of a routed network (twin.network): every direction
@@ -65,7 +65,7 @@ export const SCENARIO_OPS: readonly ScenarioOp[] = [
 ];
 
 /** Ops that may take effect at a time `at` (seconds from the start); the others apply from the start only. */
-export const TIMED_OPS: readonly ScenarioOp[] = ['replicas', 'rateLimit', 'shedOptional', 'circuitBreaker'];
+export const TIMED_OPS: readonly ScenarioOp[] = ['replicas', 'rateLimit', 'shedOptional', 'circuitBreaker', 'linkDown', 'linkMetric'];
 
 /** A delta that passed the checks, with its place in the list (for messages). */
 export interface IndexedDelta {
