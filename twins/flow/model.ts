@@ -47,8 +47,6 @@ const OOM_RESTART = 30;
 const SHED_SALT = 0x5bed;
 /** Salt of the keyed draw of a routed packet's destination (apart from its other draws). */
 const DEST_SALT = 0xde57;
-/** What `destination` returns for a router the tables in force give no destination. */
-const NO_DESTINATION = -2;
 
 interface NodeRuntime {
   readonly node: TwinNode;
@@ -321,11 +319,6 @@ export class FlowModel {
       return;
     }
     const dest = path < 0 && this.net !== null ? this.destination(entry.node, key) : -1;
-    if (dest === NO_DESTINATION) {
-      // The origin router was cut off by a timed link change: its packets have no route from now on; an error at once.
-      this.entries[e]!.response(false, 0);
-      return;
-    }
     const cid = this.newCall(-1, e, null, path >= 0 ? this.paths[path]!.nodes[0]! : entry.node, 0);
     const c = this.calls.items[cid]!;
     c.path = path;
@@ -502,8 +495,9 @@ export class FlowModel {
   /**
    * Destination router of a packet entering at `node` (a router of the
    * network), drawn by the call's key from the origin's destination shares;
-   * -1 when `node` is not a router, NO_DESTINATION when the tables in force
-   * give its router none (cut off by a timed link change).
+   * -1 when `node` is not a router. Every table set of a twin shares its
+   * destination tables (demand does not follow a link change), and an entry
+   * whose router has none never starts (startEntries), so the range is never empty.
    */
   private destination(node: number, key: number): number {
     const net = this.net!;
@@ -511,7 +505,6 @@ export class FlowModel {
     if (o < 0) return -1;
     let lo = net.destStart[o]!;
     let hi = net.destStart[o + 1]! - 1;
-    if (hi < lo) return NO_DESTINATION;
     const u = keyedUniform(mix32(key, DEST_SALT));
     // First destination with u < cumulative (binary search: an origin of a 1000-router network has 999).
     while (lo < hi) {

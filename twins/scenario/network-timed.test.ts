@@ -2,7 +2,7 @@
  * Timed link changes (linkDown / linkMetric with `at`): until `at` a run is
  * the base run event for event (same seed), from `at` on packets follow the
  * rebuilt tables; a packet whose destination is cut off on its way is lost
- * (an error), and an origin cut off sends errors at once, on the same
+ * (an error), and so is every packet of an origin cut off, on the same
  * arrivals (common random numbers).
  */
 import { test } from 'uvu';
@@ -34,7 +34,7 @@ test('linkDown A-B at 100 s: A->B packets cross A-B until then (as many as the b
   assert.is(run.entries[0]!.failed, 0, 'a detour loses nothing');
 });
 
-test('a pendant cut off at 100 s: packets to it are lost on their way, its own entry answers errors at once', () => {
+test('a pendant cut off at 100 s: packets to it are lost on their way, and its own packets are lost at it', () => {
   const links = [...SQUARE, ['C', 'E', 1]] as [string, string, number][];
   const ids = ['A', 'B', 'C', 'D', 'E'];
   const base = twinFromObject(routedTwin(links, { traffic: { gravity: {} } }, ids.map((r) => ({ id: `from-${r}`, node: r, rate: 20 }))), { source: 'pendant' });
