@@ -146,7 +146,7 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
   const files = await writeFilesAtomically(args.out, {
     'cells.json': cellsJson(info, figures, cells, find),
     'cells.csv': await cellsCsv(batch, figures),
-    'report.html': await reportHtml(batch, base.twin.name, figures, find),
+    'report.html': await reportHtml(batch, base.twin.name, figures, find, warnings),
   });
   const st = runner.stats;
   const summary = [

@@ -108,7 +108,7 @@ export function renumberSvgIds(html: string): string {
   return html.replace(/(\bid="|url\(#|href="#)([A-Za-z_-]+?\d+)(?=[")])/g, (m, lead: string, id: string) => (ids.has(id) ? lead + ids.get(id)! : m));
 }
 
-export async function reportHtml(batch: Batch, twin: string, cells: readonly CellFigures[], find: FindResult | null): Promise<string> {
+export async function reportHtml(batch: Batch, twin: string, cells: readonly CellFigures[], find: FindResult | null, warnings: readonly string[] = []): Promise<string> {
   const s = batch.settings;
   const [heat, scatter, perNode] = await Promise.all([worstHeatmap(batch, cells), riskVsCost(batch, cells, find), nodeHeatmap(cells)]);
   const cellRows = cells.map((c) => [
@@ -131,6 +131,7 @@ export async function reportHtml(batch: Batch, twin: string, cells: readonly Cel
 <h1>What-if batch: ${escapeHtml(twin)}</h1>
 <p>${escapeHtml(batch.source)}: ${cells.length} cells run, ${s.stopping ? `at most ${s.replications} replications (sequential stopping: a cell stops once every node's P(fail) interval is ${[s.stopping.whenClear ? 'clear of the target' : '', s.stopping.precision !== null ? `within ±${pct(s.stopping.precision)}` : ''].filter(Boolean).join(' or ')} at a look)` : `${s.replications} replications`} × ${s.horizon} s each, seed ${s.seed}, every cell on the same random streams (common random numbers); intervals at ${pct(s.confidence)}; target ${pct(s.target)} for every node's P(fail) upper bound. Changes against the base cell are paired replication by replication.</p>
 ${findSection}
+${warnings.length ? `<h2>Warnings</h2><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}
 <figure>${heat}</figure>
 ${table(['cell', 'worst node', 'upper bound', 'core-hours', 'replica-hours', 'against the target', 'replications'], cellRows)}
 <figure>${scatter}</figure>
