@@ -196,6 +196,24 @@ function slotItems(l: LinkArrays, a: Adjacency, s: number, total: number, parall
   return dirs.map((i) => ({ station: l.station[i]!, share: (total * l.capacity[i]!) / cap }));
 }
 
+/** Dijkstra towards `d` over the reversed adjacency: dist[u] = path cost from u to d (Infinity: no path); `heap` keys on `dist`. */
+function distancesTo(d: number, a: Adjacency, dist: Float64Array, heap: Heap): void {
+  const { revStart, rev, revSlot, nbrWeight } = a;
+  dist.fill(Infinity);
+  dist[d] = 0;
+  heap.reset();
+  heap.push(d);
+  while (!heap.empty) {
+    const v = heap.pop();
+    const dv = dist[v]!;
+    for (let j = revStart[v]!, end = revStart[v + 1]!; j < end; j++) {
+      const u = rev[j]!;
+      const alt = dv + nbrWeight[revSlot[j]!]!;
+      if (alt < dist[u]!) { dist[u] = alt; heap.push(u); }
+    }
+  }
+}
+
 /** Builds the forwarding tables: R Dijkstra runs, O(R (R + E) log R). */
 export function forwardingTables(l: LinkArrays, opts: RoutingOptions): ForwardingTables {
   const R = l.routers;
@@ -208,22 +226,10 @@ export function forwardingTables(l: LinkArrays, opts: RoutingOptions): Forwardin
   const multiSet = new Map<string, number>();
   const slots = new Int32Array(R);
   // Locals: the loops below run R^2 times.
-  const { nbrStart, nbr, nbrWeight, revStart, rev, revSlot } = a;
+  const { nbrStart, nbr, nbrWeight } = a;
   for (let d = 0; d < R; d++) {
-    dist.fill(Infinity);
-    dist[d] = 0;
-    heap.reset();
-    heap.push(d);
+    distancesTo(d, a, dist, heap);
     const row = d * R;
-    while (!heap.empty) {
-      const v = heap.pop();
-      const dv = dist[v]!;
-      for (let j = revStart[v]!, end = revStart[v + 1]!; j < end; j++) {
-        const u = rev[j]!;
-        const alt = dv + nbrWeight[revSlot[j]!]!;
-        if (alt < dist[u]!) { dist[u] = alt; heap.push(u); }
-      }
-    }
     for (let u = 0; u < R; u++) {
       const du = dist[u]!;
       if (u === d || du === Infinity) continue;
@@ -273,21 +279,10 @@ export function forwardingTables(l: LinkArrays, opts: RoutingOptions): Forwardin
  * tables. For what-if reasoning on metrics (twins/mitigation/generate-network.ts).
  */
 export function shortestDistances(l: LinkArrays, dests: readonly number[]): Float64Array[] {
-  const R = l.routers;
-  const { revStart, rev, revSlot, nbrWeight } = adjacency(l);
+  const a = adjacency(l);
   return dests.map((d) => {
-    const dist = new Float64Array(R).fill(Infinity);
-    const heap = new Heap(R, dist);
-    dist[d] = 0;
-    heap.push(d);
-    while (!heap.empty) {
-      const v = heap.pop();
-      for (let j = revStart[v]!, end = revStart[v + 1]!; j < end; j++) {
-        const u = rev[j]!;
-        const alt = dist[v]! + nbrWeight[revSlot[j]!]!;
-        if (alt < dist[u]!) { dist[u] = alt; heap.push(u); }
-      }
-    }
+    const dist = new Float64Array(l.routers);
+    distancesTo(d, a, dist, new Heap(l.routers, dist));
     return dist;
   });
 }
