@@ -58,11 +58,24 @@ export class EventCalendar {
    * cancel a later event that reused the slot.
    */
   push(time: number, handler: number, arg: number, priority = 0): number {
+    return this.pushKeyed(time, handler, arg, (priority - MIN_PRIORITY) * PRIORITY_SCALE + this.counter++);
+  }
+
+  /**
+   * Takes the tie-break key the next `push` at `priority` would get, without
+   * scheduling anything: an event pushed later with `pushKeyed` and this key
+   * runs exactly where it would have run had it been pushed now.
+   */
+  reserveKey(priority = 0): number {
+    return (priority - MIN_PRIORITY) * PRIORITY_SCALE + this.counter++;
+  }
+
+  /** Schedules (time, handler, arg) with a key from `reserveKey`. */
+  pushKeyed(time: number, handler: number, arg: number, key: number): number {
     if (this.freeCount === 0) this.grow();
     const slot = this.freeSlots[--this.freeCount]!;
     this.slotHandler[slot] = handler;
     this.slotArg[slot] = arg;
-    const key = (priority - MIN_PRIORITY) * PRIORITY_SCALE + this.counter++;
     if (this.n >= this.hTime.length) this.growHeap();
     this.siftUpFrom(this.n++, time, key, slot);
     return slot + this.slotGen[slot]! * 0x100000000;

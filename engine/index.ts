@@ -1,6 +1,7 @@
 /** The discrete-event simulation kernel: the one public export list of engine/. */
 export { EventCalendar, MIN_PRIORITY, MAX_PRIORITY } from './calendar.js';
 export { Simulator, type Handler } from './simulator.js';
+export { FixedDelayTimers } from './deadlines.js';
 export { createStream, StreamFactory, type Rng } from './rng.js';
 export {
   Deterministic, Empirical, Exponential, Gamma, LogNormal, Normal, Uniform,

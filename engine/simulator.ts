@@ -16,6 +16,7 @@ export class Simulator {
   private readonly calendar: EventCalendar;
   private readonly handlers: Handler[] = [];
   private stopped = false;
+  private uncounted = 0;
 
   constructor(initialEvents = 64) {
     this.calendar = new EventCalendar(initialEvents);
@@ -37,6 +38,31 @@ export class Simulator {
   scheduleAt(time: number, handler: number, arg = 0, priority = 0): number {
     if (!(time >= this.now)) throw new RangeError(`scheduleAt: time ${time} is before now (${this.now})`);
     return this.calendar.push(time, handler, arg, priority);
+  }
+
+  /**
+   * The place in the event order an event scheduled now (at `priority`) would
+   * take; `scheduleKeyed` puts an event there later. A structure that keeps
+   * many future events outside the calendar (FixedDelayTimers) holds only its
+   * earliest one in it and still runs each exactly where a plain `schedule`
+   * would have.
+   */
+  reserveOrder(priority = 0): number {
+    return this.calendar.reserveKey(priority);
+  }
+
+  /** Schedules at an absolute time (not in the past) in the order `reserveOrder` gave. */
+  scheduleKeyed(time: number, order: number, handler: number, arg = 0): number {
+    if (!(time >= this.now)) throw new RangeError(`scheduleKeyed: time ${time} is before now (${this.now})`);
+    return this.calendar.pushKeyed(time, handler, arg, order);
+  }
+
+  /**
+   * The event being run was bookkeeping that stands for no event of the model
+   * (a cancelled deadline's placeholder): it is left out of `executed`.
+   */
+  uncount(): void {
+    this.uncounted++;
   }
 
   cancel(handle: number): boolean {
@@ -74,7 +100,8 @@ export class Simulator {
       executed++;
       handlers[cal.lastHandler]!(cal.lastArg);
     }
-    this.executed = executed;
+    this.executed = executed - this.uncounted;
+    this.uncounted = 0;
     if (!this.stopped && Number.isFinite(until) && until > this.now) this.now = until;
   }
 }

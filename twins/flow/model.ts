@@ -16,7 +16,7 @@
  * synchronously (drops, OOM and pass-through nodes go through zero-delay
  * events), so a caller's call-group loop is never re-entered.
  */
-import { KeyedDraws, PoissonArrivals, distributionFromSpec, keyedUniform, mix32, type Distribution, type ReplicationContext, type Rng } from '../../engine/index.js';
+import { FixedDelayTimers, KeyedDraws, PoissonArrivals, distributionFromSpec, keyedUniform, mix32, type Distribution, type ReplicationContext, type Rng } from '../../engine/index.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import type { StateSnapshot } from '../state.js';
 import type { CallEdge, FlowPath, NetworkRouting, OptionalShedding, Twin, TwinNode } from '../definition/types.js';
@@ -68,6 +68,8 @@ interface NodeRuntime {
   lastCapArea: number;
   /** Optional call edges not made (shedOptional), whole run. */
   shedCalls: number;
+  /** Per call group, per call edge: the ring of its timeout in `deadlines` (-1: no timeout). */
+  readonly timeoutRings: readonly (readonly number[])[];
 }
 
 export class FlowModel {
@@ -92,6 +94,10 @@ export class FlowModel {
   private readonly scaleTargets: Array<{ readonly node: number; readonly replicas: number }> = [];
   /** Draws from a request's own keyed generator (service time, call counts, routing). */
   private readonly keyed = new KeyedDraws();
+  /** Call timeouts: one FIFO per timeout length instead of a calendar event per attempt. */
+  private readonly deadlines: FixedDelayTimers;
+  /** Per entry: the ring of its client's timeout (-1: none). */
+  private readonly entryTimeoutRing: number[];
   /** The routed network's tables in force (twin.network, then each of twin.networkChanges from its time), or null. */
   private net: NetworkRouting | null;
   private readonly windows: number;
@@ -99,7 +105,6 @@ export class FlowModel {
   private readonly hArrive: number;
   private readonly hService: number;
   private readonly hDelay: number;
-  private readonly hTimeout: number;
   private readonly hRetry: number;
   private readonly hReject: number;
   private readonly hOom: number;
@@ -123,6 +128,14 @@ export class FlowModel {
     // no prefix may start another (`failure:`, `node-keys:` for nodes; `paths:`, `keys:`, `arrivals:` for entries).
     // Entry keys keep their first name `keys:` so runs without a snapshot draw as before. The factory refuses repeats.
     const s = ctx.streams;
+    const timeouts: number[] = [];
+    for (const node of twin.nodes) {
+      if (node.timeout !== null) timeouts.push(node.timeout);
+      for (const g of node.callGroups) for (const edge of g.calls) if (edge.timeout !== null) timeouts.push(edge.timeout);
+    }
+    this.deadlines = new FixedDelayTimers(sim, timeouts, (c) => this.onTimeout(c));
+    const ringOf = (timeout: number | null) => (timeout === null ? -1 : this.deadlines.ringOf(timeout));
+    this.entryTimeoutRing = twin.entries.map((e) => ringOf(twin.nodes[e.node]!.timeout));
     this.nodes = twin.nodes.map((node) => ({
       node,
       service: node.service ? distributionFromSpec(node.service, `nodes[${node.index}].service`) : null,
@@ -132,6 +145,7 @@ export class FlowModel {
       rngFailure: s.stream(`failure:${node.id}`),
       rngKeys: s.stream(`node-keys:${node.id}`),
       busy: 0, queued: 0, up: 0, serving: 0, starting: 0, lastBusyArea: 0, lastCapArea: 0, shedCalls: 0,
+      timeoutRings: node.callGroups.map((g) => g.calls.map((edge) => ringOf(edge.timeout))),
     }));
     this.entries = twin.entries.map((e) => new EntryObserver(e.id));
     this.buckets = twin.entries.map((e) => (e.rateLimit ? new TokenBucket(e.rateLimit) : null));
@@ -144,7 +158,6 @@ export class FlowModel {
     this.hArrive = sim.on((e) => this.onArrival(e));
     this.hService = sim.on((r) => this.serviceDone(r));
     this.hDelay = sim.on((r) => this.afterVisit(r));
-    this.hTimeout = sim.on((c) => this.onTimeout(c));
     this.hRetry = sim.on((c) => { this.calls.items[c]!.timer = -1; this.issue(c); });
     this.hReject = sim.on((r) => this.afterVisit(r));
     this.hOom = sim.on((rep) => this.onOom(rep));
@@ -319,13 +332,12 @@ export class FlowModel {
       return;
     }
     const dest = path < 0 && this.net !== null ? this.destination(entry.node, key) : -1;
-    const cid = this.newCall(-1, e, null, path >= 0 ? this.paths[path]!.nodes[0]! : entry.node, 0);
+    const cid = this.newCall(-1, e, null, path >= 0 ? this.paths[path]!.nodes[0]! : entry.node, 0, this.entryTimeoutRing[e]!);
     const c = this.calls.items[cid]!;
     c.path = path;
     c.key = key;
     c.dest = dest;
     c.start = now;
-    c.timeout = node.timeout;
     c.maxRetries = node.retries?.max ?? 0;
     c.backoff = node.retries?.backoff ?? 0;
     c.jitter = node.retries?.jitter ?? 0;
@@ -410,6 +422,7 @@ export class FlowModel {
     while (r.group < groups.length) {
       r.pending = 0;
       const calls = groups[r.group]!.calls;
+      const rings = rt.timeoutRings[r.group]!;
       for (let j = 0; j < calls.length; j++) {
         const edge = calls[j]!;
         const n = callCount(edge, this.keyed.from(r));
@@ -420,10 +433,10 @@ export class FlowModel {
         if (edge.mode === 'async') {
           for (let k = 0; k < n; k++) this.arrive(this.newRequest(-1, -1, mix32(base, k)), edge.to);
         } else if (edge.fanout === 'parallel') {
-          for (let k = 0; k < n; k++) { r.pending++; this.startCall(id, edge, 0, mix32(base, k)); }
+          for (let k = 0; k < n; k++) { r.pending++; this.startCall(id, edge, 0, mix32(base, k), rings[j]!); }
         } else {
           r.pending++;
-          this.startCall(id, edge, n - 1, base);
+          this.startCall(id, edge, n - 1, base, rings[j]!);
         }
       }
       if (r.pending > 0) {
@@ -551,7 +564,7 @@ export class FlowModel {
 
   // ---------------------------------------------------------------- calls
 
-  private newCall(caller: number, entry: number, edge: CallEdge | null, to: number, remaining: number): number {
+  private newCall(caller: number, entry: number, edge: CallEdge | null, to: number, remaining: number, timeoutRing: number): number {
     const cid = this.calls.alloc();
     const c = this.calls.items[cid]!;
     c.caller = caller;
@@ -561,9 +574,10 @@ export class FlowModel {
     c.remaining = remaining;
     c.child = -1;
     c.timer = -1;
+    c.deadline = -1;
+    c.timeoutRing = timeoutRing;
     c.path = -1;
     c.dest = -1;
-    c.timeout = edge?.timeout ?? null;
     c.maxRetries = edge?.retries?.max ?? 0;
     c.backoff = edge?.retries?.backoff ?? 0;
     c.jitter = edge?.retries?.jitter ?? 0;
@@ -577,8 +591,8 @@ export class FlowModel {
     return cid;
   }
 
-  private startCall(caller: number, edge: CallEdge, remaining: number, key: number): void {
-    const cid = this.newCall(caller, -1, edge, edge.to, remaining);
+  private startCall(caller: number, edge: CallEdge, remaining: number, key: number, timeoutRing: number): void {
+    const cid = this.newCall(caller, -1, edge, edge.to, remaining, timeoutRing);
     this.calls.items[cid]!.key = key;
     const r = this.reqs.items[caller]!;
     const c = this.calls.items[cid]!;
@@ -603,14 +617,15 @@ export class FlowModel {
     const child = this.newRequest(cid, c.path, mix32(mix32(c.key, c.ordinal), c.attempt));
     this.reqs.items[child]!.dest = c.dest;
     c.child = child;
-    if (c.timeout !== null) c.timer = this.sim.schedule(c.timeout, this.hTimeout, cid);
+    if (c.timeoutRing >= 0) c.deadline = this.deadlines.start(c.timeoutRing, cid);
     this.arrive(child, c.to);
   }
 
   private attemptDone(cid: number, ok: boolean): void {
     const c = this.calls.items[cid]!;
     c.child = -1;
-    if (c.timer >= 0) { this.sim.cancel(c.timer); c.timer = -1; }
+    // An attempt's answer arrives only while its timeout is pending (a retry or fail-fast timer has no attempt in flight).
+    if (c.deadline >= 0) { this.deadlines.cancel(c.deadline); c.deadline = -1; }
     if (c.breaker >= 0) this.breakers[c.breaker]!.record(this.sim.now, !ok, c.permit);
     if (ok) this.callSucceeded(cid);
     else this.attemptFailed(cid);
@@ -618,7 +633,7 @@ export class FlowModel {
 
   private onTimeout(cid: number): void {
     const c = this.calls.items[cid]!;
-    c.timer = -1;
+    c.deadline = -1;
     const child = this.reqs.items[c.child]!;
     // The callee keeps working; its answer will find nobody waiting.
     child.orphaned = true;
@@ -701,6 +716,7 @@ export class FlowModel {
       const c = this.calls.items[cid]!;
       const next = c.nextSibling;
       if (c.timer >= 0) this.sim.cancel(c.timer);
+      if (c.deadline >= 0) this.deadlines.cancel(c.deadline);
       if (c.breaker >= 0 && c.permit === Permit.Trial && c.child >= 0) this.breakers[c.breaker]!.trialAbandoned();
       if (c.child >= 0) {
         const child = this.reqs.items[c.child]!;
@@ -727,6 +743,7 @@ export class FlowModel {
   private freeCall(cid: number): void {
     const c = this.calls.items[cid]!;
     c.timer = -1;
+    c.deadline = -1;
     c.child = -1;
     this.calls.release(cid);
   }

@@ -61,14 +61,17 @@ export class Call {
   remaining = 0;
   /** The request of the current attempt (-1 between attempts). */
   child = -1;
-  /** Pending timeout or retry event. */
+  /** Pending retry (or fail-fast) event. */
   timer = -1;
+  /** Pending timeout of the attempt in flight (a FixedDelayTimers handle), -1 when none. */
+  deadline = -1;
+  /** The timeout's ring in FixedDelayTimers, -1 when the call has no timeout. */
+  timeoutRing = -1;
   /** Client calls: when the client first sent it (end-to-end latency). */
   start = 0;
   path = -1;
   /** Destination router of a routed network's packet (-1: none), handed to every attempt. */
   dest = -1;
-  timeout: number | null = null;
   maxRetries = 0;
   backoff = 0;
   jitter = 0;
