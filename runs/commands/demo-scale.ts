@@ -4,7 +4,8 @@
  * gravity rule and whose routing is built when the twin loads, not stored per
  * pair) simulated packet by packet, then what happens when its busiest link
  * fails (a linkDown scenario: the forwarding tables are rebuilt and the same
- * packets, on common random numbers, take the detours), then a generated
+ * packets, on common random numbers, take the detours) and when it is out
+ * for one second only (linkDown then linkUp, with `at`), then a generated
  * 100-service system simulated at screened fidelity with sequential stopping.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -60,6 +61,30 @@ $ shadowcast simulate ${args.join(' ')}`);
     console.log(`  ${n.id.padEnd(14)} ${(100 * util(n)).toFixed(1)} % -> ${(100 * util(a)).toFixed(1)} %   P(fail) ${(100 * n.pFail.mean).toFixed(0)} % -> ${(100 * a.pFail.mean).toFixed(0)} % [${(100 * a.pFail.lo).toFixed(0)} %, ${(100 * a.pFail.hi).toFixed(0)} %]`);
   }
   console.log(`(an N-1 grid over several links is a what-if batch with a labelled failure axis: docs/whatif.md)`);
+  await outage(link, [station, rise[0]!.n.id], simArgs, out);
+}
+
+/** The same link out from 1 s to 2 s only (a repair: linkUp), read per 1-s window: the detour carries its traffic only then. */
+async function outage(link: { readonly from: string; readonly to: string }, watch: readonly string[], simArgs: string[], out: string): Promise<void> {
+  const scenario = join(out, 'busiest-link-outage.json');
+  const between = [link.from, link.to];
+  await writeFile(scenario, JSON.stringify([{ op: 'linkDown', between, at: '1s' }, { op: 'linkUp', between, at: '2s' }]));
+  const outageOut = join(out, 'backbone-sim-outage');
+  const args = [...simArgs.map((a, i) => (simArgs[i - 1] === '--out' ? outageOut : a)), '--scenario', scenario];
+  console.log(`
+and if it is out for one second only, from 1 s to 2 s? (${scenario}: linkDown at 1s, linkUp at 2s)
+$ shadowcast simulate ${args.join(' ')}`);
+  await simulate(parseSimulateArgs(args)!);
+  const file = join(outageOut, 'windows.csv');
+  const [header, ...lines] = (await readFile(file, 'utf8')).trim().split('\n');
+  const cols = header!.split(',');
+  const [iNode, iStart, iUtil] = ['node', 'start_s', 'utilization'].map((c) => cols.indexOf(c));
+  if ([iNode, iStart, iUtil].some((i) => i! < 0)) throw new Error(`${file}: expected the columns node, start_s and utilization in its header, got ${header}`);
+  console.log('utilization per 1-s window (0-1 s, 1-2 s: the outage, 2-3 s: repaired):');
+  for (const id of watch) {
+    const rows = lines.map((l) => l.split(',')).filter((r) => r[iNode!] === id).sort((a, b) => Number(a[iStart!]) - Number(b[iStart!]));
+    console.log(`  ${id.padEnd(14)} ${rows.map((r) => `${(100 * Number(r[iUtil!])).toFixed(1)} %`.padStart(8)).join('  ')}`);
+  }
 }
 
 /**

@@ -116,6 +116,7 @@ export async function fuzzTargets(): Promise<Target[]> {
   const networkScenario = JSON.stringify([
     { op: 'linkDown', between: ['A', 'B'] },
     { op: 'linkMetric', station: 'A->C#0', metric: 0.01 },
+    { op: 'linkUp', station: 'B->A#0', at: '2m' },
     { op: 'serviceScale', node: 'C->D#0', factor: 0.5 },
   ], null, 1);
   const forecastDir = async (dir: string): Promise<string> => {

@@ -84,7 +84,7 @@ test('every problem is reported at once, each at its delta and field', () => {
     '[2].node: unknown property (expected one of: op, factor, entry, at)',
     '[4].replicas: expected a number >= 1, got 0',
     '[5].timeout: expected a duration: seconds (number) or a string like "250ms", "2s"; or null (no deadline), got "5 parsecs"',
-    '[6].op: expected one of replicas, servers, queue, serviceScale, loadScale, autoscale, timeout, retries, memLimit, rateLimit, shedOptional, circuitBreaker, routeWeights, linkDown, linkMetric, got "scale"',
+    '[6].op: expected one of replicas, servers, queue, serviceScale, loadScale, autoscale, timeout, retries, memLimit, rateLimit, shedOptional, circuitBreaker, routeWeights, linkDown, linkUp, linkMetric, got "scale"',
     '[3].node: unknown node id "nope"',
     '[7].entry: unknown entry id "user" (did you mean "users"?)',
     '[8].node: unknown node id "cartt" (did you mean "cart"?)',

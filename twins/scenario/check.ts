@@ -14,7 +14,7 @@ import { checkFinite } from '../definition/load.js';
 import type { Twin, TwinNode } from '../definition/types.js';
 import { validateWithSchema } from '../definition/validate.js';
 import { didYouMean } from '../../engine/did-you-mean.js';
-import { checkLinkDelta, type RawLinkDelta } from './network-ops.js';
+import { checkLinkDelta, checkLinkRepairs, type RawLinkDelta } from './network-ops.js';
 import { deltaDocumentSchema, deltaListSchema, deltaSchema } from './schema.js';
 import { TIMED_OPS, type IndexedDelta, type ScenarioDelta } from './types.js';
 
@@ -35,7 +35,7 @@ function callees(twin: Twin, node: TwinNode): Set<string> {
 function checkDelta(twin: Twin, d: RawDelta, at: (field: string) => PathSegments, p: Problems): ScenarioDelta | null {
   const before = p.size;
   let node: TwinNode | undefined;
-  if (d.op !== 'loadScale' && d.op !== 'rateLimit' && d.op !== 'linkDown' && d.op !== 'linkMetric') {
+  if (d.op !== 'loadScale' && d.op !== 'rateLimit' && d.op !== 'linkDown' && d.op !== 'linkUp' && d.op !== 'linkMetric') {
     const i = twin.indexOf.get(d.node);
     if (i === undefined) p.at(at('node'), `unknown node id ${JSON.stringify(d.node)}${didYouMean(d.node, twin.indexOf.keys())}`);
     node = i === undefined ? undefined : twin.nodes[i];
@@ -142,6 +142,7 @@ function checkDelta(twin: Twin, d: RawDelta, at: (field: string) => PathSegments
       break;
     }
     case 'linkDown':
+    case 'linkUp':
     case 'linkMetric':
       // The schema guarantees the selector's and the metric's shapes.
       delta = checkLinkDelta(twin, d as unknown as RawLinkDelta, at, p);
@@ -181,5 +182,6 @@ export function checkDeltas(twin: Twin, data: unknown, p: Problems): CheckedDelt
     const delta = checkDelta(twin, item as RawDelta, (field) => [...base, index, field], p);
     if (delta) deltas.push({ index, delta });
   });
-  return { base, deltas };
+  const unrepaired = checkLinkRepairs(twin, deltas, (index, field) => [...base, index, field], p);
+  return { base, deltas: deltas.filter((d) => !unrepaired.has(d.index)) };
 }

@@ -3,12 +3,12 @@
  * entry order are kept, so random streams (named by node and entry ids) stay
  * aligned and two variants can be compared with common random numbers. The
  * input twin is not changed. A routed network's tables are rebuilt with the
- * loader's builder when its rules change (linkDown, linkMetric) or a link
+ * loader's builder when its rules change (linkDown, linkUp, linkMetric) or a link
  * station's capacity does; a downed link's station stays, and gets nothing.
  */
 import type { DistributionSpec, RetryPolicy, RouteEdge, ScaleChange, Twin, TwinEntry, TwinNode } from '../definition/types.js';
 import { rebuildNetwork } from '../network/rebuild.js';
-import { editNetworkSpec, isLinkDelta, type LinkDelta } from './network-ops.js';
+import { editNetworkSpec, isLinkDelta, linkDeltaTime } from './network-ops.js';
 import type { ScenarioDelta } from './types.js';
 
 /** A service-time distribution with every time multiplied by f (shape parameters kept). */
@@ -101,17 +101,27 @@ export function editTwin(twin: Twin, deltas: readonly ScenarioDelta[]): Twin {
   const linkDeltas = deltas.filter(isLinkDelta);
   const touchesLink = deltas.some((d) => 'node' in d && net.linkTo[twin.indexOf.get(d.node)!]! >= 0);
   if (linkDeltas.length === 0 && !touchesLink) return { ...twin, nodes, entries };
-  const from = (d: LinkDelta) => d.at ?? 0;
+  const from = linkDeltaTime;
   const { network, warnings } = rebuildNetwork(twin, nodes, editNetworkSpec(net.spec, linkDeltas.filter((d) => from(d) === 0)));
-  // Timed link changes: from each time on, the tables of every link change up to then (a later delta of one time wins, as in the list).
+  // Timed link changes: from each time on, the tables of every link change up to then (editNetworkSpec: in time order).
   const times = [...new Set(linkDeltas.map(from).filter((t) => t > 0))].sort((a, b) => a - b);
-  const timed = times.map((at) => {
-    const built = rebuildNetwork(twin, nodes, editNetworkSpec(net.spec, linkDeltas.filter((d) => from(d) <= at)));
-    const fresh = built.warnings.filter((w) => !warnings.includes(w)).map((w) => `from ${at} s: ${w}`);
-    return { change: { at, routing: built.network }, warnings: fresh };
+  const timed = times.map((at) => ({ at, built: rebuildNetwork(twin, nodes, editNetworkSpec(net.spec, linkDeltas.filter((d) => from(d) <= at))) }));
+  // A warning of the network holds from the time it first appears until a later change clears it (a linkUp).
+  const startWarnings = warnings.map((w) => {
+    const until = timed.find((t) => !t.built.warnings.includes(w))?.at;
+    return until !== undefined ? `until ${until} s: ${w}` : w;
+  });
+  const spans: string[] = [];
+  timed.forEach(({ at, built }, i) => {
+    const before = i === 0 ? warnings : timed[i - 1]!.built.warnings;
+    for (const w of built.warnings) {
+      if (before.includes(w)) continue;
+      const until = timed.slice(i + 1).find((t) => !t.built.warnings.includes(w))?.at;
+      spans.push(`from ${at} s${until !== undefined ? ` to ${until} s` : ''}: ${w}`);
+    }
   });
   return {
-    ...twin, nodes, entries, network, warnings: [...warnings, ...timed.flatMap((t) => t.warnings)],
-    ...(timed.length > 0 ? { networkChanges: timed.map((t) => t.change) } : {}),
+    ...twin, nodes, entries, network, warnings: [...startWarnings, ...spans],
+    ...(timed.length > 0 ? { networkChanges: timed.map(({ at, built }) => ({ at, routing: built.network })) } : {}),
   };
 }

@@ -1,19 +1,23 @@
 /**
- * The routed-network deltas (linkDown, linkMetric): which link directions of
- * `twin.network.spec` a delta selects, its checks (each problem at the
- * delta's field: a twin without a network, an unknown router or station with
- * "did you mean", two routers with no link between them, a delta that would
- * change nothing), and the changed rules. Rebuilding the forwarding tables
- * from the changed rules is twins/network/rebuild.ts.
+ * The routed-network deltas (linkDown, linkUp, linkMetric): which link
+ * directions of `twin.network.spec` a delta selects, its checks (each problem
+ * at the delta's field: a twin without a network, an unknown router or
+ * station with "did you mean", two routers with no link between them, a
+ * delta that would change nothing, a linkUp with no linkDown of the scenario
+ * before it), and the changed rules, applied in time order. Rebuilding the
+ * forwarding tables from the changed rules is twins/network/rebuild.ts.
  */
 import type { PathSegments, Problems } from '../definition/errors.js';
 import type { NetworkLinkSpec, NetworkSpec, Twin } from '../definition/types.js';
 import { didYouMean } from '../../engine/did-you-mean.js';
 import type { LinkSelector, ScenarioDelta } from './types.js';
 
-export type LinkDelta = Extract<ScenarioDelta, { op: 'linkDown' | 'linkMetric' }>;
+export type LinkDelta = Extract<ScenarioDelta, { op: 'linkDown' | 'linkUp' | 'linkMetric' }>;
 
-export const isLinkDelta = (d: ScenarioDelta): d is LinkDelta => d.op === 'linkDown' || d.op === 'linkMetric';
+export const isLinkDelta = (d: ScenarioDelta): d is LinkDelta => d.op === 'linkDown' || d.op === 'linkUp' || d.op === 'linkMetric';
+
+/** When a link delta takes effect: its `at`, else the start. */
+export const linkDeltaTime = (d: LinkDelta): number => d.at ?? 0;
 
 /** Indexes into spec.links of the directions the selector names (both ways, parallel links included, for `between`). */
 export function selectedLinks(spec: NetworkSpec, sel: LinkSelector): number[] {
@@ -36,13 +40,13 @@ export const selectorKey = (sel: LinkSelector): 'station' | 'between' => ('stati
 
 /** The raw delta as the schema guarantees it. */
 export interface RawLinkDelta {
-  readonly op: 'linkDown' | 'linkMetric';
+  readonly op: 'linkDown' | 'linkUp' | 'linkMetric';
   readonly between?: readonly string[];
   readonly station?: string;
   readonly metric?: number;
 }
 
-/** Checks a linkDown / linkMetric delta against the twin; null after reporting its problems. */
+/** Checks a link delta against the twin (a linkUp's linkDown before it: checkLinkRepairs); null after reporting its problems. */
 export function checkLinkDelta(twin: Twin, d: RawLinkDelta, at: (field: string) => PathSegments, p: Problems): LinkDelta | null {
   const before = p.size;
   const hasBetween = d.between !== undefined;
@@ -95,15 +99,55 @@ export function checkLinkDelta(twin: Twin, d: RawLinkDelta, at: (field: string) 
     }
     return { op: 'linkDown', ...sel };
   }
+  if (d.op === 'linkUp') {
+    const down = links.filter((k) => spec.links[k]!.down === true).map((k) => spec.links[k]!.station);
+    if (down.length > 0) {
+      // Its traffic was planned without it: the loader gave pairs it cut off no demand, which a repair would not bring back.
+      p.at(at(key), `${down.map((s) => JSON.stringify(s)).join(', ')} ${down.length === 1 ? 'is' : 'are'} down in the twin file itself (network.links \`down: true\`): a linkUp repairs only what a linkDown of the scenario took out; to plan with the link up, edit the twin`);
+      return null;
+    }
+    return { op: 'linkUp', ...sel };
+  }
   return { op: 'linkMetric', metric: d.metric!, ...sel };
 }
 
-/** The network's rules with the link deltas applied in order (the input is not changed). */
+/**
+ * A linkUp must repair something: some direction it selects was taken out by
+ * a linkDown of the same scenario that takes effect before it (earlier, or at
+ * the same time and earlier in the list). Problems at the linkUp's selector.
+ */
+export function checkLinkRepairs(twin: Twin, deltas: readonly { readonly index: number; readonly delta: ScenarioDelta }[], at: (index: number, field: string) => PathSegments, p: Problems): Set<number> {
+  const refused = new Set<number>();
+  const spec = twin.network?.spec;
+  if (!spec) return refused;
+  const timed = deltas.filter((x): x is { index: number; delta: LinkDelta } => isLinkDelta(x.delta));
+  for (const up of timed) {
+    if (up.delta.op !== 'linkUp') continue;
+    const mine = new Set(selectedLinks(spec, up.delta));
+    const t = linkDeltaTime(up.delta);
+    const repairs = timed.some(({ index, delta }) => delta.op === 'linkDown'
+      && (linkDeltaTime(delta) < t || (linkDeltaTime(delta) === t && index < up.index))
+      && selectedLinks(spec, delta).some((k) => mine.has(k)));
+    if (!repairs) {
+      p.at(at(up.index, selectorKey(up.delta)), `${selectorText(up.delta)} is up${t > 0 ? ` at ${t} s` : ''}: no linkDown of this scenario takes it out before this linkUp, so it would change nothing`);
+      refused.add(up.index);
+    }
+  }
+  return refused;
+}
+
+/**
+ * The network's rules with the link deltas applied in time order, deltas of
+ * one time in list order (the input is not changed): a later change of a
+ * link wins, whatever its place in the list.
+ */
 export function editNetworkSpec(spec: NetworkSpec, deltas: readonly LinkDelta[]): NetworkSpec {
   const links: NetworkLinkSpec[] = [...spec.links];
-  for (const d of deltas) {
+  const ordered = deltas.map((d, i) => ({ d, i })).sort((a, b) => linkDeltaTime(a.d) - linkDeltaTime(b.d) || a.i - b.i);
+  for (const { d } of ordered) {
     for (const k of selectedLinks(spec, d)) {
-      links[k] = d.op === 'linkDown' ? { ...links[k]!, down: true } : { ...links[k]!, metric: d.metric };
+      const { down: _wasDown, ...up } = links[k]!;
+      links[k] = d.op === 'linkDown' ? { ...links[k]!, down: true } : d.op === 'linkUp' ? up : { ...links[k]!, metric: d.metric };
     }
   }
   return { ...spec, links };

@@ -42,7 +42,7 @@ function op(name: ScenarioOp, props: Props, required: string[]): SchemaObject {
 
 export const deltaSchema: SchemaObject = {
   type: 'object',
-  description: 'a delta {op: replicas|servers|queue|serviceScale|loadScale|autoscale|timeout|retries|memLimit|rateLimit|shedOptional|circuitBreaker|routeWeights|linkDown|linkMetric, ...}',
+  description: 'a delta {op: replicas|servers|queue|serviceScale|loadScale|autoscale|timeout|retries|memLimit|rateLimit|shedOptional|circuitBreaker|routeWeights|linkDown|linkUp|linkMetric, ...}',
   required: ['op'],
   discriminator: { propertyName: 'op' },
   oneOf: [
@@ -76,6 +76,7 @@ export const deltaSchema: SchemaObject = {
     }, ['node', 'weights']),
     // Exactly one of between / station is checked in check.ts, with a message that names both forms.
     op('linkDown', linkSelector, []),
+    op('linkUp', linkSelector, []),
     op('linkMetric', { ...linkSelector, metric: { type: 'number', exclusiveMinimum: 0, description: 'an IGP metric > 0' } }, ['metric']),
   ],
 };

@@ -43,6 +43,7 @@ const TARGET: Readonly<Record<ScenarioOp, { readonly nodeField: string | null; r
   routeWeights: { nodeField: null, valueKey: 'weights' },
   // Network rules, no node field; a problem they cause is put on their selector (between or station), see valueKeyOf.
   linkDown: { nodeField: null, valueKey: 'between' },
+  linkUp: { nodeField: null, valueKey: 'between' },
   linkMetric: { nodeField: null, valueKey: 'metric' },
 };
 

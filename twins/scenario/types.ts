@@ -47,6 +47,8 @@ export type ScenarioDelta =
   | { readonly op: 'routeWeights'; readonly node: string; readonly weights: Readonly<Record<string, number>> }
   /** Routed network: the selected link directions are out (from `at` s on); packets reroute over the recomputed forwarding tables. */
   | ({ readonly op: 'linkDown'; readonly at?: number } & LinkSelector)
+  /** Routed network: link directions an earlier linkDown of the scenario took out are back (from `at` s on): a repair. */
+  | ({ readonly op: 'linkUp'; readonly at?: number } & LinkSelector)
   /** Routed network: the selected link directions get IGP metric `metric` (> 0, in the routing rule's unit), from `at` s on. */
   | ({ readonly op: 'linkMetric'; readonly metric: number; readonly at?: number } & LinkSelector);
 
@@ -61,11 +63,11 @@ export type ScenarioOp = ScenarioDelta['op'];
 
 export const SCENARIO_OPS: readonly ScenarioOp[] = [
   'replicas', 'servers', 'queue', 'serviceScale', 'loadScale', 'autoscale', 'timeout', 'retries', 'memLimit',
-  'rateLimit', 'shedOptional', 'circuitBreaker', 'routeWeights', 'linkDown', 'linkMetric',
+  'rateLimit', 'shedOptional', 'circuitBreaker', 'routeWeights', 'linkDown', 'linkUp', 'linkMetric',
 ];
 
 /** Ops that may take effect at a time `at` (seconds from the start); the others apply from the start only. */
-export const TIMED_OPS: readonly ScenarioOp[] = ['replicas', 'rateLimit', 'shedOptional', 'circuitBreaker', 'linkDown', 'linkMetric'];
+export const TIMED_OPS: readonly ScenarioOp[] = ['replicas', 'rateLimit', 'shedOptional', 'circuitBreaker', 'linkDown', 'linkUp', 'linkMetric'];
 
 /** A delta that passed the checks, with its place in the list (for messages). */
 export interface IndexedDelta {
