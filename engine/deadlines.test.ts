@@ -68,6 +68,32 @@ test('a handle is refused once its deadline expired, and for an unknown ring', (
   assert.throws(() => new FixedDelayTimers(sim, [-1], () => {}), /finite number >= 0/);
 });
 
+test('answers in the order the calls went out keep a ring to the calls outstanding, placeholders and all', () => {
+  const sim = new Simulator();
+  const fired: number[] = [];
+  const timers = new FixedDelayTimers(sim, [60], (a) => fired.push(a));
+  const handles: number[] = [];
+  let most = 0, mostAfter = 0;
+  // 10 000 calls, one every 10 ms, each answered 50 ms later (long before its 60 s deadline), except call 5000.
+  const hCall = sim.on((k) => {
+    handles[k] = timers.start(0, k);
+    if (k + 1 < 10_000) sim.schedule(0.01, hCall, k + 1);
+    if (k !== 5000) sim.schedule(0.05, hAnswer, k);
+  });
+  const hAnswer = sim.on((k) => {
+    assert.ok(timers.cancel(handles[k]!));
+    if (k < 5000) most = Math.max(most, timers.held); else mostAfter = Math.max(mostAfter, timers.held);
+  });
+  sim.schedule(0, hCall, 0);
+  sim.run();
+  assert.equal(fired, [5000], 'the unanswered one expires');
+  assert.ok(Math.abs(sim.now - (50 + 60)) < 1e-9, 'call 5000 goes out at 50 s and expires 60 s later');
+  assert.ok(most <= 6, `while every call is answered: the ~5 calls outstanding, not the 60 s of calls made (${most})`);
+  assert.ok(mostAfter <= 5001, `behind the unanswered call: the calls made since (${mostAfter})`);
+  assert.is(timers.held, 0);
+  assert.is(sim.executed, 10_000 + 9_999 + 1, 'calls, answers and the expiry; no placeholder');
+});
+
 test('a ring grows past its first capacity without losing order', () => {
   const sim = new Simulator();
   const fired: number[] = [];

@@ -5,9 +5,13 @@
  * in a model with timeouts on its calls that is about half of all calendar
  * work. Deadlines of one length expire in the order they were set, so each
  * length gets a FIFO ring, and only its earliest deadline sits in the
- * calendar. Cancelling marks an entry dead in O(1); when the calendar reaches
- * a dead entry, the ring moves on to its next live one (a placeholder event
- * that `executed` leaves out).
+ * calendar. Cancelling marks an entry dead in O(1) (the head, and the dead
+ * entries right behind it, are dropped at once); when the calendar reaches a
+ * deadline that is gone, the ring moves on to its next live one (a
+ * placeholder event that `executed` leaves out). A ring holds the deadlines
+ * set since its oldest live one: about (rate of deadlines) x (the
+ * oldest one's age), at most rate x delay, 21 bytes each (twice that while
+ * it grows).
  *
  * Each deadline takes its place in the event order (Simulator.reserveOrder)
  * when it is set, so a run fires every deadline exactly where one calendar
@@ -24,8 +28,9 @@ class DeadlineRing {
   /** Sequence numbers: entries head .. tail − 1 are held; entry s sits at s & mask. */
   head = 0;
   tail = 0;
-  /** A calendar event stands for the head entry. */
+  /** A calendar event is pending for this ring: for entry `armedSeq`, which may have been dropped since. */
   armed = false;
+  armedSeq = 0;
 
   constructor(readonly delay: number, capacity = 64) {
     this.time = new Float64Array(capacity);
@@ -87,6 +92,13 @@ export class FixedDelayTimers {
     return seq * this.stride + ring;
   }
 
+  /** Entries the rings hold (live, and cancelled ones not yet passed): their memory, in deadlines. */
+  get held(): number {
+    let n = 0;
+    for (const r of this.rings) n += r.tail - r.head;
+    return n;
+  }
+
   /** Cancels a deadline; false if it already expired or was cancelled. */
   cancel(handle: number): boolean {
     const ring = handle % this.stride;
@@ -96,6 +108,9 @@ export class FixedDelayTimers {
     const i = seq & r.mask;
     if (r.live[i] === 0) return false;
     r.live[i] = 0;
+    // Answers come mostly in the order the calls went out: the head is usually the one cancelled. Dropping it (and the
+    // dead behind it) keeps the ring to the span of calls outstanding; its calendar event stays, as a placeholder.
+    if (seq === r.head) while (r.head < r.tail && r.live[r.head & r.mask] === 0) r.head++;
     return true;
   }
 
@@ -103,20 +118,24 @@ export class FixedDelayTimers {
     const i = r.head & r.mask;
     this.sim.scheduleKeyed(r.time[i]!, r.order[i]!, this.hFire, ring);
     r.armed = true;
+    r.armedSeq = r.head;
   }
 
-  /** The calendar reached the head of `ring`: expire it if live, then put the next live deadline in the calendar. */
+  /** The calendar reached the deadline `ring` was armed for: expire it if it is still there and live, then arm the next live one. */
   private fire(ring: number): void {
     const r = this.rings[ring]!;
     r.armed = false;
-    const i = r.head & r.mask;
-    const live = r.live[i] === 1;
-    const arg = r.arg[i]!;
-    r.live[i] = 0;
-    r.head++;
+    let expires = false, arg = 0;
+    if (r.armedSeq === r.head) {
+      const i = r.head & r.mask;
+      expires = r.live[i] === 1;
+      arg = r.arg[i]!;
+      r.live[i] = 0;
+      r.head++;
+    }
     while (r.head < r.tail && r.live[r.head & r.mask] === 0) r.head++;
     if (r.head < r.tail) this.arm(ring, r);
-    if (live) this.onExpire(arg);
+    if (expires) this.onExpire(arg);
     else this.sim.uncount();
   }
 }

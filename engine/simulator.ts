@@ -11,7 +11,7 @@ export type Handler = (arg: number) => void;
 export class Simulator {
   /** Current simulated time (seconds by convention). */
   now = 0;
-  /** Events executed so far (every kind, including bookkeeping events). */
+  /** Events executed so far (every kind, bookkeeping events included; not the placeholders `uncount` leaves out). */
   executed = 0;
   private readonly calendar: EventCalendar;
   private readonly handlers: Handler[] = [];
@@ -94,6 +94,8 @@ export class Simulator {
     const handlers = this.handlers;
     this.stopped = false;
     let executed = this.executed;
+    // A run that ended by a throw leaves its count behind: it is not this run's.
+    this.uncounted = 0;
     while (cal.size > 0 && !this.stopped) {
       if (cal.peekTime() > until) break;
       this.now = cal.pop();

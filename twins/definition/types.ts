@@ -315,7 +315,7 @@ export interface Twin {
   readonly network?: NetworkRouting;
   /**
    * Timed changes of the routed network's rules (a scenario's linkDown /
-   * linkMetric with `at` > 0), in time order: from `at` on, packets follow
+   * linkUp / linkMetric with `at` > 0), in time order: from `at` on, packets follow
    * `routing` (the whole network with every link change up to then). Not a
    * twin-file field: a scenario's.
    */

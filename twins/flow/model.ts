@@ -169,7 +169,7 @@ export class FlowModel {
     this.hWindow = sim.on(() => this.onWindow());
     this.hRefused = sim.on((c) => { this.calls.items[c]!.timer = -1; this.callFailed(c); });
     this.hScaleTo = sim.on((k) => this.onScaleTo(k));
-    // A timed link change (a scenario's linkDown / linkMetric with `at`): the next hop and every destination drawn from then on follow the new tables.
+    // A timed link change (a scenario's linkDown / linkUp / linkMetric with `at`): the next hop and every destination drawn from then on follow the new tables.
     const changes = twin.networkChanges ?? [];
     const hRoute = sim.on((k) => { this.net = changes[k]!.routing; });
     changes.forEach((c, k) => { if (c.at <= options.horizon) sim.scheduleAt(c.at, hRoute, k, -1); });

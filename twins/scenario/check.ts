@@ -182,6 +182,8 @@ export function checkDeltas(twin: Twin, data: unknown, p: Problems): CheckedDelt
     const delta = checkDelta(twin, item as RawDelta, (field) => [...base, index, field], p);
     if (delta) deltas.push({ index, delta });
   });
-  const unrepaired = checkLinkRepairs(twin, deltas, (index, field) => [...base, index, field], p);
+  // A linkDown refused for its own problem would make its repair look pointless too: that waits for the next check.
+  const refusedDown = items.some((item, index) => (item as { op?: unknown } | null)?.op === 'linkDown' && !deltas.some((d) => d.index === index));
+  const unrepaired = refusedDown ? new Set<number>() : checkLinkRepairs(twin, deltas, (index, field) => [...base, index, field], p);
   return { base, deltas: deltas.filter((d) => !unrepaired.has(d.index)) };
 }

@@ -112,24 +112,23 @@ export function checkLinkDelta(twin: Twin, d: RawLinkDelta, at: (field: string) 
 }
 
 /**
- * A linkUp must repair something: some direction it selects was taken out by
- * a linkDown of the same scenario that takes effect before it (earlier, or at
- * the same time and earlier in the list). Problems at the linkUp's selector.
+ * A linkUp must repair something: replaying the scenario's link deltas of
+ * earlier times (in time order, as editNetworkSpec applies them), some
+ * direction it selects is down just before its time. A down and an up at
+ * one time would change nothing anyone could see. Problems at the linkUp's
+ * selector.
  */
 export function checkLinkRepairs(twin: Twin, deltas: readonly { readonly index: number; readonly delta: ScenarioDelta }[], at: (index: number, field: string) => PathSegments, p: Problems): Set<number> {
   const refused = new Set<number>();
   const spec = twin.network?.spec;
   if (!spec) return refused;
-  const timed = deltas.filter((x): x is { index: number; delta: LinkDelta } => isLinkDelta(x.delta));
-  for (const up of timed) {
+  const links = deltas.filter((x): x is { index: number; delta: LinkDelta } => isLinkDelta(x.delta));
+  for (const up of links) {
     if (up.delta.op !== 'linkUp') continue;
-    const mine = new Set(selectedLinks(spec, up.delta));
     const t = linkDeltaTime(up.delta);
-    const repairs = timed.some(({ index, delta }) => delta.op === 'linkDown'
-      && (linkDeltaTime(delta) < t || (linkDeltaTime(delta) === t && index < up.index))
-      && selectedLinks(spec, delta).some((k) => mine.has(k)));
-    if (!repairs) {
-      p.at(at(up.index, selectorKey(up.delta)), `${selectorText(up.delta)} is up${t > 0 ? ` at ${t} s` : ''}: no linkDown of this scenario takes it out before this linkUp, so it would change nothing`);
+    const before = editNetworkSpec(spec, links.map((x) => x.delta).filter((d) => linkDeltaTime(d) < t));
+    if (!selectedLinks(spec, up.delta).some((k) => before.links[k]!.down === true)) {
+      p.at(at(up.index, selectorKey(up.delta)), `${selectorText(up.delta)} is up${t > 0 ? ` just before ${t} s` : ' at the start'}: no linkDown of this scenario takes it out before this linkUp's time, so it would change nothing`);
       refused.add(up.index);
     }
   }
