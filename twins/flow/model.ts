@@ -128,11 +128,10 @@ export class FlowModel {
     // no prefix may start another (`failure:`, `node-keys:` for nodes; `paths:`, `keys:`, `arrivals:` for entries).
     // Entry keys keep their first name `keys:` so runs without a snapshot draw as before. The factory refuses repeats.
     const s = ctx.streams;
+    // The timeout lengths in use: each call edge's, and each entry's client's (its node's timeout).
     const timeouts: number[] = [];
-    for (const node of twin.nodes) {
-      if (node.timeout !== null) timeouts.push(node.timeout);
-      for (const g of node.callGroups) for (const edge of g.calls) if (edge.timeout !== null) timeouts.push(edge.timeout);
-    }
+    for (const e of twin.entries) { const t = twin.nodes[e.node]!.timeout; if (t !== null) timeouts.push(t); }
+    for (const node of twin.nodes) for (const g of node.callGroups) for (const edge of g.calls) if (edge.timeout !== null) timeouts.push(edge.timeout);
     this.deadlines = new FixedDelayTimers(sim, timeouts, (c) => this.onTimeout(c));
     const ringOf = (timeout: number | null) => (timeout === null ? -1 : this.deadlines.ringOf(timeout));
     this.entryTimeoutRing = twin.entries.map((e) => ringOf(twin.nodes[e.node]!.timeout));
