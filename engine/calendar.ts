@@ -28,6 +28,9 @@ export class EventCalendar {
   private freeCount: number;
   private counter = 0;
   private n = 0;
+  /** Insertions and cancellations so far: the calendar's work, counted (timings on a shared machine drift; counts do not). */
+  inserted = 0;
+  cancelled = 0;
 
   constructor(initialCapacity = 64) {
     const cap = Math.max(4, initialCapacity | 0);
@@ -76,6 +79,7 @@ export class EventCalendar {
     const slot = this.freeSlots[--this.freeCount]!;
     this.slotHandler[slot] = handler;
     this.slotArg[slot] = arg;
+    this.inserted++;
     if (this.n >= this.hTime.length) this.growHeap();
     this.siftUpFrom(this.n++, time, key, slot);
     return slot + this.slotGen[slot]! * 0x100000000;
@@ -110,6 +114,7 @@ export class EventCalendar {
     if (slot < 0 || slot >= this.pos.length || this.slotGen[slot] !== gen) return false;
     const i = this.pos[slot]!;
     if (i < 0) return false;
+    this.cancelled++;
     this.release(slot);
     const last = --this.n;
     if (i === last) return true;

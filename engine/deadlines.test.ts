@@ -11,7 +11,7 @@ import { Simulator } from './simulator.js';
  * the time: the two runs agree only if each deadline keeps the place in the
  * event order it had when it was set.
  */
-function run(useRings: boolean): { log: string[]; executed: number } {
+function run(useRings: boolean): { log: string[]; executed: number; work: Simulator['calendarWork'] } {
   const sim = new Simulator(4);
   const rng = createStream(3, 0, 'deadlines');
   const log: string[] = [];
@@ -44,7 +44,7 @@ function run(useRings: boolean): { log: string[]; executed: number } {
   onExpire = (id) => { plain(id); if (id % 7 === 0 && sim.now < 200) set(delays[id % 3]!); };
   for (let k = 0; k < 3; k++) sim.schedule(0, hWork, k);
   sim.run();
-  return { log, executed: sim.executed };
+  return { log, executed: sim.executed, work: sim.calendarWork };
 }
 
 test('fixed-delay deadlines fire exactly where one calendar event each would, ties included', () => {
@@ -53,6 +53,10 @@ test('fixed-delay deadlines fire exactly where one calendar event each would, ti
   assert.ok(calendar.log.filter((l) => l.includes('expire')).length > 100, 'the workload lets many deadlines expire');
   assert.equal(rings.log, calendar.log);
   assert.is(rings.executed, calendar.executed, 'placeholders of cancelled deadlines are not counted as events');
+  // The point of it: cancelled deadlines cost the calendar nothing.
+  assert.ok(calendar.work.cancelled > 100, `one event per deadline: ${calendar.work.cancelled} cancellations`);
+  assert.is(rings.work.cancelled, 0);
+  assert.ok(rings.work.inserted < calendar.work.inserted, `${rings.work.inserted} insertions against ${calendar.work.inserted}`);
 });
 
 test('a handle is refused once its deadline expired, and for an unknown ring', () => {

@@ -73,6 +73,11 @@ export class Simulator {
     return this.calendar.size;
   }
 
+  /** The calendar's work so far: insertions (events scheduled, placeholders included) and cancellations. */
+  get calendarWork(): { readonly inserted: number; readonly cancelled: number } {
+    return { inserted: this.calendar.inserted, cancelled: this.calendar.cancelled };
+  }
+
   /** Events the calendar has room for without growing (its memory, in events). */
   get calendarCapacity(): number {
     return this.calendar.capacity;

@@ -201,6 +201,11 @@ export class FlowModel {
     return this.sim.executed;
   }
 
+  /** The event calendar's insertions and cancellations so far (make bench reports them per event). */
+  get calendarWork(): { readonly inserted: number; readonly cancelled: number } {
+    return this.sim.calendarWork;
+  }
+
   // ---------------------------------------------------------------- set-up
 
   private startReplicas(state: StateSnapshot | null): void {
