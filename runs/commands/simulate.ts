@@ -7,7 +7,7 @@ import { readForecast } from '../../models/forecast-file.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
 import { assessRisk, sloWindowWarnings } from '../../twins/risk.js';
-import { applyScenario, readScenarioFile } from '../../twins/scenario/index.js';
+import { applyScenario, lateChangeWarnings, readScenarioFile } from '../../twins/scenario/index.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
 import type { Twin } from '../../twins/definition/types.js';
@@ -33,7 +33,7 @@ export const SIMULATE = defineCommand({
     out: { kind: 'path', value: 'DIR', required: true, help: 'where summary.json, nodes.csv and windows.csv go' },
     forecast: { kind: 'path', value: 'DIR', help: "forecast from 'shadowcast forecast' (for forecast-driven entries)" },
     state: { kind: 'path', value: 'FILE', help: 'production snapshot to start from (docs/state-snapshot.md)' },
-    scenario: { kind: 'path', value: 'FILE', help: 'JSON list of modifications to apply to the twin (docs/simulation.md)' },
+    scenario: { kind: 'path', value: 'FILE', help: 'scenario deltas to apply to the twin: a JSON or YAML list, or {deltas: [...]} (docs/simulation.md, "Scenarios")' },
     horizon: { kind: 'duration', default: '1h', help: 'simulated time, e.g. 2h, 30m' },
     window: { kind: 'duration', default: '5m', help: 'report window for windows.csv' },
     warmup: { kind: 'duration', allowZero: true, default: '0s', help: 'leave this first stretch out of whole-run figures and risk' },
@@ -157,7 +157,7 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   if (load.length > 0) throw new InputError(`${args.twin}${args.scenario ? ` with scenario ${args.scenario}` : ''}: ${load.join('; ')}`);
   const { twin, state } = await withState(withScenario, args.state);
   // The variant's own twin warnings (a downed link names the pairs it cuts off), then the forecast's.
-  const warnings = [...twin.warnings, ...base.forecastWarnings, ...sloWindowWarnings(twin.nodes, args.horizon, args.warmup)];
+  const warnings = [...twin.warnings, ...base.forecastWarnings, ...sloWindowWarnings(twin.nodes, args.horizon, args.warmup), ...lateChangeWarnings(twin, args.horizon)];
   const progress = args.quiet ? quietProgress(args.replications) : createProgress('simulate', args.replications);
   const executor = await openExecutor(args.executor);
   // Ctrl-C stops the run between chunks; the finished ones stay checkpointed for the next run to resume.

@@ -9,6 +9,8 @@
 import { dirname, resolve } from 'node:path';
 import { readSpecText } from '../../twins/definition/load.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
+import { sloWindowWarnings } from '../../twins/risk.js';
+import { lateChangeWarnings } from '../../twins/scenario/index.js';
 import { prepareBase, prepareCells, type StateDocument } from '../../twins/whatif/cells.js';
 import { checkBatch, readBatchShape, type BatchDocument } from '../../twins/whatif/check.js';
 import type { CellFigures } from '../../twins/whatif/figures.js';
@@ -110,16 +112,18 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
   const baseCell = prepareBase(base.twin, state, args.batch);
 
   const s = batch.settings;
-  // Cells the run will need at most: the base, and every cell (grid) or about log2 of a replicas axis per row (search).
-  const k = args.find ? searchAxis(batch.axes) : null;
-  const planned = 1 + (k === null ? size : (size / batch.axes[k]!.values.length) * Math.ceil(Math.log2(batch.axes[k]!.values.length + 1)));
-  const progress = args.quiet ? null : createProgress('whatif', planned * s.replications);
+  let progress: ReturnType<typeof createProgress> | null = null;
   const runner = new CellRunner(cells, baseCell, s, base.forecast, {
     executor: await openExecutor(args.executor ?? { kind: 'local', workers: args.workers }),
     checkpointDir: args.resume ? resolve(args.out, '.chunks') : null,
     ...(signal ? { signal } : {}),
     onProgress: (done) => progress?.update(done),
   });
+  // Runs the batch will need: the base's and every distinct cell's (equal cells share one), or, searching, at most the
+  // base and about log2 of a replicas axis per row.
+  const k = args.find ? searchAxis(batch.axes) : null;
+  const planned = k === null ? runner.distinctRuns(cells.map((c) => c.index)) : 1 + (size / batch.axes[k]!.values.length) * Math.ceil(Math.log2(batch.axes[k]!.values.length + 1));
+  progress = args.quiet ? null : createProgress('whatif', planned * s.replications);
   let figures: CellFigures[];
   let find: FindResult | null = null;
   const t0 = performance.now();
@@ -140,8 +144,9 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
     await runner.close();
   }
   const seconds = (performance.now() - t0) / 1000;
-  // A cell's twin may warn where the base does not (a downed link cutting pairs off): named with its cell.
-  const warnings = [...base.warnings, ...cells.flatMap((c) => c.twin.warnings.filter((w) => !base.twin.warnings.includes(w)).map((w) => `cell ${c.id}: ${w}`))];
+  // A cell's twin may warn where the base does not (a downed link cutting pairs off, a timed change past the horizon): named with its cell.
+  const cellWarnings = (c: (typeof cells)[number]) => [...c.twin.warnings.filter((w) => !base.twin.warnings.includes(w)), ...lateChangeWarnings(c.twin, s.horizon)];
+  const warnings = [...base.warnings, ...sloWindowWarnings(base.twin.nodes, s.horizon, s.warmup), ...cells.flatMap((c) => cellWarnings(c).map((w) => `cell ${c.id}: ${w}`))];
   const info = { batch, twin: base.twin.name, twinHash: twinContentHash(base.twin), warnings };
   const files = await writeFilesAtomically(args.out, {
     'cells.json': cellsJson(info, figures, cells, find),

@@ -17,7 +17,8 @@ test('a link failure that cuts a router off is named with its cell in the summar
   await writeFile(join(dir, 'net.json'), JSON.stringify(twin));
   await writeFile(join(dir, 'batch.yaml'), [
     'twin: net.json', 'replications: 2', 'horizon: 2s', 'window: 1s', 'axes:', '  failure:',
-    '    none: []', '    C-E: [{op: linkDown, between: [C, E]}]', '    A-B: [{op: linkDown, between: [A, B]}]', '',
+    '    none: []', '    C-E: [{op: linkDown, between: [C, E]}]', '    A-B: [{op: linkDown, between: [A, B]}]',
+    '    late: [{op: linkDown, between: [A, B], at: 1h}, {op: linkUp, between: [A, B], at: 2h}]', '',
   ].join('\n'));
   const out = join(dir, 'out');
   const r = await whatif({ batch: join(dir, 'batch.yaml'), out, find: false, target: undefined, maxCells: 64, yes: false, workers: 0, resume: true, quiet: true });
@@ -25,6 +26,9 @@ test('a link failure that cuts a router off is named with its cell in the summar
   assert.ok(r.summary.includes(cutOff), r.summary);
   assert.ok(r.summary.includes('cell failure=C-E: 8 ordered router pair(s) with traffic have no route'), r.summary);
   assert.not.ok(r.summary.includes('cell failure=A-B:'), 'A-B has a detour: nothing cut off');
+  // An outage past the 2 s horizon never happens: said, not run silently as the base.
+  assert.ok(r.summary.includes('cell failure=late: 2 timed link change (linkDown / linkUp / linkMetric) change(s) at or after the horizon of 2 s never take effect in this run: the routed network at 3600 s, the routed network at 7200 s'), r.summary);
+
   const cells = JSON.parse(await readFile(join(out, 'cells.json'), 'utf8')) as { warnings: string[] };
   assert.ok(cells.warnings.includes(cutOff), cells.warnings.join('\n'));
   assert.ok((await readFile(join(out, 'report.html'), 'utf8')).includes('cell failure=C-E: entry &quot;from-E&quot;'), 'report.html lists the warning');

@@ -88,11 +88,20 @@ export class CellRunner {
     return { seed: s.seed, horizon: s.horizon, reportWindow: s.window, warmup: s.warmup, state: cell.state, forecast: this.forecast };
   }
 
+  private keyOf(cell: PreparedCell): string {
+    return monteCarloKey(cell.twin, this.simulationSettings(cell), defaultChunkSize(this.settings.replications));
+  }
+
+  /** Monte Carlo runs the base and the cells at these grid indices need: cells equal to each other (or to the base) share one. */
+  distinctRuns(indices: readonly number[]): number {
+    return new Set([this.baseCell, ...indices.map((i) => this.cells[i]!)].map((c) => this.keyOf(c))).size;
+  }
+
   /** One Monte Carlo run per distinct (twin, settings): a cell equal to another (or to the base) shares its run. */
   private async run(cell: PreparedCell): Promise<CellRun> {
     const settings = this.simulationSettings(cell);
     const { replications } = this.settings;
-    const key = monteCarloKey(cell.twin, settings, defaultChunkSize(replications));
+    const key = this.keyOf(cell);
     let summary = this.runs.get(key);
     if (!summary) {
       summary = runMonteCarlo(cell.twin, {

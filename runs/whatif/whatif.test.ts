@@ -42,6 +42,15 @@ test('common random numbers: a node no axis can reach has identical figures in e
   assert.ok(svc[4]!.vsBase.pFail.hi < 0, 'from 1 to 4 replicas: a decrease the paired interval shows');
 }));
 
+test('a horizon shorter than an SLO window is said, as simulate says it, in the summary and cells.json', () => withTempDir('whatif-short', async (dir) => {
+  const batch = await writeBatch(dir, '  a.load: [1.0, 1.5]\n', 'replications: 2\nhorizon: 30s\nwindow: 30s\ntarget: 0.4\n');
+  const r = await whatif(args(batch, join(dir, 'out')));
+  const warning = 'the measured stretch of 30 s (horizon minus warm-up) is shorter than the SLO window of 2 node(s): svc (60 s), other (60 s)';
+  assert.ok(r.summary.includes(warning), r.summary);
+  const cells = JSON.parse(await readFile(join(dir, 'out', 'cells.json'), 'utf8')) as { warnings: string[] };
+  assert.ok(cells.warnings.some((w) => w.startsWith(warning)), cells.warnings.join('\n'));
+}));
+
 test('identical files for 0 and 2 workers', () => withTempDir('whatif-workers', async (dir) => {
   const batch = await writeBatch(dir, GRID);
   await whatif(args(batch, join(dir, 'w0'), { workers: 0, resume: false }));

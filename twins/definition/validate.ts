@@ -64,8 +64,11 @@ function message(e: ErrorObject): { path: PathSegments; text: string } {
       const hint = near ? ` (did you mean ${JSON.stringify(near)}?)` : allowed.length ? ` (expected one of: ${allowed.join(', ')})` : '';
       return { path: [...path, name], text: `unknown property${hint}` };
     }
-    case 'type':
-      return { path, text: `expected ${String(p.type).replace(',', ' or ')}, got ${shown(e.data)}` };
+    case 'type': {
+      // YAML reads a bare 13 or true as a number or a boolean; an id like an imported router's "13" needs quotes there.
+      const quote = p.type === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean') ? ` (quote it in YAML: "${String(e.data)}")` : '';
+      return { path, text: `expected ${String(p.type).replace(',', ' or ')}, got ${shown(e.data)}${quote}` };
+    }
     case 'enum':
       return { path, text: `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${shown(e.data)}` };
     case 'const':

@@ -195,7 +195,8 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
   const slo = opts.linkSlo ?? { utilization: 0.9, errorRate: 0.001, window: 60 };
   const input: TwinInput = {
     name: topo.name,
-    description: `Network twin of ${topo.name} (${topo.file}): ${report.routers} routers, ${report.links} links, gravity traffic ${report.load.toFixed(1)} packets/s`,
+    // A generated topology's "file" is already a parenthesised note.
+    description: `Network twin of ${topo.name} ${topo.file.startsWith('(') ? topo.file : `(${topo.file})`}: ${report.routers} routers, ${report.links} links, gravity traffic ${report.load.toFixed(1)} packets/s`,
     defaults: { kind: 'link', replicas: 1, servers: 1, queue: opts.bufferPackets ?? 1000, slo },
     nodes: [...routerNodes(topo), ...linkStations(infos, packetBits, opts)],
     entries,

@@ -38,6 +38,18 @@ export const selectorText = (sel: LinkSelector): string =>
 /** The key of the selector in the delta (where its problems go). */
 export const selectorKey = (sel: LinkSelector): 'station' | 'between' => ('station' in sel ? 'station' : 'between');
 
+/**
+ * Imported routers have numeric ids and their names as `label` attributes
+ * (Topology Zoo): a selector naming a label gets the id to use, not a
+ * "did you mean" among the ids.
+ */
+function labelHint(twin: Twin, routers: ArrayLike<number>, name: string): string | null {
+  const lower = name.toLowerCase();
+  const hits = Array.from(routers, (i) => twin.nodes[i]!).filter((n) => String(n.attributes.label ?? '').toLowerCase() === lower);
+  if (hits.length === 0) return null;
+  return ` (${JSON.stringify(name)} is the label of router ${hits.map((n) => JSON.stringify(n.id)).join(', router ')}: selectors take router ids)`;
+}
+
 /** The raw delta as the schema guarantees it. */
 export interface RawLinkDelta {
   readonly op: 'linkDown' | 'linkUp' | 'linkMetric';
@@ -76,7 +88,7 @@ export function checkLinkDelta(twin: Twin, d: RawLinkDelta, at: (field: string) 
     const routers = Array.from(net.routers, (i) => twin.nodes[i]!.id);
     [a, b].forEach((id, j) => {
       const i = twin.indexOf.get(id);
-      if (i === undefined) p.at([...at('between'), j], `unknown router id ${JSON.stringify(id)}${didYouMean(id, routers)}`);
+      if (i === undefined) p.at([...at('between'), j], `unknown router id ${JSON.stringify(id)}${labelHint(twin, net.routers, id) ?? didYouMean(id, routers)}`);
       else if (net.routerOf[i]! < 0) p.at([...at('between'), j], `${JSON.stringify(id)} is a ${twin.nodes[i]!.kind}: expected a router of the network`);
     });
     if (p.size > before) return null;
@@ -114,22 +126,25 @@ export function checkLinkDelta(twin: Twin, d: RawLinkDelta, at: (field: string) 
 /**
  * A linkUp must repair something: replaying the scenario's link deltas of
  * earlier times (in time order, as editNetworkSpec applies them), some
- * direction it selects is down just before its time. A down and an up at
- * one time would change nothing anyone could see. Problems at the linkUp's
- * selector.
+ * direction it selects is down just before its time (a down and an up at
+ * one time would change nothing anyone could see). A second linkDown of a
+ * link the scenario already took out is no problem: a what-if cell combines
+ * the deltas of its axes, and an N-2 grid's diagonal downs a link twice.
+ * Problems at the linkUp's selector; returns the indices refused.
  */
-export function checkLinkRepairs(twin: Twin, deltas: readonly { readonly index: number; readonly delta: ScenarioDelta }[], at: (index: number, field: string) => PathSegments, p: Problems): Set<number> {
+export function checkLinkSequence(twin: Twin, deltas: readonly { readonly index: number; readonly delta: ScenarioDelta }[], at: (index: number, field: string) => PathSegments, p: Problems): Set<number> {
   const refused = new Set<number>();
   const spec = twin.network?.spec;
   if (!spec) return refused;
   const links = deltas.filter((x): x is { index: number; delta: LinkDelta } => isLinkDelta(x.delta));
-  for (const up of links) {
-    if (up.delta.op !== 'linkUp') continue;
-    const t = linkDeltaTime(up.delta);
-    const before = editNetworkSpec(spec, links.map((x) => x.delta).filter((d) => linkDeltaTime(d) < t));
-    if (!selectedLinks(spec, up.delta).some((k) => before.links[k]!.down === true)) {
-      p.at(at(up.index, selectorKey(up.delta)), `${selectorText(up.delta)} is up${t > 0 ? ` just before ${t} s` : ' at the start'}: no linkDown of this scenario takes it out before this linkUp's time, so it would change nothing`);
-      refused.add(up.index);
+  for (const x of links) {
+    const { index, delta } = x;
+    if (delta.op !== 'linkUp') continue;
+    const t = linkDeltaTime(delta);
+    const before = editNetworkSpec(spec, links.map((y) => y.delta).filter((d) => linkDeltaTime(d) < t));
+    if (!selectedLinks(spec, delta).some((k) => before.links[k]!.down === true)) {
+      p.at(at(index, selectorKey(delta)), `${selectorText(delta)} is up${t > 0 ? ` just before ${t} s` : ' at the start'}: no linkDown of this scenario takes it out before this linkUp's time, so it would change nothing`);
+      refused.add(index);
     }
   }
   return refused;

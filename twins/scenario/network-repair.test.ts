@@ -76,12 +76,24 @@ test('a linkUp that repairs nothing is refused at its selector', () => {
   assert.equal(at(scenarioProblems([{ op: 'linkDown', between: ['A', 'B'], at: 10 }, { op: 'linkUp', between: ['A', 'B'], at: 20 }, { op: 'linkUp', between: ['A', 'B'], at: 30 }], base)), ['[2].between']);
   // Down again after a repair: a second repair is one.
   assert.equal(scenarioProblems([{ op: 'linkDown', between: ['A', 'B'], at: 10 }, { op: 'linkUp', between: ['A', 'B'], at: 20 }, { op: 'linkDown', station: 'A->B#0', at: 25 }, { op: 'linkUp', station: 'A->B#0', at: 30 }], base), []);
+  // A second linkDown of a link the scenario took out is fine: a what-if cell combining two failure axes (N-2) has them.
+  assert.equal(scenarioProblems([{ op: 'linkDown', between: ['A', 'B'] }, { op: 'linkDown', between: ['A', 'B'] }], base), []);
   // A linkDown refused for its own problem is the one reported: its repair waits for the next check.
   assert.equal(at(scenarioProblems([{ op: 'linkDown', between: ['A', 'X'], at: 10 }, { op: 'linkUp', between: ['A', 'B'], at: 20 }], base)), ['[0].between[1]']);
   const input = routedTwin(SQUARE, { traffic: { rows: [['A', 'B', 1]] } }, [{ id: 'from-A', node: 'A', rate: 50 }]);
   for (const l of input.network!.links) if (l.station === 'A->B#0') l.down = true;
   assert.equal(scenarioProblems([{ op: 'linkUp', station: 'A->B#0' }], twinFromObject(input, { source: 'down' })),
     ['[0].station: "A->B#0" is down in the twin file itself (network.links `down: true`): a linkUp repairs only what a linkDown of the scenario took out; to plan with the link up, edit the twin']);
+});
+
+test('a router named by its label (an imported Topology Zoo name) gets its id in the message, a bare number a hint to quote it', () => {
+  const input = routedTwin(SQUARE, { traffic: { rows: [['A', 'B', 1]] } }, [{ id: 'from-A', node: 'A', rate: 5 }]);
+  for (const n of input.nodes) if (n.id === 'B') n.attributes = { label: 'Oslo' };
+  const t = twinFromObject(input, { source: 'labels' });
+  assert.equal(scenarioProblems([{ op: 'linkDown', between: ['A', 'oslo'] }], t),
+    ['[0].between[1]: unknown router id "oslo" ("oslo" is the label of router "B": selectors take router ids)']);
+  // Imported routers have numeric ids: YAML reads `between: [13, B]` as a number, and the message says to quote it.
+  assert.equal(scenarioProblems([{ op: 'linkDown', between: [13, 'B'] }], t), ['[0].between[0]: expected string, got 13 (quote it in YAML: "13")']);
 });
 
 test.run();

@@ -144,7 +144,7 @@ export async function networkImport(what: string, imported: Promise<{ twin: Twin
     `  entries      ${c.entries} (one per origin router), gravity traffic over ${rep.flows} routed router pairs`,
     `  unroutable   ${rep.unroutablePairs} pair(s), ${fmt(rep.unroutableLoad)} packets/s not offered${rep.unroutableExamples.length > 0 ? ` (${rep.unroutableExamples.slice(0, 10).join(', ')}${rep.unroutablePairs > 10 ? ', ...' : ''})` : ''}`,
     `  load         ${fmt(rep.load)} packets/s; busiest ${rep.busiest.station} at utilization ${fmt(rep.busiest.utilization)}`,
-    `  capacity     ${rep.capacityKnown} links with LinkSpeedRaw, ${rep.capacityFallback} fallback (${rep.fallbackRule}${rep.capacityFallback > 0 ? `: ${fmt(rep.fallbackCapacity)} bits/s` : ''})`,
+    `  capacity     ${rep.capacityKnown} links with ${what.startsWith('generated') ? 'a generated capacity' : 'LinkSpeedRaw'}, ${rep.capacityFallback} fallback (${rep.fallbackRule}${rep.capacityFallback > 0 ? `: ${fmt(rep.fallbackCapacity)} bits/s` : ''})`,
     `  delay        ${rep.delayFallback} link(s) with the median-delay fallback`,
     `  components   ${rep.components.length} (sizes ${rep.components.map((x) => x.length).join(', ')})`,
     ...warningLines(twin),
