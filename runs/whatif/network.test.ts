@@ -29,6 +29,14 @@ test('a link failure that cuts a router off is named with its cell in the summar
   // An outage past the 2 s horizon never happens: said, not run silently as the base.
   assert.ok(r.summary.includes('cell failure=late: 2 timed link change (linkDown / linkUp / linkMetric) change(s) at or after the horizon of 2 s never take effect in this run: the routed network at 3600 s, the routed network at 7200 s'), r.summary);
 
+  // Two replications and no failure anywhere: every upper bound ties, and the worst node named is the busiest, not the first router.
+  const calm = r.cells.filter((c) => c.nodes.every((n) => n.failures === 0));
+  assert.ok(calm.length > 0);
+  for (const c of calm) {
+    const busiest = c.nodes.reduce((w, n) => (n.utilization.mean > w.utilization.mean ? n : w));
+    assert.is(c.worst.node, busiest.node, `cell ${c.id}`);
+    assert.ok(c.worst.node.includes('->'), `a link station: ${c.worst.node}`);
+  }
   const cells = JSON.parse(await readFile(join(out, 'cells.json'), 'utf8')) as { warnings: string[] };
   assert.ok(cells.warnings.includes(cutOff), cells.warnings.join('\n'));
   assert.ok((await readFile(join(out, 'report.html'), 'utf8')).includes('cell failure=C-E: entry &quot;from-E&quot;'), 'report.html lists the warning');
