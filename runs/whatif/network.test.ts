@@ -33,7 +33,7 @@ test('a link failure that cuts a router off is named with its cell in the summar
   const calm = r.cells.filter((c) => c.nodes.every((n) => n.failures === 0));
   assert.ok(calm.length > 0);
   for (const c of calm) {
-    const busiest = c.nodes.reduce((w, n) => (n.utilization.mean > w.utilization.mean ? n : w));
+    const busiest = c.nodes.reduce((w, n) => ((n.utilization.mean ?? -1) > (w.utilization.mean ?? -1) ? n : w));
     assert.is(c.worst.node, busiest.node, `cell ${c.id}`);
     assert.ok(c.worst.node.includes('->'), `a link station: ${c.worst.node}`);
   }

@@ -91,7 +91,8 @@ export function cellFigures(run: CellRun, base: CellRun, level: number, warmup: 
     };
   });
   // Ties on the upper bound (few replications, no failures anywhere) go to the busiest node: the one nearest to trouble.
-  const worst = nodes.reduce((w, n) => (n.pFail.hi > w.pFail.hi || (n.pFail.hi === w.pFail.hi && n.utilization.mean > w.utilization.mean) ? n : w), nodes[0]!);
+  const busy = (n: NodeFigures) => n.utilization.mean ?? -1;
+  const worst = nodes.reduce((w, n) => (n.pFail.hi > w.pFail.hi || (n.pFail.hi === w.pFail.hi && busy(n) > busy(w)) ? n : w), nodes[0]!);
   return {
     index: run.cell.index, id: run.cell.id, values: run.cell.values,
     replications: s.count, stopping: run.stopping, pairedReplications: paired,
