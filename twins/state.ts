@@ -188,3 +188,44 @@ export async function readStateSnapshot(file: string, twin: Twin): Promise<State
   const { data, locate } = await readSpecText(file);
   return stateFromObject(data, twin, file, locate);
 }
+
+/**
+ * The snapshot for a variant of its twin whose replica count of some nodes a
+ * scenario set from the start (a `replicas` delta without `at`: "what if it
+ * had N"). Without this the snapshot's `replicasUp` would win and the delta
+ * would silently change nothing. Each named node with a state is brought to
+ * the variant's count: new replicas join up and empty; removed ones (the
+ * last) hand their work in hand to the remaining ones' queues, round-robin
+ * within queue capacity (work beyond it, or with no replica left, is not
+ * started). `starting` is kept.
+ */
+export function rescaleSnapshot(state: StateSnapshot, variant: Twin, nodeIds: Iterable<string>): StateSnapshot {
+  const nodes = [...state.nodes];
+  for (const id of nodeIds) {
+    const i = variant.indexOf.get(id);
+    const s = i === undefined ? null : nodes[i];
+    if (i === undefined || !s) continue;
+    const node = variant.nodes[i]!;
+    const target = node.replicas;
+    if (target === s.replicasUp) continue;
+    const keep = Math.min(target, s.replicasUp);
+    const busy = new Int32Array(target), queue = new Int32Array(target);
+    busy.set(s.busy.subarray(0, keep));
+    queue.set(s.queue.subarray(0, keep));
+    let moved = 0;
+    for (let k = keep; k < s.replicasUp; k++) moved += s.busy[k]! + s.queue[k]!;
+    const capacity = node.queue ?? Infinity;
+    let room = 0;
+    for (let k = 0; k < target; k++) room += capacity - queue[k]!;
+    for (let k = 0, left = Math.min(moved, room); left > 0; k = (k + 1) % target) {
+      if (queue[k]! < capacity) { queue[k]!++; left--; }
+    }
+    let memory: Float64Array | null = null;
+    if (s.memory) {
+      memory = new Float64Array(target).fill(node.resources?.memBase ?? 0);
+      memory.set(s.memory.subarray(0, keep));
+    }
+    nodes[i] = Object.freeze({ replicasUp: target, starting: s.starting, busy, queue, memory });
+  }
+  return Object.freeze({ takenAt: state.takenAt, nodes: Object.freeze(nodes) });
+}

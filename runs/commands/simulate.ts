@@ -7,11 +7,11 @@ import { readForecast } from '../../models/forecast-file.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
 import { assessRisk, sloWindowWarnings } from '../../twins/risk.js';
-import { applyScenario, lateChangeWarnings, readScenarioFile } from '../../twins/scenario/index.js';
+import { applyScenario, lateChangeWarnings, readScenarioFile, startReplicaNodes } from '../../twins/scenario/index.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
 import type { Twin } from '../../twins/definition/types.js';
-import { readStateSnapshot, type StateSnapshot } from '../../twins/state.js';
+import { readStateSnapshot, rescaleSnapshot, type StateSnapshot } from '../../twins/state.js';
 import { runMonteCarlo } from '../montecarlo/runner.js';
 import { runScreened } from '../montecarlo/fidelity.js';
 import { fidelityText } from '../montecarlo/fidelity-text.js';
@@ -155,7 +155,10 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   const withScenario = scenario ? applyScenario(base.twin, scenario) : base.twin;
   const load = arrivalLimitProblems(withScenario, args.horizon, forecast);
   if (load.length > 0) throw new InputError(`${args.twin}${args.scenario ? ` with scenario ${args.scenario}` : ''}: ${load.join('; ')}`);
-  const { twin, state } = await withState(withScenario, args.state);
+  const bound = await withState(withScenario, args.state);
+  const { twin } = bound;
+  // A scenario that sets a node's replicas asks "what if it had N": the snapshot's count must not win.
+  const state = bound.state && scenario ? rescaleSnapshot(bound.state, twin, startReplicaNodes(base.twin, scenario)) : bound.state;
   // The variant's own twin warnings (a downed link names the pairs it cuts off), then the forecast's.
   const warnings = [...twin.warnings, ...base.forecastWarnings, ...sloWindowWarnings(twin.nodes, args.horizon, args.warmup), ...lateChangeWarnings(twin, args.horizon)];
   const progress = args.quiet ? quietProgress(args.replications) : createProgress('simulate', args.replications);

@@ -24,7 +24,8 @@ import { dominatedBy, nextLookToMeet, raceDecision, raceLooks, targetLook, type 
 import { DEFAULT_PRICES, type CostPrices } from '../../twins/mitigation/cost.js';
 import { smallestScaleOut, type ScaleOutSearch } from '../../twins/mitigation/search.js';
 import type { Anomaly, Proposal, RaceOutcome, Strategy, StrategyEvaluation } from '../../twins/mitigation/types.js';
-import { applyScenario } from '../../twins/scenario/index.js';
+import { applyScenario, startReplicaNodes } from '../../twins/scenario/index.js';
+import { rescaleSnapshot } from '../../twins/state.js';
 import { assessRisk } from '../../twins/risk.js';
 import type { Executor } from '../executors/executor.js';
 import { simulateRange, withExecutor } from './evaluate-run.js';
@@ -90,11 +91,13 @@ class GrowingRun {
   private readonly atLook = new Map<number, ChunkSummary>();
   n = 0;
   events = 0;
-  constructor(readonly twin: Twin) {}
+  /** `state`: this run's own snapshot (a candidate that sets replicas rescales the shared one), else the settings'. */
+  constructor(readonly twin: Twin, private readonly state?: SimulationSettings['state']) {}
   /** Replications 0 .. to − 1 (run now where not yet run); `to` is a look, so every earlier one was a look too. */
   async upTo(to: number, settings: SimulationSettings, executor: Executor): Promise<ChunkSummary> {
     if (to > this.n) {
-      const part = await simulateRange(this.twin, settings, this.n, to - this.n, executor);
+      const own = this.state === undefined ? settings : { ...settings, state: this.state };
+      const part = await simulateRange(this.twin, own, this.n, to - this.n, executor);
       this.parts.push(part);
       this.events += part.events;
       this.n = to;
@@ -138,7 +141,13 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
     }
 
     interface Runner { readonly strategy: Strategy; readonly nodes: string[]; readonly run: GrowingRun; last: StrategyEvaluation | null; final: StrategyEvaluation | null }
-    const runners: Runner[] = racing.map((s) => ({ strategy: s, nodes: addressedNodes(s, anomalies), run: new GrowingRun(applyScenario(input.twin, s.deltas)), last: null, final: null }));
+    // A scale-out sets replicas from the start: with a snapshot, the candidate's own snapshot takes its count.
+    const candidateRun = (s: Strategy) => {
+      const twin = applyScenario(input.twin, s.deltas);
+      const state = settings.state ? rescaleSnapshot(settings.state, twin, startReplicaNodes(input.twin, s.deltas)) : undefined;
+      return new GrowingRun(twin, state);
+    };
+    const runners: Runner[] = racing.map((s) => ({ strategy: s, nodes: addressedNodes(s, anomalies), run: candidateRun(s), last: null, final: null }));
     let incumbent: { id: string; cost: number } | null = null;
     let stopped = 0;
     const stop = (r: Runner, e: StrategyEvaluation, outcome: RaceOutcome) => {

@@ -24,3 +24,17 @@ export function applyScenario(twin: Twin, scenario: readonly ScenarioDelta[] | S
   p.throwIfAny(doc.source);
   return modified;
 }
+
+/**
+ * Nodes whose replica count the deltas set from the start (`replicas`
+ * without `at`, or at 0): a state snapshot of the twin must take that count
+ * (twins/state.ts rescaleSnapshot), or the delta would change nothing. The
+ * deltas are checked as applyScenario checks them (units converted).
+ */
+export function startReplicaNodes(twin: Twin, scenario: readonly ScenarioDelta[] | ScenarioDocument): string[] {
+  const doc: ScenarioDocument = 'data' in scenario ? scenario : { source: 'scenario', data: scenario };
+  const p = new Problems(doc.locate);
+  const { deltas } = checkDeltas(twin, doc.data, p);
+  p.throwIfAny(doc.source);
+  return [...new Set(deltas.flatMap(({ delta: d }) => (d.op === 'replicas' && (d.at ?? 0) === 0 ? [d.node] : [])))];
+}

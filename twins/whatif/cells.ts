@@ -7,8 +7,8 @@
  */
 import { Problems, TwinSpecError, formatProblem, type Locator } from '../definition/errors.js';
 import type { Twin } from '../definition/types.js';
-import { applyScenario } from '../scenario/apply.js';
-import { stateFromObject, type StateSnapshot } from '../state.js';
+import { applyScenario, startReplicaNodes } from '../scenario/apply.js';
+import { rescaleSnapshot, stateFromObject, type StateSnapshot } from '../state.js';
 import type { BatchDocument } from './check.js';
 import { expandGrid } from './grid.js';
 import type { Batch, Cell, PreparedCell } from './types.js';
@@ -38,6 +38,8 @@ export function prepareCell(base: Twin, cell: Cell, state: StateDocument | null,
   if (state) {
     try {
       snapshot = stateFromObject(state.data, twin, state.source, state.locate);
+      // A cell that sets a node's replicas asks "what if it had N": the snapshot's count must not win.
+      if (cell.deltas.length > 0) snapshot = rescaleSnapshot(snapshot, twin, startReplicaNodes(base, { source: 'cell', data: cell.deltas }));
     } catch (e) {
       for (const q of problemsOf(e).problems) p.at(['state'], `cell ${cell.id}: the snapshot does not fit this cell's twin: ${formatProblem(state.source, q)}`);
       return null;
