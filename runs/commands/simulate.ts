@@ -22,7 +22,7 @@ import { arrivalLimitProblems } from '../../twins/definition/arrival-limits.js';
 import { InputError } from '../usage-error.js';
 import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageError, usageText } from '../flags.js';
 import { createProgress, type Progress } from '../progress.js';
-import { writeFilesAtomically } from '../report/atomic.js';
+import { checkOutputFolder, writeFilesAtomically } from '../report/atomic.js';
 import { riskTable } from '../report/risk-table.js';
 import { nodesCsv, summaryJson, windowsCsv } from '../report/simulation-files.js';
 
@@ -148,6 +148,7 @@ async function withState(twin: Twin, stateFile: string | null): Promise<{ twin: 
 }
 
 export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string; resumedChunks: number }> {
+  await checkOutputFolder(args.out);
   const base = await loadRunBase(args.twin, args.forecast, (what) => usageError(SIMULATE, `--forecast DIR is required: ${what}`), { allowOutsidePaths: args.allowOutsidePaths ?? false });
   const { forecast } = base;
   const scenario = args.scenario ? await readScenarioFile(args.scenario) : null;

@@ -20,7 +20,7 @@ import type { CellStoppingRule } from '../../twins/whatif/types.js';
 import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageError, usageText } from '../flags.js';
 import { EXECUTOR_FLAGS, executorChoice, openExecutor, type ExecutorChoice } from '../executors/choose.js';
 import { createProgress } from '../progress.js';
-import { writeFilesAtomically } from '../report/atomic.js';
+import { checkOutputFolder, writeFilesAtomically } from '../report/atomic.js';
 import { InputError } from '../usage-error.js';
 import { CellRunner, type RunStats } from '../whatif/run-cells.js';
 import { cellsCsv, cellsJson } from '../whatif/files.js';
@@ -95,6 +95,7 @@ async function readBeside(batchFile: string, path: string): Promise<StateDocumen
 }
 
 export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<WhatifOutcome> {
+  await checkOutputFolder(args.out);
   const { data, locate } = await readSpecText(args.batch);
   const doc: BatchDocument = { source: args.batch, data, locate };
   // The twin's path comes from the batch: the shape is checked before anything is loaded.

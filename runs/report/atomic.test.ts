@@ -2,7 +2,8 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFilesAtomically } from './atomic.js';
+import { checkOutputFolder, writeFilesAtomically } from './atomic.js';
+import { InputError } from '../usage-error.js';
 import { withTempDir } from '../test-support.js';
 
 /** Above PID_MAX_LIMIT (2^22): no process can ever have this id, so its leftovers are stale. */
@@ -164,6 +165,17 @@ test('the current folder, or a folder holding it, is refused before anything is 
   }
   await stat('never-written.json').then(() => assert.unreachable('wrote into the current folder'), () => undefined);
 });
+
+test('an output folder that exists as a file is refused before any work, as an input error naming the flag', () =>
+  withTempDir('atomic-file', async (dir) => {
+    const file = join(dir, 'afile');
+    await writeFile(file, 'x');
+    const e = await checkOutputFolder(file).then(() => null, (err: unknown) => err);
+    assert.instance(e, InputError);
+    assert.is((e as Error).message, `--out ${file}: exists and is not a folder`);
+    await checkOutputFolder(join(dir, 'new'));
+    await checkOutputFolder(dir);
+  }));
 
 test('file names must be plain names inside the folder', () =>
   withTempDir('atomic', async (parent) => {

@@ -22,9 +22,20 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, open, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { InputError } from '../usage-error.js';
 
 /** Temp/old folder names this process is using right now (its own pid says "alive" for them all). */
 const inFlight = new Set<string>();
+
+/**
+ * Refuses, before any work, an output folder that exists as something else
+ * (a file): the run would otherwise fail at its first checkpoint with the
+ * system's ENOTDIR, or after all its work at the final write.
+ */
+export async function checkOutputFolder(dir: string, flag = '--out'): Promise<void> {
+  const existing = await lstat(dir).catch(() => null);
+  if (existing && !existing.isDirectory()) throw new InputError(`${flag} ${dir}: exists and is not a folder`);
+}
 
 export async function writeFilesAtomically(dir: string, files: Readonly<Record<string, string>>): Promise<string[]> {
   const names = Object.keys(files);

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -45,6 +45,11 @@ test('approve, apply (dry-run default), list and audit verify through the CLI; r
     assert.is(list.code, 0, list.stderr);
     assert.match(list.stdout, /p-auto\s+approved\s+.*auto-approved \(small-scale-out\)/);
     assert.match(list.stdout, /p-big\s+proposed/);
+    // A mistyped --state is said as such (exit 3), not answered from an empty store made on the spot.
+    const typo = await cli(['mitigate', 'list', '--state', join(dir, 'nodir')]);
+    assert.is(typo.code, 3, typo.stdout);
+    assert.match(typo.stderr, /--state .*nodir: no proposal store there .*'mitigate propose' creates it/);
+    assert.not.ok(existsSync(join(dir, 'nodir')), 'nothing created');
 
     const dry = await cli(['mitigate', 'apply', 'p-auto', '--state', dir]);
     assert.is(dry.code, 0, dry.stderr);

@@ -141,7 +141,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const proposal = await confirmIfShadow(r.proposal, v);
-  const stored = await withState(v.state, async (store, audit) => recordProposal(store, audit, proposal, policy, { proposer: v.as }));
+  const stored = await withState(v.state, async (store, audit) => recordProposal(store, audit, proposal, policy, { proposer: v.as }), { create: true });
   await writeFileAtomically(join(out, 'proposal.json'), JSON.stringify(stored.proposal, null, 1) + '\n');
   console.log(`proposal ${stored.proposal.id}: ${stored.proposal.strategy.description}\n  ${stored.proposal.choice}\n  state: ${stored.state}${stored.proposal.autoApproved ? ` (auto-approved by rule '${stored.proposal.autoApproved.rule}')` : ''}; expires ${stored.proposal.expiresAt}`);
   console.log(`\nwritten: ${join(out, 'proposal.json')}, ${join(out, 'evaluations.json')}; store and audit log in ${v.state}`);

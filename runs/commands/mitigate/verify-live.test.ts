@@ -42,7 +42,7 @@ test('verified, rolled back because worse, and rolled back for no data, on a rea
   const root = join(shadow, 'states');
 
   const up = live({ id: 'p-up', from: 1, to: 2 });
-  await withState(join(root, 'a'), async (store, audit) => void recordProposal(store, audit, up, testPolicy()));
+  await withState(join(root, 'a'), async (store, audit) => void recordProposal(store, audit, up, testPolicy()), { create: true });
   const a = await applyVerified(shadow, join(root, 'a'), up);
   assert.is(a.code, 0, a.out);
   assert.match(a.out, /verify: pass → keep/);
@@ -54,7 +54,7 @@ test('verified, rolled back because worse, and rolled back for no data, on a rea
   await withState(join(root, 'b'), async (store, audit) => {
     recordProposal(store, audit, down, testPolicy());
     for (const by of ['ann', 'bob']) decideOnProposal(store, audit, { id: down.id, by, role: 'sre', reason: 'production shows idle capacity', decision: 'approve' });
-  });
+  }, { create: true });
   const b = await applyVerified(shadow, join(root, 'b'), down);
   assert.is(b.code, 1, b.out);
   assert.match(b.out, /verify: fail → rollback: median latency_p95_s .* is worse than before the change/);
@@ -63,7 +63,7 @@ test('verified, rolled back because worse, and rolled back for no data, on a rea
   assert.is(await replicas(shadow), 2, 'rolled back to the previous spec');
 
   const idle = live({ id: 'p-idle', from: 2, to: 3 });
-  await withState(join(root, 'c'), async (store, audit) => void recordProposal(store, audit, idle, testPolicy()));
+  await withState(join(root, 'c'), async (store, audit) => void recordProposal(store, audit, idle, testPolicy()), { create: true });
   const c = await applyVerified(shadow, join(root, 'c'), idle, ['--traffic', 'none']);
   assert.is(c.code, 1, c.out);
   assert.match(c.out, /before: 0 point\(s\)/);
