@@ -14,7 +14,9 @@ export async function runList(argv: string[]): Promise<number> {
         console.log(JSON.stringify({ id: s.proposal.id, state: s.state, hash: s.hash, proposer: s.proposer, expiresAt: s.proposal.expiresAt, strategy: s.proposal.strategy.description, autoApproved: s.proposal.autoApproved, approvals }));
         continue;
       }
-      const who = s.proposal.autoApproved !== null ? `auto-approved (${s.proposal.autoApproved.rule})` : approvals.map((a) => `${a.decision === 'approve' ? '+' : '-'}${a.by}/${a.role}`).join(' ') || 'no approvals';
+      // People's decisions are shown beside an auto-approval too: who else looked at it is part of the record.
+      const people = approvals.map((a) => `${a.decision === 'approve' ? '+' : '-'}${a.by}/${a.role}`);
+      const who = [...(s.proposal.autoApproved !== null ? [`auto-approved (${s.proposal.autoApproved.rule})`] : []), ...people].join(' ') || 'no approvals';
       console.log(`${s.proposal.id}  ${s.state.padEnd(10)}  ${s.proposal.strategy.description}  [${who}]  expires ${s.proposal.expiresAt}  content ${s.hash.slice(0, 12)}`);
     }
     return 0;

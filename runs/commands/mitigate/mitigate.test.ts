@@ -69,13 +69,16 @@ test('approve, apply (dry-run default), list and audit verify through the CLI; r
     assert.is((await cli(['mitigate', 'approve', 'p-big', '--as', 'ann', '--role', 'sre', '--reason', 'ok', '--state', dir])).code, 0);
     const ok = await cli(['mitigate', 'approve', 'p-big', '--as', 'bob', '--role', 'oncall', '--reason', 'ok', '--state', dir]);
     assert.match(ok.stdout, /p-big: approval recorded; state approved/);
+    // A person's decision on an auto-approved proposal shows in the list beside the rule.
+    assert.is((await cli(['mitigate', 'approve', 'p-auto', '--as', 'carl', '--role', 'sre', '--reason', 'seen', '--state', dir])).code, 0);
+    assert.match((await cli(['mitigate', 'list', '--state', dir])).stdout, /p-auto\s+\S+\s+.*\[auto-approved \(small-scale-out\) \+carl\/sre\]/);
 
     const missing = await cli(['mitigate', 'approve', '--as', 'x', '--role', 'sre', '--reason', 'r', '--state', dir]);
     assert.is(missing.code, 2);
 
     const verified = await cli(['audit', 'verify', auditFile(dir)]);
     assert.is(verified.code, 0, verified.stderr);
-    assert.match(verified.stdout, /7 record\(s\), chain intact/);
+    assert.match(verified.stdout, /8 record\(s\), chain intact/);
 
     const lines = readFileSync(auditFile(dir), 'utf8').split('\n');
     lines[2] = lines[2]!.replace('"who":"shadowcast"', '"who":"mallory"');
