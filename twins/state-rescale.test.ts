@@ -9,16 +9,16 @@ import * as assert from 'uvu/assert';
 import { loadTwinFile } from './definition/load.js';
 import { exampleFile } from './examples/paths.js';
 import { runTwinReplication } from './flow/simulate.js';
-import { applyScenario, startReplicaNodes } from './scenario/apply.js';
+import { applyScenario, applyScenarioDetailed } from './scenario/apply.js';
 import { readStateSnapshot, rescaleSnapshot } from './state.js';
 
 test('productcatalog 1 -> 3 replicas with the shop snapshot: three replicas run, the snapshot work on the first', async () => {
   const shop = await loadTwinFile(exampleFile('shop.yaml'));
   const state = await readStateSnapshot(exampleFile('shop-state.json'), shop);
   const deltas = [{ op: 'replicas' as const, node: 'productcatalog', replicas: 3 }, { op: 'replicas' as const, node: 'cart', replicas: 2, at: 60 }];
-  const twin = applyScenario(shop, deltas);
-  assert.equal(startReplicaNodes(shop, deltas), ['productcatalog'], 'a scale change at 60 s is the model\'s, not the snapshot\'s');
-  const scaled = rescaleSnapshot(state, twin, startReplicaNodes(shop, deltas));
+  const { twin, startReplicas } = applyScenarioDetailed(shop, deltas);
+  assert.equal(startReplicas, ['productcatalog'], 'a scale change at 60 s is the model\'s, not the snapshot\'s');
+  const scaled = rescaleSnapshot(state, twin, startReplicas);
   const pc = twin.indexOf.get('productcatalog')!;
   const s = scaled.nodes[pc]!;
   assert.is(s.replicasUp, 3);

@@ -7,7 +7,7 @@ import { readForecast } from '../../models/forecast-file.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
 import { assessRisk, sloWindowWarnings } from '../../twins/risk.js';
-import { applyScenario, lateChangeWarnings, readScenarioFile, startReplicaNodes } from '../../twins/scenario/index.js';
+import { applyScenarioDetailed, lateChangeWarnings, readScenarioFile } from '../../twins/scenario/index.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
 import type { Twin } from '../../twins/definition/types.js';
@@ -153,13 +153,14 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   const { forecast } = base;
   const scenario = args.scenario ? await readScenarioFile(args.scenario) : null;
   // Applied once: on a routed network a scenario may rebuild the forwarding tables.
-  const withScenario = scenario ? applyScenario(base.twin, scenario) : base.twin;
+  const applied = scenario ? applyScenarioDetailed(base.twin, scenario) : { twin: base.twin, startReplicas: [] };
+  const withScenario = applied.twin;
   const load = arrivalLimitProblems(withScenario, args.horizon, forecast);
   if (load.length > 0) throw new InputError(`${args.twin}${args.scenario ? ` with scenario ${args.scenario}` : ''}: ${load.join('; ')}`);
   const bound = await withState(withScenario, args.state);
   const { twin } = bound;
   // A scenario that sets a node's replicas asks "what if it had N": the snapshot's count must not win.
-  const state = bound.state && scenario ? rescaleSnapshot(bound.state, twin, startReplicaNodes(base.twin, scenario)) : bound.state;
+  const state = bound.state && rescaleSnapshot(bound.state, twin, applied.startReplicas);
   // The variant's own twin warnings (a downed link names the pairs it cuts off), then the forecast's.
   const warnings = [...twin.warnings, ...base.forecastWarnings, ...sloWindowWarnings(twin.nodes, args.horizon, args.warmup), ...lateChangeWarnings(twin, args.horizon)];
   const progress = args.quiet ? quietProgress(args.replications) : createProgress('simulate', args.replications);

@@ -10,7 +10,7 @@ import type { Twin } from '../../twins/definition/types.js';
 import type { SimulationSettings } from '../../twins/flow/simulate.js';
 import { evaluateStrategy, type RunOutcome } from '../../twins/mitigation/evaluate.js';
 import type { Strategy, StrategyEvaluation } from '../../twins/mitigation/types.js';
-import { applyScenario, startReplicaNodes } from '../../twins/scenario/index.js';
+import { applyScenarioDetailed } from '../../twins/scenario/index.js';
 import { rescaleSnapshot } from '../../twins/state.js';
 import type { Executor } from '../executors/executor.js';
 import { localExecutor } from '../executors/local.js';
@@ -36,9 +36,9 @@ export async function simulateRun(twin: Twin, o: PairedRunOptions): Promise<RunO
 
 /** Re-simulates one strategy against a baseline run made with the same options. */
 export async function evaluateAgainst(baseline: RunOutcome, strategy: Strategy, addressedNodes: readonly string[], o: PairedRunOptions): Promise<StrategyEvaluation & { readonly seconds: number; readonly events: number }> {
-  const twin = applyScenario(baseline.twin, strategy.deltas);
+  const { twin, startReplicas } = applyScenarioDetailed(baseline.twin, strategy.deltas);
   // A scale-out sets replicas from the start: with a snapshot, the candidate's own snapshot takes its count.
-  const state = o.settings.state ? rescaleSnapshot(o.settings.state, twin, startReplicaNodes(baseline.twin, strategy.deltas)) : null;
+  const state = o.settings.state ? rescaleSnapshot(o.settings.state, twin, startReplicas) : null;
   const candidate = await simulateRun(twin, state ? { ...o, settings: { ...o.settings, state } } : o);
   const e = evaluateStrategy(strategy, baseline, candidate, { seed: o.settings.seed, level: o.level, warmup: o.settings.warmup ?? 0, addressedNodes });
   return { ...e, seconds: candidate.seconds, events: candidate.events };

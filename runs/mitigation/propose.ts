@@ -24,7 +24,7 @@ import { dominatedBy, nextLookToMeet, raceDecision, raceLooks, targetLook, type 
 import { DEFAULT_PRICES, type CostPrices } from '../../twins/mitigation/cost.js';
 import { smallestScaleOut, type ScaleOutSearch } from '../../twins/mitigation/search.js';
 import type { Anomaly, Proposal, RaceOutcome, Strategy, StrategyEvaluation } from '../../twins/mitigation/types.js';
-import { applyScenario, startReplicaNodes } from '../../twins/scenario/index.js';
+import { applyScenarioDetailed } from '../../twins/scenario/index.js';
 import { rescaleSnapshot } from '../../twins/state.js';
 import { assessRisk } from '../../twins/risk.js';
 import type { Executor } from '../executors/executor.js';
@@ -143,9 +143,8 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
     interface Runner { readonly strategy: Strategy; readonly nodes: string[]; readonly run: GrowingRun; last: StrategyEvaluation | null; final: StrategyEvaluation | null }
     // A scale-out sets replicas from the start: with a snapshot, the candidate's own snapshot takes its count.
     const candidateRun = (s: Strategy) => {
-      const twin = applyScenario(input.twin, s.deltas);
-      const state = settings.state ? rescaleSnapshot(settings.state, twin, startReplicaNodes(input.twin, s.deltas)) : undefined;
-      return new GrowingRun(twin, state);
+      const { twin, startReplicas } = applyScenarioDetailed(input.twin, s.deltas);
+      return new GrowingRun(twin, settings.state ? rescaleSnapshot(settings.state, twin, startReplicas) : undefined);
     };
     const runners: Runner[] = racing.map((s) => ({ strategy: s, nodes: addressedNodes(s, anomalies), run: candidateRun(s), last: null, final: null }));
     let incumbent: { id: string; cost: number } | null = null;

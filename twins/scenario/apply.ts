@@ -17,24 +17,27 @@ import type { ScenarioDelta } from './types.js';
  * `readScenarioFile`. Throws TwinSpecError listing every problem.
  */
 export function applyScenario(twin: Twin, scenario: readonly ScenarioDelta[] | ScenarioDocument): Twin {
+  return applyScenarioDetailed(twin, scenario).twin;
+}
+
+/** A scenario applied, with what a state snapshot of the twin must follow. */
+export interface AppliedScenario {
+  readonly twin: Twin;
+  /**
+   * Nodes whose replica count the deltas set from the start (`replicas`
+   * without `at`, or at 0): a snapshot must take that count
+   * (twins/state.ts rescaleSnapshot), or the delta would change nothing.
+   */
+  readonly startReplicas: readonly string[];
+}
+
+/** applyScenario, also naming the nodes whose replicas it sets from the start (from the same checked deltas). */
+export function applyScenarioDetailed(twin: Twin, scenario: readonly ScenarioDelta[] | ScenarioDocument): AppliedScenario {
   const doc: ScenarioDocument = 'data' in scenario ? scenario : { source: 'scenario', data: scenario };
   const p = new Problems(doc.locate);
   const { base, deltas } = checkDeltas(twin, doc.data, p);
   const modified = applyUnderTwinRules(twin, deltas, p, base);
   p.throwIfAny(doc.source);
-  return modified;
-}
-
-/**
- * Nodes whose replica count the deltas set from the start (`replicas`
- * without `at`, or at 0): a state snapshot of the twin must take that count
- * (twins/state.ts rescaleSnapshot), or the delta would change nothing. The
- * deltas are checked as applyScenario checks them (units converted).
- */
-export function startReplicaNodes(twin: Twin, scenario: readonly ScenarioDelta[] | ScenarioDocument): string[] {
-  const doc: ScenarioDocument = 'data' in scenario ? scenario : { source: 'scenario', data: scenario };
-  const p = new Problems(doc.locate);
-  const { deltas } = checkDeltas(twin, doc.data, p);
-  p.throwIfAny(doc.source);
-  return [...new Set(deltas.flatMap(({ delta: d }) => (d.op === 'replicas' && (d.at ?? 0) === 0 ? [d.node] : [])))];
+  const startReplicas = [...new Set(deltas.flatMap(({ delta: d }) => (d.op === 'replicas' && (d.at ?? 0) === 0 ? [d.node] : [])))];
+  return { twin: modified, startReplicas };
 }

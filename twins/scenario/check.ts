@@ -14,7 +14,7 @@ import { checkFinite } from '../definition/load.js';
 import type { Twin, TwinNode } from '../definition/types.js';
 import { validateWithSchema } from '../definition/validate.js';
 import { didYouMean } from '../../engine/did-you-mean.js';
-import { checkLinkDelta, checkLinkSequence, type RawLinkDelta } from './network-ops.js';
+import { checkLinkDelta, checkLinkRepairs, type RawLinkDelta } from './network-ops.js';
 import { deltaDocumentSchema, deltaListSchema, deltaSchema } from './schema.js';
 import { TIMED_OPS, type IndexedDelta, type ScenarioDelta } from './types.js';
 
@@ -184,6 +184,6 @@ export function checkDeltas(twin: Twin, data: unknown, p: Problems): CheckedDelt
   });
   // A linkDown refused for its own problem would make its repair look pointless too: that waits for the next check.
   const refusedDown = items.some((item, index) => (item as { op?: unknown } | null)?.op === 'linkDown' && !deltas.some((d) => d.index === index));
-  const refused = refusedDown ? new Set<number>() : checkLinkSequence(twin, deltas, (index, field) => [...base, index, field], p);
+  const refused = refusedDown ? new Set<number>() : checkLinkRepairs(twin, deltas, (index, field) => [...base, index, field], p);
   return { base, deltas: deltas.filter((d) => !refused.has(d.index)) };
 }

@@ -101,11 +101,10 @@ export function editTwin(twin: Twin, deltas: readonly ScenarioDelta[]): Twin {
   const linkDeltas = deltas.filter(isLinkDelta);
   const touchesLink = deltas.some((d) => 'node' in d && net.linkTo[twin.indexOf.get(d.node)!]! >= 0);
   if (linkDeltas.length === 0 && !touchesLink) return { ...twin, nodes, entries };
-  const from = linkDeltaTime;
-  const { network, warnings } = rebuildNetwork(twin, nodes, editNetworkSpec(net.spec, linkDeltas.filter((d) => from(d) === 0)));
+  const { network, warnings } = rebuildNetwork(twin, nodes, editNetworkSpec(net.spec, linkDeltas.filter((d) => linkDeltaTime(d) === 0)));
   // Timed link changes: from each time on, the tables of every link change up to then (editNetworkSpec: in time order).
-  const times = [...new Set(linkDeltas.map(from).filter((t) => t > 0))].sort((a, b) => a - b);
-  const timed = times.map((at) => ({ at, built: rebuildNetwork(twin, nodes, editNetworkSpec(net.spec, linkDeltas.filter((d) => from(d) <= at))) }));
+  const times = [...new Set(linkDeltas.map(linkDeltaTime).filter((t) => t > 0))].sort((a, b) => a - b);
+  const timed = times.map((at) => ({ at, built: rebuildNetwork(twin, nodes, editNetworkSpec(net.spec, linkDeltas.filter((d) => linkDeltaTime(d) <= at))) }));
   // A warning of the network holds from the time it first appears until a later change clears it (a linkUp).
   const startWarnings = warnings.map((w) => {
     const until = timed.find((t) => !t.built.warnings.includes(w))?.at;

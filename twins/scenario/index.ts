@@ -7,7 +7,7 @@
  * rules on the result), apply.ts (all of it, every problem at once),
  * late-changes.ts (timed changes a run's horizon never reaches).
  */
-export { applyScenario, startReplicaNodes } from './apply.js';
+export { applyScenario, applyScenarioDetailed, type AppliedScenario } from './apply.js';
 export { lateChangeWarnings } from './late-changes.js';
 export { readScenarioFile, type ScenarioDocument } from './read.js';
 export { SCENARIO_OPS, type LinkSelector, type ScenarioDelta, type ScenarioOp } from './types.js';

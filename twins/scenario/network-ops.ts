@@ -132,7 +132,7 @@ export function checkLinkDelta(twin: Twin, d: RawLinkDelta, at: (field: string) 
  * the deltas of its axes, and an N-2 grid's diagonal downs a link twice.
  * Problems at the linkUp's selector; returns the indices refused.
  */
-export function checkLinkSequence(twin: Twin, deltas: readonly { readonly index: number; readonly delta: ScenarioDelta }[], at: (index: number, field: string) => PathSegments, p: Problems): Set<number> {
+export function checkLinkRepairs(twin: Twin, deltas: readonly { readonly index: number; readonly delta: ScenarioDelta }[], at: (index: number, field: string) => PathSegments, p: Problems): Set<number> {
   const refused = new Set<number>();
   const spec = twin.network?.spec;
   if (!spec) return refused;

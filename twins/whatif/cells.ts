@@ -7,7 +7,7 @@
  */
 import { Problems, TwinSpecError, formatProblem, type Locator } from '../definition/errors.js';
 import type { Twin } from '../definition/types.js';
-import { applyScenario, startReplicaNodes } from '../scenario/apply.js';
+import { applyScenarioDetailed, type AppliedScenario } from '../scenario/apply.js';
 import { rescaleSnapshot, stateFromObject, type StateSnapshot } from '../state.js';
 import type { BatchDocument } from './check.js';
 import { expandGrid } from './grid.js';
@@ -27,19 +27,19 @@ function problemsOf(e: unknown): TwinSpecError {
 
 /** The cell's twin and state, or null after adding its problems to `p` (at `axes`, naming the cell). */
 export function prepareCell(base: Twin, cell: Cell, state: StateDocument | null, p: Problems): PreparedCell | null {
-  let twin: Twin;
+  let applied: AppliedScenario;
   try {
-    twin = cell.deltas.length > 0 ? applyScenario(base, { source: 'cell', data: cell.deltas }) : base;
+    applied = cell.deltas.length > 0 ? applyScenarioDetailed(base, { source: 'cell', data: cell.deltas }) : { twin: base, startReplicas: [] };
   } catch (e) {
     for (const q of problemsOf(e).problems) p.at(['axes'], `cell ${cell.id}: the values together break a twin rule: ${q.path}: ${q.message}`);
     return null;
   }
+  const { twin } = applied;
   let snapshot: StateSnapshot | null = null;
   if (state) {
     try {
-      snapshot = stateFromObject(state.data, twin, state.source, state.locate);
       // A cell that sets a node's replicas asks "what if it had N": the snapshot's count must not win.
-      if (cell.deltas.length > 0) snapshot = rescaleSnapshot(snapshot, twin, startReplicaNodes(base, { source: 'cell', data: cell.deltas }));
+      snapshot = rescaleSnapshot(stateFromObject(state.data, twin, state.source, state.locate), twin, applied.startReplicas);
     } catch (e) {
       for (const q of problemsOf(e).problems) p.at(['state'], `cell ${cell.id}: the snapshot does not fit this cell's twin: ${formatProblem(state.source, q)}`);
       return null;
