@@ -124,6 +124,24 @@ test('values fine alone but not together are named by their cell', () => {
   assert.match(list[0]!.message, /^cell productcatalog.replicas=8 productcatalog.autoscale=\{"target":0.6,"min":1,"max":4\}: the values together break a twin rule: .*within autoscale \[1, 4\], got 8/);
 });
 
+test('a value that holds once another axis changes its node is kept; only the cells where it breaks a rule are named', () => {
+  // 9 replicas are outside the frontend's autoscaler [2, 8], but not once an axis removes the autoscaler.
+  const alone = 'twin: shop.yaml\naxes:\n  frontend.autoscale: [null]\n  frontend.replicas: [9]\n';
+  const d = doc(alone);
+  const batch = checkBatch(d, shop);
+  const cells = prepareCells(batch, d, shop, null);
+  assert.is(cells.length, 1);
+  assert.is(cells[0]!.twin.nodes[shop.indexOf.get('frontend')!]!.replicas, 9);
+  // Keeping the autoscaler in one cell: that cell, and only that one, is named.
+  const mixed = doc('twin: shop.yaml\naxes:\n  frontend.autoscale: [null, { target: 0.6, min: 2, max: 8 }]\n  frontend.replicas: [9]\n');
+  const list = problems(() => prepareCells(checkBatch(mixed, shop), mixed, shop, null));
+  assert.is(list.length, 1, list.map((p) => p.message).join('\n'));
+  assert.match(list[0]!.message, /^cell frontend.autoscale=\{.*\} frontend.replicas=9: .*within autoscale \[2, 8\], got 9/);
+  // An axis on another node does not rescue the value: it is refused where written.
+  const other = problems(() => checkBatch(doc('twin: shop.yaml\naxes:\n  productcatalog.autoscale: [null]\n  frontend.replicas: [9]\n'), shop));
+  assert.match(find(other, 'axes["frontend.replicas"][0]').message, /within autoscale \[2, 8\], got 9/);
+});
+
 test('the state snapshot is checked against each cell\'s twin', async () => {
   const d = doc('twin: shop.yaml\naxes:\n  productcatalog.servers: [1, 4]\n');
   const batch = checkBatch(d, shop);

@@ -6,7 +6,10 @@
  * and fields with the closest known name), and every axis value through the
  * scenario rules, which are the twin file's own (twins/scenario): a value a
  * twin could not hold (0 replicas, replicas outside the autoscaler's bounds,
- * a memLimit on a node without resources) is refused where it is written.
+ * a memLimit on a node without resources) is refused where it is written,
+ * unless another axis acting on the same node makes it hold (9 replicas
+ * once an axis removes the autoscaler): then only the cells where it breaks
+ * a rule are refused, by name.
  * Combinations of values are checked when the cells are prepared (cells.ts).
  */
 import { Problems, TwinSpecError, type Locator, type PathSegments } from '../definition/errors.js';
@@ -26,23 +29,25 @@ export interface BatchDocument {
   readonly locate?: Locator;
 }
 
-/**
- * Checks `deltas` on `twin` with the scenario rules; each problem goes to `p`
- * at `map(path inside the list)`. Returns whether there was none.
- */
-export function checkDeltasAt(twin: Twin, deltas: readonly unknown[], map: (inList: PathSegments) => PathSegments, p: Problems, source: string): boolean {
+/** A problem found in a list of deltas, placed in the batch. */
+interface PlacedProblem {
+  readonly at: PathSegments;
+  readonly message: string;
+}
+
+/** The problems of `deltas` on `twin` under the scenario rules, each at `map(path inside the list)`; empty when they hold. */
+function deltaProblems(twin: Twin, deltas: readonly unknown[], map: (inList: PathSegments) => PathSegments, source: string): PlacedProblem[] {
   // The scenario reader asks its locator once per problem, in order: that is where each problem sat in the list.
   const where: PathSegments[] = [];
   try {
     applyScenario(twin, { source, data: deltas, locate: (path) => { where.push(path); return undefined; } });
-    return true;
+    return [];
   } catch (e) {
     if (!(e instanceof TwinSpecError)) throw e;
-    e.problems.forEach((problem, i) => {
+    return e.problems.map((problem, i) => {
       const inList = e.problems.length === where.length ? where[i]! : null;
-      p.at(map(inList ?? []), inList ? problem.message : `${problem.path}: ${problem.message}`);
+      return { at: map(inList ?? []), message: inList ? problem.message : `${problem.path}: ${problem.message}` };
     });
-    return false;
   }
 }
 
@@ -52,32 +57,98 @@ export function valueLabel(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-function checkAxis(twin: Twin, name: string, raw: readonly unknown[] | Readonly<Record<string, readonly unknown[]>>, p: Problems, source: string): Axis | null {
+/** An axis as written: its name, where it sits, and each value with the deltas it stands for (not yet checked). */
+interface WrittenAxis {
+  readonly name: string;
+  readonly at: PathSegments;
+  readonly replicasOf: string | null;
+  /** A value listed twice (already reported): the axis is checked but not used. */
+  readonly repeated: boolean;
+  readonly values: readonly { readonly label: string; readonly value: unknown; readonly deltas: readonly unknown[]; readonly map: (inList: PathSegments) => PathSegments; readonly at: PathSegments }[];
+}
+
+function writtenAxis(twin: Twin, name: string, raw: readonly unknown[] | Readonly<Record<string, readonly unknown[]>>, p: Problems): WrittenAxis | null {
   const at: PathSegments = ['axes', name];
+  if (!Array.isArray(raw)) {
+    const values = Object.entries(raw as Readonly<Record<string, readonly unknown[]>>).map(([label, deltas]) =>
+      ({ label, value: null, deltas, at: [...at, label], map: (inList: PathSegments): PathSegments => [...at, label, ...inList] }));
+    return { name, at, replicasOf: null, repeated: false, values };
+  }
+  const meaning = axisMeaning(twin, name, at, p);
+  if (!meaning) return null;
+  const seen = new Map<string, number>();
+  let repeated = false;
+  const values = raw.map((value, i) => {
+    const label = valueLabel(value);
+    const first = seen.get(label);
+    if (first !== undefined) {
+      p.at([...at, i], `${JSON.stringify(label)} is listed twice (first at [${first}]): each value gives one cell per combination`);
+      repeated = true;
+    }
+    seen.set(label, i);
+    const delta = meaning.delta(value);
+    // The value sits at axes[name][i]; inside the delta, the value's own key is that spot and deeper keys are inside it.
+    const valueKey = Object.keys(delta).find((k) => k !== 'op' && k !== 'node' && k !== 'entry')!;
+    const map = (inList: PathSegments): PathSegments => (inList[1] === valueKey ? [...at, i, ...inList.slice(2)] : [...at, i]);
+    return { label, value, deltas: [delta], at: [...at, i], map };
+  });
+  return { name, at, replicasOf: meaning.replicasOf, repeated, values };
+}
+
+/** Combinations of related axes tried before a value is refused; beyond this the value is judged on the base twin alone. */
+const MAX_COMPANIONS = 256;
+
+/** What a delta acts on: its node, or "network"/"load" for deltas without one. Values interact only through a shared target. */
+function targetsOf(deltas: readonly unknown[]): Set<string> {
+  const out = new Set<string>();
+  for (const d of deltas) {
+    const o = (d ?? {}) as { node?: unknown; op?: unknown };
+    out.add(typeof o.node === 'string' ? `node:${o.node}` : `op:${String(o.op).startsWith('link') ? 'network' : 'other'}`);
+  }
+  return out;
+}
+
+/** The other axes that could change whether a value of `axis` holds: those acting on one of its targets. */
+function relatedAxes(axis: WrittenAxis, all: readonly WrittenAxis[]): WrittenAxis[] {
+  const mine = targetsOf(axis.values.flatMap((v) => v.deltas));
+  return all.filter((a) => a !== axis && [...targetsOf(a.values.flatMap((v) => v.deltas))].some((t) => mine.has(t)));
+}
+
+/**
+ * Whether some choice of one value from each other axis makes `deltas` hold
+ * on the twin. A value's validity may depend on another axis (8 replicas
+ * outside the autoscaler's bounds are fine in the cells that also remove
+ * the autoscaler): such a value is kept, and the cells where it breaks a
+ * rule are named when the cells are prepared (cells.ts).
+ */
+function holdsWithSomeCompanion(twin: Twin, deltas: readonly unknown[], others: readonly WrittenAxis[], source: string): boolean {
+  const sizes = others.map((a) => a.values.length);
+  const total = sizes.reduce((n, k) => n * k, 1);
+  if (others.length === 0 || total > MAX_COMPANIONS) return false;
+  for (let index = 0; index < total; index++) {
+    let rest = index;
+    const companion: unknown[] = [];
+    for (let k = others.length - 1; k >= 0; k--) {
+      companion.unshift(...others[k]!.values[rest % sizes[k]!]!.deltas);
+      rest = Math.floor(rest / sizes[k]!);
+    }
+    if (deltaProblems(twin, [...companion, ...deltas], () => [], source).length === 0) return true;
+  }
+  return false;
+}
+
+function checkAxis(twin: Twin, axis: WrittenAxis, others: readonly WrittenAxis[], p: Problems, source: string): Axis | null {
   const before = p.size;
   const values: AxisValue[] = [];
-  if (Array.isArray(raw)) {
-    const meaning = axisMeaning(twin, name, at, p);
-    if (!meaning) return null;
-    const seen = new Map<string, number>();
-    raw.forEach((value, i) => {
-      const label = valueLabel(value);
-      const first = seen.get(label);
-      if (first !== undefined) p.at([...at, i], `${JSON.stringify(label)} is listed twice (first at [${first}]): each value gives one cell per combination`);
-      seen.set(label, i);
-      const delta = meaning.delta(value);
-      // The value sits at axes[name][i]; inside the delta, the value's own key is that spot and deeper keys are inside it.
-      const valueKey = Object.keys(delta).find((k) => k !== 'op' && k !== 'node' && k !== 'entry')!;
-      const map = (inList: PathSegments): PathSegments => (inList[1] === valueKey ? [...at, i, ...inList.slice(2)] : [...at, i]);
-      if (checkDeltasAt(twin, [delta], map, p, source)) values.push({ label, value, deltas: [delta] });
-    });
-    if (p.size > before) return null;
-    return { name, replicasOf: meaning.replicasOf, values };
+  for (const v of axis.values) {
+    const alone = deltaProblems(twin, v.deltas, v.map, source);
+    if (alone.length === 0 || holdsWithSomeCompanion(twin, v.deltas, others, source)) {
+      values.push({ label: v.label, value: v.value, deltas: v.deltas as WrittenDelta[] });
+    } else {
+      for (const q of alone) p.at(q.at, q.message);
+    }
   }
-  for (const [label, deltas] of Object.entries(raw as Readonly<Record<string, readonly unknown[]>>)) {
-    if (checkDeltasAt(twin, deltas, (inList) => [...at, label, ...inList], p, source)) values.push({ label, value: null, deltas: deltas as WrittenDelta[] });
-  }
-  return p.size > before ? null : { name, replicasOf: null, values };
+  return p.size > before || axis.repeated ? null : { name: axis.name, replicasOf: axis.replicasOf, values };
 }
 
 function settingsOf(input: BatchInput, p: Problems): BatchSettings {
@@ -112,10 +183,12 @@ export function readBatchShape(doc: BatchDocument): { input: BatchInput; setting
 export function checkBatch(doc: BatchDocument, twin: Twin): Batch {
   const { input, settings } = readBatchShape(doc);
   const p = new Problems(doc.locate);
+  const written = Object.entries(input.axes).map(([name, raw]) => writtenAxis(twin, name, raw, p));
+  const usable = written.filter((a): a is WrittenAxis => a !== null);
   const axes: Axis[] = [];
-  for (const [name, raw] of Object.entries(input.axes)) {
-    const axis = checkAxis(twin, name, raw, p, doc.source);
-    if (axis) axes.push(axis);
+  for (const axis of usable) {
+    const checked = checkAxis(twin, axis, relatedAxes(axis, usable), p, doc.source);
+    if (checked) axes.push(checked);
   }
   p.throwIfAny(doc.source);
   return {
