@@ -131,13 +131,18 @@ export interface RunBase {
 /** Loads the twin and its forecast; a twin driven by a forecast without one gets the caller's error (`missing` says what is wrong). */
 export async function loadRunBase(twinFile: string, forecastDir: string | null, missingForecast: (what: string) => Error, options: { readonly allowOutsidePaths?: boolean } = {}): Promise<RunBase> {
   const twin = await loadTwinFile(twinFile, { allowOutsidePaths: options.allowOutsidePaths ?? false });
+  return withForecast(twin, forecastDir, missingForecast);
+}
+
+/** A loaded twin with its forecast read and bound (a twin whose entries follow a forecast needs one). */
+export async function withForecast(twin: Twin, forecastDir: string | null, missingForecast: (what: string) => Error): Promise<RunBase> {
   let forecast: ForecastBundle | null = null;
   let forecastWarnings: readonly string[] = [];
   if (forecastDir) {
     forecast = await readForecast(forecastDir);
     forecastWarnings = bindForecast(twin, forecast, forecastDir).warnings;
   } else if (twin.entries.some((e) => e.arrival.kind === 'forecast')) {
-    throw missingForecast(`entries of ${twinFile} are driven by a forecast (from 'shadowcast forecast')`);
+    throw missingForecast(`entries of ${twin.source} are driven by a forecast (from 'shadowcast forecast')`);
   }
   return { twin, forecast, warnings: [...twin.warnings, ...forecastWarnings], forecastWarnings };
 }

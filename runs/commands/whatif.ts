@@ -7,7 +7,9 @@
  * twins/whatif/; running the cells and the files are in runs/whatif/.
  */
 import { dirname, resolve } from 'node:path';
-import { readSpecText } from '../../twins/definition/load.js';
+import { ForecastFormatError } from '../../models/forecast-file.js';
+import { TwinSpecError } from '../../twins/definition/errors.js';
+import { loadTwinFile, readSpecText } from '../../twins/definition/load.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { sloWindowWarnings } from '../../twins/risk.js';
 import { lateChangeWarnings } from '../../twins/scenario/index.js';
@@ -25,7 +27,7 @@ import { InputError } from '../usage-error.js';
 import { CellRunner, type RunStats } from '../whatif/run-cells.js';
 import { cellsCsv, cellsJson } from '../whatif/files.js';
 import { reportHtml } from '../whatif/report-html.js';
-import { loadRunBase } from './simulate.js';
+import { withForecast, type RunBase } from './simulate.js';
 
 export const WHATIF = defineCommand({
   command: 'whatif',
@@ -101,8 +103,19 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
   // The twin's path comes from the batch: the shape is checked before anything is loaded.
   const shape = readBatchShape(doc).input;
   const beside = (path: string | undefined) => (path === undefined ? null : resolve(dirname(args.batch), path));
-  const base = await loadRunBase(beside(shape.twin)!, beside(shape.forecast), (what) => new InputError(`${args.batch}: forecast: required: ${what}`), { allowOutsidePaths: args.allowOutsidePaths ?? false });
-  const checked = checkBatch(doc, base.twin);
+  const twin = await loadTwinFile(beside(shape.twin)!, { allowOutsidePaths: args.allowOutsidePaths ?? false });
+  // A forecast that cannot be used is one more problem of the batch, reported with the axes' problems, not before them.
+  let base: RunBase | null = null;
+  const forecastProblems: { at: string[]; message: string }[] = [];
+  try {
+    base = await withForecast(twin, beside(shape.forecast), (what) => new InputError(`required: ${what}`));
+  } catch (e) {
+    if (!(e instanceof ForecastFormatError || e instanceof TwinSpecError || e instanceof InputError)) throw e;
+    forecastProblems.push({ at: ['forecast'], message: e.message });
+  }
+  const checked = checkBatch(doc, twin, forecastProblems);
+  // checkBatch has thrown if the forecast had a problem.
+  if (!base) throw new Error('unreachable: the forecast problem was not reported');
   const batch = { ...checked, settings: { ...checked.settings, target: args.target ?? checked.settings.target, stopping: args.stopping ?? checked.settings.stopping } };
   const size = gridSize(batch.axes);
   if (size > args.maxCells && !args.yes) {

@@ -3,7 +3,7 @@
  * error (exit 2) unless --yes; a bad batch is invalid input (exit 3) with
  * every problem located; --find with no cell under the target exits 1.
  */
-import { access } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -29,21 +29,26 @@ test('a grid over --max-cells asks for --yes (exit 2, nothing run); with --yes i
   for (const f of ['cells.csv', 'cells.json', 'report.html']) assert.ok(await exists(join(out, f)), f);
 }));
 
-test('a bad batch: exit 3, every problem with file, line and place, no class names, nothing written', () => withTempDir('whatif-cli', async (dir) => {
-  const batch = await writeBatch(dir, '  svc.replicas: [0, 2]\n  svx.servers: [1]\n', `${TINY}targt: 0.1\n`);
+test('a bad batch: exit 3, every problem at once with file, line and place, no class names, nothing written', () => withTempDir('whatif-cli', async (dir) => {
+  // A typo, two bad axes and a forecast folder that is not there: one run names all four.
+  const batch = await writeBatch(dir, '  svc.replicas: [0, 2]\n  svx.servers: [1]\n', `${TINY}targt: 0.1\nforecast: no-such-forecast\n`);
   const out = join(dir, 'out');
   let r = await cli(['--batch', batch, '--out', out]);
   assert.is(r.code, 3, r.stderr);
-  assert.match(r.stderr, /targt: unknown property \(did you mean "target"\?\)/);
-  assert.not.match(r.stderr, CLASS_NAME);
-  // Shape first (as twin files); once it is right, both axes' problems come together.
-  const fixed = await writeBatch(dir, '  svc.replicas: [0, 2]\n  svx.servers: [1]\n', TINY);
-  r = await cli(['--batch', fixed, '--out', out]);
-  assert.is(r.code, 3, r.stderr);
-  assert.match(r.stderr, /2 problems in .*batch\.yaml/);
+  assert.match(r.stderr, /4 problems in .*batch\.yaml/);
+  assert.match(r.stderr, /batch\.yaml:\d+:\d+: targt: unknown property \(did you mean "target"\?\)/);
   assert.match(r.stderr, /batch\.yaml:\d+:\d+: axes\["svc\.replicas"\]\[0\]: expected a number >= 1, got 0/);
   assert.match(r.stderr, /batch\.yaml:\d+:\d+: axes\["svx\.servers"\]: unknown node id "svx" \(did you mean "svc"\?\)/);
+  assert.match(r.stderr, /batch\.yaml:\d+:\d+: forecast: .*no-such-forecast.*forecast\.json: \(file\): expected a readable forecast\.json/);
+  assert.not.match(r.stderr, CLASS_NAME);
   assert.not.ok(await exists(out));
+  // A shape that hides where the axes are (no axes at all) stops at the shape.
+  const noAxes = join(dir, 'no-axes.yaml');
+  await writeFile(noAxes, 'twin: pair.yaml\nreplicatons: 3\n');
+  r = await cli(['--batch', noAxes, '--out', out]);
+  assert.is(r.code, 3, r.stderr);
+  assert.match(r.stderr, /must have required property 'axes'|axes: .*required/);
+  assert.match(r.stderr, /replicatons: unknown property \(did you mean "replications"\?\)/);
 }));
 
 test('--find with no cell under the target exits 1 and says why', () => withTempDir('whatif-cli', async (dir) => {

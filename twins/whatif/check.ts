@@ -166,23 +166,44 @@ function settingsOf(input: BatchInput, p: Problems): BatchSettings {
   };
 }
 
-/** The shape and settings of a batch, before its twin is loaded (the twin's path comes from here). Throws TwinSpecError listing every problem. */
-export function readBatchShape(doc: BatchDocument): { input: BatchInput; settings: BatchSettings } {
-  const p = new Problems(doc.locate);
-  checkFinite(doc.data, [], p);
-  p.throwIfAny(doc.source);
-  validateWithSchema(batchSchema, doc.data, p);
-  p.throwIfAny(doc.source);
-  const input = doc.data as BatchInput;
-  const settings = settingsOf(input, p);
-  p.throwIfAny(doc.source);
-  return { input, settings };
+/** Whether the twin's path, the axes and the other files' paths are readable as written, whatever else is wrong. */
+function axesReadable(data: unknown): boolean {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(data) || typeof data.twin !== 'string' || data.twin.length === 0 || !isObject(data.axes)) return false;
+  if ([data.forecast, data.state].some((f) => f !== undefined && (typeof f !== 'string' || f.length === 0))) return false;
+  return Object.values(data.axes).every((a) => (Array.isArray(a) ? a.length > 0 : isObject(a) && Object.keys(a).length > 0 && Object.values(a).every(Array.isArray)));
 }
 
-/** Checks every axis against the base twin. Throws TwinSpecError listing every problem of every axis. */
-export function checkBatch(doc: BatchDocument, twin: Twin): Batch {
-  const { input, settings } = readBatchShape(doc);
+/** A batch's shape: its input, its settings (null while the shape has problems) and the problems found so far. */
+export interface BatchShape {
+  readonly input: BatchInput;
+  readonly settings: BatchSettings | null;
+  readonly problems: Problems;
+}
+
+/**
+ * The shape and settings of a batch, before its twin is loaded (the twin's
+ * path comes from here). Throws TwinSpecError only when the twin's path or
+ * the axes cannot be read; other problems (an unknown key, a bad setting)
+ * are returned, so that they are reported with the axes' problems.
+ */
+export function readBatchShape(doc: BatchDocument): BatchShape {
   const p = new Problems(doc.locate);
+  checkFinite(doc.data, [], p);
+  validateWithSchema(batchSchema, doc.data, p);
+  if (p.size > 0 && !axesReadable(doc.data)) p.throwIfAny(doc.source);
+  const input = doc.data as BatchInput;
+  // Settings are read from a clean shape only: a value the schema refused would be refused twice.
+  return { input, settings: p.size > 0 ? null : settingsOf(input, p), problems: p };
+}
+
+/**
+ * Checks every axis against the base twin. Throws TwinSpecError listing
+ * every problem of the shape, the settings, every axis and `more` (a
+ * problem of a file the batch names, such as its forecast).
+ */
+export function checkBatch(doc: BatchDocument, twin: Twin, more: readonly { readonly at: PathSegments; readonly message: string }[] = []): Batch {
+  const { input, settings, problems: p } = readBatchShape(doc);
   const written = Object.entries(input.axes).map(([name, raw]) => writtenAxis(twin, name, raw, p));
   const usable = written.filter((a): a is WrittenAxis => a !== null);
   const axes: Axis[] = [];
@@ -190,11 +211,15 @@ export function checkBatch(doc: BatchDocument, twin: Twin): Batch {
     const checked = checkAxis(twin, axis, relatedAxes(axis, usable), p, doc.source);
     if (checked) axes.push(checked);
   }
+  for (const m of more) p.at(m.at, m.message);
+  // Found in passes (shape, names, values, files): listed in the order they sit in the file.
+  p.list.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
   p.throwIfAny(doc.source);
   return {
     source: doc.source,
     files: { twin: input.twin, forecast: input.forecast ?? null, state: input.state ?? null },
-    settings,
+    // Settings are null only when the shape had problems, and those were thrown just above.
+    settings: settings!,
     axes,
   };
 }
