@@ -41,6 +41,12 @@ test('propose: rec at risk, scale-out chosen on paired evidence, auto-approved b
     assert.ok(audit.ok, JSON.stringify(audit));
     const log = (await readFile(auditFile(state), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { what: string });
     assert.equal(log.map((r) => r.what).slice(0, 2), ['propose', 'apply']);
+    // 12 replications cannot put an upper bound under 5 % (it takes 73): said before the run, and again with "no proposal".
+    const few = await quiet(() => mitigate(['propose', '--twin', twin, '--result', sim, '--policy', exampleFile('policy.yaml'), '--out', join(dir, 'few'), '--state', join(dir, 'state-few'),
+      '--threshold', '0.1', '--target', '0.05', '--replications', '12', '--max-candidates', '2', '--workers', '0']));
+    assert.is(few.value, 0);
+    assert.match(few.out, /warning: 12 replications cannot show a P\(fail\) under 5\.0 %: even with no failure the 95\.0 % upper bound is 24\.2 %; it takes 73 \(--replications 73 or more\)/);
+    assert.match(few.out, /no proposal: .*\(12 replications cannot show/);
   }));
 
 test.run();

@@ -10,7 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readForecast } from '../../../models/forecast-file.js';
 import { loadTwinFile } from '../../../twins/definition/load.js';
+import { wilsonInterval } from '../../../engine/index.js';
 import { addressedNodes } from '../../../twins/mitigation/choose.js';
+import { zOf } from '../../../twins/mitigation/evaluate-stats.js';
+import { targetLook } from '../../../twins/mitigation/race.js';
 import { riskAnomalies } from '../../../twins/mitigation/detect.js';
 import { rulesFor, type Policy } from '../../../twins/mitigation/policy.js';
 import { parsePolicyText } from '../../../twins/mitigation/policy-read.js';
@@ -113,11 +116,18 @@ export async function run(argv: string[]): Promise<number> {
   console.log(anomalies.length === 0 ? `no node's P(fail) upper bound reaches ${pct(v.threshold)}: nothing to mitigate` : `at risk (${anomalies.length}):\n${some(byRisk.map((a) => a.summary), 'all in evaluations.json').map((l) => `  ${l}`).join('\n')}`);
   if (anomalies.length === 0) return 0;
   const seed = typeof run.seed === 'number' ? run.seed : Number(run.seed);
+  const replications = v.replications ?? run.replications;
+  // A candidate is proposed only with its P(fail) upper bound under the target: below n* replications no count of failures gets there.
+  const enough = targetLook(v.target, run.confidence);
+  const tooFew = replications < enough
+    ? `${replications} replications cannot show a P(fail) under ${pct(v.target)}: even with no failure the ${pct(run.confidence)} upper bound is ${pct(wilsonInterval(0, replications, zOf(run.confidence)).hi)}; it takes ${enough} (--replications ${enough} or more)`
+    : null;
+  if (tooFew) console.log(`warning: ${tooFew}; the candidates are still compared with the baseline, but none can be proposed`);
   const executor = await openExecutor(choice);
   const r = await proposeMitigations({
     twin, anomalies, threshold: v.threshold, target: v.target,
     settings: { seed, horizon: run.horizon, reportWindow: run.windowSeconds, warmup: run.warmup, forecast, state },
-    replications: v.replications ?? run.replications, level: run.confidence,
+    replications, level: run.confidence,
     ...(v['max-candidates'] !== undefined ? { maxCandidates: v['max-candidates'] } : {}),
     race: !v['no-race'], refuse: policyRefusal(policy), prices: policy.cost,
     executor,
@@ -132,12 +142,13 @@ export async function run(argv: string[]): Promise<number> {
     }
     console.log(`not evaluated:${[...byReason].map(([why, ids]) => `\n  ${why}: ${ids.length} (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''})`).join('')}`);
   }
-  console.log(`\n${r.evaluations.length} candidate(s), up to ${v.replications ?? run.replications} replications each on common random numbers${r.runs.looks.length > 1 ? `, raced (looks at ${r.runs.looks.join(', ')})` : ''}: ${r.runs.replications} replications in ${r.runs.seconds.toFixed(0)} s\n\n${evaluationTable(r)}\n`);
+  if (r.evaluations.length === 0) console.log('\nno candidate to evaluate: every node at risk was unconfirmed, or its strategies were not allowed or over the budget (above)');
+  else console.log(`\n${r.evaluations.length} candidate(s), up to ${replications} replications each on common random numbers${r.runs.looks.length > 1 ? `, raced (looks at ${r.runs.looks.join(', ')})` : ''}: ${r.runs.replications} replications in ${r.runs.seconds.toFixed(0)} s\n\n${evaluationTable(r)}\n`);
   for (const e of r.evaluations) if (e.race) console.log(`  ${e.strategy.id}: ${e.race.reason}`);
   const out = resolve(v.out);
   await writeFileAtomically(join(out, 'evaluations.json'), JSON.stringify({ anomalies: r.anomalies, unconfirmed: r.unconfirmed, skipped: r.skipped, evaluations: r.evaluations, searches: r.searches, runs: r.runs, warnings }, null, 1) + '\n');
   if (!r.proposal) {
-    console.log(`no proposal: ${r.choice ? r.choice.explanation : 'no candidate was judged better with its P(fail) upper bound under the target'}`);
+    console.log(`no proposal: ${r.choice ? r.choice.explanation : r.evaluations.length === 0 ? 'nothing was evaluated' : 'no candidate was judged better with its P(fail) upper bound under the target'}${tooFew && r.evaluations.length > 0 ? ` (${tooFew})` : ''}`);
     return 0;
   }
   const proposal = await confirmIfShadow(r.proposal, v);
