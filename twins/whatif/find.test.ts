@@ -21,7 +21,7 @@ const zero = { mean: 0, lo: 0, hi: 0, n: 10 };
 /** A node whose P(fail) interval is [lo, hi]: lo defaults to 0.8 for a failing node (hi > 0.5), else 0. */
 function node(name: string, hi: number, lo = hi > 0.5 ? 0.8 : 0): NodeFigures {
   return {
-    node: name, pFail: { mean: (lo + hi) / 2, lo, hi }, failures: hi > 0.5 ? 10 : 0, condition: hi > 0.5 ? 'utilization' : null,
+    node: name, pFail: { mean: (lo + hi) / 2, lo, hi }, failures: hi > 0.5 ? 10 : lo > 0 ? 10 : 0, condition: hi > 0.5 ? 'utilization' : null,
     utilization: { mean: 0.5, lo: 0.4, hi: 0.6, n: 10 }, p99: { mean: 0.1, lo: 0.1, hi: 0.1, n: 10 },
     replicaHours: 1, coreHours: 1, vsBase: { pFail: zero, utilization: zero, p99: zero },
   };
@@ -105,7 +105,10 @@ test('an undecided cell (an interval holding the target) is never chosen, nor ta
   // Load 1's undecided cell says nothing about load 2: its 1 replica ran too.
   assert.ok(asked.includes(indexOf(axes, [1, 0])), 'load=2 s.replicas=1 ran');
   assert.match(r.searches[0]!.explanation, /1 was left undecided, so the fewest may be lower \(undecided after 200 replications: s \[2\.0 %, 9\.0 %\] holds the target/);
-  assert.match(r.explanation, /Cheaper cells left undecided, not chosen .*load=1 s\.replicas=1/);
+  // Cheaper cells named are at the chosen cell's load only: load=2 s.replicas=1 is cheaper too, but another question.
+  assert.match(r.explanation, /Cheaper cells at the same load left undecided, not chosen .*load=1 s\.replicas=1 \(/);
+  assert.not.match(r.explanation, /not chosen[^.]*load=2 s\.replicas=1 \(/);
+  assert.match(r.searches[0]!.explanation, /; tried 2 then 1 \(the axis holds 1, 2, 4\)$/);
   // Only undecided cells: none is chosen.
   const only = chooseCheapest([straddling(0)], 0.05, 200, 0.95);
   assert.is(only.chosen, null);
@@ -129,6 +132,18 @@ test('none: the closest cell, and a target below what the replications can show'
   const { chosen, explanation } = chooseCheapest([fake.figures(0)], 0.01, 200, 0.95);
   assert.is(chosen, null);
   assert.match(explanation, /^none: no cell run has every P\(fail\) upper bound under 1\.0 %\. The closest is s\.replicas=1: s upper bound 90\.0 %.*with 200 replications even a node that never fails has an upper bound of 1\.9 %/);
+});
+
+test('nodes that never failed are not listed as failing: few replications leave their upper bound high, and that is said', () => {
+  const axes = [axis('s.replicas', [1], 's')];
+  const cell = cellAt(axes, 0);
+  const few: CellFigures = {
+    index: 0, id: cell.id, values: cell.values, replications: 12, stopping: null, pairedReplications: 12,
+    replicaHours: 1, coreHours: 1, worst: { node: 's', hi: 0.9 }, nodes: [node('s', 0.9), node('t', 0.24), node('u', 0.24), node('v', 0.01)],
+  };
+  const r = chooseCheapest([few], 0.05, 12, 0.95);
+  assert.match(r.explanation, /The closest is s\.replicas=1: s upper bound 90\.0 % \(10 failures, utilization\), 2 nodes that never failed but whose upper bound is still 24\.0 % after 12 replications\./);
+  assert.not.match(r.explanation, /\bt upper bound|\bv\b/);
 });
 
 test.run();

@@ -66,13 +66,23 @@ export function cellVerdict(c: CellFigures, target: number): Verdict {
   return c.nodes.some((n) => n.pFail.lo > target) ? 'misses' : 'undecided';
 }
 
-/** Why a cell misses or is undecided: its nodes at or over the target, worst first. */
+/**
+ * Why a cell misses or is undecided: its nodes at or over the target, worst
+ * first. Nodes that never failed are over it only because the replications
+ * are few (a Wilson upper bound with no failure is z²/(n + z²)): they are
+ * counted apart, not listed as if they had failed.
+ */
 function misses(c: CellFigures, target: number): string {
   const over = c.nodes.filter((n) => n.pFail.hi >= target).sort((a, b) => b.pFail.hi - a.pFail.hi || b.failures - a.failures);
-  const shown = over.slice(0, 3).map((n) => n.pFail.lo > target
+  const failed = over.filter((n) => n.failures > 0), clean = over.filter((n) => n.failures === 0);
+  const shown = failed.slice(0, 3).map((n) => n.pFail.lo > target
     ? `${n.node} upper bound ${pct(n.pFail.hi)} (${n.failures} failures${n.condition ? `, ${n.condition}` : ''})`
     : `${n.node} [${pct(n.pFail.lo)}, ${pct(n.pFail.hi)}] holds the target (${n.failures} failures in ${c.replications})`);
-  return shown.join(', ') + (over.length > 3 ? ` and ${over.length - 3} more` : '');
+  const more = failed.length > 3 ? [`${failed.length - 3} more that failed`] : [];
+  const unsettled = clean.length
+    ? [`${clean.length} node${clean.length === 1 ? '' : 's'} that never failed but whose upper bound is still ${pct(clean[0]!.pFail.hi)} after ${c.replications} replications`]
+    : [];
+  return [...shown, ...more, ...unsettled].join(', ');
 }
 
 /** A cell that missed, or is undecided, with why. */
@@ -92,19 +102,26 @@ function againstBase(c: CellFigures): string {
 const cheaper = (a: CellFigures, b: CellFigures): number => a.coreHours - b.coreHours || a.replicaHours - b.replicaHours || a.index - b.index;
 
 /** The cheapest qualifying cell among those run, explained; `skipped` cells were not run (search). */
-export function chooseCheapest(cells: readonly CellFigures[], target: number, replications: number, level: number): { chosen: CellFigures | null; explanation: string } {
+/**
+ * `comparable(a, b)`: whether cell b is an alternative to cell a. With load
+ * axes, a cell at another load answers another question (load is a
+ * condition, not a choice), so only cells at the chosen cell's load are
+ * named as the cheaper ones that missed.
+ */
+export function chooseCheapest(cells: readonly CellFigures[], target: number, replications: number, level: number, comparable: (a: CellFigures, b: CellFigures) => boolean = () => true): { chosen: CellFigures | null; explanation: string } {
   const sorted = [...cells].sort(cheaper);
   const ok = sorted.filter((c) => meetsTarget(c, target));
   const chosen = ok[0] ?? null;
   if (chosen) {
-    const below = sorted.slice(0, sorted.indexOf(chosen));
+    const below = sorted.slice(0, sorted.indexOf(chosen)).filter((c) => comparable(chosen, c));
+    const atLoad = below.length < sorted.indexOf(chosen) ? ' at the same load' : '';
     const cheaperMissed = below.filter((c) => cellVerdict(c, target) === 'misses');
     const cheaperUndecided = below.filter((c) => cellVerdict(c, target) === 'undecided');
     return {
       chosen,
       explanation: `${ok.length} of ${cells.length} cells run have every P(fail) upper bound under ${pct(target)}; the cheapest is ${chosen.id} at ${chosen.coreHours.toFixed(2)} core-hours (${chosen.replicaHours.toFixed(2)} replica-hours), its highest upper bound ${chosen.worst.node} ${pct(chosen.worst.hi)}; ${againstBase(chosen)}.` +
-        (cheaperMissed.length ? ` Cheaper cells that missed: ${cheaperMissed.slice(0, 3).map((c) => `${c.id} (${misses(c, target)})`).join('; ')}${cheaperMissed.length > 3 ? `; and ${cheaperMissed.length - 3} more` : ''}.` : '') +
-        (cheaperUndecided.length ? ` Cheaper cells left undecided, not chosen (more replications could settle them either way): ${cheaperUndecided.slice(0, 3).map((c) => `${c.id} (${whyNot(c, target)})`).join('; ')}${cheaperUndecided.length > 3 ? `; and ${cheaperUndecided.length - 3} more` : ''}.` : ''),
+        (cheaperMissed.length ? ` Cheaper cells${atLoad} that missed: ${cheaperMissed.slice(0, 3).map((c) => `${c.id} (${misses(c, target)})`).join('; ')}${cheaperMissed.length > 3 ? `; and ${cheaperMissed.length - 3} more` : ''}.` : '') +
+        (cheaperUndecided.length ? ` Cheaper cells${atLoad} left undecided, not chosen (more replications could settle them either way): ${cheaperUndecided.slice(0, 3).map((c) => `${c.id} (${whyNot(c, target)})`).join('; ')}${cheaperUndecided.length > 3 ? `; and ${cheaperUndecided.length - 3} more` : ''}.` : ''),
     };
   }
   const closest = [...cells].sort((a, b) => a.worst.hi - b.worst.hi || cheaper(a, b))[0];
@@ -133,7 +150,7 @@ export async function findCell(axes: readonly Axis[], target: number, replicatio
   const total = gridSize(axes);
   if (k === null) {
     const cells = await evaluate(Array.from({ length: total }, (_, i) => i));
-    const { chosen, explanation } = chooseCheapest(cells, target, replications, level);
+    const { chosen, explanation } = chooseCheapest(cells, target, replications, level, sameLoad(axes));
     const undecided = cells.filter((f) => cellVerdict(f, target) === 'undecided').map((f) => f.id);
     return { target, mode: 'grid', chosen: chosen && { index: chosen.index, id: chosen.id }, explanation, searches: [], skipped: 0, undecided };
   }
@@ -191,7 +208,7 @@ export async function findCell(axes: readonly Axis[], target: number, replicatio
     const rowName = nameOf(r);
     const replicasOf = (f: CellFigures): string => f.values[axis.name]!;
     const missedBelow = r.runs.filter((f) => !meetsTarget(f, target)).sort((a, b) => Number(replicasOf(b)) - Number(replicasOf(a)))[0];
-    const tried = r.runs.map(replicasOf).join(', ') || 'none';
+    const tried = r.runs.length ? `tried ${r.runs.map(replicasOf).join(' then ')}` : 'tried none';
     const inferred = r.floorFrom
       ? `; fewer than ${order[r.floorFrom.pos + 1]?.r ?? `more than ${order[r.floorFrom.pos]!.r}`} not run: ${nameOf(r.floorFrom.row)} (no more load) already missed with ${order[r.floorFrom.pos]!.r} (more load taken never to help)`
       : '';
@@ -199,13 +216,13 @@ export async function findCell(axes: readonly Axis[], target: number, replicatio
     const topRun = r.runs.find((f) => Number(replicasOf(f)) === top);
     const explanation = r.best
       ? `${rowName}: the fewest ${node} replicas with every P(fail) upper bound under ${pct(target)} is ${replicasOf(r.best)} (highest ${r.best.worst.node} ${pct(r.best.worst.hi)})` +
-        (missedBelow ? `; ${replicasOf(missedBelow)} ${cellVerdict(missedBelow, target) === 'undecided' ? 'was left undecided, so the fewest may be lower' : 'missed'} (${whyNot(missedBelow, target)})` : r.floorFrom ? '' : `; it is the smallest count on the axis`) + inferred + `; ran ${tried} of ${order.map((o) => o.r).join(', ')}`
+        (missedBelow ? `; ${replicasOf(missedBelow)} ${cellVerdict(missedBelow, target) === 'undecided' ? 'was left undecided, so the fewest may be lower' : 'missed'} (${whyNot(missedBelow, target)})` : r.floorFrom ? '' : `; it is the smallest count on the axis`) + inferred + `; ${tried} (the axis holds ${order.map((o) => o.r).join(', ')})`
       : topRun
-        ? `${rowName}: none: even ${top} ${node} replicas ${cellVerdict(topRun, target) === 'undecided' ? 'do not clearly meet the target' : 'miss'} (${whyNot(topRun, target)})${inferred}; ran ${tried}`
-        : `${rowName}: none${r.runs.length ? ` (${whyNot(r.runs[r.runs.length - 1]!, target)})` : ''}${inferred}; ran ${tried}`;
+        ? `${rowName}: none: even ${top} ${node} replicas ${cellVerdict(topRun, target) === 'undecided' ? 'do not clearly meet the target' : 'miss'} (${whyNot(topRun, target)})${inferred}; ${tried}`
+        : `${rowName}: none${r.runs.length ? ` (${whyNot(r.runs[r.runs.length - 1]!, target)})` : ''}${inferred}; ${tried}`;
     return { row: rowLabels, node, replicas: r.best ? Number(replicasOf(r.best)) : null, cell: r.best?.id ?? null, evaluated: r.runs.map((f) => f.id), explanation };
   });
-  const { chosen, explanation } = chooseCheapest([...run.values()], target, replications, level);
+  const { chosen, explanation } = chooseCheapest([...run.values()], target, replications, level, sameLoad(axes));
   const undecided = [...run.values()].filter((f) => cellVerdict(f, target) === 'undecided').map((f) => f.id);
   return {
     target, mode: 'search', chosen: chosen && { index: chosen.index, id: chosen.id },
@@ -228,6 +245,12 @@ interface Row {
 }
 
 /** Per axis, the rank of each value by load factor for a load axis (`load`, `<entry>.load`: one loadScale delta with a numeric factor); null for other axes. */
+/** Whether two cells are at the same load: the same value on every load axis. */
+function sameLoad(axes: readonly Axis[]): (a: CellFigures, b: CellFigures) => boolean {
+  const names = axes.filter((_, j) => loadRanks(axes)[j] !== null).map((a) => a.name);
+  return (a, b) => names.every((n) => a.values[n] === b.values[n]);
+}
+
 export function loadRanks(axes: readonly Axis[]): (number[] | null)[] {
   return axes.map((a) => {
     const factors = a.values.map((v) => (v.deltas.length === 1 && v.deltas[0]!.op === 'loadScale' && typeof v.deltas[0]!.factor === 'number' ? v.deltas[0]!.factor : null));
