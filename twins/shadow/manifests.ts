@@ -251,7 +251,8 @@ export function describeObject(o: KubeObject): string {
 /** The objects as multi-document YAML (DIR/manifests.yaml of `shadow plan --target kubernetes`). */
 export function manifestsYaml(objects: readonly KubeObject[]): string {
   // lineWidth 0: no folding, so the JSON configurations stay byte-identical block scalars.
-  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+  // kubectl reads YAML 1.1: a label value such as "no" or "on" must be quoted, or it is a boolean there.
+  return objects.map((o) => stringify(o, { lineWidth: 0, version: '1.1' })).join('---\n');
 }
 
 /** Reads manifests.yaml back; every document must be one of the kinds a shadow is made of, with a name. */
