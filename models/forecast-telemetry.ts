@@ -18,6 +18,7 @@ import type { LocalModelName } from './forecasters/registry.js';
 import { horizonSteps } from './horizon.js';
 import type { HorizonSpec } from './horizon.js';
 import type { ModelChoice, PipelineResult, SeriesHistory } from './pipeline.js';
+import { SeriesSetError } from './telemetry/errors.js';
 import type { Series } from './telemetry/series.js';
 
 export interface TelemetryForecastOptions {
@@ -52,10 +53,10 @@ export function groupByStep(series: readonly Series[]): Array<{ readonly stepMs:
 }
 
 export async function forecastTelemetry(series: readonly Series[], o: TelemetryForecastOptions, pool: PoolOptions = {}): Promise<TelemetryForecast> {
-  if (series.length === 0) throw new RangeError('no series to forecast');
+  if (series.length === 0) throw new SeriesSetError('no series to forecast', 'empty');
   const stepMs = series[0]!.stepMs;
   const odd = series.find((s) => s.stepMs !== stepMs);
-  if (odd) throw new RangeError(`${odd.file}: series ${odd.node}/${odd.metric} has a step of ${odd.stepMs / 1000} s but ${series[0]!.node}/${series[0]!.metric} has ${stepMs / 1000} s; one forecast needs one step: resample them to one (shadowcast forecast --resample STEP) or let forecast write one folder per step`);
+  if (odd) throw new SeriesSetError(`${odd.file}: series ${odd.node}/${odd.metric} has a step of ${odd.stepMs / 1000} s but ${series[0]!.node}/${series[0]!.metric} has ${stepMs / 1000} s; one forecast needs one step: resample them to one (shadowcast forecast --resample STEP) or let forecast write one folder per step`, 'step');
   const ends = series.map((s) => s.startMs + (s.values.length - 1) * stepMs);
   const lastEnd = Math.max(...ends);
   const h = horizonSteps(o.horizon, stepMs);
@@ -64,11 +65,11 @@ export async function forecastTelemetry(series: readonly Series[], o: TelemetryF
   lags.forEach((lag, i) => {
     if (lag > h) {
       const s = series[i]!, l = series[latest]!;
-      throw new RangeError(`${s.file}: series ${s.node}/${s.metric} ends ${lag} steps before ${l.node}/${l.metric} (${new Date(ends[i]!).toISOString()} vs ${new Date(lastEnd).toISOString()}), more than the horizon of ${h} steps: forecast them separately`);
+      throw new SeriesSetError(`${s.file}: series ${s.node}/${s.metric} ends ${lag} steps before ${l.node}/${l.metric} (${new Date(ends[i]!).toISOString()} vs ${new Date(lastEnd).toISOString()}), more than the horizon of ${h} steps: forecast them separately`, 'ends');
     }
   });
   series.forEach((s, i) => {
-    if (h + lags[i]! > s.values.length) throw new RangeError(`${s.file}: series ${s.node}/${s.metric} has ${s.values.length} points, fewer than the horizon of ${h + lags[i]!} steps; shorten the horizon or give more history`);
+    if (h + lags[i]! > s.values.length) throw new SeriesSetError(`${s.file}: series ${s.node}/${s.metric} has ${s.values.length} points, fewer than the horizon of ${h + lags[i]!} steps; shorten the horizon or give more history`, 'horizon');
   });
   const offGrid = ends.map((e) => Math.abs((lastEnd - e) / stepMs - Math.round((lastEnd - e) / stepMs)) > 1e-9);
   const histories = series.map((s) => toHistory(s, o.limits));

@@ -22,7 +22,7 @@ import { LIMITS } from '../engine/limits.js';
 import { UnitError } from '../twins/definition/units.js';
 import { ForecastMissingError } from '../twins/flow/arrivals.js';
 import { ForecastFormatError } from '../models/forecast-file.js';
-import { TelemetryError } from '../models/telemetry/errors.js';
+import { SeriesSetError, TelemetryError } from '../models/telemetry/errors.js';
 import { MonteCarloError } from './montecarlo/runner.js';
 import { NotLoopbackError } from './shadow/inject-loopback.js';
 import { ShadowManifestError } from '../twins/shadow/manifests.js';
@@ -49,7 +49,7 @@ type ErrorClass = abstract new (...args: never[]) => Error;
  */
 /** The project's input problems: a file, flag value or folder the command reads is wrong (each message says where). */
 const INVALID_INPUT: readonly ErrorClass[] = [
-  TwinSpecError, ForecastFormatError, TelemetryError, UnitError, ForecastMissingError, InputError,
+  TwinSpecError, ForecastFormatError, TelemetryError, SeriesSetError, UnitError, ForecastMissingError, InputError,
   ShadowAlreadyRunningError, ShadowPlanError, NotLoopbackError, ShadowManifestError,
   StoreError, AuditError,
 ];

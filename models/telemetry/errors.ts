@@ -23,6 +23,19 @@ export class TelemetryError extends Error {
   }
 }
 
+/**
+ * The series given cannot be forecast together as asked: different steps,
+ * ends too far apart, or too little history for the horizon. Each file is
+ * fine on its own; the request is not (an input problem, not a failure of
+ * the run). `about` says which setting the user can change.
+ */
+export class SeriesSetError extends Error {
+  constructor(message: string, readonly about: 'step' | 'ends' | 'horizon' | 'empty') {
+    super(message);
+    this.name = 'SeriesSetError';
+  }
+}
+
 /** Shows a raw cell in an error message without flooding it. */
 export function shown(raw: string): string {
   const s = raw.length > 40 ? `${raw.slice(0, 40)}...` : raw;

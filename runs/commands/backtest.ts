@@ -4,6 +4,7 @@
  * per series and overall) and writes the same as JSON (atomically).
  */
 import { writeFileAtomically } from '../report/atomic-file.js';
+import { checkOutputFile } from '../report/atomic.js';
 import { summariseBacktests } from '../../models/backtest.js';
 import { backtestAll } from '../../models/fit-pool.js';
 import { toHistory } from '../../models/forecast-telemetry.js';
@@ -56,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const twice = declaredTwice(values.bounds);
   if (twice) throw usageError(BACKTEST, twice);
+  if (values.json) await checkOutputFile(values.json, '--json');
   const series = await readCommandTelemetry(files, values.layout, new Map(values.bounds));
   const problem = forecastSizeProblem(series, spec, 100, workers) ?? unknownLimitProblem(series, values.bounds, '--bounds') ?? backtestWindowsProblem(series, spec, windows);
   if (problem) throw usageError(BACKTEST, problem);

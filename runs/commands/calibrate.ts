@@ -11,6 +11,7 @@ import { calibrationTable, predictionTable } from '../calibrate/tables.js';
 import { parseTime } from '../calibrate/telemetry.js';
 import { OUT_FLAG } from './import/write.js';
 import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageError, usageText } from '../flags.js';
+import { checkOutputFile } from '../report/atomic.js';
 
 export const CALIBRATE = defineCommand({
   command: 'calibrate',
@@ -41,9 +42,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   const v = parsed.values;
   if (v['check-until'] !== undefined && v.until === undefined) throw usageError(CALIBRATE, '--check-until needs --until');
+  const report = v.report ?? v.out.replace(/\.(ya?ml|json)$/i, '') + '.calibration.json';
+  await checkOutputFile(v.out);
+  await checkOutputFile(report, v.report ? '--report' : '--out (its .calibration.json report)');
   const out = await calibrateFiles({
     twin: v.twin, telemetry: v.telemetry, ...(v.layout !== undefined ? { layout: v.layout } : {}), out: v.out,
-    report: v.report ?? v.out.replace(/\.(ya?ml|json)$/i, '') + '.calibration.json',
+    report,
     ...(v.from !== undefined ? { from: v.from } : {}), ...(v.until !== undefined ? { until: v.until } : {}),
     ...(v['check-until'] !== undefined ? { checkUntil: v['check-until'] } : {}),
     seed: v.seed, replications: v.replications,

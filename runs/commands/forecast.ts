@@ -4,6 +4,8 @@
  * docs/formats.md), plus exhaustion.json for metrics with a limit.
  */
 import { writeFileAtomically } from '../report/atomic-file.js';
+import { checkOutputFolder } from '../report/atomic.js';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { exhaustionReport } from '../../models/exhaustion.js';
 import { forecastTelemetry, groupByStep } from '../../models/forecast-telemetry.js';
@@ -55,6 +57,39 @@ function stepFolder(stepMs: number): string {
   return `step-${stepMs / 1000}s`;
 }
 
+const STEP_FOLDER = /^step-[\d.]+s$/;
+
+/**
+ * An earlier forecast's files in `out` that this one does not rewrite: one
+ * forecast at the top (forecast.json, its paths, exhaustion.json) when this
+ * one is per step, or the steps index and step folders (and steps no longer
+ * present). Left there, a reader would take the old forecast for the new
+ * one: `simulate --forecast DIR` reads a top-level forecast.json first.
+ * Only the files a forecast writes are named; anything else stays.
+ */
+async function staleOutputs(out: string, keep: ReadonlySet<string>): Promise<string[]> {
+  const names = await readdir(out).catch(() => [] as string[]);
+  const stale: string[] = [];
+  const isForecastFolder = (name: string) => stat(join(out, name, 'forecast.json')).then((s) => s.isFile(), () => false);
+  for (const name of names) {
+    if (keep.has(name)) continue;
+    if (STEP_FOLDER.test(name) && await isForecastFolder(name)) stale.push(name);
+    else if (name === FORECAST_GROUPS_FILE) stale.push(name);
+  }
+  if (!keep.has('forecast.json') && names.includes('forecast.json')) {
+    const meta = await readFile(join(out, 'forecast.json'), 'utf8').then((t) => JSON.parse(t) as { pathsFile?: unknown }, () => null);
+    const paths = typeof meta?.pathsFile === 'string' && /^[\w.-]+$/.test(meta.pathsFile) ? meta.pathsFile : 'paths.f32';
+    stale.push(...['forecast.json', paths, 'exhaustion.json'].filter((n) => names.includes(n)));
+  }
+  return stale;
+}
+
+async function removeStale(out: string, keep: ReadonlySet<string>): Promise<void> {
+  const stale = await staleOutputs(out, keep);
+  for (const name of stale) await rm(join(out, name), { recursive: true, force: true });
+  if (stale.length) console.log(`forecast: removed the earlier forecast's ${stale.join(', ')} from ${out}`);
+}
+
 async function writeGroup(dir: string, result: TelemetryForecast, count: number, paths: number): Promise<void> {
   await writeForecast(dir, result.bundle);
   const exhaustion = exhaustionReport(result.bundle);
@@ -85,6 +120,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const declared = boundsConflict(values.bounds, values.limit) ?? declaredTwice(values.bounds);
   if (declared) throw usageError(FORECAST, declared);
+  await checkOutputFolder(values.out);
   const read = await readCommandTelemetry(files, values.layout, new Map(values.bounds));
   const series = values.resample !== undefined ? read.map((s) => resampleSeries(s, Math.round(values.resample! * 1000))) : read;
   const problem = (epochs > LIMITS.epochs ? overLimit('--epochs', epochs, LIMITS.epochs) : null) ?? forecastSizeProblem(series, horizon, paths, workers) ?? unknownLimitProblem(series, values.limit) ?? unknownLimitProblem(series, values.bounds, '--bounds');
@@ -106,6 +142,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     await writeGroup(dirs[k]!, result, g.series.length, paths);
   }
+  // The new forecast is in place before the old one goes: a failed run leaves the earlier output whole.
+  await removeStale(values.out, new Set(groups.length === 1 ? ['forecast.json', 'paths.f32', 'exhaustion.json'] : [FORECAST_GROUPS_FILE, ...dirs.map((d) => relative(values.out, d))]));
   if (groups.length > 1) {
     const index = { format: FORECAST_GROUPS_FORMAT, groups: groups.map((g, k) => ({ stepSeconds: g.stepMs / 1000, folder: stepFolder(g.stepMs), series: g.series.map((s) => `${s.node}/${s.metric}`) })) };
     await writeFileAtomically(join(values.out, FORECAST_GROUPS_FILE), JSON.stringify(index, null, 1) + '\n');

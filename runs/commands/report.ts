@@ -7,6 +7,7 @@
  */
 import { dirname, join } from 'node:path';
 import { writeFileAtomically } from '../report/atomic-file.js';
+import { checkOutputFile } from '../report/atomic.js';
 import { renderNightlyReport } from '../report/nightly-html.js';
 import { readReportDataFile } from '../report/report-data-read.js';
 import { defineCommand, parseFlags, usageText } from '../flags.js';
@@ -26,8 +27,9 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const { data: file, out } = parsed.values;
-  const data = await readReportDataFile(file);
   const target = out ?? join(dirname(file), 'report.html');
+  await checkOutputFile(target);
+  const data = await readReportDataFile(file);
   const html = await renderNightlyReport(data);
   await writeFileAtomically(target, html);
   console.log(`report: ${target} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)`);

@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { readForecast, writeForecast } from '../../models/forecast-file.js';
 import type { ForecastBundle } from '../../models/forecast.js';
 import { forecastTelemetry } from '../../models/forecast-telemetry.js';
+import { SeriesSetError } from '../../models/telemetry/errors.js';
+import { InputError } from '../usage-error.js';
+import { formatDuration } from '../format.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
 import type { Twin } from '../../twins/definition/types.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
@@ -108,7 +111,11 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     const r = await forecastTelemetry(history, {
       horizon: { ms: config.horizon * 1000 }, model: config.forecast.model, paths: config.forecast.paths, seed: config.simulation.seed,
       ...(config.forecast.candidates ? { candidates: config.forecast.candidates } : {}),
-    }, workers !== undefined ? { workers } : {});
+    }, workers !== undefined ? { workers } : {}).catch((e: unknown) => {
+      // The setting to change is in the config: say so, with the telemetry file the message names.
+      if (e instanceof SeriesSetError && e.about === 'horizon') throw new InputError(`${config.file}: forecast.horizon: ${formatDuration(config.horizon)} is longer than the telemetry allows: ${e.message}`);
+      throw e;
+    });
     await writeForecast(forecastDir, r.bundle);
     return { value: r.bundle, note: r.results.map((x) => `${x.series.node}/${x.series.metric}: ${x.series.model}`).join(', ') };
   }, () => readForecast(forecastDir));

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { InputError } from '../usage-error.js';
 
 export async function writeFileAtomically(file: string, data: string | Uint8Array): Promise<string> {
   const dir = dirname(file);
@@ -17,6 +18,8 @@ export async function writeFileAtomically(file: string, data: string | Uint8Arra
     await rename(temp, file);
   } catch (e) {
     await rm(temp, { force: true });
+    // The system says EISDIR about the temp file's rename; the user gave a folder where a file goes.
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new InputError(`${file}: is a folder; give a file name`);
     throw e;
   }
   return file;

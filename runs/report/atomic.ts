@@ -37,6 +37,16 @@ export async function checkOutputFolder(dir: string, flag = '--out'): Promise<vo
   if (existing && !existing.isDirectory()) throw new InputError(`${flag} ${dir}: exists and is not a folder`);
 }
 
+/**
+ * Refuses, before any work, an output file that exists as a folder: the
+ * final rename would otherwise fail with the system's EISDIR after all the
+ * work is done.
+ */
+export async function checkOutputFile(file: string, flag = '--out'): Promise<void> {
+  const existing = await lstat(file).catch(() => null);
+  if (existing?.isDirectory()) throw new InputError(`${flag} ${file}: is a folder; give a file name`);
+}
+
 export async function writeFilesAtomically(dir: string, files: Readonly<Record<string, string>>): Promise<string[]> {
   const names = Object.keys(files);
   for (const name of names) {

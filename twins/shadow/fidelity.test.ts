@@ -24,7 +24,10 @@ test('accuracy within tolerance keeps the fidelity', () => {
   const d = adjustFidelity(base);
   assert.is(d.value, 0.5);
   assert.match(d.reason, /within tolerance: kept/);
-  assert.match(adjustFidelity({ ...base, coverageError: null, simToRealError: null }).reason, /coverage unknown, no sim-to-real yet/);
+  const none = adjustFidelity({ ...base, coverageError: null, simToRealError: null }).reason;
+  assert.match(none, /^no accuracy measured yet \(coverage unknown, no sim-to-real yet\): kept$/);
+  assert.not.match(none, /within tolerance/, 'nothing measured is not within tolerance');
+  assert.match(adjustFidelity({ ...base, coverageError: null }).reason, /^accuracy within tolerance; coverage unknown: kept$/);
 });
 
 test('worse accuracy raises fidelity, one step per criterion off target, capped at 1', () => {

@@ -83,7 +83,8 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
  *  2. accuracy off target (coverage error or sim-to-real error above its
  *     tolerance): f + step for each of the two that is off, unless the
  *     budget is already used to `budgetHeadroom` (then kept, and said so);
- *  3. otherwise kept. Unknown errors (null) count as within tolerance.
+ *  3. otherwise kept. An unknown error (null) counts as within tolerance;
+ *     with both unknown the reason says nothing was measured yet.
  * The result is clamped to [0, 1] and rounded to 3 decimals.
  */
 export function adjustFidelity(inputs: FidelityInputs, policy: FidelityPolicy = DEFAULT_FIDELITY_POLICY): FidelityDecision {
@@ -100,7 +101,11 @@ export function adjustFidelity(inputs: FidelityInputs, policy: FidelityPolicy = 
   if (inputs.simToRealError !== null && inputs.simToRealError > policy.simToRealTolerance) off.push(`sim-to-real error ${pct(inputs.simToRealError)} (tolerance ${pct(policy.simToRealTolerance)})`);
   const unknown = [inputs.coverageError === null ? 'coverage unknown' : '', inputs.simToRealError === null ? 'no sim-to-real yet' : ''].filter(Boolean);
   const note = unknown.length > 0 ? `; ${unknown.join(', ')}` : '';
-  if (off.length === 0) return { value: f, reason: `accuracy within tolerance${note}: kept` };
+  if (off.length === 0) {
+    // Nothing measured yet is not "within tolerance": say what is known, and that the fidelity is kept for lack of evidence.
+    if (inputs.coverageError === null && inputs.simToRealError === null) return { value: f, reason: 'no accuracy measured yet (coverage unknown, no sim-to-real yet): kept' };
+    return { value: f, reason: `accuracy within tolerance${note}: kept` };
+  }
   if (use !== null && use >= policy.budgetHeadroom) return { value: f, reason: `${off.join('; ')}, but the budget is ${pct(use)} used: kept` };
   const value = round3(Math.min(1, f + policy.step * off.length));
   return { value, reason: `${off.join('; ')}${note}: fidelity raised` };

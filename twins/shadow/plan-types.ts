@@ -18,6 +18,9 @@ import type { CallEdge, DistributionSpec } from '../definition/types.js';
 
 export const SHADOW_PLAN_FORMAT = 'shadowcast-shadow-plan/1';
 
+/** The source named by problems of the planner's options (flags, not a file): the commands map them back to their flags. */
+export const PLAN_OPTIONS_SOURCE = 'shadow plan options';
+
 export type NodeAction = 'duplicate' | 'stub' | 'omit';
 export type SizingMode = 'reproduce' | 'remediate';
 export type ShadowTarget = 'local' | 'kubernetes';

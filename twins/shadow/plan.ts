@@ -9,7 +9,7 @@ import { buildTwinGraph } from '../definition/graph.js';
 import type { Twin } from '../definition/types.js';
 import type { StateSnapshot } from '../state.js';
 import { chooseDilation, coresAt, EMULATOR_REQUESTS_PER_CORE, fits, footprint, type Budget, type EntryLoad, type Footprint, type StubLoad } from './budget.js';
-import { SHADOW_PLAN_FORMAT, type EmulatorSpec, type PFailInterval, type PlannedCall, type PlannedNode, type ShadowPlan, type ShadowTarget, type SizingMode, type TrafficSchedule } from './plan-types.js';
+import { PLAN_OPTIONS_SOURCE, SHADOW_PLAN_FORMAT, type EmulatorSpec, type PFailInterval, type PlannedCall, type PlannedNode, type ShadowPlan, type ShadowTarget, type SizingMode, type TrafficSchedule } from './plan-types.js';
 import type { SimulationResult, SimulationSummary } from './result.js';
 import { selectNodes, type Selection } from './select.js';
 import { defaultStartAt, nodeFacts, PASS_THROUGH, UTILIZATION_TARGET, type NodeFacts } from './sizing.js';
@@ -46,7 +46,7 @@ export interface PlanInputs {
   readonly createdAt: string;
 }
 
-const OPTIONS = 'shadow plan options';
+const OPTIONS = PLAN_OPTIONS_SOURCE;
 
 function checkOptions(inp: PlanInputs): void {
   const bad: { path: string; message: string }[] = [];

@@ -15,7 +15,7 @@ import { RateFunction } from '../../engine/index.js';
 import { findSeries, samplePath, type ForecastBundle, type ForecastSeries } from '../../models/forecast.js';
 import { TwinSpecError } from '../definition/errors.js';
 import type { Twin, TwinEntry } from '../definition/types.js';
-import type { TrafficSchedule } from './plan-types.js';
+import { PLAN_OPTIONS_SOURCE, type TrafficSchedule } from './plan-types.js';
 
 /** Shortest step of a profile schedule, production seconds. */
 export const MIN_STEP = 1;
@@ -30,7 +30,7 @@ export interface ForecastInput {
 }
 
 /** Problems in the traffic options are reported against this pseudo-file. */
-const OPTIONS = 'shadow plan options';
+const OPTIONS = PLAN_OPTIONS_SOURCE;
 
 /** A series' quantile `q` over the horizon, linear between the bundle's levels; throws when q lies outside them. */
 export function quantileValues(series: ForecastSeries, q: number): Float64Array {

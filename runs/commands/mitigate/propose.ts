@@ -26,6 +26,7 @@ import { table } from '../../format.js';
 import { proposeMitigations, type ProposeResult } from '../../mitigation/propose.js';
 import { recordProposal } from '../../mitigation/workflow.js';
 import { writeFileAtomically } from '../../report/atomic-file.js';
+import { checkOutputFolder } from '../../report/atomic.js';
 import { InputError } from '../../usage-error.js';
 import { STATE_FLAGS, withState } from './shared.js';
 import { CONFIRM_FLAGS, confirmIfShadow } from './confirm-flags.js';
@@ -101,6 +102,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed) return -1;
   const v = parsed.values;
   const choice = executorChoice(MITIGATE_PROPOSE, v, v.workers);
+  await checkOutputFolder(v.out);
   const policy = await readPolicy(v.policy);
   const twin = await loadTwinFile(v.twin, { allowOutsidePaths: v['allow-outside-paths'] });
   const result = await readSimulationResult(v.result);

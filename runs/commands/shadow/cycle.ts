@@ -31,7 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   const v = parsed.values;
   const decision = await decideFidelity(v.dir, v.backtest ?? null, v['initial-fidelity']);
   console.log(`fidelity ${decision.record.old} -> ${decision.value}: ${decision.reason}`);
-  const { plan } = await makePlan({ flags: v, fidelity: decision.value, fidelityAuto: { reason: decision.reason }, target: 'local' }, 'shadow cycle');
+  const { plan } = await makePlan({ flags: v, fidelity: decision.value, fidelityAuto: { reason: decision.reason }, target: 'local' }, SHADOW_CYCLE);
   console.log(`${formatPlanTable(plan)}\n`);
   const before = await shadowStatus(v.dir);
   if (before && before.processes.some((p) => p.alive)) await shadowDown(v.dir);

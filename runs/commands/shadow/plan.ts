@@ -6,15 +6,17 @@
  */
 import { resolve } from 'node:path';
 import { readForecast } from '../../../models/forecast-file.js';
+import { TwinSpecError } from '../../../twins/definition/errors.js';
 import { loadTwinFile } from '../../../twins/definition/load.js';
 import type { Twin } from '../../../twins/definition/types.js';
 import { planShadow } from '../../../twins/shadow/plan.js';
 import { formatPlanTable } from '../../../twins/shadow/plan-table.js';
-import type { ShadowPlan } from '../../../twins/shadow/plan-types.js';
+import { PLAN_OPTIONS_SOURCE, type ShadowPlan } from '../../../twins/shadow/plan-types.js';
 import { readSimulationResult } from '../../../twins/shadow/result-files.js';
 import { readStateSnapshot } from '../../../twins/state.js';
-import { defineCommand, flagTable, OUTSIDE_PATHS_FLAG, parseFlags, usageError, type FlagValues } from '../../flags.js';
+import { defineCommand, flagTable, OUTSIDE_PATHS_FLAG, parseFlags, usageError, type CommandSpec, type FlagTable, type FlagValues } from '../../flags.js';
 import { writeFileAtomically } from '../../report/atomic-file.js';
+import { checkOutputFile } from '../../report/atomic.js';
 import { InputError } from '../../usage-error.js';
 import { decideFidelity } from './fidelity-history.js';
 import { writeManifests } from './kubernetes.js';
@@ -77,21 +79,38 @@ export interface PlanRequest {
 }
 
 /** Reads the inputs and plans (no file written). Throws InputError when the budget drops critical nodes and partial plans are not allowed. */
-export async function makePlan(req: PlanRequest, command: 'shadow plan' | 'shadow cycle'): Promise<{ plan: ShadowPlan; twin: Twin }> {
+/** The planner's option names (twins/shadow) -> the flags they come from; a problem there is a usage error of that flag. */
+const OPTION_FLAGS: Readonly<Record<string, string>> = {
+  fidelity: '--fidelity', startAt: '--start', duration: '--duration', quantile: '--quantile', path: '--path', forecast: '--forecast',
+  'budget.processes': '--budget processes=', 'budget.cores': '--budget cores=', 'budget.memory': '--budget memory=',
+};
+
+/** The planner with its option problems reported as usage errors naming the flags (exit 2), not as a bad input file. */
+function planWithFlags(inputs: Parameters<typeof planShadow>[0], spec: CommandSpec<FlagTable>): ShadowPlan {
+  try {
+    return planShadow(inputs);
+  } catch (e) {
+    if (!(e instanceof TwinSpecError) || e.file !== PLAN_OPTIONS_SOURCE || !e.problems.every((p) => p.path in OPTION_FLAGS)) throw e;
+    throw usageError(spec, e.problems.map((p) => `${OPTION_FLAGS[p.path]}: ${p.message}`).join('; '));
+  }
+}
+
+export async function makePlan(req: PlanRequest, spec: CommandSpec<FlagTable>): Promise<{ plan: ShadowPlan; twin: Twin }> {
+  const command = spec.command;
   const v = req.flags;
   if (v.path !== undefined && v.quantile !== undefined) throw usageError(SHADOW_PLAN, '--path and --quantile exclude each other');
   const twin = await loadTwinFile(v.twin, { allowOutsidePaths: v['allow-outside-paths'] });
   const result = await readSimulationResult(v.result);
   const forecast = v.forecast ? { bundle: await readForecast(v.forecast), source: resolve(v.forecast) } : null;
   const state = v.state ? await readStateSnapshot(v.state, twin) : null;
-  const plan = planShadow({
+  const plan = planWithFlags({
     twin, result, forecast, state,
     fidelity: req.fidelity, fidelityAuto: req.fidelityAuto,
     budget: v.budget, mode: v.mode, target: req.target,
     startAt: v.start ?? null, duration: v.duration ?? null,
     traffic: v.path !== undefined ? { kind: 'path', path: v.path } : v.quantile !== undefined ? { kind: 'quantile', quantile: v.quantile } : null,
     work: v.work, createdAt: new Date().toISOString(), allowOutsidePaths: v['allow-outside-paths'],
-  });
+  }, spec);
   if (plan.dropped.length > 0 && !v['allow-partial']) {
     throw new InputError(`the budget (${v.budget.processes} processes, ${v.budget.cores} cores, ${(v.budget.memoryBytes / 2 ** 20).toFixed(0)} MiB) cannot hold the critical set: dropped ${plan.dropped.join(', ')}; raise --budget or pass --allow-partial\n\n${formatPlanTable(plan)}`, command);
   }
@@ -102,6 +121,7 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseFlags(SHADOW_PLAN, argv);
   if (!parsed) return -1;
   const v = parsed.values;
+  await checkOutputFile(v.out);
   let fidelity: number, fidelityAuto: { reason: string } | null = null;
   if (v.fidelity === 'auto') {
     if (!v.dir) throw usageError(SHADOW_PLAN, '--fidelity auto needs --dir DIR (the shadow folder whose history sets it)');
@@ -112,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     fidelity = v.fidelity;
   }
-  const { plan, twin } = await makePlan({ flags: v, fidelity, fidelityAuto, target: v.target }, 'shadow plan');
+  const { plan, twin } = await makePlan({ flags: v, fidelity, fidelityAuto, target: v.target }, SHADOW_PLAN);
   const written = [await writeFileAtomically(resolve(v.out), JSON.stringify(plan, null, 1) + '\n')];
   if (v.target === 'kubernetes') written.push(await writeManifests(plan, twin, resolve(v.out), v.image, v.namespace));
   console.log(formatPlanTable(plan));

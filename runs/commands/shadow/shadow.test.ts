@@ -85,12 +85,27 @@ test('a malformed --budget is a usage error (exit 2)', async () => {
   assert.match(r.error, /missing memory/);
 });
 
+test('a --start beyond the simulated horizon is a usage error naming --start (exit 2), not a bad file', async () => {
+  const r = await cmd(['plan', '--twin', shop, '--result', sim(), '--start', '100h', '--out', join(dir, 'x.json')]);
+  assert.is(r.code, 2, r.error);
+  assert.match(r.error, /^--start: expected production seconds in \[0, \d+\) \(the simulated horizon\), got 360000$/);
+});
+
+test('an --out that is a folder is refused before planning (exit 3)', async () => {
+  const r = await cmd(['plan', '--twin', shop, '--result', sim(), '--out', dir]);
+  assert.is(r.code, 3, r.error);
+  assert.match(r.error, /--out .*: is a folder; give a file name/);
+});
+
 test('cycle: fidelity decided and logged, shadow up, traffic, comparison written, shadow down; the next cycle reads it', async () => {
   const shadowDir = join(dir, 'shadow');
   const cycle = ['cycle', '--twin', shop, '--result', sim(), '--dir', shadowDir, '--duration', '30s', '--inject', '4s', '--budget', 'processes=6,cores=2,memory=1Gi', '--initial-fidelity', '0.2'];
   const first = await cmd(cycle);
   assert.is(first.code, 0, first.error);
-  assert.match(first.out, /fidelity 0\.2 -> 0\.2: accuracy within tolerance; coverage unknown, no sim-to-real yet: kept/);
+  assert.match(first.out, /fidelity 0\.2 -> 0\.2: no accuracy measured yet \(coverage unknown, no sim-to-real yet\): kept/);
+  // The comparison's verdict is the exit code of `shadow compare` (1: some node outside tolerance).
+  const compared = await cmd(['compare', '--dir', shadowDir, '--replications', '4']);
+  assert.is(compared.code, /NOT all within tolerance/.test(compared.out) ? 1 : 0, compared.out + compared.error);
   const compare = JSON.parse(await readFile(join(shadowDir, 'compare.json'), 'utf8')) as { nodes: { node: string; status: string }[] };
   const plan = readPlan(await readFile(join(shadowDir, 'plan.json'), 'utf8'));
   const duplicated = plan.nodes.filter((n) => n.action === 'duplicate').map((n) => n.id);

@@ -38,7 +38,7 @@ export const SHADOW_COMPARE = defineCommand({
     dir: { kind: 'path', value: 'DIR', required: true, help: "a shadow folder after 'shadowcast shadow inject'" },
     replications: { kind: 'positiveInt', default: '20', help: "replications of the twin's prediction at the injected load" },
   },
-  notes: 'Writes DIR/compare.json: per duplicated node, throughput, utilization, mean, p50 and p95 against the twin, in production time.',
+  notes: 'Writes DIR/compare.json: per duplicated node, throughput, utilization, mean, p50 and p95 against the twin, in production time. Exit 1 when some node is outside tolerance (the answer is "no"), so that scripts can tell.',
 });
 
 async function schedulesFor(plan: ShadowPlan, choice: { kind: 'path'; path: number } | { kind: 'quantile'; quantile: number } | null): Promise<readonly TrafficSchedule[]> {
@@ -123,5 +123,6 @@ export async function runCompare(argv: string[]): Promise<number> {
   const r = await compare(parsed.values.dir, parsed.values.replications);
   console.log(r.table);
   console.log(`\n${r.comparison.pass ? 'every duplicated node within tolerance' : 'NOT all within tolerance (see above)'}; written: ${r.file}`);
-  return 0;
+  // The answer "no" is exit 1, as nightly's "at risk" (README, Exit codes): a script cannot read the table.
+  return r.comparison.pass ? 0 : 1;
 }
