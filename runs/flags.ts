@@ -83,6 +83,8 @@ export interface Parsed<T extends FlagTable> {
   readonly values: FlagValues<T>;
   /** The positional arguments, one per entry of spec.positionals. */
   readonly positionals: readonly string[];
+  /** Flags given on the command line (not their defaults): a flag that only matters with another must be refused when given without it. */
+  readonly given: ReadonlySet<string>;
 }
 
 /** Declares a command's table; `const` keeps the literal kinds, choices and `required: true` that type the result. */
@@ -265,5 +267,6 @@ export function parseFlags<T extends FlagTable>(spec: CommandSpec<T>, argv: read
     throw usageError(spec, (e as Error).message);
   }
   // The one cast: the loop above gave every flag of the table a value of its kind.
-  return { values: values as FlagValues<T>, positionals };
+  const given = new Set(Object.keys(spec.flags).filter((name) => parsed.values[name] !== undefined));
+  return { values: values as FlagValues<T>, positionals, given };
 }

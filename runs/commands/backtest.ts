@@ -57,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const twice = declaredTwice(values.bounds);
   if (twice) throw usageError(BACKTEST, twice);
+  if (candidates && model !== 'auto') throw usageError(BACKTEST, `--candidates lists the models auto chooses from: it needs --model auto, not ${model}`);
   if (values.json) await checkOutputFile(values.json, '--json');
   const series = await readCommandTelemetry(files, values.layout, new Map(values.bounds));
   const problem = forecastSizeProblem(series, spec, 100, workers) ?? unknownLimitProblem(series, values.bounds, '--bounds') ?? backtestWindowsProblem(series, spec, windows);

@@ -120,6 +120,10 @@ export async function run(argv: string[]): Promise<number> {
 
   const declared = boundsConflict(values.bounds, values.limit) ?? declaredTwice(values.bounds);
   if (declared) throw usageError(FORECAST, declared);
+  // A flag another model would use is refused, not silently dropped.
+  if (candidates && model !== 'auto') throw usageError(FORECAST, `--candidates lists the models auto chooses from: it needs --model auto, not ${model}`);
+  const lstmOnly = ['epochs', 'backend'].filter((f) => parsed.given.has(f));
+  if (lstmOnly.length && model !== 'lstm') throw usageError(FORECAST, `${lstmOnly.map((f) => `--${f}`).join(' and ')} ${lstmOnly.length > 1 ? 'set' : 'sets'} the LSTM's training: ${lstmOnly.length > 1 ? 'they need' : 'it needs'} --model lstm, not ${model}`);
   await checkOutputFolder(values.out);
   const read = await readCommandTelemetry(files, values.layout, new Map(values.bounds));
   const series = values.resample !== undefined ? read.map((s) => resampleSeries(s, Math.round(values.resample! * 1000))) : read;

@@ -65,7 +65,7 @@ export const TELEMETRY_FLAGS = flagTable({
   candidates: { kind: 'custom', value: 'LIST', parse: parseCandidates, absent: 'snaive,ets (+mstl on daily+weekly series)', help: 'models auto chooses from, comma-separated' },
   period: { kind: 'positiveInt', value: 'STEPS', absent: 'detected', help: 'force the seasonal period' },
   'no-calibrate': { kind: 'boolean', help: "keep the model's own interval widths" },
-  seed: { kind: 'nonNegativeInt', value: 'S', default: '1', help: 'random seed' },
+  seed: { kind: 'nonNegativeInt', value: 'S', default: '1', help: 'random seed of the sample paths and of the LSTM; quantiles of the analytic models (ets, arima, mstl, snaive) do not depend on it' },
   workers: { kind: 'nonNegativeInt', value: 'N', absent: 'all cores; 0 = this thread', help: 'worker threads' },
 });
 

@@ -100,6 +100,10 @@ export async function makePlan(req: PlanRequest, spec: CommandSpec<FlagTable>): 
   const v = req.flags;
   if (v.path !== undefined && v.quantile !== undefined) throw usageError(SHADOW_PLAN, '--path and --quantile exclude each other');
   const twin = await loadTwinFile(v.twin, { allowOutsidePaths: v['allow-outside-paths'] });
+  const traffic = v.path !== undefined ? '--path' : v.quantile !== undefined ? '--quantile' : null;
+  if (traffic && !twin.entries.some((e) => e.arrival.kind === 'forecast')) {
+    throw usageError(spec, `${traffic} chooses how forecast-driven entries follow the forecast, and no entry of ${v.twin} is driven by one (their rates are the twin's own)`);
+  }
   const result = await readSimulationResult(v.result);
   const forecast = v.forecast ? { bundle: await readForecast(v.forecast), source: resolve(v.forecast) } : null;
   const state = v.state ? await readStateSnapshot(v.state, twin) : null;

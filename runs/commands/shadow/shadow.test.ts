@@ -91,6 +91,12 @@ test('a --start beyond the simulated horizon is a usage error naming --start (ex
   assert.match(r.error, /^--start: expected production seconds in \[0, \d+\) \(the simulated horizon\), got 360000$/);
 });
 
+test('--quantile on a twin without forecast-driven entries is a usage error, not ignored', async () => {
+  const r = await cmd(['plan', '--twin', shop, '--result', sim(), '--quantile', '0.95', '--out', join(dir, 'q.json')]);
+  assert.is(r.code, 2, r.error);
+  assert.match(r.error, /^--quantile chooses how forecast-driven entries follow the forecast, and no entry of .*shop\.yaml is driven by one/);
+});
+
 test('an --out that is a folder is refused before planning (exit 3)', async () => {
   const r = await cmd(['plan', '--twin', shop, '--result', sim(), '--out', dir]);
   assert.is(r.code, 3, r.error);
