@@ -54,6 +54,8 @@ export async function nightly(argv: readonly string[]): Promise<NightlyResult | 
     ]);
     if (rows.length) console.log(`\n${table(['node', 'P(fail) [95%]', 'condition', 'ttf p50', ''], rows)}\n`);
     console.log(r.atRisk.length ? `${r.atRisk.length} node(s) above the risk threshold ${r.data.run.threshold}: ${r.atRisk.join(', ')}` : `no node above the risk threshold ${r.data.run.threshold}`);
+    // The report lists them too; a reader of the summary must not have to open it to learn that a verdict is weak.
+    for (const w of r.data.warnings) console.log(`warning: ${w}`);
   }
   console.log(`report: ${r.report}`);
   return r;

@@ -15,6 +15,7 @@ import { forecastTelemetry } from '../../models/forecast-telemetry.js';
 import { SeriesSetError } from '../../models/telemetry/errors.js';
 import { InputError } from '../usage-error.js';
 import { formatDuration } from '../format.js';
+import { normalQuantile, wilsonInterval } from '../../engine/index.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
 import type { Twin } from '../../twins/definition/types.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
@@ -70,6 +71,20 @@ export function forecastDriven(twin: Twin, entries: NightlyConfig['entries']): T
 }
 
 const readJson = async <T>(file: string): Promise<T> => JSON.parse(await readFile(file, 'utf8')) as T;
+
+/**
+ * The warning for nodes "at risk" with no failure at all: with n replications
+ * a node that never failed still has a Wilson upper bound of z²/(n + z²), so
+ * below the count that brings it under the threshold every node is "at risk".
+ */
+export function tooFewReplications(nodes: readonly { readonly id: string; readonly replications: number; readonly pFail: { readonly hi: number } }[], threshold: number, level: number): string {
+  const n = nodes[0]!.replications;
+  const z = normalQuantile(0.5 + level / 2);
+  let enough = n;
+  while (wilsonInterval(0, enough, z).hi > threshold) enough++;
+  const names = nodes.slice(0, 5).map((x) => x.id).join(', ') + (nodes.length > 5 ? ` and ${nodes.length - 5} more` : '');
+  return `${nodes.length} node(s) are above the risk threshold ${threshold} without a single failure (${names}): with ${n} replications a node that never fails still has a ${(100 * level).toFixed(0)} % upper bound of ${(100 * nodes[0]!.pFail.hi).toFixed(1)} %; about ${enough} replications would bound it under the threshold`;
+}
 
 export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
   const { config, out } = o;
@@ -173,6 +188,10 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     await writeFileAtomically(join(out, 'risk.json'), JSON.stringify({ threshold: config.risk.threshold, level: config.risk.level, atRisk: ids }, null, 1) + '\n');
     return { value: ids, note: ids.length ? `above ${config.risk.threshold}: ${ids.join(', ')}` : `no node above ${config.risk.threshold}` };
   }, async () => (await readJson<{ atRisk: string[] }>(join(out, 'risk.json'))).atRisk);
+
+  // Nodes above the threshold that never failed are there for want of replications, not for what they did: say so.
+  const unbounded = sim.risk.nodes.filter((n) => atRisk.includes(n.id) && n.failures === 0);
+  if (unbounded.length > 0) warnings.push(tooFewReplications(unbounded, config.risk.threshold, config.risk.level));
 
   // 6. Mitigation proposals for those nodes, re-simulated on common random numbers.
   const mitigationIn = hashOf({ riskIn, mitigation: config.mitigation, atRisk });

@@ -1,0 +1,19 @@
+/**
+ * Nodes "at risk" that never failed are there for want of replications: the
+ * nightly says so, with the replications that would bound them under the
+ * threshold (the Wilson bound with no failure: z²/(n + z²)).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { wilsonInterval } from '../../engine/index.js';
+import { tooFewReplications } from './pipeline.js';
+
+test('the warning names the nodes, the bound at n and the count that brings it under the threshold', () => {
+  const node = (id: string) => ({ id, replications: 4, pFail: { hi: wilsonInterval(0, 4).hi } });
+  const w = tooFewReplications(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map(node), 0.3, 0.95);
+  assert.match(w, /^7 node\(s\) are above the risk threshold 0\.3 without a single failure \(a, b, c, d, e and 2 more\): with 4 replications .* upper bound of 49\.0 %; about 9 replications would bound it under the threshold$/);
+  // 9 is the first count whose bound is under 0.3; 8 is not.
+  assert.ok(wilsonInterval(0, 9).hi <= 0.3 && wilsonInterval(0, 8).hi > 0.3);
+});
+
+test.run();
