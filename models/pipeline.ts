@@ -3,7 +3,8 @@
  *   constant check -> seasonality -> transform (log for rates) ->
  *   model choice (auto: rolling-origin backtest within the history) ->
  *   calibration of interval widths on the same backtests ->
- *   final fit, quantiles and sample paths -> back transform, clamp at 0.
+ *   final fit, quantiles and sample paths -> back transform, clamp at 0
+ *   (and, in log1p space, the upper tail at the median + the history range).
  * Every step that deviates from what was asked (a shorter model, a constant
  * series, no calibration) leaves a note on the forecast.
  * Deterministic: the random stream is seeded from (seed, node, metric), so the
@@ -21,7 +22,7 @@ import { buildDistribution, LEVELS, NO_WIDENING } from './paths.js';
 import type { Widening } from './paths.js';
 import type { Distribution } from './paths.js';
 import { detectSeasonality } from './seasonality.js';
-import { chooseTransform, describe, forward, inverseValue, LOG1P } from './transform.js';
+import { chooseTransform, describe, forward, inverseValue, LOG1P, upperCeiling } from './transform.js';
 import type { Transform } from './transform.js';
 import { boundsLabel, inferredBounds } from './telemetry/bounds.js';
 import type { Bounds } from './telemetry/bounds.js';
@@ -349,8 +350,14 @@ async function modelInSpace(s: SeriesHistory, t: Transform, ctx: FitContext, opt
   // The transforms keep log1p and logit forecasts in range; the floor only guards linear paths' tails.
   const floor = s.allowNegative ? -Infinity : 0;
   const back = (v: number) => Math.max(floor, inverseValue(t, v));
-  const quantiles = new Map<number, Float64Array>([...dist.quantiles].map(([q, v]) => [q, v.map(back)]));
-  const paths = Float32Array.from(dist.paths, back);
+  // log1p's upper tail stops at the median plus the history's range (transform.ts says why).
+  const ceiling = upperCeiling(t, s.values, median.map(back)) ?? new Float64Array(h).fill(Number.POSITIVE_INFINITY);
+  const hi = dist.quantiles.get(LEVELS[LEVELS.length - 1]!)!;
+  let capped = 0;
+  for (let k = 0; k < h; k++) if (back(hi[k]!) > ceiling[k]!) capped++;
+  if (capped > 0) notes.push(`upper tail capped at the median + the history's range (${(ceiling[0]! - back(median[0]!)).toPrecision(3)}) at ${capped} of ${h} steps: in log1p space an error is a factor, and errors seen from near 0 (or widened by calibration) put q${LEVELS[LEVELS.length - 1]} at up to ${Math.max(...Array.from(hi, back)).toPrecision(3)}`);
+  const quantiles = new Map<number, Float64Array>([...dist.quantiles].map(([q, v]) => [q, v.map((x, k) => Math.min(ceiling[k]!, back(x)))]));
+  const paths = Float32Array.from(dist.paths, (x, i) => Math.min(ceiling[i % h]!, back(x)));
   return { transform: t, modelName: model.name, quantiles, paths, scale, candidateMase, notes, minMedian };
 }
 

@@ -13,7 +13,9 @@
  *          no quantile goes above the bound.
  *
  * Quantiles survive the monotone back transform unchanged; sample paths are
- * transformed point by point.
+ * transformed point by point. In log1p space the upper tail is then capped
+ * (upperCeiling below): an additive log1p error is a multiplication, and
+ * errors measured from a level near 0 multiply a higher level absurdly.
  */
 import type { Bounds } from './telemetry/bounds.js';
 
@@ -76,4 +78,32 @@ export function inverseValue(t: Transform, v: number): number {
     return Math.min(u, Math.max(0, (r * (u + e) - e) / (1 + r)));
   }
   return v;
+}
+
+/**
+ * The highest value a forecast in space `t` may reach at each step, in the
+ * original units: its median plus the whole range of the history (max - min);
+ * undefined where no cap is needed (linear errors are already in the data's
+ * units; logit's inverse is bounded).
+ *
+ * Why log1p needs one: the error bootstrap and calibration add model-space
+ * deviations measured at one level to the median at another, and log1p turns
+ * that into a factor. On a series of zeros and bursts (disk writes, NAB
+ * ec2_disk_write_bytes) a burst seen from 0 is an error of log1p(5e8) = 20
+ * nats; added to a median of 4e5 it became 4e5 * e^20 = 2e14 bytes, and a
+ * calibration factor of 2.4 on that tail gave 5e18. Nothing in the history
+ * supports a value further above the median than the history ever spread
+ * (while the median is at or above the history's min, every past value, and
+ * so every held-out point calibration learnt from, lies below the cap), so
+ * the tail stops there: at most the median plus the history's max.
+ * Only the part above the median is touched, so medians (MASE) and the lower
+ * tail are unchanged, and a min with a per-step constant keeps paths and
+ * quantiles consistent.
+ */
+export function upperCeiling(t: Transform, history: ArrayLike<number>, medianOrig: ArrayLike<number>): Float64Array | undefined {
+  if (t.name !== 'log1p') return undefined;
+  let lo = Number.POSITIVE_INFINITY, hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < history.length; i++) { lo = Math.min(lo, history[i]!); hi = Math.max(hi, history[i]!); }
+  const range = hi >= lo ? hi - lo : 0;
+  return Float64Array.from(medianOrig, (m) => m + range);
 }
