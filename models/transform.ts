@@ -103,7 +103,8 @@ export function inverseValue(t: Transform, v: number): number {
 export function upperCeiling(t: Transform, history: ArrayLike<number>, medianOrig: ArrayLike<number>): Float64Array | undefined {
   if (t.name !== 'log1p') return undefined;
   let lo = Number.POSITIVE_INFINITY, hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < history.length; i++) { lo = Math.min(lo, history[i]!); hi = Math.max(hi, history[i]!); }
+  // A gap (NaN) must not turn the cap, and so every quantile, into NaN.
+  for (let i = 0; i < history.length; i++) { const v = history[i]!; if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
   const range = hi >= lo ? hi - lo : 0;
   return Float64Array.from(medianOrig, (m) => m + range);
 }
