@@ -90,4 +90,15 @@ test('a file that is not JSON, or is missing, is a located problem too', async (
   });
 });
 
+test('another file given by mistake is named in one line: an HTML page, another JSON format, a document without a format', async () => {
+  await withTempDir('report-data', async (dir) => {
+    const failure = (file: string) => readReportDataFile(file).then(() => null, (e: unknown) => e as Error);
+    const html = join(dir, 'report.html');
+    await writeFile(html, '<!doctype html>\n<html><body>x</body></html>\n');
+    assert.match((await failure(html))!.message, /report\.html: expected a nightly's report-data\.json \(JSON, beside its report\.html\), got a \.html$/);
+  });
+  assert.equal(await problemsOf({ format: 'shadowcast-simulation/1', run: {} }), ['2: format: expected a nightly\'s report-data.json (format "shadowcast-nightly-report/1"), got format "shadowcast-simulation/1"']);
+  assert.equal(await problemsOf([1, 2]), ['1: (root): expected a nightly\'s report-data.json (format "shadowcast-nightly-report/1"), got a document without a format field']);
+});
+
 test.run();

@@ -7,6 +7,8 @@
  * is reported at once, located, as a TwinSpecError (exit 3).
  */
 import type { SchemaObject } from 'ajv';
+import { extname } from 'node:path';
+import { InputError } from '../usage-error.js';
 import { Problems, type Locator, type PathSegments } from '../../twins/definition/errors.js';
 import { readSpecText, validateDocument } from '../../twins/definition/load.js';
 import { didYouMean } from '../../engine/did-you-mean.js';
@@ -117,6 +119,13 @@ export function checkReportData(d: NightlyReportData, p: Problems): void {
 
 /** Validates parsed data (from a file or from memory); throws TwinSpecError naming `source` and every problem. */
 export function validateReportData(data: unknown, source: string, locate?: Locator): NightlyReportData {
+  // Another file given by mistake (a summary.json, the report itself) gets one line, not a page of schema problems.
+  const format = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as { format?: unknown }).format : undefined;
+  if (format !== REPORT_DATA_FORMAT) {
+    const p = new Problems(locate);
+    p.at(format === undefined ? [] : ['format'], `expected a nightly's report-data.json (format ${JSON.stringify(REPORT_DATA_FORMAT)}), got ${format === undefined ? 'a document without a format field' : `format ${JSON.stringify(format)}`}`);
+    p.throwIfAny(source);
+  }
   const d = validateDocument<NightlyReportData>(reportDataSchema, data, source, locate);
   const p = new Problems(locate);
   checkReportData(d, p);
@@ -125,6 +134,8 @@ export function validateReportData(data: unknown, source: string, locate?: Locat
 }
 
 export async function readReportDataFile(file: string): Promise<NightlyReportData> {
+  // The nightly writes JSON; a YAML reading of an HTML page would list a dozen parse errors about the wrong file.
+  if (!/\.json$/i.test(file)) throw new InputError(`${file}: expected a nightly's report-data.json (JSON, beside its report.html), got a ${extname(file) || 'file without extension'}`);
   const { data, locate } = await readSpecText(file);
   return validateReportData(data, file, locate);
 }
