@@ -53,6 +53,11 @@ export async function readPrometheus(file: string): Promise<RawSeries[]> {
     throw new TelemetryError({ file, ...(lc ? { line: lc.line, column: String(lc.column) } : {}) }, 'valid JSON', pos === undefined || pos >= text.length ? 'text that ends too early' : shown(text.slice(pos, pos + 1)));
   }
   if (!isObject(doc)) throw new TelemetryError({ file }, 'a Prometheus query_range response (a JSON object)', kindOf(doc));
+  // Some other JSON (a fault list, a config) beside the telemetry: say what the file is not, not which field it lacks.
+  if (doc.status === undefined && doc.data === undefined) {
+    const keys = Object.keys(doc).slice(0, 4);
+    throw new TelemetryError({ file }, 'a Prometheus query_range response ({"status": "success", "data": {"resultType": "matrix", ...}}): this JSON is something else', keys.length ? `an object with ${keys.map((k) => JSON.stringify(k)).join(', ')}` : 'an empty object');
+  }
   if (doc.data !== undefined && !isObject(doc.data)) throw new TelemetryError({ file, column: 'data' }, 'an object', kindOf(doc.data));
   const d = doc as { status?: unknown; data?: { resultType?: unknown; result?: unknown } };
   if (d.status !== 'success') throw new TelemetryError({ file, column: 'status' }, '"success"', shown(String(d.status)));

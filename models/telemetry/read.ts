@@ -45,6 +45,13 @@ export async function detectLayout(file: string): Promise<TelemetryLayout> {
   const head = (await firstLine(file)).split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
   if (head.includes('TimeStamp') && (head.includes('PodName') || head.includes('ServiceName'))) return 'nezha';
   const lower = head.map((c) => c.toLowerCase());
+  // A Nezha header with one name in another case would fall through to the wide layout and fail on a column the user never touched.
+  if (lower.includes('timestamp') && (lower.includes('podname') || lower.includes('servicename'))) {
+    for (const want of ['TimeStamp', 'PodName', 'ServiceName']) {
+      const got = head.find((c) => c.toLowerCase() === want.toLowerCase() && c !== want);
+      if (got !== undefined) throw new TelemetryError({ file, line: 1, column: got }, `"${want}" as a Nezha metric file spells it (its columns are case-sensitive; or give --layout)`, JSON.stringify(got));
+    }
+  }
   if (lower.length === 2 && lower[0] === 'timestamp' && lower[1] === 'value') return 'nab';
   if (lower.includes('node') && lower.includes('metric') && lower.includes('value')) return 'long';
   return 'wide';
