@@ -1,7 +1,8 @@
 /**
  * Link parameters of a network twin: capacity (LinkSpeedRaw, or the documented
  * fallback) and propagation delay (haversine distance / 2e8 m/s, or the median
- * delay of the other links when a router has no coordinates).
+ * delay of the other links when a router has no coordinates, or 0 when no link
+ * has both routers located: there is no length to take a median of).
  */
 import type { ZooRouter, ZooTopology } from './graphml.js';
 
@@ -11,6 +12,9 @@ export interface LinkRules {
 }
 
 export type FallbackRule = 'median of known links' | 'defaultCapacity' | 'none needed';
+
+/** How links without a length get their propagation delay: the median of the others, or 0 when no link has a length. */
+export type DelayRule = 'median of known links' | 'no link has a length: 0' | 'none needed';
 
 const LIGHT_IN_FIBRE = 2e8; // m/s
 const EARTH_RADIUS = 6371e3; // m
@@ -48,6 +52,9 @@ export interface LinkTable {
   readonly fallbackCapacity: number;
   readonly fallbackRule: FallbackRule;
   readonly delayFallback: number;
+  /** Propagation delay given to those links, s, and why. */
+  readonly fallbackDelay: number;
+  readonly delayRule: DelayRule;
 }
 
 /** Capacity and delay of every link (file order); fallbacks are described in `notes`. */
@@ -66,7 +73,12 @@ export function linkInfos(topo: ZooTopology, opts: LinkRules, notes: string[]): 
   const knownDelays = distances.filter((d): d is number => d !== null).map((d) => d / LIGHT_IN_FIBRE);
   const fallbackDelay = knownDelays.length > 0 ? median(knownDelays) : 0;
   const delayFallback = distances.filter((d) => d === null).length;
-  if (delayFallback > 0) notes.push(`${delayFallback} link(s) touch a router without coordinates: given the median propagation delay ${fallbackDelay.toExponential(3)} s`);
+  const delayRule: DelayRule = delayFallback === 0 ? 'none needed' : knownDelays.length > 0 ? 'median of known links' : 'no link has a length: 0';
+  if (delayRule === 'median of known links') notes.push(`${delayFallback} link(s) touch a router without coordinates: given the median propagation delay ${fallbackDelay.toExponential(3)} s`);
+  // A median of no lengths is no delay at all: say so, and what it does to routing, rather than print a median of 0.
+  if (delayRule === 'no link has a length: 0') {
+    notes.push(`no link has a length (no link has Latitude and Longitude at both routers): propagation delay 0 s on all ${delayFallback} links, so routes by delay are routes by hop count; to model distance, give the nodes Latitude and Longitude in the GraphML file, or set the link stations' delay in the written twin`);
+  }
   const infos: LinkInfo[] = topo.links.map((l, i) => ({
     key: l.key, source: l.source, target: l.target, k: l.k,
     capacity: l.capacity ?? fallbackCapacity,
@@ -75,6 +87,6 @@ export function linkInfos(topo: ZooTopology, opts: LinkRules, notes: string[]): 
     distanceKm: distances[i] !== null ? distances[i]! / 1000 : null,
     label: l.label,
   }));
-  return { infos, capacityKnown: known.length, capacityFallback: missing, fallbackCapacity, fallbackRule, delayFallback };
+  return { infos, capacityKnown: known.length, capacityFallback: missing, fallbackCapacity, fallbackRule, delayFallback, fallbackDelay, delayRule };
 }
 

@@ -4,6 +4,8 @@
  * applied where each option is used.
  */
 import { Problems } from '../definition/errors.js';
+import type { ZooRouter } from './graphml.js';
+import { idHint } from './hints.js';
 
 export interface NetworkOptions {
   /** Packet size, bytes (default 1500). */
@@ -52,4 +54,34 @@ export function checkNetworkOptions(opts: NetworkOptions, file: string): void {
     for (const [id, w] of Object.entries(opts.weights)) if (!(Number.isFinite(w) && w >= 0)) p.raw(`options.weights.${id}`, `expected a finite number >= 0, got ${w}`);
   }
   p.throwIfAny(file);
+}
+
+/** A weight key that names no router, with a hint: the router it is the label of, or the closest id. */
+export interface UnknownWeightId {
+  readonly id: string;
+  readonly hint: string;
+}
+
+/**
+ * The keys of a weights map that are not router ids. Zoo ids are numbers
+ * ("0", "1", ...) and people write the labels they see ("New York"): a label
+ * names its router in the hint.
+ */
+export function unknownWeightIds(weights: Readonly<Record<string, number>>, routers: readonly ZooRouter[]): UnknownWeightId[] {
+  const ids = new Set(routers.map((r) => r.id));
+  const out: UnknownWeightId[] = [];
+  for (const id of Object.keys(weights)) {
+    if (ids.has(id)) continue;
+    const byLabel = routers.filter((r) => r.label.toLowerCase() === id.toLowerCase()).map((r) => JSON.stringify(r.id));
+    // Hints for the first few only: a weights file of thousands of stale ids stays cheap to refuse.
+    const hint = byLabel.length > 0 ? ` (${JSON.stringify(id)} is the label of router ${byLabel.join(', router ')}: weights are keyed by router id)` : out.length < 20 ? idHint(id, ids) : '';
+    out.push({ id, hint });
+  }
+  return out;
+}
+
+/** Some router ids with their labels, for a message: `"0" (New York), "1" (Chicago), ... (11 routers)`. */
+export function routerIdList(routers: readonly ZooRouter[], max = 12): string {
+  const shownIds = routers.slice(0, max).map((r) => (r.label !== r.id ? `${JSON.stringify(r.id)} (${r.label})` : JSON.stringify(r.id)));
+  return `${shownIds.join(', ')}${routers.length > max ? ', ...' : ''} (${routers.length} router${routers.length === 1 ? '' : 's'})`;
 }

@@ -140,11 +140,45 @@ test('an imported twin written as YAML reads back to the same twin', async () =>
   assert.equal(Array.from(back.network!.destCum), Array.from(twin.network!.destCum));
 });
 
+test('no router has coordinates: no median of nothing; the report says no link has a length, delay 0, and how to give one', () => {
+  const xml = (nodes: string): string => `<graphml><key attr.name="Latitude" attr.type="double" for="node" id="d1"/><key attr.name="Longitude" attr.type="double" for="node" id="d2"/><graph>${nodes}<edge source="a" target="b"/><edge source="b" target="c"/></graph></graphml>`;
+  const { input, report } = networkTwinInput(parseZooGraphml(xml('<node id="a"/><node id="b"/><node id="c"/>'), 'flat.graphml'));
+  assert.is(report.delayRule, 'no link has a length: 0');
+  assert.is(report.delayFallback, 2);
+  assert.is(report.fallbackDelay, 0);
+  assert.ok(input.nodes.filter((n) => n.kind !== 'router').every((n) => n.delay === 0));
+  const note = report.notes.find((n) => n.startsWith('no link has a length'));
+  assert.ok(note, report.notes.join('\n'));
+  assert.match(note!, /propagation delay 0 s on all 2 links, so routes by delay are routes by hop count; to model distance, give the nodes Latitude and Longitude/);
+  assert.not.ok(report.notes.some((n) => /median propagation delay/.test(n)), report.notes.join('\n'));
+  // One located router pair is enough for the median rule, as before.
+  const some = networkTwinInput(parseZooGraphml(xml('<node id="a"><data key="d1">40</data><data key="d2">-74</data></node><node id="b"><data key="d1">41.8</data><data key="d2">-87.6</data></node><node id="c"/>'), 'some.graphml'));
+  assert.is(some.report.delayRule, 'median of known links');
+  assert.ok(some.report.fallbackDelay > 0);
+  assert.ok(some.report.notes.some((n) => /^1 link\(s\) touch a router without coordinates: given the median propagation delay/.test(n)));
+});
+
+test('weights naming no router are refused as options.weights.<id>, with a hint and the router ids', async () => {
+  const topo = await readZooGraphml(file('Abilene'));
+  try {
+    networkTwinInput(topo, { weights: { '0': 5, '100': 1, 'Chicago': 2 } });
+    assert.unreachable('should have thrown');
+  } catch (e) {
+    assert.ok(e instanceof TwinSpecError, String(e));
+    const ps = (e as TwinSpecError).problems;
+    assert.equal(ps.map((p) => p.path), ['options.weights["100"]', 'options.weights.Chicago']);
+    assert.match(ps[0]!.message, /^unknown router id "100" \(did you mean "10"\?\); the routers are "0" \(New York\), "1" \(Chicago\), /);
+    assert.match(ps[1]!.message, /^unknown router id "Chicago" \("Chicago" is the label of router "1": weights are keyed by router id\)/);
+    assert.not.match(e.message, /network\.traffic\.gravity/);
+  }
+});
+
 test('bad options and bad GraphML are clear errors', async () => {
   const topo = await readZooGraphml(file('Abilene'));
   assert.throws(() => networkTwinInput(topo, { load: -5 }), (e: unknown) => e instanceof TwinSpecError && /options\.load: expected a finite positive number/.test(e.message));
   assert.throws(() => networkTwinInput(topo, { maxUtilization: 1.5 }), (e: unknown) => e instanceof TwinSpecError && /options\.maxUtilization/.test(e.message));
-  assert.throws(() => parseZooGraphml('<graphml><graph><edge source="a" target="b"/></graph></graphml>', 'x.graphml'), (e: unknown) => e instanceof TwinSpecError && /cannot parse GraphML/.test(e.message));
+  // An edge to no node: our located message (graphml.test.ts has the others), not graphology's "inexisting node".
+  assert.throws(() => parseZooGraphml('<graphml><graph><edge source="a" target="b"/></graph></graphml>', 'x.graphml'), (e: unknown) => e instanceof TwinSpecError && /x\.graphml:1:\d+: edge\[0\] source: "a" is not the id of any <node> in the file/.test(e.message));
   try {
     await readZooGraphml(join(zoo, 'Missing.graphml'));
     assert.unreachable('should have thrown');

@@ -28,7 +28,8 @@
  * assembles the twin file object and the report, using the loader's own
  * network builder to scale the traffic.
  */
-import { Problems } from '../definition/errors.js';
+import { LIMITS } from '../../engine/limits.js';
+import { Problems, TwinSpecError } from '../definition/errors.js';
 import type { EntryInput, NetworkInput, NodeInput, TwinInput } from '../definition/input.js';
 import { twinFromObject } from '../definition/load.js';
 import type { Twin } from '../definition/types.js';
@@ -38,8 +39,8 @@ import { routedLoads } from '../network/loads.js';
 import { routerComponents } from './components.js';
 import type { ZooTopology } from './graphml.js';
 import { readZooGraphml } from './graphml.js';
-import { linkInfos, type FallbackRule, type LinkInfo } from './links.js';
-import { checkNetworkOptions, type NetworkOptions } from './zoo-options.js';
+import { linkInfos, type DelayRule, type FallbackRule, type LinkInfo } from './links.js';
+import { checkNetworkOptions, routerIdList, unknownWeightIds, type NetworkOptions } from './zoo-options.js';
 
 export { haversine } from './links.js';
 export type { NetworkOptions } from './zoo-options.js';
@@ -59,6 +60,9 @@ export interface NetworkImportReport {
   readonly fallbackCapacity: number;
   readonly fallbackRule: FallbackRule;
   readonly delayFallback: number;
+  /** Propagation delay given to those links, s, and why (0 when no link has a length). */
+  readonly fallbackDelay: number;
+  readonly delayRule: DelayRule;
   /** Ordered router pairs with demand and a route. */
   readonly flows: number;
   /** Ordered router pairs with demand but no route (other components), their demand (packets/s, not offered) and the first few. */
@@ -70,6 +74,35 @@ export interface NetworkImportReport {
   /** The busiest link direction at that load. */
   readonly busiest: { readonly station: string; readonly utilization: number };
   readonly notes: readonly string[];
+}
+
+/** x rounded down to `digits` significant digits (a bound to stay under). */
+function floorSignificant(x: number, digits = 3): number {
+  const unit = 10 ** (Math.floor(Math.log10(x)) - digits + 1);
+  return Number((Math.floor(x / unit * (1 - 1e-12)) * unit).toPrecision(digits));
+}
+
+/**
+ * The offered load gives an origin router an entry rate over
+ * LIMITS.entryRate. Entry rates are proportional to `load`, to
+ * `maxUtilization` and to 1 / `packetBytes` (the same utilization with bigger
+ * packets is fewer packets), so the error carries the bounds that fit; the
+ * command words them as flags, naming the default when the user gave none.
+ */
+export class OfferedLoadError extends TwinSpecError {
+  constructor(
+    file: string,
+    /** What scaled the load: a given total (`load`) or the busiest link's utilization (`maxUtilization`, default 0.7). */
+    readonly scaledBy: { readonly option: 'load' | 'maxUtilization'; readonly value: number; readonly given: boolean },
+    readonly packetBytes: { readonly value: number; readonly given: boolean },
+    readonly entry: string,
+    readonly rate: number,
+    /** Largest value of the scaling option that fits, and (for maxUtilization) the smallest packet size that does. */
+    readonly fits: { readonly scaledBy: number; readonly packetBytes: number | null },
+  ) {
+    const bound = `${scaledBy.option} ${fits.scaledBy} or lower${fits.packetBytes !== null ? `, or packetBytes ${fits.packetBytes} or more` : ''}`;
+    super(file, [{ path: `options.${scaledBy.option}`, message: `${scaledBy.given ? '' : 'the default '}${scaledBy.option} ${scaledBy.value} gives entry ${entry} ${Math.round(rate)} packets/s, over the limit of ${LIMITS.entryRate} packets/s per router (docs/limits.md): give ${bound}` }]);
+  }
 }
 
 /** Routers: pass-through nodes (no service), with the GraphML label and coordinates as attributes. */
@@ -128,6 +161,15 @@ function networkNodes(topo: ZooTopology, infos: readonly LinkInfo[], packetBits:
 /** Builds the twin file object (TwinInput) and a report; validate it with twinFromObject. Throws TwinSpecError on bad options. */
 export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): { input: TwinInput; report: NetworkImportReport } {
   checkNetworkOptions(opts, topo.file);
+  if (typeof opts.weights === 'object') {
+    // Checked here, by router id, so the problem is the option's (options.weights.<id>) with a hint, not the generated network section's.
+    const unknown = unknownWeightIds(opts.weights, topo.routers);
+    if (unknown.length > 0) {
+      const p = new Problems();
+      for (const u of unknown) p.at(['options', 'weights', u.id], `unknown router id ${JSON.stringify(u.id)}${u.hint}; the routers are ${routerIdList(topo.routers)}`);
+      p.throwIfAny(topo.file);
+    }
+  }
   const notes = [...topo.notes];
   const packetBits = (opts.packetBytes ?? 1500) * 8;
   const { infos, ...cap } = linkInfos(topo, opts, notes);
@@ -175,6 +217,26 @@ export function networkTwinInput(topo: ZooTopology, opts: NetworkOptions = {}): 
   // Unroutable pairs: the loader's own warning names them (twin.warnings); the report adds their packets/s.
   const entries: EntryInput[] = [];
   for (let o = 0; o < R; o++) if (unitRate[o]! > 0) entries.push({ id: `from-${nodes[net.routers[o]!]!.id}`, node: nodes[net.routers[o]!]!.id, rate: unitRate[o]! * scale });
+  // Checked here, not left to the loader's `entries[i].rate` maximum: the loader cannot say that the rates come from an option (often
+  // a default the user never typed) nor how far to turn it down.
+  let topOrigin = -1;
+  for (let o = 0; o < R; o++) if (unitRate[o]! > 0 && (topOrigin < 0 || unitRate[o]! > unitRate[topOrigin]!)) topOrigin = o;
+  const topRate = topOrigin < 0 ? 0 : unitRate[topOrigin]! * scale;
+  if (topRate > LIMITS.entryRate) {
+    const factor = topRate / LIMITS.entryRate;
+    const byLoad = opts.load !== undefined;
+    const value = byLoad ? opts.load! : opts.maxUtilization ?? 0.7;
+    const bytes = opts.packetBytes ?? 1500;
+    throw new OfferedLoadError(
+      topo.file,
+      { option: byLoad ? 'load' : 'maxUtilization', value, given: byLoad || opts.maxUtilization !== undefined },
+      { value: bytes, given: opts.packetBytes !== undefined },
+      `from-${nodes[net.routers[topOrigin]!]!.id}`,
+      topRate,
+      // A given load is in packets/s: the packet size does not change it.
+      { scaledBy: floorSignificant(value / factor), packetBytes: byLoad ? null : Math.ceil(bytes * factor * (1 + 1e-12)) },
+    );
+  }
 
   const report: NetworkImportReport = {
     network: topo.name,

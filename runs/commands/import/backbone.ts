@@ -7,6 +7,7 @@
 import { generateBackbone, type BackboneModel } from '../../../twins/network/generate.js';
 import { networkTwin, type NetworkOptions } from '../../../twins/import/zoo.js';
 import { defineCommand, parseFlags, usageError } from '../../flags.js';
+import { fmt } from './report.js';
 import type { ImportedTwin } from './write.js';
 import { networkImport, networkOptions, ZOO } from './zoo.js';
 
@@ -50,13 +51,17 @@ export async function parseBackboneArgs(argv: readonly string[]): Promise<Backbo
   const parsed = parseFlags(BACKBONE, argv);
   if (!parsed) return null;
   const v = parsed.values;
+  const k = v['mean-degree'];
+  // More than a complete graph has cannot be reached by any generator: refused rather than quietly capped.
+  if (k !== undefined && k > v.routers - 1) throw usageError(BACKBONE, `--mean-degree: expected at most ${v.routers - 1} for ${v.routers} routers (every router linked to every other), got '${k}'`);
   return {
-    kind: 'backbone', out: v.out, routers: v.routers, model: v.model ?? 'waxman', seed: v.seed ?? '1', meanDegree: v['mean-degree'],
-    network: await networkOptions({ ...v, 'default-capacity': undefined }),
+    kind: 'backbone', out: v.out, routers: v.routers, model: v.model ?? 'waxman', seed: v.seed ?? '1', meanDegree: k,
+    network: (await networkOptions({ ...v, 'default-capacity': undefined })).network,
   };
 }
 
 export async function importBackbone(args: BackboneArgs): Promise<ImportedTwin> {
-  const { topology } = generateBackbone({ routers: args.routers, model: args.model, seed: args.seed, ...(args.meanDegree !== undefined ? { meanDegree: args.meanDegree } : {}) });
-  return networkImport(`generated ${args.model} backbone, ${args.routers} routers, seed ${args.seed}`, Promise.resolve().then(() => networkTwin(topology, args.network)), (m) => usageError(BACKBONE, m));
+  const { topology, meanDegree } = generateBackbone({ routers: args.routers, model: args.model, seed: args.seed, ...(args.meanDegree !== undefined ? { meanDegree: args.meanDegree } : {}) });
+  const degree = `  degree       mean ${fmt(meanDegree.reached, 3)} (target ${meanDegree.target}${args.meanDegree === undefined ? ', the default' : ''})`;
+  return networkImport(`generated ${args.model} backbone, ${args.routers} routers, seed ${args.seed}`, Promise.resolve().then(() => networkTwin(topology, args.network)), (m) => usageError(BACKBONE, m), [degree]);
 }

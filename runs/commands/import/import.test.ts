@@ -143,6 +143,50 @@ test('backbone: a generated Barabási–Albert backbone imports, loads back, and
   await rejects(['backbone', '--routers', '10', '--default-capacity', '5', '--out', a], /unknown option '--default-capacity'/);
 });
 
+test('backbone --mean-degree: reached (not 30 links for every target), over routers - 1 refused, the degree reached reported', async () => {
+  const dir = await tmp();
+  const out = join(dir, 'bb.yaml');
+  const links = new Set<string>();
+  for (const k of ['3.5', '10', '18']) {
+    const r = await capture(['backbone', '--routers', '20', '--mean-degree', k, '--utilization', '0.01', '--out', out]);
+    links.add(/\((\d+) links, full duplex/.exec(r.out)![1]!);
+    const reached = Number(/degree\s+mean ([\d.]+) \(target (\S+)\)/.exec(r.out)![1]);
+    assert.ok(Math.abs(reached - Number(k)) <= 0.1 * Number(k), `--mean-degree ${k}: ${r.out}`);
+  }
+  assert.is(links.size, 3);
+  await rejects(['backbone', '--routers', '20', '--mean-degree', '50', '--out', out], /--mean-degree: expected at most 19 for 20 routers \(every router linked to every other\), got '50'/);
+  const d = await capture(['backbone', '--routers', '40', '--model', 'ba', '--seed', '7', '--out', out]);
+  assert.match(d.out, /degree\s+mean 3\.85 \(target 3\.5, the default\)/);
+});
+
+test('backbone: an offered load over the entry-rate limit names the flag that set it (the default when none was given) and the values that fit', async () => {
+  const dir = await tmp();
+  const out = join(dir, 'bb.yaml');
+  const base = ['backbone', '--routers', '100', '--mean-degree', '8', '--out', out];
+  await rejects(base, /^shadowcast import backbone: the default --utilization 0\.7 gives from-r\d+ an entry rate of \d+ packets\/s on this topology, over the limit of 1000000 packets\/s per router \(docs\/limits\.md\): lower --utilization to 0\.469 or less, or raise --packet-bytes to 2236 or more/);
+  await rejects([...base, '--utilization', '0.9'], /^shadowcast import backbone: --utilization 0\.9 gives .*: lower --utilization to 0\.469 or less, or raise --packet-bytes to 2875 or more/);
+  // A load is packets/s: the packet size does not change it, so only --load is named. Uniform gravity: 3e8 over 100 routers is 3e6 each.
+  await rejects([...base, '--load', '3e8'], /^shadowcast import backbone: --load 300000000 gives from-r\d+ an entry rate of 3000000 packets\/s on this topology, .*: lower --load to 99\d00000 or less$/m);
+  // The values it gives do fit.
+  assert.is((await capture([...base, '--utilization', '0.469'])).code, 0);
+  assert.is((await capture([...base, '--packet-bytes', '2236'])).code, 0);
+  assert.equal(await readdir(dir), ['bb.yaml']);
+});
+
+test('zoo: a GraphML problem is refused with its line; a file with no coordinates says no link has a length', async () => {
+  const dir = await tmp();
+  const keys = '<key attr.name="Latitude" attr.type="double" for="node" id="d1"/><key attr.name="Longitude" attr.type="double" for="node" id="d2"/>';
+  const bad = join(dir, 'bad.graphml');
+  await writeFile(bad, `<graphml>${keys}<graph>\n<node id="a"><data key="d1">1000</data><data key="d2">10</data></node>\n<node id="b"/>\n<edge source="a" target="b"/></graph></graphml>`);
+  await rejects(['zoo', bad, '--out', join(dir, 'bad.yaml')], /bad\.graphml:2:\d+: node "a" Latitude: invalid Latitude 1000: expected degrees, a number from -90 to 90/, 3);
+  const flat = join(dir, 'flat.graphml');
+  await writeFile(flat, `<graphml>${keys}<graph><node id="a"/><node id="b"/><edge source="a" target="b"/></graph></graphml>`);
+  const r = await capture(['zoo', flat, '--out', join(dir, 'flat.yaml')]);
+  assert.match(r.out, /delay\s+1 link\(s\) without a length: propagation delay 0 s/);
+  assert.match(r.out, /- no link has a length .*to model distance, give the nodes Latitude and Longitude in the GraphML file/);
+  assert.not.match(r.out, /0\.000e\+0/);
+});
+
 test('callgraph: a small JSON imports, writes and loads back with its calls and entry', async () => {
   const dir = await tmp();
   const src = join(dir, 'mini.json');
@@ -239,6 +283,25 @@ test('weights from a JSON file and by degree reach the importer', async () => {
   assert.match(r.out, /entries\s+2 \(one per origin router\), gravity traffic over 2 routed router pairs/);
   const deg = await parseImportArgs(['zoo', zoo('Abilene'), '--out', join(dir, 'a.yaml'), '--weights', 'degree']);
   assert.is(deg?.kind === 'zoo' ? deg.network.weights : undefined, 'degree');
+});
+
+test('--weights file with a key that is no router id: the weights file, its line and key are named, with a hint and the router ids', async () => {
+  const dir = await tmp();
+  const w = join(dir, 'w.json');
+  await writeFile(w, '{"0": 5,\n "zz": 1,\n "Chicago": 2, "11": 1}');
+  const argv = ['zoo', zoo('Abilene'), '--out', join(dir, 'a.yaml'), '--weights', w];
+  await rejects(argv, new RegExp(`^shadowcast import zoo: --weights ${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 3 key\\(s\\) are not router ids of .*Abilene\\.graphml`), 3);
+  try {
+    await run(argv);
+  } catch (e) {
+    const shown = errorReport('import', e, false);
+    assert.ok(shown.includes(`${w}:2: "zz": unknown router id\n`), shown); // no guess: nothing in common with an id
+    assert.ok(shown.includes(`${w}:3: "Chicago": unknown router id ("Chicago" is the label of router "1": weights are keyed by router id)`), shown);
+    assert.ok(shown.includes(`${w}:3: "11": unknown router id (did you mean "1"?)`), shown);
+    assert.match(shown, /the router ids are "0" \(New York\), "1" \(Chicago\), .* \(11 routers\)/);
+    assert.not.match(shown, /network\.traffic\.gravity/);
+  }
+  assert.equal(await readdir(dir), ['w.json']);
 });
 
 test.run();

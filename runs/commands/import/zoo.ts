@@ -5,9 +5,11 @@
  */
 import { readInputText } from '../../../models/telemetry/input-file.js';
 import { jsonErrorOffset } from '../../../models/telemetry/json-position.js';
-import { shown, TwinSpecError } from '../../../twins/definition/errors.js';
+import { shown } from '../../../twins/definition/errors.js';
 import { LIMITS } from '../../../engine/limits.js';
-import { importZooTwin, type NetworkImportReport, type NetworkOptions } from '../../../twins/import/zoo.js';
+import { readZooGraphml, type ZooTopology } from '../../../twins/import/graphml.js';
+import { networkTwin, OfferedLoadError, type NetworkImportReport, type NetworkOptions } from '../../../twins/import/zoo.js';
+import { routerIdList, unknownWeightIds } from '../../../twins/import/zoo-options.js';
 import type { TwinInput } from '../../../twins/definition/input.js';
 import type { Twin } from '../../../twins/definition/types.js';
 import { parsePositiveDuration } from '../../../twins/definition/units.js';
@@ -56,15 +58,41 @@ export const ZOO = defineCommand({
   notes: 'Give --load or --utilization, not both.',
 });
 
+/** A --weights JSON file as read: its path, its weights, and the line of each key (for messages about it). */
+export interface WeightsFile {
+  readonly path: string;
+  readonly weights: Readonly<Record<string, number>>;
+  readonly lines: ReadonlyMap<string, number>;
+}
+
 export interface ZooArgs {
   readonly kind: 'zoo';
   readonly file: string;
   readonly out: string;
   readonly network: NetworkOptions;
+  /** Set when --weights named a file: its keys are checked against the GraphML's router ids once the file is read. */
+  readonly weightsFile?: WeightsFile;
+}
+
+/** The line of each key of a flat JSON object (weights hold numbers only, so every key is a top-level one; a repeated key: its last line, as JSON.parse keeps the last value). */
+function keyLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  let line = 1;
+  let from = 0;
+  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)"\s*:/g)) {
+    for (let i = from; i < m.index!; i++) if (text.charCodeAt(i) === 10) line++;
+    from = m.index!;
+    try {
+      lines.set(JSON.parse(`"${m[1]}"`) as string, line);
+    } catch {
+      // Not a valid JSON string: JSON.parse of the whole file has already refused it.
+    }
+  }
+  return lines;
 }
 
 /** --weights: a rule name, or a JSON file of weights per router id (an input: its problems are input errors). */
-async function readWeights(v: string): Promise<NetworkOptions['weights']> {
+async function readWeights(v: string): Promise<'uniform' | 'degree' | WeightsFile> {
   if (v === 'uniform' || v === 'degree') return v;
   const text = await readInputText(v, (problem) => new InputError(`--weights: expected 'uniform', 'degree' or a readable JSON file of {"router id": weight}, got '${v}' (${problem})`, ZOO.command));
   let data: unknown;
@@ -79,19 +107,38 @@ async function readWeights(v: string): Promise<NetworkOptions['weights']> {
   for (const [id, w] of Object.entries(data)) {
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new InputError(`${v}: ${JSON.stringify(id.slice(0, 60))}: expected a finite number >= 0, got ${shown(w)}`, ZOO.command);
   }
-  return data as Record<string, number>;
+  return { path: v, weights: data as Record<string, number>, lines: keyLines(text) };
 }
 
-/** The importer's options from the flags: only those given, so the importer's defaults stay the defaults. */
-export async function networkOptions(v: FlagValues<typeof ZOO.flags>): Promise<NetworkOptions> {
+/**
+ * Weight keys that are not router ids of the GraphML file, reported against
+ * the weights file (its path, the key's line), with a hint and the router ids
+ * there are: the problem is in the JSON, and the GraphML is what it must match.
+ */
+function checkWeightsFile(w: WeightsFile, topo: ZooTopology): void {
+  const unknown = unknownWeightIds(w.weights, topo.routers);
+  if (unknown.length === 0) return;
+  const listed = unknown.slice(0, 10).map((u) => `  ${w.path}${w.lines.has(u.id) ? `:${w.lines.get(u.id)}` : ''}: ${shown(u.id)}: unknown router id${u.hint}`);
+  const more = unknown.length > 10 ? [`  ... and ${unknown.length - 10} more`] : [];
+  throw new InputError([
+    `--weights ${w.path}: ${unknown.length} key(s) are not router ids of ${topo.file} (weights are keyed by the GraphML node id)`,
+    ...listed,
+    ...more,
+    `  the router ids are ${routerIdList(topo.routers)}`,
+  ].join('\n'), ZOO.command);
+}
+
+/** The importer's options from the flags: only those given, so the importer's defaults stay the defaults; and the --weights file, if one was read. */
+export async function networkOptions(v: FlagValues<typeof ZOO.flags>): Promise<{ network: NetworkOptions; weightsFile?: WeightsFile }> {
   if (v.load !== undefined && v.utilization !== undefined) throw usageError(ZOO, '--load and --utilization: expected one of them, not both');
   const slo = v['slo-utilization'] ?? v['slo-error-rate'] ?? v['slo-p99'] ?? v['slo-window'];
-  return {
+  const weights = v.weights !== undefined ? await readWeights(v.weights) : undefined;
+  const network: NetworkOptions = {
     ...(v.load !== undefined ? { load: v.load } : {}),
     ...(v.utilization !== undefined ? { maxUtilization: v.utilization } : {}),
     ...(v['packet-bytes'] !== undefined ? { packetBytes: v['packet-bytes'] } : {}),
     ...(v['default-capacity'] !== undefined ? { defaultCapacity: v['default-capacity'] } : {}),
-    ...(v.weights !== undefined ? { weights: await readWeights(v.weights) } : {}),
+    ...(weights !== undefined ? { weights: typeof weights === 'string' ? weights : weights.weights } : {}),
     ...(v['path-metric'] !== undefined ? { pathMetric: v['path-metric'] } : {}),
     ...(v.parallel !== undefined ? { parallel: v.parallel } : {}),
     ...(v.ecmp ? { ecmp: true } : {}),
@@ -99,6 +146,7 @@ export async function networkOptions(v: FlagValues<typeof ZOO.flags>): Promise<N
     ...(v['buffer-packets'] !== undefined ? { bufferPackets: v['buffer-packets'] } : {}),
     ...(slo !== undefined ? { linkSlo: linkSlo(v) } : {}),
   };
+  return typeof weights === 'object' ? { network, weightsFile: weights } : { network };
 }
 
 /** The importer's default link SLO with the conditions given changed. */
@@ -121,31 +169,51 @@ function linkSlo(v: FlagValues<typeof ZOO.flags>): NonNullable<NetworkOptions['l
 export async function parseZooArgs(argv: readonly string[]): Promise<ZooArgs | null> {
   const parsed = parseFlags(ZOO, argv);
   if (!parsed) return null;
-  return { kind: 'zoo', file: parsed.positionals[0]!, out: parsed.values.out, network: await networkOptions(parsed.values) };
+  return { kind: 'zoo', file: parsed.positionals[0]!, out: parsed.values.out, ...(await networkOptions(parsed.values)) };
 }
 
 export async function importZoo(args: ZooArgs): Promise<ImportedTwin> {
-  return networkImport(`Topology Zoo GraphML ${args.file}`, importZooTwin(args.file, args.network), (m) => usageError(ZOO, m));
+  const imported = readZooGraphml(args.file).then((topo) => {
+    if (args.weightsFile) checkWeightsFile(args.weightsFile, topo);
+    return networkTwin(topo, args.network);
+  });
+  return networkImport(`Topology Zoo GraphML ${args.file}`, imported, (m) => usageError(ZOO, m));
 }
 
-/** Runs a network import (Zoo file or generated backbone) and words its report; `what` says where the topology came from. */
-export async function networkImport(what: string, imported: Promise<{ twin: Twin; input: TwinInput; report: NetworkImportReport }>, usage: (message: string) => Error): Promise<ImportedTwin> {
+/**
+ * An offered load over the entry-rate limit, as flags: the one that scaled it
+ * (named as the default when the user gave none: the rates then come from a
+ * flag they never typed) and the values that fit.
+ */
+function offeredLoadMessage(e: OfferedLoadError): string {
+  const flag = e.scaledBy.option === 'load' ? '--load' : '--utilization';
+  const cause = `${e.scaledBy.given ? '' : 'the default '}${flag} ${e.scaledBy.value}${e.packetBytes.given ? ` with --packet-bytes ${e.packetBytes.value}` : ''}`;
+  const fix = e.fits.packetBytes !== null
+    ? `lower ${flag} to ${e.fits.scaledBy} or less, or raise --packet-bytes to ${e.fits.packetBytes} or more (the same utilization in fewer, larger packets)`
+    : `lower ${flag} to ${e.fits.scaledBy} or less`;
+  return `${cause} gives ${e.entry} an entry rate of ${Math.round(e.rate)} packets/s on this topology, over the limit of ${LIMITS.entryRate} packets/s per router (docs/limits.md): ${fix}`;
+}
+
+/** Runs a network import (Zoo file or generated backbone) and words its report; `what` says where the topology came from, `extra` lines follow the nodes line. */
+export async function networkImport(what: string, imported: Promise<{ twin: Twin; input: TwinInput; report: NetworkImportReport }>, usage: (message: string) => Error, extra: readonly string[] = []): Promise<ImportedTwin> {
   const { twin, input, report: rep } = await imported.catch((e: unknown) => {
-    // The load comes from the flags: say so rather than blame the GraphML file for rates it does not hold.
-    const over = e instanceof TwinSpecError && e.problems.find((p) => /^entries\[\d+\]\.rate$/.test(p.path) && /<=/.test(p.message));
-    if (over) throw usage(`--load / --utilization / --packet-bytes: the offered load gives entry rates over the limit of ${LIMITS.entryRate} packets/s per router (docs/limits.md): ${over.path} ${over.message.replace(/^expected a number <= \d+, /, '')}`);
+    // The load comes from the flags: say which, rather than blame the GraphML file for rates it does not hold.
+    if (e instanceof OfferedLoadError) throw usage(offeredLoadMessage(e));
     throw e;
   });
   const c = twinCounts(twin);
   const lines = [
     `imported ${rep.network} (${what})`,
     `  nodes        ${c.nodes}: ${rep.routers} routers, ${rep.stations} link stations (${rep.links} links, full duplex; ${rep.parallelLinks} parallel)`,
+    ...extra,
     `  routing      ${input.network!.metric} shortest paths${input.network!.ecmp ? ', ECMP' : ''}, parallel links ${input.network!.parallel}: forwarding tables built when the twin is read`,
     `  entries      ${c.entries} (one per origin router), gravity traffic over ${rep.flows} routed router pairs`,
     `  unroutable   ${rep.unroutablePairs} pair(s), ${fmt(rep.unroutableLoad)} packets/s not offered${rep.unroutableExamples.length > 0 ? ` (${rep.unroutableExamples.slice(0, 10).join(', ')}${rep.unroutablePairs > 10 ? ', ...' : ''})` : ''}`,
     `  load         ${fmt(rep.load)} packets/s; busiest ${rep.busiest.station} at utilization ${fmt(rep.busiest.utilization)}`,
     `  capacity     ${rep.capacityKnown} links with ${what.startsWith('generated') ? 'a generated capacity' : 'LinkSpeedRaw'}, ${rep.capacityFallback} fallback (${rep.fallbackRule}${rep.capacityFallback > 0 ? `: ${fmt(rep.fallbackCapacity)} bits/s` : ''})`,
-    `  delay        ${rep.delayFallback} link(s) with the median-delay fallback`,
+    rep.delayRule === 'no link has a length: 0'
+      ? `  delay        ${rep.delayFallback} link(s) without a length: propagation delay 0 s (no link has coordinates at both routers to take a median of)`
+      : `  delay        ${rep.delayFallback} link(s) with the median-delay fallback`,
     `  components   ${rep.components.length} (sizes ${rep.components.map((x) => x.length).join(', ')})`,
     ...warningLines(twin),
   ];
