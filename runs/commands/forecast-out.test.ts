@@ -5,7 +5,7 @@
  * never reads the old forecast beside the new one; anything else in the
  * folder stays. An --out that is a file is refused before any work.
  */
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -44,6 +44,17 @@ test('a per-step forecast written over a single one removes the single one, and 
     assert.not.ok(await exists(join(out, 'step-900s')));
     assert.is((await readForecast(out)).stepMs, 900_000);
     assert.is(await readFile(join(out, 'notes.txt'), 'utf8'), 'mine\n', 'a file the forecast did not write stays');
+  }));
+
+test('a folder given to --telemetry stands for its .csv and .json files, as in calibrate', () =>
+  withTempDir(async (dir) => {
+    const folder = join(dir, 'telemetry');
+    await mkdir(folder);
+    for (const f of ['ec2_cpu_utilization_24ae8d.csv', 'rds_cpu_utilization_cc0c53.csv']) await copyFile(join(NAB_DIR, f), join(folder, f));
+    await writeFile(join(folder, 'README.txt'), 'not telemetry\n');
+    const out = join(dir, 'fc');
+    assert.is(await silently(() => forecastCommand(['--telemetry', folder, '--horizon', '1h', '--paths', '10', '--workers', '0', '--out', out])), 0);
+    assert.equal((await readForecast(out)).series.map((s) => s.node), ['ec2_cpu_utilization_24ae8d', 'rds_cpu_utilization_cc0c53']);
   }));
 
 test('an --out that is a file is refused before any work', () =>

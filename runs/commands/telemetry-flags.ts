@@ -2,6 +2,7 @@
  * The flags `forecast` and `backtest` share (telemetry in, a model, a horizon),
  * their parsers, and the telemetry reading both do.
  */
+import { expandTelemetryPaths } from '../calibrate/telemetry.js';
 import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters/registry.js';
 import type { ModelName } from '../../models/forecasters/types.js';
 import { horizonSteps, parseHorizon, type HorizonSpec } from '../../models/horizon.js';
@@ -56,8 +57,8 @@ export function declaredTwice(bounds: readonly (readonly [string, Bounds])[]): s
 
 export const TELEMETRY_FLAGS = flagTable({
   telemetry: {
-    kind: 'list', value: 'FILE', required: true, positionals: true,
-    help: 'telemetry file; repeat the flag or list several after it: long/wide CSV, NAB, Nezha per-pod CSV, Prometheus query_range JSON',
+    kind: 'list', value: 'PATH', required: true, positionals: true,
+    help: 'telemetry file, or a folder (its .csv and .json files); repeat the flag or list several after it: long/wide CSV, NAB, Nezha per-pod CSV, Prometheus query_range JSON',
   },
   layout: { kind: 'choice', value: 'L', choices: LAYOUTS, absent: 'detected', help: 'force the layout' },
   bounds: { kind: 'list', value: 'N/M=B', parse: parseBounds, help: "range of node N metric M: nonnegative, signed or '[0,LIMIT]' (default: inferred from the metric's name)" },
@@ -70,8 +71,9 @@ export const TELEMETRY_FLAGS = flagTable({
 });
 
 /** Telemetry for a command: an all-empty series (an idle pod's latency) is skipped with a warning; any other problem stops the run. */
-export function readCommandTelemetry(files: readonly string[], layout: TelemetryLayout | undefined, bounds?: ReadonlyMap<string, Bounds>): ReturnType<typeof readTelemetry> {
-  return readTelemetry([...files], { ...(layout ? { layout } : {}), ...(bounds ? { bounds } : {}), skipEmpty: true, onSkip: (e) => console.error(`warning: skipped ${e.message}`) });
+/** The series of the files named on the command line; a folder stands for its .csv and .json files, as in `calibrate`. */
+export async function readCommandTelemetry(files: readonly string[], layout: TelemetryLayout | undefined, bounds?: ReadonlyMap<string, Bounds>): ReturnType<typeof readTelemetry> {
+  return readTelemetry(await expandTelemetryPaths(files), { ...(layout ? { layout } : {}), ...(bounds ? { bounds } : {}), skipEmpty: true, onSkip: (e) => console.error(`warning: skipped ${e.message}`) });
 }
 
 /**

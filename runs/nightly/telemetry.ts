@@ -3,6 +3,7 @@
  * cleaned by the project's readers (models/telemetry), and checked against
  * what the config needs (every entry's series present).
  */
+import { expandTelemetryPaths } from '../calibrate/telemetry.js';
 import { join } from 'node:path';
 import { readTelemetry } from '../../models/telemetry/read.js';
 import type { Series } from '../../models/telemetry/series.js';
@@ -29,7 +30,8 @@ export async function gatherTelemetry(config: NightlyConfig, dir: string, endSec
   const warnings: string[] = [];
   let files: string[];
   const src = config.telemetry;
-  if (src.kind === 'files') files = [...src.files];
+  // A folder stands for its .csv and .json files, as on the command line.
+  if (src.kind === 'files') files = await expandTelemetryPaths(src.files);
   else if (saved) files = [...saved];
   else {
     const fetched = await fetchPrometheus(src, config.file, join(dir, 'telemetry'), queryWindow(src, endSeconds));
