@@ -76,7 +76,11 @@ export function generateMicroservices(options: MicroservicesOptions): TwinInput 
     drafts.push({ id: i < gateways ? `gateway-${i}` : `svc-${String(i).padStart(3, '0')}`, depth, kind: i < gateways ? 'gateway' : 'service', calls: [], serviceMean: 0, cv: between(rng, 0.5, 1.5), lambda: 0, hot: false });
   }
   const outdeg = new Array<number>(n).fill(0);
-  const byDepth = (d: number) => drafts.map((x, i) => [x, i] as const).filter(([x]) => x.depth === d).map(([, i]) => i);
+  // Services per depth in index order, built once (depths never change after
+  // this): filtering all services again for each service took seconds at 10000.
+  const atDepth: number[][] = [];
+  drafts.forEach((x, i) => (atDepth[x.depth] ??= []).push(i));
+  const byDepth = (d: number): readonly number[] => atDepth[d] ?? [];
   const addCall = (from: number, to: number) => {
     if (drafts[from]!.calls.some((c) => c.to === to)) return;
     const async = drafts[from]!.depth > 0 && rng() < 0.15;
@@ -128,7 +132,18 @@ export function generateMicroservices(options: MicroservicesOptions): TwinInput 
     let replicas = 1, servers = workers;
     if (x.hot) {
       // Exactly at the target: own work stretched to fill the workers.
-      const stretch = (target * workers - a) / Math.max(x.lambda, 1e-9);
+      let stretch = (target * workers - a) / Math.max(x.lambda, 1e-9);
+      // Rounding a / target down makes the stretch negative: own work shrinks,
+      // and where the holding time is mostly sync callees' response (or the
+      // rate is low) by more than the node's own work, leaving a negative
+      // service mean (an invalid twin). Then one more worker: a / target is
+      // under workers + 0.5, so the stretch is positive. Only then, so that
+      // every twin that was valid before stays byte-identical.
+      if (x.serviceMean + stretch <= 0) {
+        workers += 1;
+        servers = workers;
+        stretch = (target * workers - a) / Math.max(x.lambda, 1e-9);
+      }
       x.serviceMean += stretch;
       holding += stretch;
     } else {
