@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { LIMITS } from '../../engine/limits.js';
 import { twinFromObject } from '../definition/load.js';
 import { parseDuration } from '../definition/units.js';
 import { twinInputToText } from '../definition/write.js';
@@ -46,6 +47,15 @@ test('every seed and size gives a valid twin: no negative service means (hot spo
       const twin = twinFromObject(input, { source: where });
       assert.is(twin.nodes.length, services);
     }
+  }
+});
+
+test('at the highest --rate no node needs more replicas than a twin file may have', () => {
+  // Seeds that asked for 10000 to 35000 replicas of one node at --rate 100000.
+  for (const [services, seed] of [[15, 6], [25, 12], [40, 2], [40, 5], [99, 45]] as const) {
+    const input = generateMicroservices({ services, seed, rate: 100_000 });
+    assert.ok(input.nodes.every((node) => (node.replicas ?? 1) <= LIMITS.replicas && (node.servers ?? 1) <= LIMITS.servers), `${services}/${seed}`);
+    twinFromObject(input, { source: `${services}/${seed} at --rate 100000` });
   }
 });
 

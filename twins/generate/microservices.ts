@@ -13,6 +13,7 @@
  * mean response of its sync callees. The result is a TwinInput in the twin
  * file's shape (docs/twin-spec.md); the same (options) give the same twin.
  */
+import { LIMITS } from '../../engine/limits.js';
 import { createStream, type Rng } from '../../engine/rng.js';
 import type { CallEdgeInput, EdgeInput, EntryInput, NodeInput, TwinInput } from '../definition/input.js';
 import type { NodeKind } from '../definition/types.js';
@@ -147,7 +148,11 @@ export function generateMicroservices(options: MicroservicesOptions): TwinInput 
       x.serviceMean += stretch;
       holding += stretch;
     } else {
-      replicas = Math.ceil(workers / 8);
+      // Up to 8 workers a replica; but at a high --rate a busy node would need
+      // more replicas than a twin file may have (LIMITS.replicas): then as
+      // many as it may, with more workers each. Only then, so that twins that
+      // were valid stay byte-identical.
+      replicas = Math.min(Math.ceil(workers / 8), LIMITS.replicas);
       servers = Math.ceil(workers / replicas);
       workers = replicas * servers;
     }
