@@ -65,7 +65,7 @@ test('series that end more than a horizon apart are refused, naming both', () =>
 test('usage errors name the flag; --help is exit 0', async () => {
   assert.is(await silently(() => forecastCommand(['--help'])), 0);
   for (const [args, pattern] of [
-    [['--horizon', '2h', '--out', 'x'], /--telemetry: expected at least one file/],
+    [['--horizon', '2h', '--out', 'x'], /--telemetry: expected at least one path/],
     [['--telemetry', 'a.csv', '--horizon', 'soon', '--out', 'x'], /--horizon: expected a duration/],
     [['--telemetry', 'a.csv', '--horizon', '2h', '--out', 'x', '--model', 'prophet'], /--model: expected auto or one of/],
     [['--telemetry', 'a.csv', '--horizon', '2h', '--out', 'x', '--paths', '0'], /--paths: expected a positive whole number/],

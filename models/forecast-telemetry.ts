@@ -41,8 +41,9 @@ export interface TelemetryForecast {
 }
 
 export function toHistory(s: Series, limits?: Readonly<Record<string, number>>): SeriesHistory {
-  const limit = limits?.[`${s.node}/${s.metric}`] ?? s.limit;
-  return { node: s.node, metric: s.metric, stepMs: s.stepMs, startMs: s.startMs, values: s.values, filled: s.filled, allowNegative: s.allowNegative, notes: s.notes, ...(limit !== undefined ? { limit } : {}), ...(s.bounds !== undefined ? { bounds: s.bounds } : {}) };
+  const given = limits?.[`${s.node}/${s.metric}`];
+  const limit = given ?? s.limit;
+  return { node: s.node, metric: s.metric, stepMs: s.stepMs, startMs: s.startMs, values: s.values, filled: s.filled, allowNegative: s.allowNegative, notes: s.notes, ...(limit !== undefined ? { limit } : {}), ...(given !== undefined ? { limitGiven: true } : {}), ...(s.bounds !== undefined ? { bounds: s.bounds } : {}) };
 }
 
 /** Series grouped by step, shortest step first: each group can be one forecast (one time axis). */

@@ -40,6 +40,8 @@ export interface SeriesHistory {
   /** 1 where values[i] was filled by interpolation (a gap): never scored in backtests, where naive models look perfect. */
   readonly filled?: Uint8Array;
   readonly limit?: number;
+  /** The limit was given by a person (--limit), not inferred by the reader: the bounds note says so. */
+  readonly limitGiven?: boolean;
   readonly allowNegative: boolean;
   /** Bounds a person declared (models/telemetry/bounds.ts); absent: inferred from the metric's name. */
   readonly bounds?: Bounds;
@@ -269,7 +271,7 @@ export async function forecastHistory(s: SeriesHistory, opts: PipelineOptions): 
   notes.push(...season.notes);
   const ctx: FitContext = { period: season.period, extraPeriods: season.extraPeriods, horizon: h, seed: opts.seed };
   const bounds = effectiveBounds(s);
-  notes.push(`bounds ${boundsLabel(bounds)} (${s.bounds !== undefined ? 'declared' : "inferred from the metric's name; declare others with --bounds or telemetry.bounds"})`);
+  notes.push(`bounds ${boundsLabel(bounds)} (${s.bounds !== undefined ? 'declared' : s.limitGiven ? 'from the limit given (--limit)' : "inferred from the metric's name; declare others with --bounds or telemetry.bounds"})`);
   const t = chooseTransform(s.metric, s.values, bounds, s.bounds !== undefined);
   const first = await modelInSpace(s, t, ctx, opts, rng);
   // A non-negative series modelled linearly whose forecast median reaches below 0 would be clamped to a point at 0

@@ -31,16 +31,24 @@ const commands: Record<string, Command> = {
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: shadowcast <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'shadowcast <command> --help' for a command's options.`;
+  return `usage: shadowcast <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'shadowcast <command> --help' (or 'shadowcast help <command>') for a command's options; 'shadowcast --version' for the build.`;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
-    if (name) console.log(usage());
+  const [first, ...args] = argv;
+  if (!first || first === '--help' || first === '-h' || (first === 'help' && args.length === 0)) {
+    if (first) console.log(usage());
     else console.error(usage());
-    return name ? 0 : 2;
+    return first ? 0 : 2;
   }
+  if (first === '--version' || first === '-V') {
+    // The package version and a hash of the built code: what a BullMQ worker must match too.
+    const { codeVersion } = await import('./executors/bullmq-version.js');
+    console.log(`shadowcast ${await codeVersion()}`);
+    return 0;
+  }
+  // `help <command> [sub]` is `<command> [sub] --help`.
+  const [name, ...rest] = first === 'help' ? [args[0]!, ...args.slice(1), '--help'] : [first, ...args];
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     console.error(`shadowcast: unknown command '${name}'\n\n${usage()}`);

@@ -27,7 +27,7 @@ import { MonteCarloError } from './montecarlo/runner.js';
 import { NotLoopbackError } from './shadow/inject-loopback.js';
 import { ShadowManifestError } from '../twins/shadow/manifests.js';
 import { ShadowAlreadyRunningError, ShadowPlanError } from './shadow/materialise.js';
-import { InputError, UsageError } from './usage-error.js';
+import { failedIn, InputError, UsageError } from './usage-error.js';
 import { MitigationRefusedError } from './mitigation/refusal.js';
 import { StoreError } from './mitigation/store.js';
 import { AuditError } from './mitigation/audit.js';
@@ -73,7 +73,7 @@ export function exitCodeFor(err: unknown): ExitCode {
  */
 export function errorReport(command: string, err: unknown, debug: boolean): string {
   const e = err instanceof Error ? err : new Error(String(err));
-  const name = (e instanceof UsageError || e instanceof InputError) && e.command ? e.command : command;
+  const name = (e instanceof UsageError || e instanceof InputError) && e.command ? e.command : failedIn.get(e) ?? command;
   // Last line of defence: whatever an error carries, the report stays readable (docs/limits.md).
   const parts = [`shadowcast ${name}: ${bounded(e.message, LIMITS.messageChars)}`];
   if (e instanceof UsageError) parts.push('', e.usage);

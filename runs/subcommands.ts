@@ -5,7 +5,7 @@
  * usage is printed here).
  */
 import { usageText, type CommandSpec, type FlagTable } from './flags.js';
-import { UsageError } from './usage-error.js';
+import { failedIn, UsageError } from './usage-error.js';
 
 export interface Subcommand {
   readonly spec: CommandSpec<FlagTable>;
@@ -36,7 +36,13 @@ export async function runSubcommand(command: string, table: SubcommandTable, arg
     throw new UsageError(name === undefined ? 'expected a subcommand' : `unknown subcommand '${name}'`, command, subcommandUsage(command, table));
   }
   const sub = table[name]!;
-  const code = await sub.run(rest);
+  let code: number;
+  try {
+    code = await sub.run(rest);
+  } catch (e) {
+    if (typeof e === 'object' && e !== null && !failedIn.has(e)) failedIn.set(e, sub.spec.command);
+    throw e;
+  }
   if (code === -1) {
     console.log(usageText(sub.spec));
     return 0;

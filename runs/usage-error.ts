@@ -17,6 +17,13 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The subcommand an error came out of (`shadow plan`), for the `shadowcast
+ * <command>:` prefix of errors whose class carries no command: set once, by
+ * the innermost dispatcher.
+ */
+export const failedIn = new WeakMap<object, string>();
+
 /** A problem in an input the command itself reads (not through a reader with its own error class): the message names the file and what was expected. */
 export class InputError extends Error {
   constructor(

@@ -23,7 +23,7 @@ export async function readLongCsv(file: string): Promise<RawSeries[]> {
       mi = names.indexOf('metric');
       vi = names.indexOf('value');
       li = names.indexOf('limit');
-      if (ti < 0) throw new TelemetryError({ file, line: 1 }, 'a timestamp column (timestamp, time, ts or date)', `header ${shown(cells.join(','))}`);
+      if (ti < 0) throw new TelemetryError({ file, line: 1 }, 'a timestamp column (timestamp, time, ts, date or datetime)', `header ${shown(cells.join(','))}`);
       for (const [i, name] of [[ni, 'node'], [mi, 'metric'], [vi, 'value']] as const) {
         if (i < 0) throw new TelemetryError({ file, line: 1 }, `a "${name}" column in a long CSV`, `header ${shown(cells.join(','))}`);
       }

@@ -24,7 +24,7 @@ export async function readWideCsv(file: string): Promise<RawSeries[]> {
     header(cells) {
       header = cells;
       ti = timestampColumn(cells);
-      if (ti < 0) throw new TelemetryError({ file, line: 1 }, 'a timestamp column (timestamp, time, ts or date)', `header ${shown(cells.join(','))}`);
+      if (ti < 0) throw new TelemetryError({ file, line: 1 }, 'a timestamp column (timestamp, time, ts, date or datetime)', `header ${shown(cells.join(','))}`);
       targets = cells.map((c, i) => ({ i, ...splitWideColumn(c) })).filter((c) => c.i !== ti);
       if (targets.length === 0) throw new TelemetryError({ file, line: 1 }, 'at least one value column beside the timestamp', 'none');
       const seen = new Set<string>();

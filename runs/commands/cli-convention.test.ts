@@ -88,6 +88,24 @@ test('from the shell: --help exits 0 with the usage on stdout; no command exits 
   assert.match(none.stderr, /^usage: shadowcast <command> \[options\]\n\ncommands:\n {2}simulate /);
 });
 
+test('--version prints the package version and the build hash; help <command> is <command> --help', async () => {
+  const v = await cli(['--version']);
+  assert.is(v.code, 0, v.stderr);
+  assert.match(v.stdout, /^shadowcast \d+\.\d+\.\d+\+[0-9a-f]{12}\n$/);
+  const h = await cli(['help', 'simulate']);
+  assert.is(h.code, 0, h.stderr);
+  assert.is(h.stdout, (await cli(['simulate', '--help'])).stdout);
+  const sub = await cli(['help', 'shadow', 'plan']);
+  assert.is(sub.code, 0, sub.stderr);
+  assert.ok(sub.stdout.startsWith('usage: shadowcast shadow plan '), sub.stdout);
+});
+
+test('an error from a subcommand is prefixed with the subcommand, whatever its class', async () => {
+  const r = await cli(['shadow', 'plan', '--twin', 'no-such-twin.yaml', '--result', 'no-such-result', '--out', 'never.json']);
+  assert.is(r.code, 3, r.stderr);
+  assert.match(r.stderr, /^shadowcast shadow plan: /);
+});
+
 test('import without a kind, or with an unknown one: exit 2 and the usage of import', async () => {
   for (const args of [['import'], ['import', '--bogus'], ['import', 'zo', 'x.graphml']]) {
     const r = await cli(args);
@@ -112,7 +130,7 @@ test('a missing required flag or argument: exit 2 and the command usage', async 
   for (const [name, args, message] of [
     ['simulate', ['simulate', '--out', 'x'], '--twin FILE is required'],
     ['forecast', ['forecast', '--telemetry', 'x.csv', '--horizon', '2h'], '--out DIR is required'],
-    ['forecast', ['forecast', '--horizon', '2h', '--out', 'x'], '--telemetry: expected at least one file'],
+    ['forecast', ['forecast', '--horizon', '2h', '--out', 'x'], '--telemetry: expected at least one path'],
     ['import callgraph', ['import', 'callgraph', 'x.json'], '--out TWIN is required'],
     ['import trace', ['import', 'trace', '--out', 'x.yaml'], 'expected FILE.csv'],
   ] as const) {

@@ -18,6 +18,8 @@ import { isIdentity } from '../../models/paths.js';
 import { BACKEND_CHOICES } from '../../models/forecasters/tf-backend-names.js';
 import { MODEL_NAMES } from '../../models/forecasters/types.js';
 import { defineCommand, parseFlags, usageError, usageText } from '../flags.js';
+import { formatDuration } from '../format.js';
+import { horizonSteps } from '../../models/horizon.js';
 import { LIMITS, overLimit } from '../../engine/limits.js';
 import { createProgress } from '../progress.js';
 import { declaredTwice, forecastSizeProblem, modelParser, readCommandTelemetry, TELEMETRY_FLAGS, unknownLimitProblem } from './telemetry-flags.js';
@@ -137,6 +139,11 @@ export async function run(argv: string[]): Promise<number> {
   // One folder per step: the simulator reads one time axis, so series of different steps cannot share a forecast.
   const dirs = groups.length === 1 ? [values.out] : groups.map((g) => join(values.out, stepFolder(g.stepMs)));
   for (const [k, g] of groups.entries()) {
+    // A horizon between two steps is rounded up: say so, or a 7m horizon on 5-minute data silently forecasts 10 minutes.
+    if ('ms' in horizon && horizon.ms % g.stepMs !== 0) {
+      const steps = horizonSteps(horizon, g.stepMs);
+      console.log(`forecast: --horizon ${formatDuration(horizon.ms / 1000)} is not a whole number of ${formatDuration(g.stepMs / 1000)} steps: forecasting ${steps} steps (${formatDuration((steps * g.stepMs) / 1000)})`);
+    }
     const bar = createProgress(groups.length === 1 ? 'forecast' : `forecast ${g.stepMs / 1000} s`, g.series.length);
     let result: TelemetryForecast;
     try {
