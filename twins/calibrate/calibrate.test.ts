@@ -61,6 +61,12 @@ test('the reasons where it cannot fit: too little load, saturated all the time',
   assert.is(fitted.nodes.find((n) => n.id === 'rare')!.service, undefined, 'kept node keeps the default');
 });
 
+test('a span with fewer windows than needed says the span is short, not that the load is', () => {
+  const short = calibrateTwin(twinFromObject(plain, { source: 'placeholder' }), plain, telemetry, { minWindows: telemetry.length + 1 }).report;
+  for (const s of short.services.filter((x) => x.status === 'kept')) assert.match(s.reasons.join('; '), /too short a span: \d+ window\(s\) of \d+ s in all .*widen --from\/--until/, s.id);
+  assert.ok(short.services.some((x) => x.status === 'kept'));
+});
+
 test('the calibrated twin predicts the true twin on a new seed (throughput and latency quantiles)', () => {
   const truthAgain = recorded(truth(), 99, 2);
   const predicted = recorded(fitted, 7, 2);

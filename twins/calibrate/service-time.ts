@@ -126,9 +126,12 @@ export function fitServiceTime(node: TwinNode, t: ServiceTelemetry | undefined, 
   const rate = { mean: rateN > 0 ? rateSum / rateN : NaN, max: rateN > 0 ? rateMax : NaN };
   if (t.latency.length === 0) return kept('no server-latency quantiles in the telemetry', { windows, rate }, cpu, saturatedRates);
   if (used.length < opts.minWindows) {
-    const why = saturatedRates.length > 0 && traffic.length < opts.minWindows
-      ? `saturated all the time: ${saturatedRates.length} of ${windows.withTraffic} windows with traffic at CPU >= ${Math.round(100 * opts.saturation)} % of the limit (latency there is queueing, not service)`
-      : `too little load: ${used.length} window(s) with >= ${opts.minRequests} requests and latency (need ${opts.minWindows})`;
+    // The span itself may be too short: then no load would do, and the user must widen it (--from/--until), not wait for traffic.
+    const why = n < opts.minWindows
+      ? `too short a span: ${n} window(s) of ${opts.step} s in all (need ${opts.minWindows} with traffic): widen --from/--until`
+      : saturatedRates.length > 0 && traffic.length < opts.minWindows
+        ? `saturated all the time: ${saturatedRates.length} of ${windows.withTraffic} windows with traffic at CPU >= ${Math.round(100 * opts.saturation)} % of the limit (latency there is queueing, not service)`
+        : `too little load: ${used.length} window(s) with >= ${opts.minRequests} requests and latency (need ${opts.minWindows})`;
     return kept(why, { windows, rate }, cpu, saturatedRates);
   }
   const points: QuantilePoint[] = t.latency.map((l) => ({ q: l.q, value: finiteMedian(used.map((i) => l.values[i]!)) }));
