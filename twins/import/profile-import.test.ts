@@ -119,12 +119,15 @@ test('import callgraph --profile: the written twin loads back with the profile; 
   await writeFile(join(dir, 'g.json'), graph());
   const out = join(dir, 'twin.yaml');
   const log = console.log;
-  console.log = () => undefined;
+  const printed: string[] = [];
+  console.log = (...xs: unknown[]) => void printed.push(xs.join(' '));
   try {
     assert.is(await importCommand(['callgraph', join(dir, 'g.json'), '--out', out, '--profile', `web=${join(dir, 'web.csv')}`]), 0);
   } finally {
     console.log = log;
   }
+  // The report gives the profile's range, not "?".
+  assert.match(printed.join('\n'), /entries {6}1: web at 10-40 req\/s \(profile .*web\.csv, 3 points\)/);
   assert.equal(profileOf(await loadTwinFile(out), 'web').rates, [10, 40, 15]);
   try {
     await importCommand(['callgraph', join(dir, 'g.json'), '--out', out, '--profile', 'web=a.csv', '--profile', 'web=b.csv']);

@@ -22,8 +22,17 @@ export function serviceLines(twin: Twin): string[] {
   return [
     `  nodes        ${c.nodes} services`,
     `  edges        ${c.calls} call, ${c.routes} route`,
-    `  entries      ${c.entries}: ${twin.entries.map((e) => `${twin.nodes[e.node]!.id} at ${e.arrival.kind === 'constant' ? fmt(e.arrival.rate) : '?'} req/s`).join(', ')}`,
+    `  entries      ${c.entries}: ${twin.entries.map((e) => `${twin.nodes[e.node]!.id} at ${arrivalText(e.arrival)}`).join(', ')}`,
   ];
+}
+
+/** How an entry's rate is given, in words: a number, a profile's range, or the forecast series that drives it. */
+function arrivalText(a: Twin['entries'][number]['arrival']): string {
+  if (a.kind === 'constant') return `${fmt(a.rate)} req/s`;
+  if (a.kind === 'forecast') return `the forecast of ${a.node}/${a.metric}`;
+  let lo = Infinity, hi = -Infinity;
+  for (const r of a.rates) { lo = Math.min(lo, r * a.scale); hi = Math.max(hi, r * a.scale); }
+  return `${fmt(lo)}-${fmt(hi)} req/s (profile ${a.file}, ${a.rates.length} points)`;
 }
 
 export function warningLines(twin: Twin): string[] {
