@@ -32,6 +32,18 @@ test('Wilson interval: known values and edges', () => {
   assert.ok(wilsonInterval(0, 10).hi > 0.2);
 });
 
+test('Wilson interval: p is inside its own interval for every count, exactly 0 and 1 at the ends', () => {
+  for (let n = 1; n <= 1000; n++) {
+    for (const k of [0, 1, n >> 1, n - 1, n]) {
+      if (k < 0 || k > n) continue;
+      const w = wilsonInterval(k, n);
+      assert.ok(w.lo <= w.p && w.p <= w.hi && w.lo >= 0 && w.hi <= 1, `k=${k} n=${n}: ${JSON.stringify(w)}`);
+    }
+    assert.is(wilsonInterval(n, n).hi, 1, `n=${n}`);
+    assert.is(wilsonInterval(0, n).lo, 0, `n=${n}`);
+  }
+});
+
 test('Tally merge equals a single pass', () => {
   const rng = createStream(2, 0, 't');
   const all = new Tally(), a = new Tally(), b = new Tally();

@@ -131,5 +131,7 @@ export function wilsonInterval(successes: number, n: number, z = 1.9599639845400
   const denom = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denom;
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return { p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
+  // Exact at the ends: in floating point centre + half can land a hair under 1 when every trial succeeded (and centre -
+  // half a hair over 0 when none did), putting p outside its own interval, which every reader of the result refuses.
+  return { p, lo: successes === 0 ? 0 : Math.min(p, Math.max(0, centre - half)), hi: successes === n ? 1 : Math.max(p, Math.min(1, centre + half)) };
 }

@@ -7,6 +7,7 @@
  * above that, most paths never cross and the answer is "not within horizon"
  * (null).
  */
+import { wilsonInterval } from '../engine/statistics.js';
 import type { ForecastBundle, ForecastSeries } from './forecast.js';
 
 export interface Exhaustion {
@@ -23,14 +24,11 @@ export interface Exhaustion {
 
 export const EXHAUSTION_LEVELS: readonly number[] = [0.05, 0.1, 0.25, 0.5];
 
+/** The engine's Wilson interval as [lo, hi]; with no trials at all, [0, 1]. */
 export function wilson(successes: number, n: number, z = 1.959963984540054): [number, number] {
   if (n === 0) return [0, 1];
-  const p = successes / n;
-  const d = 1 + (z * z) / n;
-  const c = (p + (z * z) / (2 * n)) / d;
-  const w = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
-  // Exact ends at 0 and n (the formula leaves rounding dust there).
-  return [successes === 0 ? 0 : Math.max(0, c - w), successes === n ? 1 : Math.min(1, c + w)];
+  const w = wilsonInterval(successes, n, z);
+  return [w.lo, w.hi];
 }
 
 /** First step index (0-based) of each path at or above the limit; Infinity when none. */
