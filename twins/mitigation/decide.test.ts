@@ -61,6 +61,9 @@ test('expiry, applying twice, a rejected proposal', () => {
   assert.is(code(decideApply(ctx(p, { approvals: ok, now: new Date('2026-01-05T12:00:00Z') }))), 'expired');
   assert.is(code(decideApply(ctx(p, { approvals: ok, state: 'applied' }))), 'already-applied');
   assert.is(code(decideApply(ctx(p, { approvals: ok, state: 'rolledBack' }))), 'already-applied');
+  const failed = decideApply(ctx(p, { approvals: ok, state: 'failed' }));
+  assert.is(code(failed), 'already-applied');
+  assert.ok(!failed.allowed && /failed while it was being applied/.test(failed.reason), 'a failed apply is not called applied');
   assert.is(code(decideApply(ctx(p, { approvals: ok, state: 'rejected' }))), 'rejected');
 });
 

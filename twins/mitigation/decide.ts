@@ -184,7 +184,9 @@ export interface ApplyContext {
 /** May the proposal be applied now? Order: its state, expiry, the policy's limits on the change, approval, window, rate. */
 export function decideApply(c: ApplyContext): Decision {
   const { proposal: p, policy, now } = c;
-  if (c.state === 'applied' || c.state === 'verified' || c.state === 'rolledBack' || c.state === 'failed') return refuse('already-applied', `proposal ${p.id} was already applied (state ${c.state}); a proposal is applied once`);
+  // A failed apply reached the target (its applier ran and broke): the target may be half-changed, so it is not retried blindly.
+  if (c.state === 'failed') return refuse('already-applied', `proposal ${p.id} failed while it was being applied (state failed): the target may be half-changed; check it by hand, then propose again`);
+  if (c.state === 'applied' || c.state === 'verified' || c.state === 'rolledBack') return refuse('already-applied', `proposal ${p.id} was already applied (state ${c.state}); a proposal is applied once`);
   if (c.state === 'rejected') return refuse('rejected', `proposal ${p.id} was rejected`);
   if (c.state === 'expired' || isExpired(p, now)) return refuse('expired', `proposal ${p.id} expired at ${p.expiresAt}; propose again from fresh evidence`);
   const allowed = decideChangeAllowed(policy, p);

@@ -8,6 +8,7 @@ import { FakeKubeApi } from '../../shadow/kubernetes-fake-api.js';
 import { changeOf } from './applier.js';
 import { checkTemplate, commandApplier, commandArgv } from './command.js';
 import { kubernetesApplier } from './kubernetes.js';
+import { InputError } from '../../usage-error.js';
 
 const change = changeOf(testProposal({ from: 2, to: 4 }));
 
@@ -46,6 +47,17 @@ test('kubernetes: scales the Deployment named like the node, and back; servers a
   } finally {
     await fake.close();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('kubernetes: no kubeconfig is an input problem found when the applier is made, before any proposal is claimed', () => {
+  const saved = process.env.KUBECONFIG;
+  delete process.env.KUBECONFIG;
+  try {
+    assert.throws(() => kubernetesApplier({ namespace: 'shop' }), (e: Error) => e instanceof InputError && /--applier kubernetes: KUBECONFIG is not set.*nothing was changed and the proposal keeps its state/.test(e.message));
+    assert.throws(() => kubernetesApplier({ namespace: 'shop', kubeconfig: '/nonexistent/kubeconfig' }), (e: Error) => e instanceof InputError && /cannot read kubeconfig/.test(e.message));
+  } finally {
+    if (saved !== undefined) process.env.KUBECONFIG = saved;
   }
 });
 
