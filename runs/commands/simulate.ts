@@ -153,7 +153,7 @@ async function withState(twin: Twin, stateFile: string | null): Promise<{ twin: 
 }
 
 export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string; resumedChunks: number }> {
-  await checkOutputFolder(args.out);
+  await checkOutputFolder(args.out, '--out', { replacedWhole: true });
   const base = await loadRunBase(args.twin, args.forecast, (what) => usageError(SIMULATE, `--forecast DIR is required: ${what}`), { allowOutsidePaths: args.allowOutsidePaths ?? false });
   const { forecast } = base;
   const scenario = args.scenario ? await readScenarioFile(args.scenario) : null;

@@ -97,7 +97,7 @@ async function readBeside(batchFile: string, path: string): Promise<StateDocumen
 }
 
 export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<WhatifOutcome> {
-  await checkOutputFolder(args.out);
+  await checkOutputFolder(args.out, '--out', { replacedWhole: true });
   const { data, locate } = await readSpecText(args.batch);
   const doc: BatchDocument = { source: args.batch, data, locate };
   // The twin's path comes from the batch: the shape is checked before anything is loaded.

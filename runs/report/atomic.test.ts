@@ -175,6 +175,21 @@ test('an output folder that exists as a file is refused before any work, as an i
     assert.is((e as Error).message, `--out ${file}: exists and is not a folder`);
     await checkOutputFolder(join(dir, 'new'));
     await checkOutputFolder(dir);
+    // The current folder, or one holding it, is refused before the run, not when the results are written.
+    const cwd = process.cwd();
+    await mkdir(join(dir, 'inner'), { recursive: true });
+    process.chdir(join(dir, 'inner'));
+    try {
+      for (const out of ['.', '..']) {
+        const held = await checkOutputFolder(out, '--out', { replacedWhole: true }).then(() => null, (err: unknown) => err);
+        assert.instance(held, InputError);
+        assert.match((held as Error).message, new RegExp(`^--out \\${out === '.' ? '.' : '.\\.'}: the output folder must not be the current folder or hold it`));
+      }
+      await checkOutputFolder('sub', '--out', { replacedWhole: true });
+      await checkOutputFolder('.'); // written file by file (forecast, nightly): the current folder is fine
+    } finally {
+      process.chdir(cwd);
+    }
   }));
 
 test('file names must be plain names inside the folder', () =>

@@ -32,9 +32,17 @@ const inFlight = new Set<string>();
  * (a file): the run would otherwise fail at its first checkpoint with the
  * system's ENOTDIR, or after all its work at the final write.
  */
-export async function checkOutputFolder(dir: string, flag = '--out'): Promise<void> {
+export async function checkOutputFolder(dir: string, flag = '--out', options: { readonly replacedWhole?: boolean } = {}): Promise<void> {
   const existing = await lstat(dir).catch(() => null);
   if (existing && !existing.isDirectory()) throw new InputError(`${flag} ${dir}: exists and is not a folder`);
+  // A folder replaced as a whole when the results are written (writeFilesAtomically) cannot be the current one: refused now, not after the run.
+  if (existing && options.replacedWhole && holdsCurrentFolder(await followLink(resolve(dir)))) throw new InputError(`${flag} ${dir}: the output folder must not be the current folder or hold it (it is replaced as a whole); name a new folder, e.g. ${flag} out`);
+}
+
+/** Whether `target` is the current folder or one of its parents. */
+function holdsCurrentFolder(target: string): boolean {
+  const fromTarget = relative(target, process.cwd());
+  return fromTarget !== '..' && !fromTarget.startsWith(`..${sep}`) && !isAbsolute(fromTarget);
 }
 
 /**
@@ -53,9 +61,7 @@ export async function writeFilesAtomically(dir: string, files: Readonly<Record<s
     if (name !== basename(name) || name === '.' || name === '..' || name === '') throw new RangeError(`writeFilesAtomically: '${name}' is not a plain file name`);
   }
   const target = await followLink(resolve(dir));
-  const fromTarget = relative(target, process.cwd());
-  const holdsCwd = fromTarget !== '..' && !fromTarget.startsWith(`..${sep}`) && !isAbsolute(fromTarget);
-  if (holdsCwd) {
+  if (holdsCurrentFolder(target)) {
     // The folder is replaced as a whole: the process would be left standing in the removed old one.
     throw new RangeError(`${dir}: the output folder must not be the current folder or hold it`);
   }
