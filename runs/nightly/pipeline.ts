@@ -73,6 +73,15 @@ export function forecastDriven(twin: Twin, entries: NightlyConfig['entries']): T
 const readJson = async <T>(file: string): Promise<T> => JSON.parse(await readFile(file, 'utf8')) as T;
 
 /**
+ * A night's id in the run store: its config and twin files, its telemetry,
+ * its seed and the settings a flag may override (--replications), so that
+ * one id never names two different results.
+ */
+export function nightlyRunId(configHash: string, telemetryHash: string, config: Pick<NightlyConfig, 'simulation' | 'mitigation'>): string {
+  return hashOf({ config: configHash, telemetry: telemetryHash, seed: config.simulation.seed, replications: [config.simulation.replications, config.mitigation.replications] }).slice(0, 12);
+}
+
+/**
  * The warning for nodes "at risk" with no failure at all: with n replications
  * a node that never failed still has a Wilson upper bound of z²/(n + z²), so
  * below the count that brings it under the threshold every node is "at risk".
@@ -115,7 +124,7 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
   manifest.inputs = { [config.file]: await fileHash(config.file), [config.twinFile]: await fileHash(config.twinFile) };
   for (const f of telemetry.files) manifest.inputs[f] = await fileHash(f);
   const telemetryHash = hashOf(telemetry.files.map((f) => manifest.inputs[f]));
-  const runId = hashOf({ config: configHash, telemetry: telemetryHash, seed: config.simulation.seed }).slice(0, 12);
+  const runId = nightlyRunId(configHash, telemetryHash, config);
   manifest.runId = runId;
   const history = entrySeries(config, telemetry.series);
 

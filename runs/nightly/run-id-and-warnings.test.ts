@@ -1,12 +1,12 @@
 /**
- * Nodes "at risk" that never failed are there for want of replications: the
+ * The run id, and nodes "at risk" that never failed are there for want of replications: the
  * nightly says so, with the replications that would bound them under the
  * threshold (the Wilson bound with no failure: z²/(n + z²)).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { wilsonInterval } from '../../engine/index.js';
-import { tooFewReplications } from './pipeline.js';
+import { nightlyRunId, tooFewReplications } from './pipeline.js';
 
 test('the warning names the nodes, the bound at n and the count that brings it under the threshold', () => {
   const node = (id: string) => ({ id, replications: 4, pFail: { hi: wilsonInterval(0, 4).hi } });
@@ -14,6 +14,15 @@ test('the warning names the nodes, the bound at n and the count that brings it u
   assert.match(w, /^7 node\(s\) are above the risk threshold 0\.3 without a single failure \(a, b, c, d, e and 2 more\): with 4 replications .* upper bound of 49\.0 %; about 9 replications would bound it under the threshold$/);
   // 9 is the first count whose bound is under 0.3; 8 is not.
   assert.ok(wilsonInterval(0, 9).hi <= 0.3 && wilsonInterval(0, 8).hi > 0.3);
+});
+
+test('the run id changes with the replications (a --replications override), not with anything else the flags set', () => {
+  const config = (sim: number, mit: number) => ({ simulation: { replications: sim, seed: 1 }, mitigation: { replications: mit } }) as unknown as Parameters<typeof nightlyRunId>[2];
+  const a = nightlyRunId('c', 't', config(10, 24));
+  assert.is(a, nightlyRunId('c', 't', config(10, 24)));
+  assert.is.not(a, nightlyRunId('c', 't', config(40, 24)));
+  assert.is.not(a, nightlyRunId('c', 't', config(10, 40)));
+  assert.match(a, /^[0-9a-f]{12}$/);
 });
 
 test.run();
