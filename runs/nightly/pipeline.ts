@@ -177,7 +177,7 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     const info = {
       twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: config.simulation.seed, replications: r.replications, stopping: r.stopping,
       horizon: config.horizon, warmup: 0, confidence: config.risk.level, windowSeconds: config.simulation.window,
-      workers: r.workers, seconds: r.seconds, events: r.summary.events, forecast: forecastDir, state: join(out, 'state.json'), scenario: null, warnings,
+      workers: r.workers, seconds: r.seconds, events: r.summary.events, resumedChunks: r.resumedChunks, forecast: forecastDir, state: join(out, 'state.json'), scenario: null, warnings,
     };
     await writeFilesAtomically(simDir, {
       'summary.json': summaryJson(info, risk), 'nodes.csv': nodesCsv(risk), 'windows.csv': windowsCsv(risk),

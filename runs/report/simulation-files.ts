@@ -21,7 +21,7 @@ export interface RunInfo extends Omit<ResultRun, 'twinHash'> {
   /** Sequential stopping: the rule, replications run of the most, why it stopped (runs/montecarlo/stopping.ts). */
   readonly stopping?: StoppingReport | null;
   /** Chunks taken from checkpoints of an earlier, interrupted run (their events were not computed in `seconds`). */
-  readonly resumedChunks?: number;
+  readonly resumedChunks: number;
 }
 
 export function summaryJson(info: RunInfo, risk: RiskReport): string {
