@@ -15,6 +15,19 @@ export interface ForecastBinding {
   readonly warnings: readonly string[];
 }
 
+/**
+ * A run longer than the forecast holds each forecast-driven entry at its
+ * last step's rate for the rest (twins/flow/arrivals.ts): legitimate, but a
+ * flat stretch the user did not ask for, so it is said, once per run.
+ */
+export function forecastCoverageWarnings(twin: Twin, bundle: ForecastBundle, horizon: number): string[] {
+  const covered = (bundle.steps * bundle.stepMs) / 1000;
+  if (horizon <= covered + 1e-9) return [];
+  const driven = twin.entries.filter((e) => e.arrival.kind === 'forecast').map((e) => e.id);
+  if (driven.length === 0) return [];
+  return [`the forecast covers ${covered} s (${bundle.steps} steps of ${bundle.stepMs / 1000} s) and the run ${horizon} s: from ${covered} s on, ${driven.join(', ')} ${driven.length === 1 ? 'stays' : 'stay'} at the last step's rate (forecast further, or shorten the horizon)`];
+}
+
 /** Throws TwinSpecError (paths `entries[k].forecast`) when a referenced series is missing. */
 export function bindForecast(twin: Twin, bundle: ForecastBundle, forecastSource: string): ForecastBinding {
   const p = new Problems();

@@ -2,6 +2,7 @@
  * `shadowcast simulate`: hundreds of simulated futures of a twin, and which
  * nodes fail in them, how likely and when.
  */
+import { forecastCoverageWarnings } from '../../twins/forecast-refs.js';
 import { resolve } from 'node:path';
 import { readForecast } from '../../models/forecast-file.js';
 import type { ForecastBundle } from '../../models/forecast.js';
@@ -167,7 +168,7 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   // A scenario that sets a node's replicas asks "what if it had N": the snapshot's count must not win.
   const state = bound.state && rescaleSnapshot(bound.state, twin, applied.startReplicas);
   // The variant's own twin warnings (a downed link names the pairs it cuts off), then the forecast's.
-  const warnings = [...twin.warnings, ...base.forecastWarnings, ...sloWindowWarnings(twin.nodes, args.horizon, args.warmup), ...lateChangeWarnings(twin, args.horizon)];
+  const warnings = [...twin.warnings, ...base.forecastWarnings, ...sloWindowWarnings(twin.nodes, args.horizon, args.warmup), ...lateChangeWarnings(twin, args.horizon), ...(forecast ? forecastCoverageWarnings(twin, forecast, args.horizon) : [])];
   const progress = args.quiet ? quietProgress(args.replications) : createProgress('simulate', args.replications);
   const executor = await openExecutor(args.executor);
   // Ctrl-C stops the run between chunks; the finished ones stay checkpointed for the next run to resume.

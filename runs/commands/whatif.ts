@@ -6,6 +6,7 @@
  * The pure parts (batch checks, grid, figures, the find decision) are in
  * twins/whatif/; running the cells and the files are in runs/whatif/.
  */
+import { forecastCoverageWarnings } from '../../twins/forecast-refs.js';
 import { dirname, resolve } from 'node:path';
 import { ForecastFormatError } from '../../models/forecast-file.js';
 import { TwinSpecError } from '../../twins/definition/errors.js';
@@ -160,7 +161,7 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
   const seconds = (performance.now() - t0) / 1000;
   // A cell's twin may warn where the base does not (a downed link cutting pairs off, a timed change past the horizon): named with its cell.
   const cellWarnings = (c: (typeof cells)[number]) => [...c.twin.warnings.filter((w) => !base.twin.warnings.includes(w)), ...lateChangeWarnings(c.twin, s.horizon)];
-  const warnings = [...base.warnings, ...sloWindowWarnings(base.twin.nodes, s.horizon, s.warmup), ...cells.flatMap((c) => cellWarnings(c).map((w) => `cell ${c.id}: ${w}`))];
+  const warnings = [...base.warnings, ...sloWindowWarnings(base.twin.nodes, s.horizon, s.warmup), ...(base.forecast ? forecastCoverageWarnings(base.twin, base.forecast, s.horizon) : []), ...cells.flatMap((c) => cellWarnings(c).map((w) => `cell ${c.id}: ${w}`))];
   const info = { batch, twin: base.twin.name, twinHash: twinContentHash(base.twin), warnings };
   const files = await writeFilesAtomically(args.out, {
     'cells.json': cellsJson(info, figures, cells, find),

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { buildTwinGraph, neighbourhood, reachableFromEntries, routeTraps, syncCallCycles } from './graph.js';
 import { loadTwinFile, parseTwinText, twinFromObject } from './load.js';
 import type { ForecastBundle } from '../../models/forecast.js';
-import { bindForecast } from '../forecast-refs.js';
+import { bindForecast, forecastCoverageWarnings } from '../forecast-refs.js';
 import { TwinSpecError } from './errors.js';
 import { exampleFile } from '../examples/paths.js';
 
@@ -51,6 +51,14 @@ test('forecast entries bind to series by node and metric', () => {
   // Only the forecast-driven entry (entries[1]) is bound: its negative value is reported, the constant entry is skipped.
   assert.equal(ok.warnings, ['entries[1] (web#1): 1 negative sample-path value(s) in web/rate, to be read as rate 0']);
   assert.throws(() => bindForecast(twin, bundle('web', 'cpu', [1]), 'fc/'), (e: unknown) => e instanceof TwinSpecError && /entries\[1\]\.forecast: no series web\/rate in forecast fc\/ \(it has: web\/cpu\)/.test(e.message));
+});
+
+test('a run longer than the forecast is said once, naming the entries that stay at the last rate', () => {
+  const text = 'name: f\nnodes:\n  - { id: web, service: { type: exponential, mean: 1 } }\nentries:\n  - { node: web, rate: 3 }\n  - { node: web, forecast: {} , scale: 0.5 }\n';
+  const twin = twinFromObject(parseTwinText(text, 'f.yaml').data, { source: 'f.yaml' });
+  const b = bundle('web', 'rate', [1, 2, 3]);
+  assert.equal(forecastCoverageWarnings(twin, b, 180), []);
+  assert.equal(forecastCoverageWarnings(twin, b, 181), ["the forecast covers 180 s (3 steps of 60 s) and the run 181 s: from 180 s on, web#1 stays at the last step's rate (forecast further, or shorten the horizon)"]);
 });
 
 test.run();
