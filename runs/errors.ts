@@ -12,6 +12,8 @@
  *   5  refused: a mitigation step the policy or the approval rules do not
  *      allow (the command was well formed and its inputs were fine; the
  *      refusal is in the audit log)
+ *   130 interrupted by Ctrl-C (SIGINT): what finished is checkpointed, and
+ *      the message says how to resume
  *
  * This module imports every error class it maps, some with heavy modules
  * (the Monte Carlo runner): the CLI loads it only once a command has failed.
@@ -27,14 +29,14 @@ import { MonteCarloError } from './montecarlo/runner.js';
 import { NotLoopbackError } from './shadow/inject-loopback.js';
 import { ShadowManifestError } from '../twins/shadow/manifests.js';
 import { ShadowAlreadyRunningError, ShadowPlanError } from './shadow/materialise.js';
-import { failedIn, InputError, UsageError } from './usage-error.js';
+import { failedIn, InputError, InterruptedError, UsageError } from './usage-error.js';
 import { MitigationRefusedError } from './mitigation/refusal.js';
 import { StoreError } from './mitigation/store.js';
 import { AuditError } from './mitigation/audit.js';
 
 export { InputError, UsageError };
 
-export const EXIT = { done: 0, riskAboveThreshold: 1, usage: 2, invalidInput: 3, runFailed: 4, refused: 5 } as const;
+export const EXIT = { done: 0, riskAboveThreshold: 1, usage: 2, invalidInput: 3, runFailed: 4, refused: 5, interrupted: 130 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -56,6 +58,7 @@ const INVALID_INPUT: readonly ErrorClass[] = [
 
 const EXIT_BY_CLASS: ReadonlyArray<readonly [ErrorClass, ExitCode]> = [
   [UsageError, EXIT.usage],
+  [InterruptedError, EXIT.interrupted],
   [MitigationRefusedError, EXIT.refused],
   ...INVALID_INPUT.map((cls) => [cls, EXIT.invalidInput] as const),
   [MonteCarloError, EXIT.runFailed],

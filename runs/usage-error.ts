@@ -24,6 +24,14 @@ export class UsageError extends Error {
  */
 export const failedIn = new WeakMap<object, string>();
 
+/** The run was stopped by Ctrl-C (SIGINT); the message says what was kept and how to resume. Exit 130, as a shell reports an interrupted program. */
+export class InterruptedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}
+
 /** A problem in an input the command itself reads (not through a reader with its own error class): the message names the file and what was expected. */
 export class InputError extends Error {
   constructor(

@@ -4,6 +4,8 @@
  * command's usage on stderr, 3 invalid input with a located message, 4 run
  * failed; messages `shadowcast <command>: ...` without error class names.
  */
+import { InterruptedError } from '../usage-error.js';
+import { SeriesSetError } from '../../models/telemetry/errors.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -186,6 +188,8 @@ test('exit codes by error class: usage 2, input 3, run failure and anything unex
   assert.is(exitCodeFor(new MonteCarloError('chunk 0 failed twice')), 4);
   assert.is(exitCodeFor(new TypeError('x is undefined')), 4);
   assert.is(exitCodeFor('a string'), 4);
+  assert.is(exitCodeFor(new InterruptedError('interrupted: ...')), 130);
+  assert.is(exitCodeFor(new SeriesSetError('a.csv: too short', 'horizon')), 3);
 });
 
 test('the report of an error: command prefix, no class name; usage after a usage error; stack only when debugging', () => {

@@ -62,6 +62,16 @@ export async function nightly(argv: readonly string[]): Promise<NightlyResult | 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const r = await nightly(argv);
-  return r ? r.exitCode : 0;
+  // Every step's outputs and the simulation's chunks are written whole as they finish: on Ctrl-C, say so and stop (130).
+  const onSigint = (): void => {
+    console.error('shadowcast nightly: interrupted: finished steps and simulation chunks are kept in the output folder; run the same command again to resume');
+    process.exit(130);
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const r = await nightly(argv);
+    return r ? r.exitCode : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }

@@ -2,6 +2,7 @@
  * `shadowcast simulate`: hundreds of simulated futures of a twin, and which
  * nodes fail in them, how likely and when.
  */
+import { InterruptedError } from '../usage-error.js';
 import { forecastCoverageWarnings } from '../../twins/forecast-refs.js';
 import { resolve } from 'node:path';
 import { readForecast } from '../../models/forecast-file.js';
@@ -173,7 +174,7 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   const executor = await openExecutor(args.executor);
   // Ctrl-C stops the run between chunks; the finished ones stay checkpointed for the next run to resume.
   const interrupt = new AbortController();
-  const onSigint = (): void => interrupt.abort(new Error(`interrupted: finished chunks are checkpointed${args.resume ? ` under ${resolve(args.out, '.chunks')}; run the same command again to resume` : ' nowhere (--no-resume)'}`));
+  const onSigint = (): void => interrupt.abort(new InterruptedError(`interrupted: finished chunks are checkpointed${args.resume ? ` under ${resolve(args.out, '.chunks')}; run the same command again to resume` : ' nowhere (--no-resume)'}`));
   process.once('SIGINT', onSigint);
   const mcOptions = {
     signal: interrupt.signal,

@@ -6,6 +6,7 @@
  * The pure parts (batch checks, grid, figures, the find decision) are in
  * twins/whatif/; running the cells and the files are in runs/whatif/.
  */
+import { setMaxListeners } from 'node:events';
 import { forecastCoverageWarnings } from '../../twins/forecast-refs.js';
 import { dirname, resolve } from 'node:path';
 import { ForecastFormatError } from '../../models/forecast-file.js';
@@ -24,7 +25,7 @@ import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageError, usageText } 
 import { EXECUTOR_FLAGS, executorChoice, openExecutor, type ExecutorChoice } from '../executors/choose.js';
 import { createProgress } from '../progress.js';
 import { checkOutputFolder, writeFilesAtomically } from '../report/atomic.js';
-import { InputError } from '../usage-error.js';
+import { InputError, InterruptedError } from '../usage-error.js';
 import { CellRunner, type RunStats } from '../whatif/run-cells.js';
 import { cellsCsv, cellsJson } from '../whatif/files.js';
 import { reportHtml } from '../whatif/report-html.js';
@@ -189,7 +190,13 @@ export async function run(argv: string[]): Promise<number> {
     console.log(usageText(WHATIF));
     return 0;
   }
-  const outcome = await whatif(args);
+  // Ctrl-C stops the run between chunks; the finished ones stay checkpointed for the next run to resume (as simulate).
+  const interrupt = new AbortController();
+  // Every cell's run listens to it at once: more than Node's default of 10 listeners is expected, not a leak.
+  setMaxListeners(0, interrupt.signal);
+  const onSigint = (): void => interrupt.abort(new InterruptedError(`interrupted: finished chunks are checkpointed${args.resume ? ` under ${resolve(args.out, '.chunks')}; run the same command again to resume` : ' nowhere (--no-resume)'}`));
+  process.once('SIGINT', onSigint);
+  const outcome = await whatif(args, interrupt.signal).finally(() => process.off('SIGINT', onSigint));
   if (!args.quiet) console.log(`${outcome.summary}\n`);
   console.log(`written: ${outcome.files.join(', ')}`);
   return args.find && !outcome.find?.chosen ? 1 : 0;
