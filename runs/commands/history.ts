@@ -4,6 +4,7 @@
  * night's P(fail) per node (one node's trend with --node), and each night's
  * score of the night before's forecast (interval coverage, MASE).
  */
+import { duration } from '../report/report-numbers.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_STORE, RunStore } from '../store/run-store.js';
@@ -49,7 +50,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     console.log(`runs (${file}):\n${table(['night', 'run', 'twin', 'replications', 'at risk', 'exit', 'created'], runs.map((r) => [r.night, r.id, r.twin, String(r.replications), String(r.atRisk), String(r.exitCode), r.createdAt]), 3)}`);
     const shown = v.node !== undefined ? risk : risk.filter((r) => r.pFail > 0 || r.hi > (runs.find((x) => x.id === r.runId)?.threshold ?? 1));
-    console.log(`\nP(fail) per node${v.node !== undefined ? ` (${v.node})` : ' (nodes that failed or were above the threshold)'}, % with 95 % interval:\n${table(['night', 'node', 'P(fail)', 'lo', 'hi', 'condition', 'ttf p50 h'], shown.map((r) => [r.night, r.node, pct(r.pFail), pct(r.lo), pct(r.hi), r.condition ?? '-', r.timeToFailure ? (r.timeToFailure.p50 / 3600).toFixed(1) : '-']), 2)}`);
+    console.log(`\nP(fail) per node${v.node !== undefined ? ` (${v.node})` : ' (nodes that failed or were above the threshold)'}, % with 95 % interval:\n${table(['night', 'node', 'P(fail)', 'lo', 'hi', 'condition', 'ttf p50'], shown.map((r) => [r.night, r.node, pct(r.pFail), pct(r.lo), pct(r.hi), r.condition ?? '-', r.timeToFailure ? duration(r.timeToFailure.p50) : '-']), 2)}`);
     console.log(`\nforecast calibration (each night's score of the night before's forecast):\n${table(['night', 'scored night', 'series', 'points', 'cover 80 %', 'cover 95 %', 'MASE'], scores.map((s) => [s.night, s.scoredNight, s.series, String(s.points), pct(s.coverage80), pct(s.coverage95), s.mase === null ? '-' : s.mase.toFixed(3)]), 3)}`);
     return 0;
   } finally {

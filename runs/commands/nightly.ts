@@ -6,6 +6,7 @@
  * 2 usage, 3 invalid input, 4 the run failed. Run again on the same DIR to
  * resume an interrupted run.
  */
+import { duration } from '../report/report-numbers.js';
 import { resolve } from 'node:path';
 import { readNightlyConfig } from '../nightly/config.js';
 import { runNightly, type NightlyResult } from '../nightly/pipeline.js';
@@ -50,7 +51,7 @@ export async function nightly(argv: readonly string[]): Promise<NightlyResult | 
   if (!v.quiet) {
     const rows = r.data.nodes.filter((n) => n.pFail.mean > 0 || n.pFail.hi > r.data.run.threshold).map((n) => [
       n.node, `${(100 * n.pFail.mean).toFixed(1)} % [${(100 * n.pFail.lo).toFixed(1)}, ${(100 * n.pFail.hi).toFixed(1)}]`, n.mainCondition ?? '-',
-      n.timeToFailure ? `${(n.timeToFailure.p50 / 3600).toFixed(1)} h` : '-', n.pFail.hi > r.data.run.threshold ? 'at risk' : '',
+      n.timeToFailure ? duration(n.timeToFailure.p50) : '-', n.pFail.hi > r.data.run.threshold ? 'at risk' : '',
     ]);
     if (rows.length) console.log(`\n${table(['node', 'P(fail) [95%]', 'condition', 'ttf p50', ''], rows)}\n`);
     console.log(r.atRisk.length ? `${r.atRisk.length} node(s) above the risk threshold ${r.data.run.threshold}: ${r.atRisk.join(', ')}` : `no node above the risk threshold ${r.data.run.threshold}`);

@@ -1,11 +1,12 @@
 /** The one-screen table at the end of `shadowcast simulate`: nodes by risk, then entries. */
 import type { Estimate, RiskReport } from '../../twins/risk.js';
 import { table } from '../format.js';
+import { duration } from './report-numbers.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ms = (s: number | null) => (s === null ? '-' : s < 1 ? `${(s * 1000).toFixed(1)}ms` : `${s.toFixed(2)}s`);
 const est = (e: Estimate, f: (x: number) => string) => (e.mean === null ? '-' : e.lo === null || e.hi === null ? f(e.mean) : `${f(e.mean)} [${f(e.lo)}, ${f(e.hi)}]`);
-const clock = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)}h` : s >= 60 ? `${(s / 60).toFixed(1)}m` : `${s.toFixed(0)}s`);
+
 
 export function riskTable(risk: RiskReport): string {
   const ci = `${Math.round(risk.level * 100)}%`;
@@ -14,7 +15,7 @@ export function riskTable(risk: RiskReport): string {
     n.id,
     `${pct(n.pFail.mean)} [${pct(n.pFail.lo)}, ${pct(n.pFail.hi)}]`,
     n.mainCondition ?? '-',
-    n.timeToFailure ? clock(n.timeToFailure.p50) : '-',
+    n.timeToFailure ? duration(n.timeToFailure.p50) : '-',
     est(n.figures.utilization, pct),
     est(n.figures.errorRate, pct),
     ms(n.latency.p99),
