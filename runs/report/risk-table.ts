@@ -7,7 +7,6 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ms = (s: number | null) => (s === null ? '-' : s < 1 ? `${(s * 1000).toFixed(1)}ms` : `${s.toFixed(2)}s`);
 const est = (e: Estimate, f: (x: number) => string) => (e.mean === null ? '-' : e.lo === null || e.hi === null ? f(e.mean) : `${f(e.mean)} [${f(e.lo)}, ${f(e.hi)}]`);
 
-
 export function riskTable(risk: RiskReport): string {
   const ci = `${Math.round(risk.level * 100)}%`;
   const nodes = [...risk.nodes].sort((a, b) => b.pFail.mean - a.pFail.mean || a.id.localeCompare(b.id));
