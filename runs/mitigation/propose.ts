@@ -11,6 +11,7 @@
  * A library function: the CLI command (`mitigate propose`) and the policy
  * (auto-approval) are wired elsewhere, so `autoApproved` is left null here.
  */
+import { PROPOSAL_LIFETIME_SECONDS } from '../../twins/mitigation/policy-read.js';
 import type { Twin } from '../../twins/definition/types.js';
 import { contentHash, twinContentHash } from '../../twins/definition/content-hash.js';
 import type { SimulationSettings } from '../../twins/flow/simulate.js';
@@ -235,7 +236,7 @@ function writeProposal(input: ProposeInput, anomalies: readonly Anomaly[], choic
   const strategy = chosen.evaluation.strategy;
   const now = input.now ?? new Date();
   const createdAt = now.toISOString();
-  const expiresAt = new Date(now.getTime() + (input.ttlSeconds ?? 3600) * 1000).toISOString();
+  const expiresAt = new Date(now.getTime() + (input.ttlSeconds ?? PROPOSAL_LIFETIME_SECONDS) * 1000).toISOString();
   const twinHash = twinContentHash(input.twin);
   const answered = anomalies.filter((a) => strategy.addresses.includes(a.id));
   return {

@@ -49,7 +49,10 @@ export const policySchema: SchemaObject = {
     },
     approvals: {
       type: 'object',
-      properties: { roles: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true }, required: posInt },
+      properties: {
+        roles: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true }, required: posInt,
+        expiresAfter: { description: 'a duration: seconds (number) or a string like "30m", "4h"', anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }] },
+      },
       required: ['roles', 'required'],
       additionalProperties: false,
     },
@@ -102,7 +105,7 @@ export const policySchema: SchemaObject = {
 
 interface PolicyInput {
   nodes: Record<string, { actions: StrategyAction[]; bounds?: Partial<Record<BoundedField, Bound>> }>;
-  approvals: { roles: string[]; required: number };
+  approvals: { roles: string[]; required: number; expiresAfter?: number | string };
   autoApprove?: Array<{ name: string; action: StrategyAction; maxStep: number; direction?: 'increase'; requireExcludesNoImprovement?: boolean }>;
   changeWindows?: Array<{ days: Weekday[]; from: string; to: string }>;
   maxChangesPerHour: number;
@@ -111,6 +114,9 @@ interface PolicyInput {
 }
 
 const minuteOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** A proposal's default lifetime: an hour, after which its evidence is stale and it must be proposed again. */
+export const PROPOSAL_LIFETIME_SECONDS = 3600;
 
 /** Defaults of the verify section: watch 10 minutes, at least 20 points, no data rolls back. */
 export const VERIFY_DEFAULTS = { windowSeconds: 600, minPoints: 20, onNoData: 'rollback' } as const;
@@ -151,10 +157,19 @@ export function policyFromObject(data: unknown, source: string, locate?: Locator
       p.at(['verify', 'window'], `expected a positive duration like 90s or 10m, got ${JSON.stringify(input.verify.window)}`);
     }
   }
+  let expiresAfterSeconds = PROPOSAL_LIFETIME_SECONDS;
+  if (input.approvals.expiresAfter !== undefined) {
+    try {
+      expiresAfterSeconds = parseDuration(input.approvals.expiresAfter);
+      if (!(expiresAfterSeconds > 0)) throw new Error('not positive');
+    } catch {
+      p.at(['approvals', 'expiresAfter'], `expected a positive duration like 30m or 4h, got ${JSON.stringify(input.approvals.expiresAfter)}`);
+    }
+  }
   p.throwIfAny(source);
   return {
     nodes,
-    approvals: { roles: input.approvals.roles, required: input.approvals.required },
+    approvals: { roles: input.approvals.roles, required: input.approvals.required, expiresAfterSeconds },
     autoApprove,
     changeWindows,
     maxChangesPerHour: input.maxChangesPerHour,

@@ -8,11 +8,18 @@ import { TEST_POLICY_YAML, testPolicy } from './decide-test-support.js';
 
 test('the test policy reads with its defaults and node fallback', () => {
   const p = testPolicy();
-  assert.equal(p.approvals, { roles: ['sre'], required: 2 });
+  assert.equal(p.approvals, { roles: ['sre'], required: 2, expiresAfterSeconds: 3600 });
   assert.equal(p.verify, { windowSeconds: 60, minPoints: 5, onNoData: 'rollback' });
   assert.equal(rulesFor(p, 'cart')?.bounds.replicas, { min: 1, max: 4 });
   assert.is(rulesFor(p, 'recommendation')?.bounds.replicas?.maxStep, 3);
   assert.is(p.autoApprove[0]!.requireExcludesNoImprovement, true);
+});
+
+test('approvals.expiresAfter sets how long a proposal stays open; a bad one is located', () => {
+  const text = (v: string) => `nodes:\n  cart:\n    actions: [scaleOut]\napprovals: { roles: [sre], required: 1, expiresAfter: ${v} }\nmaxChangesPerHour: 2\n`;
+  assert.is(parsePolicyText(text('4h'), 'p.yaml').approvals.expiresAfterSeconds, 4 * 3600);
+  assert.is(parsePolicyText(text('90'), 'p.yaml').approvals.expiresAfterSeconds, 90);
+  assert.throws(() => parsePolicyText(text('"0s"'), 'p.yaml'), /p\.yaml:4:\d+: approvals\.expiresAfter: expected a positive duration like 30m or 4h, got "0s"/);
 });
 
 test('problems are located: path, line and column', () => {

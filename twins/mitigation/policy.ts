@@ -58,6 +58,8 @@ export interface Policy {
     readonly roles: readonly string[];
     /** Distinct approvers needed (none of them the proposer); 2 = the two-person rule. */
     readonly required: number;
+    /** Seconds a proposal stays open for approval and apply (its evidence ages); default 3600. */
+    readonly expiresAfterSeconds: number;
   };
   readonly autoApprove: readonly AutoApproveRule[];
   /** Empty: any time. */

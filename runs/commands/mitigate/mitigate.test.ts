@@ -38,13 +38,16 @@ test('approve, apply (dry-run default), list and audit verify through the CLI; r
     try {
       recordProposal(store, auditFile(dir), testProposal({ id: 'p-auto', expiresAt: far, createdAt: new Date().toISOString() }), policy);
       recordProposal(store, auditFile(dir), testProposal({ id: 'p-big', from: 1, to: 5, expiresAt: far, createdAt: new Date().toISOString() }), policy);
+      recordProposal(store, auditFile(dir), testProposal({ id: 'p-old', from: 1, to: 5, expiresAt: new Date(Date.now() - 60_000).toISOString(), createdAt: new Date(Date.now() - 3_660_000).toISOString() }), policy);
     } finally {
       store.close();
     }
     const list = await cli(['mitigate', 'list', '--state', dir]);
     assert.is(list.code, 0, list.stderr);
     assert.match(list.stdout, /p-auto\s+approved\s+.*auto-approved \(small-scale-out\)/);
-    assert.match(list.stdout, /p-big\s+proposed/);
+    assert.match(list.stdout, /p-big\s+proposed\s/);
+    // Past its expiry a proposal can no longer be approved or applied: the list says so.
+    assert.match(list.stdout, /p-old\s+proposed, expired\s+.*\bexpired 20\d\d-/);
     // A mistyped --state is said as such (exit 3), not answered from an empty store made on the spot.
     const typo = await cli(['mitigate', 'list', '--state', join(dir, 'nodir')]);
     assert.is(typo.code, 3, typo.stdout);
@@ -61,7 +64,7 @@ test('approve, apply (dry-run default), list and audit verify through the CLI; r
 
     const unapproved = await cli(['mitigate', 'apply', 'p-big', '--state', dir]);
     assert.is(unapproved.code, 5);
-    assert.match(unapproved.stderr, /^shadowcast mitigate: apply refused: proposal p-big has 0 of the 2 approval/);
+    assert.match(unapproved.stderr, /^shadowcast mitigate apply: apply refused: proposal p-big has 0 of the 2 approval/);
 
     const wrongRole = await cli(['mitigate', 'approve', 'p-big', '--as', 'ann', '--role', 'intern', '--reason', 'ok', '--state', dir]);
     assert.is(wrongRole.code, 5);
@@ -78,7 +81,7 @@ test('approve, apply (dry-run default), list and audit verify through the CLI; r
 
     const verified = await cli(['audit', 'verify', auditFile(dir)]);
     assert.is(verified.code, 0, verified.stderr);
-    assert.match(verified.stdout, /8 record\(s\), chain intact/);
+    assert.match(verified.stdout, /9 record\(s\), chain intact/);
 
     const lines = readFileSync(auditFile(dir), 'utf8').split('\n');
     lines[2] = lines[2]!.replace('"who":"shadowcast"', '"who":"mallory"');

@@ -131,7 +131,7 @@ export async function run(argv: string[]): Promise<number> {
     settings: { seed, horizon: run.horizon, reportWindow: run.windowSeconds, warmup: run.warmup, forecast, state },
     replications, level: run.confidence,
     ...(v['max-candidates'] !== undefined ? { maxCandidates: v['max-candidates'] } : {}),
-    race: !v['no-race'], refuse: policyRefusal(policy), prices: policy.cost,
+    race: !v['no-race'], refuse: policyRefusal(policy), prices: policy.cost, ttlSeconds: policy.approvals.expiresAfterSeconds,
     executor,
   }).finally(() => executor.close());
   if (r.unconfirmed.length) console.log(`not answered (P(fail) not above ${pct(v.threshold)} beyond the noise: its lower bound is under it): ${some(r.unconfirmed.map((a) => a.node), 'evaluations.json: unconfirmed').join(', ')}`);
