@@ -11,6 +11,7 @@
  * A library function: the CLI command (`mitigate propose`) and the policy
  * (auto-approval) are wired elsewhere, so `autoApproved` is left null here.
  */
+import { byLikelyCause, interleaveByNode } from '../../twins/mitigation/priority.js';
 import { PROPOSAL_LIFETIME_SECONDS } from '../../twins/mitigation/policy-read.js';
 import type { Twin } from '../../twins/definition/types.js';
 import { contentHash, twinContentHash } from '../../twins/definition/content-hash.js';
@@ -129,12 +130,12 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
     }
     const anomalies = detected.filter((a) => confirmed(a));
     const unconfirmed = detected.filter((a) => !confirmed(a));
-    // The riskiest nodes first, so a candidate budget goes where failures were seen.
-    const ordered = [...anomalies].sort((a, b) => (observedRisk(b) ?? 0) - (observedRisk(a) ?? 0));
+    // The riskiest nodes first, the likely cause before its symptoms, and a candidate budget spread over them (priority.ts).
+    const ordered = byLikelyCause(input.twin, anomalies);
     const generated = generateStrategies(input.twin, ordered, limits);
     const skipped: Array<{ id: string; reason: string }> = [];
     const racing: Strategy[] = [];
-    for (const s of generated.strategies) {
+    for (const s of interleaveByNode(generated.strategies, ordered)) {
       const refused = input.refuse?.(s) ?? null;
       if (refused !== null) skipped.push({ id: s.id, reason: refused });
       else if (racing.length >= (input.maxCandidates ?? Infinity)) skipped.push({ id: s.id, reason: `over the budget of ${input.maxCandidates} candidates` });
@@ -224,9 +225,6 @@ export async function proposeMitigations(input: ProposeInput): Promise<ProposeRe
     };
   });
 }
-
-/** The observed P(fail) of a risk anomaly; null for other sources (they keep their order). */
-const observedRisk = (a: Anomaly): number | null => (a.evidence.source === 'risk' ? a.evidence.pFail.mean : null);
 
 /** A risk anomaly whose P(fail) lower bound reaches its threshold; anomalies of other sources always count. */
 const confirmed = (a: Anomaly): boolean => a.evidence.source !== 'risk' || a.evidence.pFail.lo >= a.evidence.threshold;
