@@ -57,12 +57,16 @@ test('every problem at once, located, with "did you mean" and the missing files 
     'forecast: { horizon: 24h, modle: ets }',
     'simulation: { replications: 0 }',
   ].join('\n'));
+  // The shape's problems and, with them, the files that are not there and the entries the twin does not have.
   assert.equal(got, [
+    `2 telemetry.files[0]: file not found: ${join(dir, 'missing.csv')}`,
+    `2 telemetry.files[1]: file not found: ${join(dir, 'also-missing.csv')}`,
+    '3 entries.user: unknown entry "user" of twin shop (did you mean "users"?)',
     '3 entries.users: expected a series as node/metric, e.g. "frontend/rate", got "frontend"',
     '4 forecast.modle: unknown property (did you mean "model"?)',
     '5 simulation.replications: expected a number >= 1, got 0',
   ]);
-  // Once the schema holds, the rules it cannot say: files, entries of the twin.
+  // Once the schema holds, the rules that need it too: windows within the horizon.
   const next = await problems(dir, [
     `twin: ${JSON.stringify(SHOP_TWIN)}`,
     'telemetry: { files: [missing.csv] }',

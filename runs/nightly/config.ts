@@ -12,10 +12,10 @@ import type { SchemaObject } from 'ajv';
 import { LOCAL_FORECASTERS, type LocalModelName } from '../../models/forecasters/registry.js';
 import { BOUNDS_EXPECTED, boundsFromValue, type Bounds } from '../../models/telemetry/bounds.js';
 import { Problems, TwinSpecError, type PathSegments } from '../../twins/definition/errors.js';
-import { readSpecText, validateDocument, loadTwinFile } from '../../twins/definition/load.js';
+import { checkFinite, readSpecText, loadTwinFile } from '../../twins/definition/load.js';
 import type { Twin } from '../../twins/definition/types.js';
 import { DURATION_PATTERN, parseDuration } from '../../twins/definition/units.js';
-import { editDistance } from '../../twins/definition/validate.js';
+import { editDistance, validateWithSchema } from '../../twins/definition/validate.js';
 
 export interface PrometheusQuery {
   /** The series name the result gets: `node/metric`. */
@@ -174,12 +174,63 @@ function nearest(name: string, among: readonly string[]): string {
 }
 
 /** Reads and validates a nightly config; throws TwinSpecError listing every problem with its line. */
+/** The twin the config names, or null after adding its problem (missing file, invalid twin) to `p`. */
+async function configTwin(base: string, name: string, p: Problems, allowOutsidePaths: boolean): Promise<{ file: string; twin: Twin | null }> {
+  const twinFile = resolve(base, name);
+  if (!existsSync(twinFile)) {
+    p.at(['twin'], `file not found: ${twinFile}`);
+    return { file: twinFile, twin: null };
+  }
+  try {
+    return { file: twinFile, twin: await loadTwinFile(twinFile, { allowOutsidePaths }) };
+  } catch (e) {
+    if (!(e instanceof TwinSpecError)) throw e;
+    p.at(['twin'], `${twinFile} is not a valid twin:\n${e.message}`);
+    return { file: twinFile, twin: null };
+  }
+}
+
+/** Telemetry files that are not there, each at its place in the list. */
+function missingTelemetryFiles(base: string, files: readonly string[], p: Problems): string[] {
+  const paths = files.map((f) => resolve(base, f));
+  paths.forEach((f, i) => { if (!existsSync(f)) p.at(['telemetry', 'files', i], `file not found: ${f}`); });
+  return paths;
+}
+
+/** Entry ids the twin does not have, with the closest one. */
+function unknownEntries(twin: Twin, ids: readonly string[], p: Problems): void {
+  for (const id of ids) if (!twin.entries.some((e) => e.id === id)) p.at(['entries', id], `unknown entry ${JSON.stringify(id)} of twin ${twin.name}${nearest(id, twin.entries.map((e) => e.id))}`);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * With shape problems, the parts that are well formed are still checked
+ * (the twin and telemetry files there, the entries known to the twin), so
+ * that one run names every problem, not the shape's first and the rest after.
+ */
+async function shapeAndMore(data: unknown, base: string, p: Problems, allowOutsidePaths: boolean): Promise<void> {
+  if (!isRecord(data)) return;
+  const twin = typeof data.twin === 'string' && data.twin !== '' ? (await configTwin(base, data.twin, p, allowOutsidePaths)).twin : null;
+  const files = isRecord(data.telemetry) ? data.telemetry.files : undefined;
+  if (Array.isArray(files) && files.every((f) => typeof f === 'string')) missingTelemetryFiles(base, files as string[], p);
+  if (twin && isRecord(data.entries)) unknownEntries(twin, Object.keys(data.entries), p);
+}
+
 export async function readNightlyConfig(file: string, options: { readonly allowOutsidePaths?: boolean } = {}): Promise<NightlyConfig> {
   const path = resolve(file);
   const { data, locate } = await readSpecText(path);
-  const input = validateDocument<ConfigInput>(nightlySchema, data, path, locate);
-  const p = new Problems(locate);
   const base = dirname(path);
+  const shape = new Problems(locate);
+  checkFinite(data, [], shape);
+  if (shape.size === 0) validateWithSchema(nightlySchema, data, shape);
+  if (shape.size > 0) {
+    await shapeAndMore(data, base, shape, options.allowOutsidePaths ?? false);
+    shape.list.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
+    shape.throwIfAny(path);
+  }
+  const input = data as ConfigInput;
+  const p = new Problems(locate);
   const sec = (v: number | string | undefined, at: PathSegments, fallback: number): number => {
     if (v === undefined) return fallback;
     const s = parseDuration(v);
@@ -187,26 +238,14 @@ export async function readNightlyConfig(file: string, options: { readonly allowO
     return s;
   };
 
-  const twinFile = resolve(base, input.twin);
-  let twin: Twin | null = null;
-  if (!existsSync(twinFile)) p.at(['twin'], `file not found: ${twinFile}`);
-  else {
-    try {
-      twin = await loadTwinFile(twinFile, { allowOutsidePaths: options.allowOutsidePaths ?? false });
-    } catch (e) {
-      if (!(e instanceof TwinSpecError)) throw e;
-      p.at(['twin'], `${twinFile} is not a valid twin:\n${e.message}`);
-    }
-  }
+  const { file: twinFile, twin } = await configTwin(base, input.twin, p, options.allowOutsidePaths ?? false);
 
   const t = input.telemetry;
   let telemetry: TelemetrySource | null = null;
   if ((t.files === undefined) === (t.prometheus === undefined)) {
     p.at(['telemetry'], 'expected exactly one of `files` (telemetry files) or `prometheus` (a server to query)');
   } else if (t.files) {
-    const files = t.files.map((f) => resolve(base, f));
-    files.forEach((f, i) => { if (!existsSync(f)) p.at(['telemetry', 'files', i], `file not found: ${f}`); });
-    telemetry = { kind: 'files', files };
+    telemetry = { kind: 'files', files: missingTelemetryFiles(base, t.files, p) };
   } else {
     const q = t.prometheus!;
     const at = (k: string): PathSegments => ['telemetry', 'prometheus', k];
@@ -229,8 +268,8 @@ export async function readNightlyConfig(file: string, options: { readonly allowO
   }
 
   const entries: Record<string, { node: string; metric: string }> = {};
+  if (twin) unknownEntries(twin, Object.keys(input.entries), p);
   for (const [id, series] of Object.entries(input.entries)) {
-    if (twin && !twin.entries.some((e) => e.id === id)) p.at(['entries', id], `unknown entry ${JSON.stringify(id)} of twin ${twin.name}${nearest(id, twin.entries.map((e) => e.id))}`);
     if (telemetry?.kind === 'prometheus' && !telemetry.queries.some((q) => q.series === series)) {
       p.at(['entries', id], `series ${series} is not one of the Prometheus queries (${telemetry.queries.map((q) => q.series).join(', ')})`);
     }
