@@ -126,6 +126,10 @@ test('a budget too small for the critical set drops the lowest risk first and na
 test('refuses a result from another twin: by hash, or by node ids when the hash is absent (and says so)', () => {
   const other = twinFromObject({ ...structuredClone(shopData), entries: [{ id: 'users', node: 'frontend', rate: 160 }] }, { source: 'other.yaml' });
   has(problems(() => planShadow(inputs({ twin: other }))), 'run.twinHash: the result was simulated from another twin');
+  // A result of a scenario of the twin says so, with how to get one the twin itself ran.
+  const scenarioResult = withRisk({ recommendation: { mean: 0.25, lo: 0.1, hi: 0.45 } }, 'f'.repeat(64));
+  const fromScenario = { ...scenarioResult, summary: { ...scenarioResult.summary, run: { ...scenarioResult.summary.run, scenario: 'load13.json' } } };
+  has(problems(() => planShadow(inputs({ result: fromScenario }))), 'run.scenario: the result was simulated with scenario load13.json applied to the twin');
   const ok = planShadow(inputs({ twin: other, result: withRisk({ recommendation: { mean: 0.25, lo: 0.1, hi: 0.45 } }, null) }));
   has(ok.warnings, 'run.twinHash is absent; the result was matched to the twin by node ids only');
   const data = structuredClone(shopData) as { nodes: { id: string }[]; edges: { from: string; to: string }[] };

@@ -73,6 +73,10 @@ function checkOptions(inp: PlanInputs): void {
  */
 export function checkResultTwin(twin: Twin, summary: SimulationSummary, summaryFile: string, hash: string = twinContentHash(twin)): string[] {
   if (summary.run.twinHash !== null) {
+    if (summary.run.twinHash !== hash && summary.run.scenario !== null) {
+      // The hash is the scenario's variant: say that, and how to get a result of the twin itself (or a twin of the variant).
+      throw new TwinSpecError(summaryFile, [{ path: 'run.scenario', message: `the result was simulated with scenario ${summary.run.scenario} applied to the twin, not from ${twin.source} as it is: simulate the twin without --scenario, or write the scenario's changes into a twin file and use that` }]);
+    }
     if (summary.run.twinHash !== hash) {
       throw new TwinSpecError(summaryFile, [{ path: 'run.twinHash', message: `the result was simulated from another twin (hash ${summary.run.twinHash.slice(0, 12)}…, twin ${twin.name} ${twin.source} has ${hash.slice(0, 12)}…): simulate this twin again` }]);
     }
