@@ -9,6 +9,7 @@ import { exitCodeFor } from '../errors.js';
 import { REPO_ROOT } from '../paths.js';
 import { withTempDir } from '../test-support.js';
 import { readNightlyConfig } from './config.js';
+import { gatherTelemetry } from './telemetry.js';
 import { SHOP_TWIN } from './test-support.js';
 
 async function problems(dir: string, text: string): Promise<string[]> {
@@ -118,6 +119,17 @@ test('telemetry.bounds: each value one of the three forms, each series one that 
   await writeFile(join(dir, 'ok.yaml'), `twin: ${JSON.stringify(SHOP_TWIN)}\ntelemetry:\n  ${prom}\n  bounds: { rack/inlet_c: signed, a/rate: [0, 500] }\nentries: { users: a/rate }\nforecast: { horizon: 1h }\n`);
   const c = await readNightlyConfig(join(dir, 'ok.yaml'));
   assert.equal([...c.bounds], [['rack/inlet_c', 'signed'], ['a/rate', [0, 500]]]);
+}));
+
+test('a series the telemetry lacks is named at its line in the config', () => withTempDir('nightly-config', async (dir) => {
+  const file = join(dir, 'nightly.yaml');
+  const csv = join(REPO_ROOT, 'twins', 'examples', 'shop-telemetry.csv');
+  await writeFile(file, [`twin: ${JSON.stringify(SHOP_TWIN)}`, `telemetry: { files: [${JSON.stringify(csv)}] }`, 'entries:', '  users: frontend/latency', 'forecast: { horizon: 1h }'].join('\n'));
+  const config = await readNightlyConfig(file);
+  const e = await gatherTelemetry(config, dir, 0).then(() => null, (err: unknown) => err as Error);
+  assert.ok(e, 'refused');
+  assert.match(e!.message, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+: entries\\.users: no telemetry series frontend/latency; the telemetry has: frontend/rate`));
+  assert.is(exitCodeFor(e), 3);
 }));
 
 test.run();

@@ -40,6 +40,8 @@ export type TelemetrySource =
 export interface NightlyConfig {
   /** The config file (absolute). */
   readonly file: string;
+  /** `file:line:column: ` of a key of the config, for problems found after reading it (a series the telemetry lacks). */
+  readonly at: (path: PathSegments) => string;
   /** The twin file (absolute). */
   readonly twinFile: string;
   readonly twin: Twin;
@@ -286,8 +288,12 @@ export async function readNightlyConfig(file: string, options: { readonly allowO
   p.throwIfAny(path);
 
   const replications = sim.replications ?? 200;
+  const at = (segments: PathSegments): string => {
+    const pos = locate?.(segments);
+    return `${path}${pos ? `:${pos.line}:${pos.column}` : ''}: `;
+  };
   return {
-    file: path, twinFile, twin: twin!, telemetry: telemetry!, bounds, entries,
+    file: path, at, twinFile, twin: twin!, telemetry: telemetry!, bounds, entries,
     forecast: { model: (input.forecast.model ?? 'auto') as 'auto' | LocalModelName, paths: input.forecast.paths ?? 100, candidates: input.forecast.candidates ?? null },
     horizon,
     simulation: {

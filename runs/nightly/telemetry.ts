@@ -52,13 +52,13 @@ export async function gatherTelemetry(config: NightlyConfig, dir: string, endSec
   for (const name of config.bounds.keys()) {
     if (have.includes(name)) continue;
     const near = have.find((h) => editDistance(h, name) <= 2);
-    throw new InputError(`${config.file}: telemetry.bounds["${name}"]: no telemetry series ${name}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; the telemetry has: ${have.join(', ')}`);
+    throw new InputError(`${config.at(['telemetry', 'bounds', name])}telemetry.bounds["${name}"]: no telemetry series ${name}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; the telemetry has: ${have.join(', ')}`);
   }
   for (const [entry, want] of Object.entries(config.entries)) {
     const name = nameOf(want);
     if (have.includes(name)) continue;
     const near = have.find((h) => editDistance(h, name) <= 2);
-    throw new InputError(`${config.file}: entries.${entry}: no telemetry series ${name}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; the telemetry has: ${have.join(', ')}`);
+    throw new InputError(`${config.at(['entries', entry])}entries.${entry}: no telemetry series ${name}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; the telemetry has: ${have.join(', ')}`);
   }
   return { series, files, warnings };
 }
