@@ -97,6 +97,8 @@ async function heatmap(d: NightlyReportData): Promise<string> {
   }
   const rows = nodesByPeakBreach(d.heatmap).map((node) => [node, ...Array.from(byNode.get(node)!, (p) => (p === undefined ? null : percent(p)))]);
   return section('heatmap', 'P(breach) by hour', [
+    // The two figures judge different windows; without this a breach at P(fail) 0 reads as a contradiction.
+    `<p>${escapeHtml('A breach is judged per report window of the simulation (utilization over the SLO, or an error rate over it across at least 20 outcomes) and counts the hour of a first failure; P(fail) is judged per SLO window. The two can differ: a node may breach in some hour while its P(fail) is 0 %, for instance when its report windows are long enough to reach 20 outcomes and its SLO windows are not.')}</p>`,
     await chart('heatmap', 'heatmap of P(breach) per node and hour', breachHeatmapSpec(d.heatmap)),
     htmlTable(['node', ...Array.from({ length: hours }, (_, h) => `h${h}`)], rows, 'share of replications breaching in each hour of the horizon'),
   ].join('\n'));
