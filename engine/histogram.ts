@@ -68,6 +68,21 @@ export class LogHistogram {
     this.counts[bucket - this.offset]! += weight;
   }
 
+  /**
+   * Adds `k` observations of exactly 0: the same as `k` calls of `add(0)`
+   * (in any order with other adds: zeros change only count, zeros, min and max,
+   * and adding +0 to the sum is exact), so a caller may count them and add
+   * them later in one go.
+   */
+  addZeros(k: number): void {
+    if (k <= 0) return;
+    this.count += k;
+    this.sum += 0;
+    if (0 < this.min) this.min = 0;
+    if (0 > this.max) this.max = 0;
+    this.zeros += k;
+  }
+
   get mean(): number {
     return this.count > 0 ? this.sum / this.count : NaN;
   }

@@ -79,4 +79,22 @@ test('log histogram: quantiles within the stated relative error, merge and JSON 
   assert.ok(Math.abs(h.fractionAbove(sorted[90_000]!) - 0.1) < 0.01);
 });
 
+test('LogHistogram.addZeros(k) is k adds of 0, whenever they come', () => {
+  const rng = createStream(3, 0, 'zeros');
+  const each = new LogHistogram(0.01), later = new LogHistogram(0.01), empty = new LogHistogram(0.01);
+  let zeros = 0;
+  for (let i = 0; i < 1000; i++) {
+    const x = rng() < 0.3 ? 0 : rng() * 2;
+    each.add(x);
+    if (x === 0) zeros++;
+    else later.add(x);
+  }
+  later.addZeros(zeros);
+  assert.equal(later.toJSON(), each.toJSON());
+  empty.addZeros(0);
+  assert.equal(empty.toJSON(), new LogHistogram(0.01).toJSON(), 'no zeros: nothing changes');
+  empty.addZeros(2);
+  assert.equal([empty.count, empty.zeros, empty.sum, empty.min, empty.max], [2, 2, 0, 0, 0]);
+});
+
 test.run();

@@ -27,7 +27,7 @@ export class NodeObserver {
   /** Responses nobody waited for any more (the caller had timed out or failed): wasted work. */
   wasted = 0;
   cpuSeconds = 0;
-  readonly hist = new LogHistogram(0.01);
+  private readonly runHist = new LogHistogram(0.01);
   busyArea = 0;
   capArea = 0;
   queueArea = 0;
@@ -54,7 +54,7 @@ export class NodeObserver {
   readonly winQueue: Float64Array;
   readonly winOk: Float64Array;
   readonly winErr: Float64Array;
-  readonly winHist: LogHistogram[];
+  private readonly winHists: LogHistogram[];
 
   // SLO window.
   private sloOk = 0;
@@ -65,6 +65,14 @@ export class NodeObserver {
   private sloCpu = 0;
   private sloCoreArea = 0;
   private coreArea = 0;
+
+  // Responses of exactly 0 s (a router's pass-through, a drop) not yet added to the run's, the report window's and
+  // the SLO window's histogram: a zero changes no bucket, so it is counted here, next to the counters a visit
+  // touches anyway, and added in one go (LogHistogram.addZeros) before a histogram is read or reset. The figures
+  // are the same as adding each at once; a busy network's routers then never touch their histograms.
+  private runZeros = 0;
+  private winZeros = 0;
+  private sloZeros = 0;
 
   failed = false;
   failTime = NaN;
@@ -84,8 +92,30 @@ export class NodeObserver {
     this.winQueue = new Float64Array(windows);
     this.winOk = new Float64Array(windows);
     this.winErr = new Float64Array(windows);
-    this.winHist = Array.from({ length: windows }, () => new LogHistogram(0.01));
+    this.winHists = Array.from({ length: windows }, () => new LogHistogram(0.01));
     this.sloHist = slo && slo.p99 !== null ? new LogHistogram(0.01) : null;
+  }
+
+  /** Response times over the whole run. */
+  get hist(): LogHistogram {
+    this.addZeros();
+    return this.runHist;
+  }
+
+  /** Response times per report window. */
+  get winHist(): readonly LogHistogram[] {
+    this.addZeros();
+    return this.winHists;
+  }
+
+  /** Adds the zero responses counted so far to their histograms. */
+  private addZeros(): void {
+    this.runHist.addZeros(this.runZeros);
+    this.runZeros = 0;
+    if (this.w < this.winHists.length) this.winHists[this.w]!.addZeros(this.winZeros);
+    this.winZeros = 0;
+    this.sloHist?.addZeros(this.sloZeros);
+    this.sloZeros = 0;
   }
 
   /**
@@ -153,11 +183,17 @@ export class NodeObserver {
    * counted a timeout, but their latency still belongs to the node.
    */
   response(ok: boolean, latency: number, counted: boolean): void {
-    const bucket = this.hist.bucketOf(latency);
-    this.hist.addAt(bucket, latency);
     const inWindow = this.w < this.winOk.length;
-    if (inWindow) this.winHist[this.w]!.addAt(bucket, latency);
-    this.sloHist?.addAt(bucket, latency);
+    if (latency === 0) {
+      this.runZeros++;
+      if (inWindow) this.winZeros++;
+      this.sloZeros++;
+    } else {
+      const bucket = this.runHist.bucketOf(latency);
+      this.runHist.addAt(bucket, latency);
+      if (inWindow) this.winHists[this.w]!.addAt(bucket, latency);
+      this.sloHist?.addAt(bucket, latency);
+    }
     if (!counted) return;
     if (ok) {
       this.ok++;
@@ -198,12 +234,14 @@ export class NodeObserver {
   /** Closes the report window ending at `now`. */
   nextWindow(now: number): void {
     this.settle(now);
+    this.addZeros();
     this.w++;
   }
 
   /** Closes the SLO window ending at `now`: checks the declared conditions over it. */
   closeSloWindow(now: number): void {
     this.settle(now);
+    this.addZeros();
     const slo = this.slo;
     const outcomes = this.sloOk + this.sloErr;
     if (slo) {
@@ -230,7 +268,8 @@ export class NodeObserver {
     this.settle(now);
     this.arrivals = 0; this.ok = 0; this.errors = 0; this.timeouts = 0; this.drops = 0; this.ooms = 0; this.crashes = 0;
     this.retries = 0; this.wasted = 0; this.cpuSeconds = 0;
-    this.hist.reset();
+    this.addZeros();
+    this.runHist.reset();
     this.busyArea = 0; this.capArea = 0; this.queueArea = 0; this.replicasArea = 0; this.coreArea = 0;
     this.peakQueue = this.queued;
     this.failed = false; this.failTime = NaN; this.failCondition = '';
