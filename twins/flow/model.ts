@@ -39,6 +39,7 @@ export interface FlowOptions {
   readonly forecast?: ForecastBundle | null;
 }
 
+const NO_CALLS: readonly CallGroup[] = [];
 /** SLO window used for nodes that declare resources but no SLO. */
 const DEFAULT_SLO_WINDOW = 60;
 /** Restart time after an OOM crash when the node declares no failure model, seconds (docs/simulation.md). */
@@ -148,7 +149,9 @@ export class FlowModel {
     this.nodes = twin.nodes.map((node) => ({
       node,
       service: node.service ? distributionFromSpec(node.service, `nodes[${node.index}].service`) : null,
-      servers: node.servers, delay: node.delay, resources: node.resources, callGroups: node.callGroups, routes: node.routes, shedOptional: node.shedOptional, retries: node.retries,
+      servers: node.servers, delay: node.delay, resources: node.resources,
+      // Nodes without calls share one empty list (a network's thousands of links and routers, a call graph's leaves).
+      callGroups: node.callGroups.length > 0 ? node.callGroups : NO_CALLS, routes: node.routes, shedOptional: node.shedOptional, retries: node.retries,
       queueCap: node.queue ?? Infinity,
       replicas: [],
       obs: new NodeObserver(0, this.windows, node.slo, node.resources, node.queue !== null),
