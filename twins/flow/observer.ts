@@ -66,13 +66,18 @@ export class NodeObserver {
   private sloCoreArea = 0;
   private coreArea = 0;
 
-  // Responses of exactly 0 s (a router's pass-through, a drop) not yet added to the run's, the report window's and
-  // the SLO window's histogram: a zero changes no bucket, so it is counted here, next to the counters a visit
-  // touches anyway, and added in one go (LogHistogram.addZeros) before a histogram is read or reset. The figures
-  // are the same as adding each at once; a busy network's routers then never touch their histograms.
-  private runZeros = 0;
-  private winZeros = 0;
-  private sloZeros = 0;
+  // Response times not yet added to the run's, the report window's and the SLO window's histogram. Each response
+  // goes into one histogram, `recent`, instead of three; `recent` is merged into the three (and emptied) before any
+  // of them is read or reset, which gives every bucket count, count, zeros, min and max exactly (sums of whole
+  // numbers, minima, maxima). A merge would round the sum differently, so each histogram's sum is kept here as the
+  // running sum it would have had, and set after the merge. Responses of exactly 0 s (a router's pass-through, a
+  // drop) are only counted (`recentZeros`, LogHistogram.addZeros at the merge): a busy network's routers then
+  // never touch a histogram.
+  private readonly recent = new LogHistogram(0.01);
+  private recentZeros = 0;
+  private runSum = 0;
+  private winSum = 0;
+  private sloSum = 0;
 
   failed = false;
   failTime = NaN;
@@ -98,24 +103,33 @@ export class NodeObserver {
 
   /** Response times over the whole run. */
   get hist(): LogHistogram {
-    this.addZeros();
+    this.addRecent();
     return this.runHist;
   }
 
   /** Response times per report window. */
   get winHist(): readonly LogHistogram[] {
-    this.addZeros();
+    this.addRecent();
     return this.winHists;
   }
 
-  /** Adds the zero responses counted so far to their histograms. */
-  private addZeros(): void {
-    this.runHist.addZeros(this.runZeros);
-    this.runZeros = 0;
-    if (this.w < this.winHists.length) this.winHists[this.w]!.addZeros(this.winZeros);
-    this.winZeros = 0;
-    this.sloHist?.addZeros(this.sloZeros);
-    this.sloZeros = 0;
+  /** Adds the recent responses to the run's, the report window's and the SLO window's histogram. */
+  private addRecent(): void {
+    const recent = this.recent;
+    recent.addZeros(this.recentZeros);
+    this.recentZeros = 0;
+    this.runHist.merge(recent);
+    this.runHist.sum = this.runSum;
+    if (this.w < this.winHists.length) {
+      const h = this.winHists[this.w]!;
+      h.merge(recent);
+      h.sum = this.winSum;
+    }
+    if (this.sloHist) {
+      this.sloHist.merge(recent);
+      this.sloHist.sum = this.sloSum;
+    }
+    recent.reset();
   }
 
   /**
@@ -185,14 +199,13 @@ export class NodeObserver {
   response(ok: boolean, latency: number, counted: boolean): void {
     const inWindow = this.w < this.winOk.length;
     if (latency === 0) {
-      this.runZeros++;
-      if (inWindow) this.winZeros++;
-      this.sloZeros++;
+      // Adds nothing to a sum (+0).
+      this.recentZeros++;
     } else {
-      const bucket = this.runHist.bucketOf(latency);
-      this.runHist.addAt(bucket, latency);
-      if (inWindow) this.winHists[this.w]!.addAt(bucket, latency);
-      this.sloHist?.addAt(bucket, latency);
+      this.recent.add(latency);
+      this.runSum += latency;
+      if (inWindow) this.winSum += latency;
+      this.sloSum += latency;
     }
     if (!counted) return;
     if (ok) {
@@ -234,14 +247,15 @@ export class NodeObserver {
   /** Closes the report window ending at `now`. */
   nextWindow(now: number): void {
     this.settle(now);
-    this.addZeros();
+    this.addRecent();
+    this.winSum = 0;
     this.w++;
   }
 
   /** Closes the SLO window ending at `now`: checks the declared conditions over it. */
   closeSloWindow(now: number): void {
     this.settle(now);
-    this.addZeros();
+    this.addRecent();
     const slo = this.slo;
     const outcomes = this.sloOk + this.sloErr;
     if (slo) {
@@ -254,6 +268,7 @@ export class NodeObserver {
     this.sloOk = 0;
     this.sloErr = 0;
     this.sloHist?.reset();
+    this.sloSum = 0;
     this.sloBusy = 0;
     this.sloCap = 0;
     this.sloCpu = 0;
@@ -268,8 +283,9 @@ export class NodeObserver {
     this.settle(now);
     this.arrivals = 0; this.ok = 0; this.errors = 0; this.timeouts = 0; this.drops = 0; this.ooms = 0; this.crashes = 0;
     this.retries = 0; this.wasted = 0; this.cpuSeconds = 0;
-    this.addZeros();
+    this.addRecent();
     this.runHist.reset();
+    this.runSum = 0;
     this.busyArea = 0; this.capArea = 0; this.queueArea = 0; this.replicasArea = 0; this.coreArea = 0;
     this.peakQueue = this.queued;
     this.failed = false; this.failTime = NaN; this.failCondition = '';
