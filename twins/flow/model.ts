@@ -23,7 +23,7 @@ import type { CallEdge, CallGroup, FlowPath, NetworkRouting, OptionalShedding, R
 import { BreakerState, Permit } from './breaker.js';
 import { TokenBucket } from './token-bucket.js';
 import { entryRate } from './arrivals.js';
-import { NodeObserver } from './observer.js';
+import { NodeObserver, OBSERVER_LEVELS } from './observer.js';
 import { Call, Pool, ReplicaState, ReqState, Replica, Request } from './records.js';
 import { EntryObserver } from './entry-observer.js';
 import { callCount, desiredReplicas, drainCandidate, leastInFlight, retryDelay } from './policies.js';
@@ -146,7 +146,8 @@ export class FlowModel {
     this.deadlines = new FixedDelayTimers(sim, timeouts, (c) => this.onTimeout(c));
     const ringOf = (timeout: number | null) => (timeout === null ? -1 : this.deadlines.ringOf(timeout));
     this.entryTimeoutRing = twin.entries.map((e) => ringOf(twin.nodes[e.node]!.timeout));
-    this.nodes = twin.nodes.map((node) => ({
+    const levels = new Float64Array(twin.nodes.length * OBSERVER_LEVELS);
+    this.nodes = twin.nodes.map((node, i) => ({
       node,
       service: node.service ? distributionFromSpec(node.service, `nodes[${node.index}].service`) : null,
       servers: node.servers, delay: node.delay, resources: node.resources,
@@ -154,7 +155,7 @@ export class FlowModel {
       callGroups: node.callGroups.length > 0 ? node.callGroups : NO_CALLS, routes: node.routes, shedOptional: node.shedOptional, retries: node.retries,
       queueCap: node.queue ?? Infinity,
       replicas: [],
-      obs: new NodeObserver(0, this.windows, node.slo, node.resources, node.queue !== null),
+      obs: new NodeObserver(0, this.windows, node.slo, node.resources, node.queue !== null, levels, i * OBSERVER_LEVELS),
       rngFailure: s.stream(`failure:${node.id}`),
       rngKeys: s.stream(`node-keys:${node.id}`),
       busy: 0, queued: 0, up: 0, serving: 0, starting: 0, lastBusyArea: 0, lastCapArea: 0, shedCalls: 0,

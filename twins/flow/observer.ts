@@ -14,6 +14,16 @@ export const MIN_SLO_SAMPLES = 20;
 export type FailureCondition = 'latency' | 'errors' | 'saturation' | 'cpu' | 'overflow' | 'oom';
 export const FAILURE_CONDITIONS: readonly FailureCondition[] = ['latency', 'errors', 'saturation', 'cpu', 'overflow', 'oom'];
 
+/**
+ * The doubles an observer updates on nearly every event, by index in its block
+ * of a Float64Array: a model hands its observers consecutive blocks of one array,
+ * so a visit finds them in one place (as fields each would be a heap number of
+ * its own, elsewhere in memory).
+ */
+const LAST = 0, BUSY_AREA = 1, CONTROL_BUSY = 2, QUEUE_AREA = 3, SLO_BUSY = 4, RUN_SUM = 5, WIN_SUM = 6, SLO_SUM = 7;
+/** Doubles in an observer's block. */
+export const OBSERVER_LEVELS = 8;
+
 export class NodeObserver {
   // Whole run.
   arrivals = 0;
@@ -28,18 +38,14 @@ export class NodeObserver {
   wasted = 0;
   cpuSeconds = 0;
   private readonly runHist = new LogHistogram(0.01);
-  busyArea = 0;
   capArea = 0;
-  queueArea = 0;
   replicasArea = 0;
   peakQueue = 0;
   peakMemory = 0;
   /** Busy and capacity integrals since time 0, never reset: the autoscaler's own measure (warm-up deletion must not disturb the controller). */
-  controlBusy = 0;
   controlCap = 0;
 
   // Current levels, integrated on every change.
-  private last: number;
   private capLast: number;
   private busy = 0;
   private cap = 0;
@@ -60,7 +66,6 @@ export class NodeObserver {
   private sloOk = 0;
   private sloErr = 0;
   private readonly sloHist: LogHistogram | null;
-  private sloBusy = 0;
   private sloCap = 0;
   private sloCpu = 0;
   private sloCoreArea = 0;
@@ -75,9 +80,6 @@ export class NodeObserver {
   // never touch a histogram.
   private readonly recent = new LogHistogram(0.01);
   private recentZeros = 0;
-  private runSum = 0;
-  private winSum = 0;
-  private sloSum = 0;
 
   failed = false;
   failTime = NaN;
@@ -89,8 +91,10 @@ export class NodeObserver {
     readonly slo: Slo | null,
     readonly resources: Resources | null,
     readonly boundedQueue: boolean,
+    private readonly f: Float64Array = new Float64Array(OBSERVER_LEVELS),
+    private readonly o = 0,
   ) {
-    this.last = now;
+    f[o + LAST] = now;
     this.capLast = now;
     this.winBusy = new Float64Array(windows);
     this.winCap = new Float64Array(windows);
@@ -119,15 +123,15 @@ export class NodeObserver {
     recent.addZeros(this.recentZeros);
     this.recentZeros = 0;
     this.runHist.merge(recent);
-    this.runHist.sum = this.runSum;
+    this.runHist.sum = this.f[this.o + RUN_SUM]!;
     if (this.w < this.winHists.length) {
       const h = this.winHists[this.w]!;
       h.merge(recent);
-      h.sum = this.winSum;
+      h.sum = this.f[this.o + WIN_SUM]!;
     }
     if (this.sloHist) {
       this.sloHist.merge(recent);
-      this.sloHist.sum = this.sloSum;
+      this.sloHist.sum = this.f[this.o + SLO_SUM]!;
     }
     recent.reset();
   }
@@ -138,18 +142,19 @@ export class NodeObserver {
    * so it is integrated separately, only when it changes or a period closes.
    */
   integrate(now: number): void {
-    const dt = now - this.last;
+    const f = this.f, o = this.o;
+    const dt = now - f[o + LAST]!;
     if (dt <= 0) return;
     const b = this.busy * dt, q = this.queued * dt;
-    this.busyArea += b;
-    this.controlBusy += b;
-    this.queueArea += q;
+    f[o + BUSY_AREA]! += b;
+    f[o + CONTROL_BUSY]! += b;
+    f[o + QUEUE_AREA]! += q;
     if (this.w < this.winBusy.length) {
       this.winBusy[this.w]! += b;
       this.winQueue[this.w]! += q;
     }
-    this.sloBusy += b;
-    this.last = now;
+    f[o + SLO_BUSY]! += b;
+    f[o + LAST] = now;
   }
 
   /** Integrates capacity up to `now` (before it changes, and when a period closes). */
@@ -203,9 +208,10 @@ export class NodeObserver {
       this.recentZeros++;
     } else {
       this.recent.add(latency);
-      this.runSum += latency;
-      if (inWindow) this.winSum += latency;
-      this.sloSum += latency;
+      const f = this.f, o = this.o;
+      f[o + RUN_SUM]! += latency;
+      if (inWindow) f[o + WIN_SUM]! += latency;
+      f[o + SLO_SUM]! += latency;
     }
     if (!counted) return;
     if (ok) {
@@ -248,7 +254,7 @@ export class NodeObserver {
   nextWindow(now: number): void {
     this.settle(now);
     this.addRecent();
-    this.winSum = 0;
+    this.f[this.o + WIN_SUM] = 0;
     this.w++;
   }
 
@@ -261,15 +267,15 @@ export class NodeObserver {
     if (slo) {
       if (slo.errorRate !== null && outcomes >= MIN_SLO_SAMPLES && this.sloErr / outcomes > slo.errorRate) this.fail(now, 'errors');
       if (this.sloHist && slo.p99 !== null && this.sloHist.count >= MIN_SLO_SAMPLES && this.sloHist.quantile(0.99) > slo.p99) this.fail(now, 'latency');
-      if (slo.utilization !== null && this.sloCap > 0 && this.sloBusy / this.sloCap > slo.utilization) this.fail(now, 'saturation');
+      if (slo.utilization !== null && this.sloCap > 0 && this.f[this.o + SLO_BUSY]! / this.sloCap > slo.utilization) this.fail(now, 'saturation');
     }
     // CPU demand above the cores the replicas have: the node cannot keep up whatever its workers do.
     if (this.resources && this.sloCoreArea > 0 && this.sloCpu / this.sloCoreArea > 1) this.fail(now, 'cpu');
     this.sloOk = 0;
     this.sloErr = 0;
     this.sloHist?.reset();
-    this.sloSum = 0;
-    this.sloBusy = 0;
+    this.f[this.o + SLO_SUM] = 0;
+    this.f[this.o + SLO_BUSY] = 0;
     this.sloCap = 0;
     this.sloCpu = 0;
     this.sloCoreArea = 0;
@@ -285,10 +291,25 @@ export class NodeObserver {
     this.retries = 0; this.wasted = 0; this.cpuSeconds = 0;
     this.addRecent();
     this.runHist.reset();
-    this.runSum = 0;
-    this.busyArea = 0; this.capArea = 0; this.queueArea = 0; this.replicasArea = 0; this.coreArea = 0;
+    this.f[this.o + RUN_SUM] = 0;
+    this.f[this.o + BUSY_AREA] = 0; this.capArea = 0; this.f[this.o + QUEUE_AREA] = 0; this.replicasArea = 0; this.coreArea = 0;
     this.peakQueue = this.queued;
     this.failed = false; this.failTime = NaN; this.failCondition = '';
+  }
+
+  /** Busy-worker seconds over the run (since the warm-up). */
+  get busyArea(): number {
+    return this.f[this.o + BUSY_AREA]!;
+  }
+
+  /** Queue-length seconds over the run (since the warm-up). */
+  get queueArea(): number {
+    return this.f[this.o + QUEUE_AREA]!;
+  }
+
+  /** Busy-worker seconds since time 0, never reset (the autoscaler's). */
+  get controlBusy(): number {
+    return this.f[this.o + CONTROL_BUSY]!;
   }
 
   /** Share of worker capacity that was busy over the run. */
