@@ -20,9 +20,9 @@ export const FAILURE_CONDITIONS: readonly FailureCondition[] = ['latency', 'erro
  * so a visit finds them in one place (as fields each would be a heap number of
  * its own, elsewhere in memory).
  */
-const LAST = 0, BUSY_AREA = 1, CONTROL_BUSY = 2, QUEUE_AREA = 3, SLO_BUSY = 4, RUN_SUM = 5, WIN_SUM = 6, SLO_SUM = 7;
+const LAST = 0, BUSY_AREA = 1, CONTROL_BUSY = 2, QUEUE_AREA = 3, SLO_BUSY = 4, RUN_SUM = 5, WIN_SUM = 6, SLO_SUM = 7, WIN_BUSY = 8, WIN_QUEUE = 9;
 /** Doubles in an observer's block. */
-export const OBSERVER_LEVELS = 8;
+export const OBSERVER_LEVELS = 10;
 
 export class NodeObserver {
   // Whole run.
@@ -53,13 +53,18 @@ export class NodeObserver {
   private replicasUp = 0;
   private coresUp = 0;
 
-  // Report windows.
+  // Report windows. The current window's busy and queue integrals (in the block) and its ok and error counts build
+  // up apart from the arrays and are stored into them when the window closes and whenever an array is read: the
+  // arrays would be three more objects per visit. Each element gets exactly the value adding into it from 0 gives.
   private w = 0;
-  readonly winBusy: Float64Array;
+  private readonly windows: number;
+  private curOk = 0;
+  private curErr = 0;
+  private readonly busyByWindow: Float64Array;
   readonly winCap: Float64Array;
-  readonly winQueue: Float64Array;
-  readonly winOk: Float64Array;
-  readonly winErr: Float64Array;
+  private readonly queueByWindow: Float64Array;
+  private readonly okByWindow: Float64Array;
+  private readonly errByWindow: Float64Array;
   private readonly winHists: LogHistogram[];
 
   // SLO window.
@@ -96,11 +101,12 @@ export class NodeObserver {
   ) {
     f[o + LAST] = now;
     this.capLast = now;
-    this.winBusy = new Float64Array(windows);
+    this.windows = windows;
+    this.busyByWindow = new Float64Array(windows);
     this.winCap = new Float64Array(windows);
-    this.winQueue = new Float64Array(windows);
-    this.winOk = new Float64Array(windows);
-    this.winErr = new Float64Array(windows);
+    this.queueByWindow = new Float64Array(windows);
+    this.okByWindow = new Float64Array(windows);
+    this.errByWindow = new Float64Array(windows);
     this.winHists = Array.from({ length: windows }, () => new LogHistogram(0.01));
     this.sloHist = slo && slo.p99 !== null ? new LogHistogram(0.01) : null;
   }
@@ -115,6 +121,39 @@ export class NodeObserver {
   get winHist(): readonly LogHistogram[] {
     this.addRecent();
     return this.winHists;
+  }
+
+  /** Busy-worker seconds per report window. */
+  get winBusy(): Float64Array {
+    this.storeWindow();
+    return this.busyByWindow;
+  }
+
+  /** Queue-length seconds per report window. */
+  get winQueue(): Float64Array {
+    this.storeWindow();
+    return this.queueByWindow;
+  }
+
+  /** Ok responses per report window. */
+  get winOk(): Float64Array {
+    this.storeWindow();
+    return this.okByWindow;
+  }
+
+  /** Error responses and timeouts per report window. */
+  get winErr(): Float64Array {
+    this.storeWindow();
+    return this.errByWindow;
+  }
+
+  /** Stores the current report window's figures so far into their arrays. */
+  private storeWindow(): void {
+    if (this.w >= this.windows) return;
+    this.busyByWindow[this.w] = this.f[this.o + WIN_BUSY]!;
+    this.queueByWindow[this.w] = this.f[this.o + WIN_QUEUE]!;
+    this.okByWindow[this.w] = this.curOk;
+    this.errByWindow[this.w] = this.curErr;
   }
 
   /** Adds the recent responses to the run's, the report window's and the SLO window's histogram. */
@@ -149,9 +188,9 @@ export class NodeObserver {
     f[o + BUSY_AREA]! += b;
     f[o + CONTROL_BUSY]! += b;
     f[o + QUEUE_AREA]! += q;
-    if (this.w < this.winBusy.length) {
-      this.winBusy[this.w]! += b;
-      this.winQueue[this.w]! += q;
+    if (this.w < this.windows) {
+      f[o + WIN_BUSY]! += b;
+      f[o + WIN_QUEUE]! += q;
     }
     f[o + SLO_BUSY]! += b;
     f[o + LAST] = now;
@@ -202,7 +241,7 @@ export class NodeObserver {
    * counted a timeout, but their latency still belongs to the node.
    */
   response(ok: boolean, latency: number, counted: boolean): void {
-    const inWindow = this.w < this.winOk.length;
+    const inWindow = this.w < this.windows;
     if (latency === 0) {
       // Adds nothing to a sum (+0).
       this.recentZeros++;
@@ -217,18 +256,18 @@ export class NodeObserver {
     if (ok) {
       this.ok++;
       this.sloOk++;
-      if (inWindow) this.winOk[this.w]!++;
+      if (inWindow) this.curOk++;
     } else {
       this.errors++;
       this.sloErr++;
-      if (inWindow) this.winErr[this.w]!++;
+      if (inWindow) this.curErr++;
     }
   }
 
   /** A caller gave up waiting on this node: an error from the caller's side. */
   timeout(): void {
     this.timeouts++;
-    if (this.w < this.winErr.length) this.winErr[this.w]!++;
+    if (this.w < this.windows) this.curErr++;
     this.sloErr++;
   }
 
@@ -255,6 +294,11 @@ export class NodeObserver {
     this.settle(now);
     this.addRecent();
     this.f[this.o + WIN_SUM] = 0;
+    this.storeWindow();
+    this.f[this.o + WIN_BUSY] = 0;
+    this.f[this.o + WIN_QUEUE] = 0;
+    this.curOk = 0;
+    this.curErr = 0;
     this.w++;
   }
 
