@@ -20,9 +20,17 @@ export const FAILURE_CONDITIONS: readonly FailureCondition[] = ['latency', 'erro
  * so a visit finds them in one place (as fields each would be a heap number of
  * its own, elsewhere in memory).
  */
-const LAST = 0, BUSY_AREA = 1, CONTROL_BUSY = 2, QUEUE_AREA = 3, SLO_BUSY = 4, RUN_SUM = 5, WIN_SUM = 6, SLO_SUM = 7, WIN_BUSY = 8, WIN_QUEUE = 9;
+const LAST = 0, BUSY_AREA = 1, CONTROL_BUSY = 2, QUEUE_AREA = 3, SLO_BUSY = 4, WIN_BUSY = 5, WIN_QUEUE = 6;
+const RUN_SUM = 7, WIN_SUM = 8, SLO_SUM = 9;
+/** The tally of recent response times (see `recent`): its first bucket (NaN: not set), least and greatest value, and counts. */
+const TALLY_FIRST = 10, TALLY_MIN = 11, TALLY_MAX = 12, TALLY = 13;
+/** Buckets the tally counts: 2 % wide each, 16 span 37 % (a link's latency, its propagation delay and a little more, stays within them). */
+const TALLY_BUCKETS = 16;
 /** Doubles in an observer's block. */
-export const OBSERVER_LEVELS = 10;
+export const OBSERVER_LEVELS = 32;
+
+/** Gives bucket indices: every histogram of the observers has its α. */
+const BUCKETS = new LogHistogram(0.01);
 
 export class NodeObserver {
   // Whole run.
@@ -82,7 +90,10 @@ export class NodeObserver {
   // numbers, minima, maxima). A merge would round the sum differently, so each histogram's sum is kept here as the
   // running sum it would have had, and set after the merge. Responses of exactly 0 s (a router's pass-through, a
   // drop) are only counted (`recentZeros`, LogHistogram.addZeros at the merge): a busy network's routers then
-  // never touch a histogram.
+  // never touch a histogram. Most other responses do not touch `recent` either: the block holds a tally of 16
+  // buckets from the first bucket seen since the last merge, with the least and greatest value counted there;
+  // only a response outside them goes into `recent`. The tally is added to `recent` (as a histogram of its own)
+  // at the merge.
   private readonly recent = new LogHistogram(0.01);
   private recentZeros = 0;
 
@@ -109,6 +120,7 @@ export class NodeObserver {
     this.errByWindow = new Float64Array(windows);
     this.winHists = Array.from({ length: windows }, () => new LogHistogram(0.01));
     this.sloHist = slo && slo.p99 !== null ? new LogHistogram(0.01) : null;
+    this.clearTally();
   }
 
   /** Response times over the whole run. */
@@ -156,9 +168,26 @@ export class NodeObserver {
     this.errByWindow[this.w] = this.curErr;
   }
 
+  private clearTally(): void {
+    const f = this.f, o = this.o;
+    f[o + TALLY_FIRST] = NaN;
+    f[o + TALLY_MIN] = Infinity;
+    f[o + TALLY_MAX] = -Infinity;
+    f.fill(0, o + TALLY, o + TALLY + TALLY_BUCKETS);
+  }
+
   /** Adds the recent responses to the run's, the report window's and the SLO window's histogram. */
   private addRecent(): void {
     const recent = this.recent;
+    const f = this.f, o = this.o;
+    const first = f[o + TALLY_FIRST]!;
+    if (first === first) {
+      const counts = Array.from(f.subarray(o + TALLY, o + TALLY + TALLY_BUCKETS));
+      const count = counts.reduce((a, b) => a + b, 0);
+      // The sum is not kept: `recent`'s is never used (each histogram's sum is set from its running sum).
+      recent.merge(LogHistogram.fromJSON({ alpha: recent.alpha, offset: first, counts, zeros: 0, count, sum: 0, min: f[o + TALLY_MIN]!, max: f[o + TALLY_MAX]! }));
+      this.clearTally();
+    }
     recent.addZeros(this.recentZeros);
     this.recentZeros = 0;
     this.runHist.merge(recent);
@@ -246,8 +275,19 @@ export class NodeObserver {
       // Adds nothing to a sum (+0).
       this.recentZeros++;
     } else {
-      this.recent.add(latency);
       const f = this.f, o = this.o;
+      const bucket = BUCKETS.bucketOf(latency);
+      let first = f[o + TALLY_FIRST]!;
+      // Set a little below the first bucket: queueing only lengthens a response.
+      if (first !== first) f[o + TALLY_FIRST] = first = bucket - 2;
+      const k = bucket - first;
+      if (k >= 0 && k < TALLY_BUCKETS) {
+        f[o + TALLY + k]!++;
+        if (latency < f[o + TALLY_MIN]!) f[o + TALLY_MIN] = latency;
+        if (latency > f[o + TALLY_MAX]!) f[o + TALLY_MAX] = latency;
+      } else {
+        this.recent.addAt(bucket, latency);
+      }
       f[o + RUN_SUM]! += latency;
       if (inWindow) f[o + WIN_SUM]! += latency;
       f[o + SLO_SUM]! += latency;
