@@ -147,9 +147,19 @@ export class FlowModel {
     const ringOf = (timeout: number | null) => (timeout === null ? -1 : this.deadlines.ringOf(timeout));
     this.entryTimeoutRing = twin.entries.map((e) => ringOf(twin.nodes[e.node]!.timeout));
     const levels = new Float64Array(twin.nodes.length * OBSERVER_LEVELS);
+    // Nodes with the same service-time law share one (stateless) distribution: a network's links of one capacity
+    // then sample from one object a visit finds in cache, not one of their own each.
+    const laws = new Map<string, Distribution>();
+    const serviceOf = (node: TwinNode): Distribution | null => {
+      if (!node.service) return null;
+      const key = JSON.stringify(node.service);
+      let d = laws.get(key);
+      if (d === undefined) laws.set(key, d = distributionFromSpec(node.service, `nodes[${node.index}].service`));
+      return d;
+    };
     this.nodes = twin.nodes.map((node, i) => ({
       node,
-      service: node.service ? distributionFromSpec(node.service, `nodes[${node.index}].service`) : null,
+      service: serviceOf(node),
       servers: node.servers, delay: node.delay, resources: node.resources,
       // Nodes without calls share one empty list (a network's thousands of links and routers, a call graph's leaves).
       callGroups: node.callGroups.length > 0 ? node.callGroups : NO_CALLS, routes: node.routes, shedOptional: node.shedOptional, retries: node.retries,
