@@ -15,7 +15,7 @@ import { forecastTelemetry } from '../../models/forecast-telemetry.js';
 import { SeriesSetError } from '../../models/telemetry/errors.js';
 import { InputError } from '../usage-error.js';
 import { formatDuration } from '../format.js';
-import { normalQuantile, wilsonInterval } from '../../engine/index.js';
+import { targetLook } from '../../twins/mitigation/race.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
 import type { Twin } from '../../twins/definition/types.js';
 import { bindForecast } from '../../twins/forecast-refs.js';
@@ -88,9 +88,8 @@ export function nightlyRunId(configHash: string, telemetryHash: string, config: 
  */
 export function tooFewReplications(nodes: readonly { readonly id: string; readonly replications: number; readonly pFail: { readonly hi: number } }[], threshold: number, level: number): string {
   const n = nodes[0]!.replications;
-  const z = normalQuantile(0.5 + level / 2);
-  let enough = n;
-  while (wilsonInterval(0, enough, z).hi > threshold) enough++;
+  // The first count at which a node that never failed gets its upper bound under the threshold (the race's target look).
+  const enough = targetLook(threshold, level);
   const names = nodes.slice(0, 5).map((x) => x.id).join(', ') + (nodes.length > 5 ? ` and ${nodes.length - 5} more` : '');
   return `${nodes.length} node(s) are above the risk threshold ${threshold} without a single failure (${names}): with ${n} replications a node that never fails still has a ${(100 * level).toFixed(0)} % upper bound of ${(100 * nodes[0]!.pFail.hi).toFixed(1)} %; about ${enough} replications would bound it under the threshold`;
 }
