@@ -132,8 +132,9 @@ export async function benchNetwork(): Promise<BenchSection[]> {
       { what: `import ${Math.max(...SIZES)} routers <= 1 GB`, met: big.imp.peakMiB <= 1024, detail: `peak RSS ${big.imp.peakMiB.toFixed(0)} MiB` },
       { what: `load ${Math.max(...SIZES)} routers <= 5 s`, met: big.load.wall <= 5, detail: `${big.load.wall.toFixed(1)} s wall, ${big.load.cpu.toFixed(1)} s CPU, peak RSS ${big.load.peakMiB.toFixed(0)} MiB` },
       {
-        what: 'simulation >= 1 M events/s per worker', met: bestRate >= 1e6,
-        detail: `${(bestRate / 1e6).toFixed(2)} M/s best (${(bestCpuRate / 1e6).toFixed(2)} M per CPU second); bare heap loop here ${(baseline / 1e6).toFixed(1)} M/s (the targets were set at 19 M/s: x${(19e6 / baseline).toFixed(2)} slower machine)`,
+        // Judged on the largest backbone, the size the target names; the smaller twins' best is context.
+        what: `simulation of ${Math.max(...SIZES)} routers >= 1 M events/s per worker`, met: big.sim.events! / big.sim.wall >= 1e6,
+        detail: `${(big.sim.events! / big.sim.wall / 1e6).toFixed(2)} M/s (${(big.sim.events! / big.sim.cpu / 1e6).toFixed(2)} M per CPU second, ${(big.sim.events! / big.sim.wall / baseline).toFixed(3)} x the bare heap loop); best of all sizes ${(bestRate / 1e6).toFixed(2)} M/s (${(bestCpuRate / 1e6).toFixed(2)} M per CPU second); bare heap loop here ${(baseline / 1e6).toFixed(1)} M/s (the targets were set at 19 M/s: x${(19e6 / baseline).toFixed(2)} slower machine)`,
       },
     ];
     return [{

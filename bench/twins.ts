@@ -12,6 +12,7 @@ import { runTwinReplication } from '../twins/flow/simulate.js';
 import { loadTwinFile } from '../twins/definition/load.js';
 import { REPO_ROOT } from '../runs/paths.js';
 import type { BenchSection, Cell } from './table.js';
+import { heapBaseline } from './engine.js';
 
 const FULL_REPLICATIONS = Number(process.env.BENCH_SHOP_REPLICATIONS ?? 1000);
 const FULL_HORIZON = Number(process.env.BENCH_SHOP_HORIZON ?? 3600);
@@ -45,6 +46,9 @@ export async function benchTwins(): Promise<BenchSection[]> {
   }
   const speedup = one.seconds / two.seconds;
   const oneWorker = one.summary.events / one.seconds;
+  // This machine's speed drifts by up to 2x within minutes, so a raw events/s compares poorly across runs. The bare heap
+  // loop measured right after the worker run (median of 3) gives a figure that follows the code, not the machine.
+  const bare = [0, 1, 2].map((k) => { const b = heapBaseline(3e6, 5, 11 + k); return b.events / b.seconds; }).sort((a, b) => a - b)[1]!;
 
   // The full run: its RSS peak is the process's (worker threads included).
   const full = await runMonteCarlo(twin, { replications: FULL_REPLICATIONS, settings: { horizon: FULL_HORIZON, reportWindow: 300, seed: 4 }, workers: availableParallelism() });
@@ -59,11 +63,12 @@ export async function benchTwins(): Promise<BenchSection[]> {
     rows,
     targets: [
       // Judged on a pool worker: a fresh thread, as in every real run. The in-thread row shares this process's JIT state with the other sections.
-      { what: 'shop >= 2 M events/s per worker', met: oneWorker >= 2e6, detail: `${(oneWorker / 1e6).toFixed(2)} M events/s on 1 worker; ${(fullPerWorker / 1e6).toFixed(2)} M/s per worker in the full run; ${(perWorker / 1e6).toFixed(2)} M/s in this thread` },
+      { what: 'shop >= 3 M events/s per worker (issue 11)', met: oneWorker >= 3e6, detail: `${(oneWorker / 1e6).toFixed(2)} M events/s on 1 worker; ${(fullPerWorker / 1e6).toFixed(2)} M/s per worker in the full run; ${(perWorker / 1e6).toFixed(2)} M/s in this thread` },
+      { what: 'shop speed relative to the bare heap loop on this machine now (reported)', met: true, detail: `1 worker at ${(oneWorker / bare).toFixed(3)} x the bare heap loop (${(bare / 1e6).toFixed(2)} M/s, median of 3, measured just after it)` },
       { what: '2 workers >= 1.7 x one worker', met: speedup >= 1.7, detail: `${speedup.toFixed(2)} x` },
       { what: 'calendar work per event, in-thread run (reported; counted, so comparable across machines)', met: true, detail: work },
       { what: `${FULL_REPLICATIONS} replications of ${FULL_HORIZON / 60} min: replications/s and peak memory (reported)`, met: true, detail: `${(FULL_REPLICATIONS / full.seconds).toFixed(2)} replications/s, peak RSS ${peakRss.toFixed(0)} MiB, ${full.seconds.toFixed(0)} s` },
     ],
-    extra: { speedup, eventsPerReplication: full.summary.events / FULL_REPLICATIONS, calendarInsertionsPerEvent: inserted / events, calendarCancellationsPerEvent: cancelled / events },
+    extra: { speedup, bareHeapLoopPerSecond: bare, shopVsBareLoop: oneWorker / bare, eventsPerReplication: full.summary.events / FULL_REPLICATIONS, calendarInsertionsPerEvent: inserted / events, calendarCancellationsPerEvent: cancelled / events },
   }];
 }
