@@ -71,7 +71,7 @@ export interface PipelineOptions {
   readonly candidates?: readonly LocalModelName[];
   /** Calibrate interval widths on rolling-origin backtests (default true). */
   readonly calibrate?: boolean;
-  /** Rolling origins inside the history for auto and calibration (default 6). */
+  /** Rolling origins inside the history for auto and calibration (default 8). */
   readonly origins?: number;
   /** Required for model `lstm`. */
   readonly external?: ExternalModel;

@@ -140,7 +140,7 @@ export function assessRisk(s: ChunkSummary, level = 0.95): RiskReport {
 
 /**
  * Nodes whose SLO window is longer than the measured stretch (horizon minus
- * warm-up): their sliding-window conditions can never hold, so their P(fail)
+ * warm-up): no whole SLO window fits, so their conditions can never hold, so their P(fail)
  * is 0 whatever happens. Said as a warning, not left to look like safety.
  */
 export function sloWindowWarnings(nodes: readonly { readonly id: string; readonly slo: { readonly window: number } | null }[], horizon: number, warmup = 0): string[] {

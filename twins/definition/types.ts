@@ -72,7 +72,8 @@ export interface Autoscale {
 
 /**
  * Failure conditions of a node: it *fails* in a replication when any declared
- * condition holds over a sliding `window` (seconds). Absent fields are not checked.
+ * condition holds over one of its SLO windows: consecutive windows of `window`
+ * seconds from time 0 (docs/simulation.md). Absent fields are not checked.
  */
 export interface Slo {
   /** p99 response time (seconds) above this is a breach. */

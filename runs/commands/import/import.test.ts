@@ -53,6 +53,13 @@ test.after(async () => {
   await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
+test("another kind's option names the kinds that take it; an unknown one stays unknown", async () => {
+  await rejects(['callgraph', 'g.json', '--out', 't.yaml', '--load', '0.5'], /--load: an option of 'import zoo' and 'import backbone', not of 'import callgraph'/);
+  await rejects(['trace', 't.csv', '--out', 't.yaml', '--routers=5'], /--routers: an option of 'import backbone', not of 'import trace'/);
+  await rejects(['zoo', 'n.graphml', '--out', 't.yaml', '--profile', 'a=b.csv'], /--profile: an option of 'import callgraph' and 'import trace', not of 'import zoo'/);
+  await rejects(['callgraph', 'g.json', '--out', 't.yaml', '--bogus', '1'], /unknown option '--bogus'/);
+});
+
 test('--help prints the usage and returns 0', async () => {
   const { code, out } = await capture(['--help']);
   assert.is(code, 0);
@@ -140,7 +147,7 @@ test('backbone: a generated Barabási–Albert backbone imports, loads back, and
   await rejects(['backbone', '--routers', '1', '--out', a], /--routers: expected a whole number from 2 to 2000, got '1'/);
   await rejects(['backbone', '--routers', '10', '--model', 'er', '--out', a], /--model: expected one of waxman, ba, got 'er'/);
   await rejects(['backbone', '--routers', '10', '--weights', 'w.json', '--out', a], /--weights: expected one of uniform, degree, got 'w\.json'/);
-  await rejects(['backbone', '--routers', '10', '--default-capacity', '5', '--out', a], /unknown option '--default-capacity'/);
+  await rejects(['backbone', '--routers', '10', '--default-capacity', '5', '--out', a], /--default-capacity: an option of 'import zoo', not of 'import backbone'/);
 });
 
 test('backbone --mean-degree: reached (not 30 links for every target), over routers - 1 refused, the degree reached reported', async () => {
@@ -261,8 +268,8 @@ test('bad arguments give messages naming what is wrong', async () => {
   await rejects(['zoo', zoo('Abilene'), '--out', out, '--weights', join(dir, 'none.json')], /--weights: expected 'uniform', 'degree' or a readable JSON file/, 3);
   await rejects(['zoo', zoo('Abilene'), '--out', out, '--slo-p99', 'soon'], /--slo-p99: expected a positive duration like 5ms, 60s or 2m, or 'off', got 'soon'/);
   await rejects(['zoo', zoo('Abilene'), '--out', out, '--slo-utilization', 'off', '--slo-error-rate', 'off'], /expected at least one link SLO condition/);
-  await rejects(['zoo', zoo('Abilene'), '--out', out, '--name', 'x'], /^shadowcast import zoo: unknown option '--name'\n\nusage: shadowcast import zoo /);
-  await rejects(['trace', TRACE, '--out', out, '--parallel', 'best'], /^shadowcast import trace: unknown option '--parallel'\n\nusage: shadowcast import trace /);
+  await rejects(['zoo', zoo('Abilene'), '--out', out, '--name', 'x'], /^shadowcast import zoo: --name: an option of 'import callgraph' and 'import trace', not of 'import zoo'\n\nusage: shadowcast import zoo /);
+  await rejects(['trace', TRACE, '--out', out, '--parallel', 'best'], /^shadowcast import trace: --parallel: an option of 'import zoo' and 'import backbone', not of 'import trace'\n\nusage: shadowcast import trace /);
   await rejects(['zoo', zoo('Abilene'), '--out', out, '--bogus'], /^shadowcast import zoo: unknown option '--bogus'\n\nusage: shadowcast import zoo /);
   // A file that is not what the kind expects: the importer's own error, naming the file.
   await rejects(['callgraph', TRACE, '--out', out], /08_50_trace\.csv/, 3);

@@ -38,6 +38,21 @@ export function importUsage(): string {
   ].join('\n');
 }
 
+/**
+ * A flag of another kind (`--load` on a call graph) is a usage error that says
+ * which kinds take it: "unknown option" would send the user looking for a typo.
+ */
+function misplacedFlag(kind: ImportKind, argv: readonly string[]): void {
+  const own = KINDS[kind].flags;
+  for (const arg of argv) {
+    if (arg === '--') return;
+    const name = /^--([^=]+)/.exec(arg)?.[1];
+    if (name === undefined || Object.hasOwn(own, name)) continue;
+    const takers = Object.entries(KINDS).filter(([, spec]) => Object.hasOwn(spec.flags, name)).map(([k]) => `'import ${k}'`);
+    if (takers.length > 0) throw new UsageError(`--${name}: an option of ${takers.join(' and ')}, not of 'import ${kind}'`, `import ${kind}`, usageText(KINDS[kind]));
+  }
+}
+
 function importUsageError(message: string): UsageError {
   return new UsageError(message, 'import', importUsage());
 }
@@ -51,6 +66,7 @@ export async function parseImportArgs(argv: readonly string[]): Promise<ImportAr
     if (kind.startsWith('-')) throw importUsageError(`expected a kind (zoo, callgraph, trace or backbone) before the options, got '${kind}'`);
     throw importUsageError(`unknown kind '${kind}': expected zoo, callgraph, trace or backbone`);
   }
+  misplacedFlag(kind, rest);
   const args = kind === 'zoo' ? await parseZooArgs(rest) : kind === 'callgraph' ? parseCallGraphArgs(rest) : kind === 'backbone' ? await parseBackboneArgs(rest) : parseTraceArgs(rest);
   if (args === null) return null;
   if (args.kind === 'backbone') return args;

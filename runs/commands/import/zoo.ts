@@ -53,7 +53,7 @@ export const ZOO = defineCommand({
     'slo-utilization': { kind: 'custom', value: 'U', parse: shareOrOff, absent: '0.9', help: "link SLO: utilization limit, or 'off'" },
     'slo-error-rate': { kind: 'custom', value: 'E', parse: shareOrOff, absent: '0.001', help: "link SLO: loss limit, or 'off'" },
     'slo-p99': { kind: 'custom', value: 'DUR', parse: durationOrOff, absent: 'off', help: "link SLO: p99 latency limit, e.g. 5ms, or 'off'" },
-    'slo-window': { kind: 'duration', absent: '60s', help: 'link SLO: sliding window' },
+    'slo-window': { kind: 'duration', absent: '60s', help: 'link SLO: window length (consecutive windows from time 0)' },
   },
   notes: 'Give --load or --utilization, not both.',
 });
