@@ -26,6 +26,7 @@ import { entryRate } from './arrivals.js';
 import { NodeObserver, OBSERVER_LEVELS } from './observer.js';
 import { Call, Pool, ReplicaState, ReqState, Replica, Request } from './records.js';
 import { EntryObserver } from './entry-observer.js';
+import { reportWindowCount } from './summary.js';
 import { callCount, desiredReplicas, drainCandidate, leastInFlight, retryDelay } from './policies.js';
 
 export interface FlowOptions {
@@ -135,7 +136,7 @@ export class FlowModel {
     this.sim = sim;
     this.net = twin.network ?? null;
     const { horizon, reportWindow } = options;
-    this.windows = Math.max(1, Math.ceil(horizon / reportWindow - 1e-9));
+    this.windows = reportWindowCount(horizon, reportWindow);
     // Stream names: a kind prefix, then the id. Ids are unique within nodes and within entries, but an entry
     // may share its node's id (importers name it so), so node and entry streams need different prefixes, and
     // no prefix may start another (`failure:`, `node-keys:` for nodes; `paths:`, `keys:`, `arrivals:` for entries).

@@ -6,7 +6,7 @@
 import { Simulator, StreamFactory } from '../../engine/index.js';
 import type { Twin } from '../definition/types.js';
 import { FlowModel, type FlowOptions } from './model.js';
-import { ChunkBuilder, type ChunkSummary } from './summary.js';
+import { ChunkBuilder, reportWindowCount, type ChunkSummary } from './summary.js';
 
 /**
  * Everything a replication depends on besides the twin: the model's options
@@ -30,7 +30,7 @@ export function runTwinReplication(twin: Twin, settings: SimulationSettings, rep
 
 /** Replications first .. first + count − 1, summarised. */
 export function simulateChunk(twin: Twin, settings: SimulationSettings, first: number, count: number): ChunkSummary {
-  const windows = Math.max(1, Math.ceil(settings.horizon / settings.reportWindow - 1e-9));
+  const windows = reportWindowCount(settings.horizon, settings.reportWindow);
   const builder = new ChunkBuilder(first, settings.horizon, settings.reportWindow, windows, settings.warmup ?? 0);
   for (let i = first; i < first + count; i++) builder.add(runTwinReplication(twin, settings, i));
   return builder.finish();

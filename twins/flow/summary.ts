@@ -8,6 +8,15 @@
 import { LogHistogram, type HistogramJson } from '../../engine/index.js';
 import type { FlowModel } from './model.js';
 
+/**
+ * How many report windows a run has: the horizon in windows of `reportWindow`
+ * seconds from time 0, the last one cut at the horizon, at least one. The
+ * model and the reader of windows.csv (twins/shadow/result.ts) share it.
+ */
+export function reportWindowCount(horizon: number, reportWindow: number): number {
+  return Math.max(1, Math.ceil(horizon / reportWindow - 1e-9));
+}
+
 /** Per-replication figures of a node, one column each. */
 export const NODE_METRICS = [
   'arrivals', 'throughput', 'utilization', 'cpu', 'errorRate', 'meanQueue', 'peakQueue', 'meanLatency', 'p50', 'p99',

@@ -83,6 +83,25 @@ test('bad windows.csv rows name the line and column', async () => {
   has(problems(() => checkWindowsAgainstSummary(result.summary, foreign, 'w.csv')), 'node ghost: expected a node of the summary');
 });
 
+test('a windows.csv cut at a line boundary, or without the rows of a node, is refused with the nodes and the count expected', async () => {
+  const { risk, result } = await shopFixture();
+  const lines = windowsText(risk).trimEnd().split('\n');
+  // The fixture's 300 s in windows of 60 s: 5 windows per node; the whole file passes.
+  checkWindowsAgainstSummary(result.summary, await parseWindows(lines.join('\n'), 'w.csv'), 'w.csv');
+  const check = async (kept: string[]) => {
+    const parsed = await parseWindows(kept.join('\n') + '\n', 'w.csv');
+    return problems(() => checkWindowsAgainstSummary(result.summary, parsed, 'w.csv'));
+  };
+  const cut = await check(lines.slice(0, 4));
+  has(cut, "(file): expected 5 windows per node (windows 0 to 4: the summary's run.horizon 300 s in windows of run.windowSeconds 60 s), got ");
+  has(cut, '(is the file cut short?)');
+  const noCatalog = await check(lines.filter((l) => !l.startsWith('productcatalog,')));
+  assert.equal(noCatalog, ["(file): expected 5 windows per node (windows 0 to 4: the summary's run.horizon 300 s in windows of run.windowSeconds 60 s), got none for node productcatalog (is the file cut short?)"]);
+  // Windows of another run (a shorter --window) are too many.
+  const extra = lines.concat(lines.filter((l) => /^frontend,4,/.test(l)).map((l) => l.replace(/^frontend,4,/, 'frontend,5,')));
+  has(await check(extra), 'got 6 for node frontend');
+});
+
 test('readSimulationResult reads a folder and names a missing file', async () => {
   const { twin, risk } = await shopFixture();
   const dir = await mkdtemp(join(tmpdir(), 'shadow-result-'));

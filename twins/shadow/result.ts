@@ -10,7 +10,7 @@ import type { SchemaObject } from 'ajv';
 import { isBlank, readCsvRows } from '../csv.js';
 import { Problems, TwinSpecError } from '../definition/errors.js';
 import { parseTwinText, validateDocument } from '../definition/load.js';
-import { WINDOW_METRICS, type WindowMetric } from '../flow/summary.js';
+import { reportWindowCount, WINDOW_METRICS, type WindowMetric } from '../flow/summary.js';
 
 export const SIMULATION_FORMAT = 'shadowcast-simulation/1';
 
@@ -265,8 +265,12 @@ export async function parseWindows(text: string, source: string): Promise<Result
 
 /**
  * Checks that summary and windows belong together: every window row names a
- * node of the summary, and each node's windows are numbered 0, 1, ... in
- * order. Throws TwinSpecError on `windowsSource`.
+ * node of the summary, each node's windows are numbered 0, 1, ... in order,
+ * and every node has all the windows of the summary's horizon (run.horizon in
+ * windows of run.windowSeconds, as the model cuts them). The rows of a window
+ * are written together, node after node, so a file cut at a line boundary
+ * parses cleanly: only the count shows it. Throws TwinSpecError on
+ * `windowsSource`.
  */
 export function checkWindowsAgainstSummary(summary: SimulationSummary, windows: readonly ResultWindow[], windowsSource: string): void {
   const p = new Problems();
@@ -280,6 +284,18 @@ export function checkWindowsAgainstSummary(summary: SimulationSummary, windows: 
     const expected = next.get(w.node) ?? 0;
     if (w.window !== expected) p.raw(`node ${w.node}, window ${w.window}`, `expected window ${expected} (windows in order from 0)`);
     next.set(w.node, w.window + 1);
+  }
+  // Nodes grouped by how many windows they have, so a cut file gives a line or two, not one per node.
+  const { horizon, windowSeconds } = summary.run;
+  const count = reportWindowCount(horizon, windowSeconds);
+  const byCount = new Map<number, string[]>();
+  for (const id of known) {
+    const got = next.get(id) ?? 0;
+    if (got !== count) byCount.set(got, [...(byCount.get(got) ?? []), id]);
+  }
+  const expectedText = `${count} window${count === 1 ? '' : 's'} per node (${count === 1 ? 'window 0' : `windows 0 to ${count - 1}`}: the summary's run.horizon ${horizon} s in windows of run.windowSeconds ${windowSeconds} s)`;
+  for (const [got, ids] of byCount) {
+    p.raw('(file)', `expected ${expectedText}, got ${got === 0 ? 'none' : got} for ${ids.length === 1 ? 'node' : `${ids.length} nodes:`} ${ids.join(', ')}${got < count ? ' (is the file cut short?)' : ''}`);
   }
   p.throwIfAny(windowsSource);
 }
