@@ -102,6 +102,14 @@ test('a windows.csv cut at a line boundary, or without the rows of a node, is re
   has(await check(extra), 'got 6 for node frontend');
 });
 
+test('a cut summary.json is one JSON problem with its place, not YAML indentation errors', async () => {
+  const { twin, risk } = await shopFixture();
+  const text = summaryText(twin, risk);
+  const cut = problems(() => parseSummary(text.slice(0, Math.floor(text.length / 3)), 's.json'));
+  assert.is(cut.length, 1);
+  has(cut, '(syntax): invalid JSON: the text ends too early');
+});
+
 test('readSimulationResult reads a folder and names a missing file', async () => {
   const { twin, risk } = await shopFixture();
   const dir = await mkdtemp(join(tmpdir(), 'shadow-result-'));

@@ -171,7 +171,9 @@ interface RawSummary {
 
 /** Parses and validates summary.json text; `source` names the file in errors. Throws TwinSpecError. */
 export function parseSummary(text: string, source: string): SimulationSummary {
-  const { data, locate } = parseTwinText(text, source);
+  // simulate writes JSON: read as JSON (one located problem for a cut or broken file), not through the YAML parser,
+  // which reports a cut JSON file as several indentation problems about flow maps.
+  const { data, locate } = parseTwinText(text, source, 'json');
   const raw = validateDocument<RawSummary>(summarySchema, data, source, locate);
   const p = new Problems(locate);
   const seen = new Map<string, number>();
