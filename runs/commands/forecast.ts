@@ -5,7 +5,7 @@
  */
 import { writeFileAtomically } from '../report/atomic-file.js';
 import { checkOutputFolder } from '../report/atomic.js';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { exhaustionReport } from '../../models/exhaustion.js';
 import { forecastTelemetry, groupByStep } from '../../models/forecast-telemetry.js';
@@ -61,27 +61,32 @@ function stepFolder(stepMs: number): string {
 
 const STEP_FOLDER = /^step-[\d.]+s$/;
 
+/** The files of a forecast written at the top of --out (one step); per step, FORECAST_GROUPS_FILE and step folders instead. */
+const FORECAST_FILES = ['forecast.json', 'paths.f32', 'exhaustion.json'] as const;
+
 /**
  * An earlier forecast's files in `out` that this one does not rewrite: one
  * forecast at the top (forecast.json, its paths, exhaustion.json) when this
  * one is per step, or the steps index and step folders (and steps no longer
  * present). Left there, a reader would take the old forecast for the new
  * one: `simulate --forecast DIR` reads a top-level forecast.json first.
- * Only the files a forecast writes are named; anything else stays.
+ * Only the files a forecast writes are named; anything else stays, a folder
+ * by one of those names too (it is not a forecast's file).
  */
 async function staleOutputs(out: string, keep: ReadonlySet<string>): Promise<string[]> {
   const names = await readdir(out).catch(() => [] as string[]);
   const stale: string[] = [];
   const isForecastFolder = (name: string) => stat(join(out, name, 'forecast.json')).then((s) => s.isFile(), () => false);
+  const isFile = (name: string) => lstat(join(out, name)).then((s) => !s.isDirectory(), () => false);
   for (const name of names) {
     if (keep.has(name)) continue;
     if (STEP_FOLDER.test(name) && await isForecastFolder(name)) stale.push(name);
-    else if (name === FORECAST_GROUPS_FILE) stale.push(name);
+    else if (name === FORECAST_GROUPS_FILE && await isFile(name)) stale.push(name);
   }
   if (!keep.has('forecast.json') && names.includes('forecast.json')) {
     const meta = await readFile(join(out, 'forecast.json'), 'utf8').then((t) => JSON.parse(t) as { pathsFile?: unknown }, () => null);
     const paths = typeof meta?.pathsFile === 'string' && /^[\w.-]+$/.test(meta.pathsFile) ? meta.pathsFile : 'paths.f32';
-    stale.push(...['forecast.json', paths, 'exhaustion.json'].filter((n) => names.includes(n)));
+    for (const n of ['forecast.json', paths, 'exhaustion.json']) if (names.includes(n) && await isFile(n)) stale.push(n);
   }
   return stale;
 }
@@ -126,7 +131,8 @@ export async function run(argv: string[]): Promise<number> {
   if (candidates && model !== 'auto') throw usageError(FORECAST, `--candidates lists the models auto chooses from: it needs --model auto, not ${model}`);
   const lstmOnly = ['epochs', 'backend'].filter((f) => parsed.given.has(f));
   if (lstmOnly.length && model !== 'lstm') throw usageError(FORECAST, `${lstmOnly.map((f) => `--${f}`).join(' and ')} ${lstmOnly.length > 1 ? 'set' : 'sets'} the LSTM's training: ${lstmOnly.length > 1 ? 'they need' : 'it needs'} --model lstm, not ${model}`);
-  await checkOutputFolder(values.out);
+  // Each of these is written, or removed as the earlier forecast's: a folder of the user's by that name is refused now.
+  await checkOutputFolder(values.out, '--out', { files: [...FORECAST_FILES, FORECAST_GROUPS_FILE] });
   const read = await readCommandTelemetry(files, values.layout, new Map(values.bounds));
   const series = values.resample !== undefined ? read.map((s) => resampleSeries(s, Math.round(values.resample! * 1000))) : read;
   const problem = (epochs > LIMITS.epochs ? overLimit('--epochs', epochs, LIMITS.epochs) : null) ?? forecastSizeProblem(series, horizon, paths, workers) ?? unknownLimitProblem(series, values.limit) ?? unknownLimitProblem(series, values.bounds, '--bounds');
@@ -154,7 +160,7 @@ export async function run(argv: string[]): Promise<number> {
     await writeGroup(dirs[k]!, result, g.series.length, paths);
   }
   // The new forecast is in place before the old one goes: a failed run leaves the earlier output whole.
-  await removeStale(values.out, new Set(groups.length === 1 ? ['forecast.json', 'paths.f32', 'exhaustion.json'] : [FORECAST_GROUPS_FILE, ...dirs.map((d) => relative(values.out, d))]));
+  await removeStale(values.out, new Set(groups.length === 1 ? FORECAST_FILES : [FORECAST_GROUPS_FILE, ...dirs.map((d) => relative(values.out, d))]));
   if (groups.length > 1) {
     const index = { format: FORECAST_GROUPS_FORMAT, groups: groups.map((g, k) => ({ stepSeconds: g.stepMs / 1000, folder: stepFolder(g.stepMs), series: g.series.map((s) => `${s.node}/${s.metric}`) })) };
     await writeFileAtomically(join(values.out, FORECAST_GROUPS_FILE), JSON.stringify(index, null, 1) + '\n');

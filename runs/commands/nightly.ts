@@ -9,7 +9,7 @@
 import { duration } from '../report/report-numbers.js';
 import { resolve } from 'node:path';
 import { readNightlyConfig } from '../nightly/config.js';
-import { runNightly, type NightlyResult } from '../nightly/pipeline.js';
+import { NIGHTLY_FILES, runNightly, type NightlyResult } from '../nightly/pipeline.js';
 import { DEFAULT_STORE } from '../store/run-store.js';
 import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageText } from '../flags.js';
 import { checkOutputFolder } from '../report/atomic.js';
@@ -43,7 +43,7 @@ export async function nightly(argv: readonly string[]): Promise<NightlyResult | 
   const reps = v.replications;
   const config = reps === undefined ? read : { ...read, simulation: { ...read.simulation, replications: reps }, mitigation: { ...read.mitigation, replications: reps } };
   const out = resolve(v.out ?? config.out ?? 'out/nightly');
-  await checkOutputFolder(out, v.out ? '--out' : `${config.file}: out`);
+  await checkOutputFolder(out, v.out ? '--out' : `${config.file}: out`, { files: NIGHTLY_FILES });
   const store = resolve(v.store ?? config.store ?? DEFAULT_STORE);
   const log = v.quiet ? undefined : (line: string) => console.log(`  ${line}`);
   if (!v.quiet) console.log(`nightly: ${config.twin.name} from ${config.file} -> ${out}`);

@@ -26,7 +26,7 @@ import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageError, usageText } 
 import { createProgress, type Progress } from '../progress.js';
 import { checkOutputFolder, writeFilesAtomically } from '../report/atomic.js';
 import { riskTable } from '../report/risk-table.js';
-import { nodesCsv, summaryJson, windowsCsv } from '../report/simulation-files.js';
+import { nodesCsv, SIMULATION_FILES, summaryJson, windowsCsv } from '../report/simulation-files.js';
 
 export const SIMULATE = defineCommand({
   command: 'simulate',
@@ -155,7 +155,7 @@ async function withState(twin: Twin, stateFile: string | null): Promise<{ twin: 
 }
 
 export async function simulate(args: SimulateArgs): Promise<{ files: string[]; table: string; resumedChunks: number }> {
-  await checkOutputFolder(args.out, '--out', { replacedWhole: true });
+  await checkOutputFolder(args.out, '--out', { replacedWhole: true, files: SIMULATION_FILES });
   const base = await loadRunBase(args.twin, args.forecast, (what) => usageError(SIMULATE, `--forecast DIR is required: ${what}`), { allowOutsidePaths: args.allowOutsidePaths ?? false });
   const { forecast } = base;
   const scenario = args.scenario ? await readScenarioFile(args.scenario) : null;

@@ -27,7 +27,7 @@ import { createProgress } from '../progress.js';
 import { checkOutputFolder, writeFilesAtomically } from '../report/atomic.js';
 import { InputError, InterruptedError } from '../usage-error.js';
 import { CellRunner, type RunStats } from '../whatif/run-cells.js';
-import { cellsCsv, cellsJson } from '../whatif/files.js';
+import { cellsCsv, cellsJson, WHATIF_FILES } from '../whatif/files.js';
 import { reportHtml } from '../whatif/report-html.js';
 import { withForecast, type RunBase } from './simulate.js';
 
@@ -99,7 +99,7 @@ async function readBeside(batchFile: string, path: string): Promise<StateDocumen
 }
 
 export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<WhatifOutcome> {
-  await checkOutputFolder(args.out, '--out', { replacedWhole: true });
+  await checkOutputFolder(args.out, '--out', { replacedWhole: true, files: WHATIF_FILES });
   const { data, locate } = await readSpecText(args.batch);
   const doc: BatchDocument = { source: args.batch, data, locate };
   // The twin's path comes from the batch: the shape is checked before anything is loaded.

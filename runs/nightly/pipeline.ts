@@ -27,7 +27,7 @@ import { createProgress } from '../progress.js';
 import { writeFileAtomically } from '../report/atomic-file.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { renderNightlyReport } from '../report/nightly-html.js';
-import { nodesCsv, summaryJson, windowsCsv } from '../report/simulation-files.js';
+import { nodesCsv, SIMULATION_FILES, summaryJson, windowsCsv } from '../report/simulation-files.js';
 import { RunStore, type ScoreRecord } from '../store/run-store.js';
 import { changesSince, scoreForecast, storedForecast } from './compare-nights.js';
 import type { NightlyConfig } from './config.js';
@@ -38,6 +38,16 @@ import { buildReportData } from './report-build.js';
 import { REPORT_DATA_FORMAT, type NightlyReportData, type ReportCalibrationNight, type ReportHeatCell } from './report-data.js';
 import { stateFromTelemetry } from './state-from-telemetry.js';
 import { entrySeries, gatherTelemetry } from './telemetry.js';
+
+/**
+ * The files the steps write into DIR, relative to it (simulation/ is swapped in whole, as simulate's --out): the
+ * command refuses, before the run, a folder standing where one of them goes (runs/commands/nightly.ts).
+ */
+export const NIGHTLY_FILES: readonly string[] = [
+  'manifest.json', 'forecast/forecast.json', 'forecast/paths.f32', 'state.json',
+  ...[...SIMULATION_FILES, 'risk.json', 'heatmap.json'].map((f) => `simulation/${f}`),
+  'risk.json', 'mitigation.json', 'report-data.json', 'report.html',
+];
 
 export interface NightlyOptions {
   readonly config: NightlyConfig;

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -190,6 +190,28 @@ test('an output folder that exists as a file is refused before any work, as an i
     } finally {
       process.chdir(cwd);
     }
+  }));
+
+test('a folder of the user where an output file goes is refused, kept with what it holds, before any work and at the write', () =>
+  withTempDir('atomic', async (parent) => {
+    const dir = join(parent, 'out');
+    await writeFilesAtomically(dir, outputs(1));
+    await rm(join(dir, 'windows.csv'));
+    await mkdir(join(dir, 'windows.csv'));
+    await writeFile(join(dir, 'windows.csv', 'keep.txt'), 'mine');
+    const expected = `${dir}/windows.csv is a folder where an output file goes (writing the outputs would replace it and what it holds); move or rename it, or name another output folder`;
+    // Before the run: the command names its output files.
+    const early = await checkOutputFolder(dir, '--out', { replacedWhole: true, files: Object.keys(outputs(0)) }).then(() => null, (err: unknown) => err);
+    assert.instance(early, InputError);
+    assert.is((early as Error).message, `--out ${dir}: ${expected}`);
+    await checkOutputFolder(dir, '--out', { replacedWhole: true, files: ['other.csv'] });
+    // At the write (the last guard): nothing swapped, nothing removed, no leftovers beside DIR.
+    const late = await writeFilesAtomically(dir, outputs(2)).then(() => null, (err: unknown) => err);
+    assert.instance(late, InputError);
+    assert.is((late as Error).message, `${dir}: ${expected}`);
+    assert.is(await readFile(join(dir, 'windows.csv', 'keep.txt'), 'utf8'), 'mine');
+    assert.is(await readFile(join(dir, 'summary.json'), 'utf8'), outputs(1)['summary.json']);
+    assert.equal(await readdir(parent), ['out']);
   }));
 
 test('file names must be plain names inside the folder', () =>

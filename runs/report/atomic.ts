@@ -20,7 +20,7 @@
  * same DIR at once are still not supported: one of them may fail.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, open, readdir, realpath, rename, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../usage-error.js';
 
@@ -29,14 +29,33 @@ const inFlight = new Set<string>();
 
 /**
  * Refuses, before any work, an output folder that exists as something else
- * (a file): the run would otherwise fail at its first checkpoint with the
- * system's ENOTDIR, or after all its work at the final write.
+ * (a file), or that holds a folder where one of its output `files` goes
+ * (paths relative to `dir`): the run would otherwise fail at its first
+ * checkpoint with the system's ENOTDIR, or after all its work at the final
+ * write, or (a set swapped in by writeFilesAtomically) remove that folder
+ * with the superseded outputs.
  */
-export async function checkOutputFolder(dir: string, flag = '--out', options: { readonly replacedWhole?: boolean } = {}): Promise<void> {
+export async function checkOutputFolder(dir: string, flag = '--out', options: { readonly replacedWhole?: boolean; readonly files?: readonly string[] } = {}): Promise<void> {
   const existing = await lstat(dir).catch(() => null);
   if (existing && !existing.isDirectory()) throw new InputError(`${flag} ${dir}: exists and is not a folder`);
   // A folder replaced as a whole when the results are written (writeFilesAtomically) cannot be the current one: refused now, not after the run.
   if (existing && options.replacedWhole && holdsCurrentFolder(await followLink(resolve(dir)))) throw new InputError(`${flag} ${dir}: the output folder must not be the current folder or hold it (it is replaced as a whole); name a new folder, e.g. ${flag} out`);
+  if (existing) {
+    const clash = await foldersAt(dir, options.files ?? []);
+    if (clash.length > 0) throw new InputError(`${flag} ${dir}: ${folderClashMessage(dir, clash)}`);
+  }
+}
+
+/** The `names` (paths relative to `dir`) that exist as folders; `stat` follows links, so a link to a folder counts too. */
+async function foldersAt(dir: string, names: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of names) if ((await stat(join(dir, name)).catch(() => null))?.isDirectory()) found.push(name);
+  return found;
+}
+
+function folderClashMessage(dir: string, names: readonly string[]): string {
+  const paths = names.map((n) => join(dir, n)).join(', ');
+  return `${paths} ${names.length === 1 ? 'is a folder where an output file goes' : 'are folders where output files go'} (writing the outputs would replace ${names.length === 1 ? 'it and what it holds' : 'them and what they hold'}); move or rename ${names.length === 1 ? 'it' : 'them'}, or name another output folder`;
 }
 
 /** Whether `target` is the current folder or one of its parents. */
@@ -70,6 +89,10 @@ export async function writeFilesAtomically(dir: string, files: Readonly<Record<s
   await recoverLeftovers(target, new Set(names));
   const existing = await isPresent(target) ? await lstat(target) : null;
   if (existing && !existing.isDirectory()) throw new Error(`${dir}: exists and is not a folder`);
+  // An output name taken by a folder (the user's) would go with the superseded outputs when the old set is removed:
+  // refused, nothing touched. Commands refuse it before their work (checkOutputFolder's `files`); this is the last guard.
+  const clash = existing ? await foldersAt(target, names) : [];
+  if (clash.length > 0) throw new InputError(`${dir}: ${folderClashMessage(dir, clash)}`);
 
   // mkdir rather than mkdtemp: the folder becomes DIR, so it gets DIR's usual mode, not mkdtemp's 0700.
   const fresh = join(parent, `${leftoverPrefix(target, 'new')}${process.pid}-${randomBytes(6).toString('hex')}`);

@@ -10,6 +10,9 @@ import type { StoppingReport } from '../montecarlo/stopping.js';
 
 export const SUMMARY_FORMAT = 'shadowcast-simulation/1';
 
+/** The files a run writes into its output folder: checked before the run (runs/report/atomic.ts checkOutputFolder). */
+export const SIMULATION_FILES = ['summary.json', 'nodes.csv', 'windows.csv'] as const;
+
 /** The run section of summary.json: what the reader (twins/shadow/result.ts) reads, plus how the run went. */
 export interface RunInfo extends Omit<ResultRun, 'twinHash'> {
   /** twinContentHash of the twin simulated (scenario applied): `shadow plan` refuses a result of another twin. */

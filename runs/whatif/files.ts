@@ -12,6 +12,9 @@ import type { Batch, Cell } from '../../twins/whatif/types.js';
 
 export const WHATIF_FORMAT = 'shadowcast-whatif/1';
 
+/** The files a batch writes into its output folder (with report.html): checked before the run (runs/report/atomic.ts checkOutputFolder). */
+export const WHATIF_FILES = ['cells.json', 'cells.csv', 'report.html'] as const;
+
 /** What the files say about the run's inputs. */
 export interface BatchInfo {
   readonly batch: Batch;
