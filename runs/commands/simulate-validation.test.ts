@@ -9,7 +9,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { jacksonThroughputs, mmc } from '../../engine/queueing-theory.js';
 import { REPO_ROOT } from '../paths.js';
-import { run } from './simulate.js';
+import { parseSimulateArgs, run } from './simulate.js';
+import { UsageError } from '../usage-error.js';
 import { withTempDir } from '../test-support.js';
 
 interface Est { mean: number; lo: number; hi: number }
@@ -80,6 +81,12 @@ test('simulate reports bad arguments clearly', async () => {
   assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--horizon', 'soon'])), /--horizon: expected a positive duration like 90s, 30m or 2h, got 'soon'/);
   assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--replications', '0'])), /--replications: expected a positive whole number, got '0'/);
   assert.match(await rejection(run(['--twin', 'x.yaml', '--out', '/tmp/x', '--horizon', '1m', '--warmup', '2m'])), /--warmup \(120s\) must be shorter than --horizon \(60s\)/);
+  // A window asked for that the horizon cannot hold; the default 5m under a 1m horizon is one window of the run.
+  const long = run(['--twin', 'x.yaml', '--out', '/tmp/x', '--horizon', '5m', '--window', '1h']);
+  await long.then(() => assert.unreachable('accepted --window 1h'), (e: unknown) => assert.instance(e, UsageError));
+  assert.match(await rejection(long), /^--window \(3600s\) must not be longer than --horizon \(300s\): windows\.csv would have one window, cut at the horizon; give at most 300s, or leave --window out$/);
+  assert.is(parseSimulateArgs(['--twin', 'x.yaml', '--out', '/tmp/x', '--horizon', '1m'])!.window, 300);
+  assert.is(parseSimulateArgs(['--twin', 'x.yaml', '--out', '/tmp/x', '--horizon', '5m', '--window', '5m'])!.window, 300);
 });
 
 test('a horizon shorter than the SLO window: simulate says P(fail) 0 means nothing there', () =>

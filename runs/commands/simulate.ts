@@ -88,6 +88,9 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null 
   if (v.threshold !== undefined && !v['stop-when-clear']) throw usageError(SIMULATE, '--threshold is the threshold of --stop-when-clear, which was not given');
   const stopping = v.precision !== undefined || v['stop-when-clear'] ? { precision: v.precision ?? null, threshold: v['stop-when-clear'] ? v.threshold ?? 0.05 : null } : null;
   if (v.warmup >= v.horizon) throw usageError(SIMULATE, `--warmup (${v.warmup}s) must be shorter than --horizon (${v.horizon}s)`);
+  // A window asked for that the horizon cannot hold would come out as one window cut at the horizon, not the length
+  // given. The default (5m) under a shorter horizon is one window of the whole run (docs/simulation-output.md).
+  if (parsed.given.has('window') && v.window > v.horizon) throw usageError(SIMULATE, `--window (${v.window}s) must not be longer than --horizon (${v.horizon}s): windows.csv would have one window, cut at the horizon; give at most ${v.horizon}s, or leave --window out`);
   // Sizes that would be allocated per replication or per run: refused before anything starts (docs/limits.md).
   const over = (flag: string, value: number, limit: number, unit = ''): void => {
     if (!(value <= limit)) throw usageError(SIMULATE, overLimit(flag, value, limit, unit));

@@ -103,6 +103,15 @@ test('settings: durations with units, a warm-up not shorter than the horizon ref
   assert.match(find(list, 'warmup').message, /shorter than the horizon/);
 });
 
+test('settings: a window written longer than the horizon is refused at its line; the default window under a short horizon is one window', () => {
+  const list = problems(() => checkBatch(doc('twin: shop.yaml\nhorizon: 5m\nwindow: 10m\naxes:\n  load: [1]\n'), shop));
+  const at = find(list, 'window');
+  assert.is(at.message, 'expected at most the horizon (300 s), got 600 s (the only window would be cut at the horizon)');
+  assert.is(at.line, 3);
+  assert.is(checkBatch(doc('twin: shop.yaml\nhorizon: 2m\naxes:\n  load: [1]\n'), shop).settings.window, 300);
+  assert.is(checkBatch(doc('twin: shop.yaml\nhorizon: 5m\nwindow: 5m\naxes:\n  load: [1]\n'), shop).settings.window, 300);
+});
+
 test('the grid: every combination, first axis slowest; ids and deltas in axis order', () => {
   const batch = checkBatch(doc('twin: shop.yaml\naxes:\n  load: [1.0, 1.2, 1.5]\n  productcatalog.replicas: [1, 2, 3, 4]\n'), shop);
   assert.is(gridSize(batch.axes), 12);

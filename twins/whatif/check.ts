@@ -153,12 +153,17 @@ function checkAxis(twin: Twin, axis: WrittenAxis, others: readonly WrittenAxis[]
 
 function settingsOf(input: BatchInput, p: Problems): BatchSettings {
   const d = BATCH_DEFAULTS;
-  const dur = (key: 'horizon' | 'window' | 'warmup', bound: 'positive' | 'nonneg') => {
+  const dur = (key: 'horizon' | 'warmup', bound: 'positive' | 'nonneg') => {
     const v = input[key];
     return v === undefined ? d[key] : F.duration(p, [key], v, bound) ?? d[key];
   };
-  const horizon = dur('horizon', 'positive'), window = dur('window', 'positive'), warmup = dur('warmup', 'nonneg');
+  const horizon = dur('horizon', 'positive'), warmup = dur('warmup', 'nonneg');
+  const writtenWindow = input.window === undefined ? null : F.duration(p, ['window'], input.window, 'positive');
+  const window = writtenWindow ?? d.window;
   if (warmup >= horizon) p.at(['warmup'], `expected a warm-up shorter than the horizon (${horizon} s), got ${warmup} s`);
+  // As simulate's --window: a window written that the horizon cannot hold would be one window cut at the horizon; the
+  // default window under a shorter horizon is one window of the whole run.
+  if (writtenWindow !== null && writtenWindow > horizon) p.at(['window'], `expected at most the horizon (${horizon} s), got ${window} s (the only window would be cut at the horizon)`);
   return {
     seed: input.seed ?? d.seed, replications: input.replications ?? d.replications, horizon, window, warmup,
     confidence: input.confidence ?? d.confidence, target: input.target ?? d.target,
