@@ -41,7 +41,7 @@ export async function readLongCsv(file: string): Promise<RawSeries[]> {
         limit = parseValue(cells[li]!, file, line, header[li]!);
         if (!(limit > 0)) throw new TelemetryError({ file, line, column: header[li]! }, 'a positive limit', shown(cells[li]!));
       }
-      out.add(node, metric, header[vi]!, t, v, line, limit);
+      out.add(node, metric, header[vi]!, t, v, line, limit, li >= 0 ? header[li]! : undefined);
     },
   });
   return out.series();

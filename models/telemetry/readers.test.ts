@@ -140,4 +140,16 @@ test('cleaning: a negative value is fine for a metric that measures a change', (
   assert.equal(Array.from(s.values), [1, -1, 2]);
 });
 
+test('a long CSV limit column that contradicts itself within a series is refused at the line that differs', () =>
+  withTempDir(async (dir) => {
+    const rows = ['timestamp,node,metric,value,limit'];
+    for (let i = 0; i < 6; i++) rows.push(`${1704067200 + i * 300},web,mem,${50 + i},${i % 2 === 0 ? 80 : 100}`);
+    const file = await writeTemp(dir, 'lim.csv', rows.join('\n'));
+    await rejects(readTelemetry([file]), /lim\.csv: line 3: column limit: expected the limit 80 of series web\/mem given on line 2 \(one limit per series\), got 100/);
+    // Empty cells take the limit the other rows give; equal values are fine.
+    const ok = await writeTemp(dir, 'ok.csv', ['timestamp,node,metric,value,limit', '1704067200,web,mem,1,', '1704067500,web,mem,2,80', '1704067800,web,mem,3,80', '1704068100,api,mem,3,'].join('\n'));
+    const raws = await readRaw(ok);
+    assert.equal(raws.map((r) => [r.node, r.limit]), [['web', 80], ['api', undefined]]);
+  }));
+
 test.run();
