@@ -31,6 +31,11 @@ function where(s: RawSeries, i: number): Location {
   return s.jsonPath ? { file: s.file, column: `${s.column}[${s.lines[i]}]` } : { file: s.file, line: s.lines[i]!, column: s.column };
 }
 
+/** Where the time of observation i was read: problems with the step or a gap are in the timestamp column, not in the values. */
+function whenAt(s: RawSeries, i: number): Location {
+  return s.jsonPath ? { file: s.file, column: `${s.column}[${s.lines[i]}][0]` } : { file: s.file, line: s.lines[i]!, column: s.timeColumn ?? 'timestamp' };
+}
+
 function label(s: RawSeries): string {
   return `series ${s.node}/${s.metric}`;
 }
@@ -73,6 +78,18 @@ export function cleanSeries(s: RawSeries): Series {
   for (let k = 1; k < keep.length; k++) gaps.push(s.times[keep[k]!]! - s.times[keep[k - 1]!]!);
   const sorted = [...gaps].sort((a, b) => a - b);
   const step = sorted[Math.floor(sorted.length / 2)]!;
+  // A timestamp typo (a year 8,000 off, an epoch-0 row among 2014 rows) would be gap-filled at the step for
+  // millions of points: refused before the grid is allocated, naming the row. Checked before the mixed steps:
+  // such a gap is no whole number of steps either, and "mixed steps" would hide the typo.
+  const maxGap = Math.max(MAX_GAP_STEPS, MAX_GAP_PER_ROW * keep.length);
+  for (let k = 0; k < gaps.length; k++) {
+    const r = gaps[k]! / step;
+    if (r > maxGap) {
+      const odd = k === 0 ? keep[0]! : keep[k + 1]!;
+      throw new TelemetryError(whenAt(s, odd), `timestamps within ${maxGap} steps of ${step / 1000} s of each other (a longer gap would be filled with made-up values)`,
+        `a gap of ${r.toPrecision(3)} steps between the rows ${s.jsonPath ? 'at' : 'on lines'} ${s.lines[keep[k]!]} and ${s.lines[keep[k + 1]!]} (is one of these timestamps a typo?)`);
+    }
+  }
   let short = 0;
   let firstShort = -1;
   for (let k = 0; k < gaps.length; k++) {
@@ -81,23 +98,11 @@ export function cleanSeries(s: RawSeries): Series {
       short++;
       if (firstShort < 0) firstShort = k;
     } else if (Math.abs(r - Math.round(r)) > JITTER) {
-      throw new TelemetryError(where(s, keep[k + 1]!), `a regular step of ${step / 1000} s (the median) or a whole multiple of it`, `${gaps[k]! / 1000} s since line ${s.lines[keep[k]!]} (mixed steps)`);
+      throw new TelemetryError(whenAt(s, keep[k + 1]!), `a regular step of ${step / 1000} s (the median) or a whole multiple of it`, `${gaps[k]! / 1000} s since line ${s.lines[keep[k]!]} (mixed steps)`);
     }
   }
   if (short > MIXED_SHARE * gaps.length) {
-    throw new TelemetryError(where(s, keep[firstShort + 1]!), `a regular step of ${step / 1000} s (the median)`, `${short} of ${gaps.length} gaps shorter than 0.75 step, first ${gaps[firstShort]! / 1000} s (mixed steps)`);
-  }
-  // A timestamp typo (a year 8,000 off, an epoch-0 row among 2014 rows) would be gap-filled at the step for
-  // millions of points: refused before the grid is allocated, naming the row.
-  const maxGap = Math.max(MAX_GAP_STEPS, MAX_GAP_PER_ROW * keep.length);
-  for (let k = 0; k < gaps.length; k++) {
-    const r = gaps[k]! / step;
-    if (r > maxGap) {
-      const odd = k === 0 ? keep[0]! : keep[k + 1]!;
-      const at: Location = s.jsonPath ? { file: s.file, column: `${s.column}[${s.lines[odd]}][0]` } : { file: s.file, line: s.lines[odd]!, column: 'timestamp' };
-      throw new TelemetryError(at, `timestamps within ${maxGap} steps of ${step / 1000} s of each other (a longer gap would be filled with made-up values)`,
-        `a gap of ${r.toPrecision(3)} steps between the rows ${s.jsonPath ? 'at' : 'on lines'} ${s.lines[keep[k]!]} and ${s.lines[keep[k + 1]!]} (is one of these timestamps a typo?)`);
-    }
+    throw new TelemetryError(whenAt(s, keep[firstShort + 1]!), `a regular step of ${step / 1000} s (the median)`, `${short} of ${gaps.length} gaps shorter than 0.75 step, first ${gaps[firstShort]! / 1000} s (mixed steps)`);
   }
   const t0 = s.times[keep[0]!]!;
   const slots = Math.round((s.times[keep[keep.length - 1]!]! - t0) / step) + 1;

@@ -7,6 +7,8 @@ export class SeriesCollector {
   private readonly byKey = new Map<string, RawSeries>();
   /** Limits given in the file (a long CSV's `limit` column), with the line that first gave each. */
   private readonly given = new Map<string, { readonly value: number; readonly line: number }>();
+  /** Header name of the timestamp column, for errors about timestamps (set by the reader once it has read the header). */
+  timeColumn = 'timestamp';
   constructor(private readonly file: string) {}
 
   /**
@@ -21,7 +23,7 @@ export class SeriesCollector {
     if (!s) {
       const lim = percentLimit(column) ?? percentLimit(metric);
       s = {
-        node, metric, column, file: this.file, times: [], values: [], lines: [],
+        node, metric, column, timeColumn: this.timeColumn, file: this.file, times: [], values: [], lines: [],
         allowNegative: negativeAllowed(metric), notes: [],
         ...(lim !== undefined ? { limit: lim } : {}),
       };

@@ -27,6 +27,7 @@ export async function readLongCsv(file: string): Promise<RawSeries[]> {
       for (const [i, name] of [[ni, 'node'], [mi, 'metric'], [vi, 'value']] as const) {
         if (i < 0) throw new TelemetryError({ file, line: 1 }, `a "${name}" column in a long CSV`, `header ${shown(cells.join(','))}`);
       }
+      out.timeColumn = cells[ti]!;
     },
     row(cells, line) {
       if (cells.length !== width) throw new TelemetryError({ file, line }, `${width} cells like the header`, `${cells.length}`);

@@ -27,6 +27,7 @@ export async function readNab(file: string): Promise<RawSeries[]> {
       const names = cells.map((c) => c.toLowerCase());
       if (names[0] !== 'timestamp') throw new TelemetryError({ file, line: 1, column: '1' }, 'the NAB header "timestamp,value"', shown(cells.join(',')));
       if (names.length !== 2 || names[1] !== 'value') throw new TelemetryError({ file, line: 1, column: '2' }, 'the NAB header "timestamp,value"', shown(cells.join(',')));
+      out.timeColumn = cells[0]!;
     },
     row(cells, line) {
       if (cells.length !== 2) throw new TelemetryError({ file, line }, '2 cells (timestamp,value)', `${cells.length}`);

@@ -50,6 +50,7 @@ export async function readNezha(file: string): Promise<RawSeries[]> {
       ni = cells.findIndex((c) => c === 'PodName' || c === 'ServiceName');
       if (ti < 0) throw new TelemetryError({ file, line: 1 }, 'a Nezha "TimeStamp" column (epoch seconds)', `header ${shown(cells.join(','))}`);
       if (ni < 0) throw new TelemetryError({ file, line: 1 }, 'a Nezha "PodName" or "ServiceName" column', `header ${shown(cells.join(','))}`);
+      out.timeColumn = cells[ti]!;
       targets = [];
       cells.forEach((c, i) => {
         if (i === ti || i === ni || c === 'Time') return;

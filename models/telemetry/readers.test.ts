@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -114,7 +115,7 @@ test('bad input: each case names the file, line and column and what was expected
     for (let i = 0; i < 20; i++) rows.push(`${1704067200 + i * 300},${i}`);
     for (let i = 0; i < 20; i++) rows.push(`${1704067200 + 20 * 300 + i * 60},${i}`);
     const mixed = await writeTemp(dir, 'mixed.csv', rows.join('\n'));
-    await rejects(readTelemetry([mixed]), /mixed\.csv: line \d+: column value: expected a regular step of (300|60) s.*mixed steps/);
+    await rejects(readTelemetry([mixed]), /mixed\.csv: line \d+: column timestamp: expected a regular step of (300|60) s.*mixed steps/);
     const neg = await writeTemp(dir, 'neg.csv', 'timestamp,node,metric,value\n1704067200,a,cpu,1\n1704067260,a,cpu,-2\n1704067320,a,cpu,3\n');
     await rejects(readTelemetry([neg]), /neg\.csv: line 3: column value: expected a non-negative value \(series a\/cpu is non-negative by its name; if it can go below 0, declare it signed: --bounds a\/cpu=signed, or telemetry.bounds in nightly.yaml\), got -2/);
     const nan = await writeTemp(dir, 'nan.csv', 'timestamp,value\n1704067200,NaN\n1704067500,\n1704067800,nan\n');
@@ -150,6 +151,22 @@ test('a long CSV limit column that contradicts itself within a series is refused
     const ok = await writeTemp(dir, 'ok.csv', ['timestamp,node,metric,value,limit', '1704067200,web,mem,1,', '1704067500,web,mem,2,80', '1704067800,web,mem,3,80', '1704068100,api,mem,3,'].join('\n'));
     const raws = await readRaw(ok);
     assert.equal(raws.map((r) => [r.node, r.limit]), [['web', 80], ['api', undefined]]);
+  }));
+
+test('step and gap problems are named at the timestamp column (by its header name), a timestamp typo before mixed steps', () =>
+  withTempDir(async (dir) => {
+    const rows = ['Time,node,metric,value'];
+    for (let i = 0; i < 20; i++) rows.push(`${1704067200 + i * 300 + (i === 3 ? 90 : 0)},web,rate,${i}`);
+    const moved = await writeTemp(dir, 'moved.csv', rows.join('\n'));
+    await rejects(readTelemetry([moved]), /moved\.csv: line 5: column Time: expected a regular step of 300 s .* got 390 s since line 4 \(mixed steps\)/);
+    // A Nezha TimeStamp cell with a digit too many (epoch ms 500 years on): the typo hint, at the TimeStamp column.
+    const src = (await readFile(join(NEZHA_METRIC_DIR, 'ts-auth-service-7f8d7d756d-k7b9j_metric.csv'), 'utf8')).split('\n');
+    const cells = src[4]!.split(',');
+    cells[1] = '16749818500000';
+    src[4] = cells.join(',');
+    const typo = await writeTemp(dir, 'ts-auth-service-7f8d7d756d-k7b9j_metric.csv', src.join('\n'));
+    const msg = await rejects(readTelemetry([typo]), /_metric\.csv: line 5: column TimeStamp: expected timestamps within \d+ steps of 60 s .* \(is one of these timestamps a typo\?\)/);
+    assert.not.match(msg, /mixed steps/);
   }));
 
 test.run();

@@ -18,6 +18,8 @@ export interface RawSeries {
   readonly lines: number[];
   /** Column (name) the values came from; for JSON inputs, the JSON path of the values array. */
   readonly column: string;
+  /** Header name of the CSV column the times came from (errors about timestamps name it); absent for JSON inputs. */
+  readonly timeColumn?: string;
   /** True when `lines` are indices into a JSON array rather than file lines. */
   readonly jsonPath?: boolean;
   /** Upper bound of the metric when known (100 for percentages). */

@@ -25,6 +25,7 @@ export async function readWideCsv(file: string): Promise<RawSeries[]> {
       header = cells;
       ti = timestampColumn(cells);
       if (ti < 0) throw new TelemetryError({ file, line: 1 }, 'a timestamp column (timestamp, time, ts, date or datetime)', `header ${shown(cells.join(','))}`);
+      out.timeColumn = cells[ti]!;
       targets = cells.map((c, i) => ({ i, ...splitWideColumn(c) })).filter((c) => c.i !== ti);
       if (targets.length === 0) throw new TelemetryError({ file, line: 1 }, 'at least one value column beside the timestamp', 'none');
       const seen = new Set<string>();
