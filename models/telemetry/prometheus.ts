@@ -40,6 +40,13 @@ function lineColumnOf(text: string, pos: number): { line: number; column: number
   return { line, column: pos - before.lastIndexOf('\n') };
 }
 
+/** Labels as Prometheus prints them, sorted (`{__name__="x",pod="web"}`), cut at 120 characters: they come from the file. */
+function labelText(labels: ReadonlyMap<string, string>): string {
+  const name = (k: string): string => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : JSON.stringify(k));
+  const text = `{${[...labels].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([k, v]) => `${name(k)}=${JSON.stringify(v)}`).join(',')}}`;
+  return text.length > 120 ? `${text.slice(0, 120)}...` : text;
+}
+
 export async function readPrometheus(file: string): Promise<RawSeries[]> {
   const text = await readInputText(file, (problem) => new TelemetryError({ file }, 'a readable file', problem));
   if (text.trim() === '') throw new TelemetryError({ file }, 'a Prometheus query_range JSON response', 'an empty file');
@@ -76,10 +83,25 @@ export async function readPrometheus(file: string): Promise<RawSeries[]> {
     const node = nodeLabel ? labels.get(nodeLabel)! : 'unknown';
     const metric = labels.get('__name__') ?? 'value';
     const rest = [...labels.keys()].filter((key) => key !== '__name__' && key !== nodeLabel).sort().map((key) => `${key}=${labels.get(key)}`);
-    return { k, r, node, metric, rest };
+    return { k, r, node, metric, rest, labels };
   });
   const counts = new Map<string, number>();
   for (const n of named) counts.set(`${n.node}\u0000${n.metric}`, (counts.get(`${n.node}\u0000${n.metric}`) ?? 0) + 1);
+  // Two results that still share a node and metric once their other labels are appended: readTelemetry would call
+  // it the same series in two files (naming this file twice); name both results here instead.
+  const first = new Map<string, (typeof named)[number]>();
+  for (const n of named) {
+    const key = `${n.node}\u0000${n.metric}\u0000${n.rest.join(',')}`;
+    const before = first.get(key);
+    if (before === undefined) {
+      first.set(key, n);
+      continue;
+    }
+    const [mine, theirs] = [labelText(n.labels), labelText(before.labels)];
+    throw new TelemetryError({ file, column: `data.result[${n.k}].metric` }, `each series once in a query_range response`,
+      mine === theirs ? `labels identical to data.result[${before.k}]'s: ${mine}`
+        : `labels ${mine} that name the same series ${n.node}/${n.metric} as data.result[${before.k}]'s ${theirs}`);
+  }
 
   return named.map(({ k, r, node, metric: baseMetric, rest }) => {
     const metric = (counts.get(`${node}\u0000${baseMetric}`) ?? 0) > 1 && rest.length > 0 ? `${baseMetric}{${rest.join(',')}}` : baseMetric;

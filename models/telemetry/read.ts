@@ -97,7 +97,7 @@ export async function readTelemetry(files: readonly string[], options: ReadOptio
     for (const raw of raws) {
       const key = `${raw.node}/${raw.metric}`;
       const before = seen.get(key);
-      if (before !== undefined) throw new TelemetryError({ file }, `each node/metric in one file only`, `${key} also in ${before}`);
+      if (before !== undefined) throw new TelemetryError({ file }, `each node/metric in one file only`, before === file ? `${key} twice in this file` : `${key} also in ${before}`);
       seen.set(key, file);
       try {
         const declared = o.bounds?.get(key);

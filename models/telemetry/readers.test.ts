@@ -169,4 +169,20 @@ test('step and gap problems are named at the timestamp column (by its header nam
     assert.not.match(msg, /mixed steps/);
   }));
 
+test('Prometheus: two results with the same labels are named by their data.result indices, not as a second file', () =>
+  withTempDir(async (dir) => {
+    const values = [[1700000000, '1'], [1700000060, '2'], [1700000120, '3']];
+    const doc = (result: unknown[]) => JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
+    const dup = await writeTemp(dir, 'dup.json', doc([
+      { metric: { __name__: 'http_requests', pod: 'web' }, values },
+      { metric: { __name__: 'up', pod: 'web' }, values },
+      { metric: { pod: 'web', __name__: 'http_requests' }, values },
+    ]));
+    const msg = await rejects(readTelemetry([dup]), /dup\.json: column data\.result\[2\]\.metric: expected each series once in a query_range response, got labels identical to data\.result\[0\]'s: \{__name__="http_requests",pod="web"\}/);
+    assert.not.match(msg, /also in/);
+    // Different labels that map to one node and metric say so.
+    const clash = await writeTemp(dir, 'clash.json', doc([{ metric: { pod: 'web' }, values }, { metric: { service: 'web' }, values }]));
+    await rejects(readTelemetry([clash]), /clash\.json: column data\.result\[1\]\.metric: expected each series once .*, got labels \{service="web"\} that name the same series web\/value as data\.result\[0\]'s \{pod="web"\}/);
+  }));
+
 test.run();
