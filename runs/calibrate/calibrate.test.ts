@@ -92,7 +92,7 @@ test('bad telemetry is refused with file, line and column', async () => {
       await readTelemetryGrid([steps]);
       assert.unreachable('mixed steps accepted');
     } catch (e) {
-      assert.match((e as Error).message, /steps\.csv.*expected a step of 60 s like the rate series, got 30 s/);
+      assert.match((e as Error).message, /steps\.csv: column value: expected a step of 60 s like the rate series, got 30 s for series b\/rate/);
     }
     const twice = join(dir, 'twice.csv');
     await writeFile(twice, 'timestamp,node,metric,value\n60,a,cpu_cores,1\n120,a,cpu_cores,1\n60,a,cpu_usage_millicores,1000\n120,a,cpu_usage_millicores,1000\n60,a,rate,1\n120,a,rate,1\n');
@@ -151,7 +151,7 @@ test('calibrate round trip: fitted twin written and loadable, report with the he
   });
 });
 
-test('misuse: --check-until without --until (2), an entry without telemetry (3), a window outside the telemetry (3)', async () => {
+test('misuse: --check-until without --until or inverted windows (2), an entry without telemetry (3), a window outside the telemetry (3)', async () => {
   await withTempDir('calibrate', async (dir) => {
     const twinFile = join(dir, 'placeholder.yaml');
     await writeFile(twinFile, stringify(placeholder()));
@@ -161,6 +161,10 @@ test('misuse: --check-until without --until (2), an entry without telemetry (3),
     const out = join(dir, 'o.yaml');
     await fails(['--twin', twinFile, '--telemetry', csv, '--out', out, '--check-until', String(T0 + 600)], /--check-until needs --until/, 2);
     await fails(['--twin', twinFile, '--telemetry', csv, '--out', out, '--until', String(T0 + 200 * 60)], /calibration window .* ends after the telemetry/, 3);
+    // Inverted ranges are flag mistakes (2), named by both flags, not windows the telemetry lacks (3).
+    await fails(['--twin', twinFile, '--telemetry', csv, '--out', out, '--from', String(T0 + 1800), '--until', String(T0 + 600)], /--from \(2023-11-14T22:43:00\.000Z\) must be earlier than --until \(2023-11-14T22:23:00\.000Z\)/, 2);
+    await fails(['--twin', twinFile, '--telemetry', csv, '--out', out, '--until', String(T0 + 1800), '--check-until', String(T0 + 1800)], /--check-until \(.*\) must be later than --until/, 2);
+    await fails(['--twin', twinFile, '--telemetry', csv, '--out', out, '--from', '99999999999999999'], /--from.*expected epoch seconds up to/, 2);
     const noFront = join(dir, 'no-front.csv');
     await writeFile(noFront, longCsv({ ...grid, services: grid.services.filter((s) => s.id !== 'front') }));
     await fails(['--twin', twinFile, '--telemetry', noFront, '--out', out], /placeholder\.yaml.*entries\[0\].*rate telemetry/s, 3);

@@ -104,7 +104,7 @@ export async function readTelemetryGrid(paths: readonly string[], layout?: Telem
   for (const p of picked) {
     const own = medianStep(p.series);
     if (Number.isFinite(own) && Math.abs(own - step) > 0.01 * step) {
-      throw new TelemetryError({ file: p.series.file, column: p.series.column }, `a step of ${step} s like the rate series`, `${own} s`);
+      throw new TelemetryError({ file: p.series.file, column: p.series.column }, `a step of ${step} s like the rate series`, `${own} s for series ${p.series.node}/${p.series.metric}`);
     }
   }
   const first = Math.min(...picked.map((p) => Math.floor(p.series.times[0]! / 1000 / step)));
@@ -161,7 +161,11 @@ export async function readTelemetryGrid(paths: readonly string[], layout?: Telem
 
 /** Epoch seconds from a flag value: a number of epoch seconds, or an ISO date-time (UTC unless it says otherwise). */
 export function parseTime(raw: string): number {
-  if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  if (/^\d+(\.\d+)?$/.test(raw)) {
+    // Beyond the range of a Date every message that shows the time would fail (exit 4) instead of naming the flag.
+    if (!Number.isFinite(new Date(Number(raw) * 1000).getTime())) throw new Error(`expected epoch seconds up to 8640000000000 (the year 275760), got '${raw}'`);
+    return Number(raw);
+  }
   const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(raw) ? raw : `${raw.replace(' ', 'T')}Z`;
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) throw new Error(`expected epoch seconds or an ISO date-time such as 2023-01-29T12:40Z, got '${raw}'`);

@@ -31,7 +31,7 @@ export const CALIBRATE = defineCommand({
     saturation: { kind: 'level', value: 'SHARE', default: '0.9', help: 'CPU share of the limit from which a window is saturated' },
     ...OUTSIDE_PATHS_FLAG,
   },
-  notes: '--check-until needs --until (the check window starts where calibration ends).',
+  notes: '--check-until needs --until (the check window starts where calibration ends); --from must be earlier than --until, and --check-until later.',
 });
 
 export async function run(argv: string[]): Promise<number> {
@@ -42,6 +42,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const v = parsed.values;
   if (v['check-until'] !== undefined && v.until === undefined) throw usageError(CALIBRATE, '--check-until needs --until');
+  // An inverted range is a slip in the flags, not in the telemetry: said before anything is read.
+  const iso = (t: number): string => new Date(t * 1000).toISOString();
+  if (v.from !== undefined && v.until !== undefined && v.from >= v.until) throw usageError(CALIBRATE, `--from (${iso(v.from)}) must be earlier than --until (${iso(v.until)})`);
+  if (v['check-until'] !== undefined && v.until !== undefined && v['check-until'] <= v.until) throw usageError(CALIBRATE, `--check-until (${iso(v['check-until'])}) must be later than --until (${iso(v.until)})`);
   const report = v.report ?? v.out.replace(/\.(ya?ml|json)$/i, '') + '.calibration.json';
   await checkOutputFile(v.out);
   await checkOutputFile(report, v.report ? '--report' : '--out (its .calibration.json report)');

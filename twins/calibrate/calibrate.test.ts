@@ -96,6 +96,9 @@ test('an entry node without rate telemetry is refused with its place', () => {
   const t = twinFromObject(plain, { source: 'placeholder.yaml' });
   const empty: TelemetryGrid = { ...telemetry, services: telemetry.services.filter((s) => s.id !== 'front') };
   assert.throws(() => calibrateTwin(t, plain, empty), /placeholder\.yaml.*entries\[0\].*rate telemetry/s);
+  // The entry node's telemetry in another case: the shared did-you-mean names it.
+  const spelt: TelemetryGrid = { ...telemetry, services: telemetry.services.map((s) => (s.id === 'front' ? { ...s, id: 'Front' } : s)) };
+  assert.throws(() => calibrateTwin(t, plain, spelt), /entries\[0\]: expected rate telemetry .* for entry node "front" .* \(did you mean "Front"\?\)/);
 });
 
 test.run();

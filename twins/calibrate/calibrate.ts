@@ -39,10 +39,14 @@ export function calleesFirst(twin: Twin): number[] {
 export function calibrateTwin(twin: Twin, input: TwinInput, grid: TelemetryGrid, opts: CalibrateOptions = {}): { input: TwinInput; report: CalibrationReport } {
   const stOpts: ServiceTimeOptions = { minWindows: opts.minWindows ?? 10, minRequests: opts.minRequests ?? 5, saturation: opts.saturation ?? 0.9, step: grid.step };
   const p = new Problems();
+  const twinIds = new Set(twin.nodes.map((n) => n.id));
+  // Telemetry nodes the twin does not have: where an entry node spelt otherwise (S1 for s1) would be.
+  const extra = grid.services.filter((s) => !twinIds.has(s.id)).map((s) => s.id);
   const entries: EntryCalibration[] = twin.entries.map((e, k) => {
     const node = twin.nodes[e.node]!.id;
-    const mean = finiteMean(serviceOf(grid, node)?.rate ?? []);
-    if (!(mean > 0)) p.raw(`entries[${k}]`, `expected rate telemetry with traffic for entry node ${JSON.stringify(node)} in the calibration windows (its arrival rate is fitted from it)`);
+    const service = serviceOf(grid, node);
+    const mean = finiteMean(service?.rate ?? []);
+    if (!(mean > 0)) p.raw(`entries[${k}]`, `expected rate telemetry with traffic for entry node ${JSON.stringify(node)} in the calibration windows (its arrival rate is fitted from it)${service ? '' : didYouMean(node, extra)}`);
     return { id: e.id, node, before: e.arrival.kind === 'constant' ? e.arrival.rate : null, after: mean };
   });
   p.throwIfAny(twin.source);
@@ -72,9 +76,7 @@ export function calibrateTwin(twin: Twin, input: TwinInput, grid: TelemetryGrid,
     services[i] = { ...fit.record, reasons, cpu: fit.cpu, workers };
   }
 
-  const twinIds = new Set(twin.nodes.map((n) => n.id));
   const notes: string[] = [];
-  const extra = grid.services.filter((s) => !twinIds.has(s.id)).map((s) => s.id);
   if (extra.length > 0) notes.push(`telemetry for node(s) not in the twin, not used: ${extra.join(', ')}`);
   const missing = twin.nodes.filter((n) => !serviceOf(grid, n.id)).map((n) => n.id);
   if (missing.length > 0) notes.push(`twin node(s) without telemetry keep their values: ${missing.map((id) => id + didYouMean(id, extra)).join(', ')}`);
