@@ -60,6 +60,8 @@ test('unknown ids, bad counts and capacities', () => {
   expectProblem(snap({ cart: { replicasUp: -1 } }), 'nodes.cart.replicasUp', 'expected a number >= 0');
   expectProblem(snap({ cart: { replicasUp: 1.5 } }), 'nodes.cart.replicasUp', 'expected integer');
   expectProblem(snap({ cart: { replicasUp: 1, busy: 2.5 } }), 'nodes.cart.busy', 'expected a non-negative integer');
+  // The bound of docs/limits.md is part of the rule stated (the anyOf's description replaces ajv's own maximum message).
+  expectProblem(snap({ cart: { replicasUp: 1, queue: 50_000_000 } }), 'nodes.cart.queue', 'expected a non-negative integer up to 10000000 (total) or a list with one non-negative integer up to 10000000 per up replica, got 50000000');
   expectProblem(snap({ cart: { replicasUp: 2, busy: 9 } }), 'nodes.cart.busy', 'expected at most 8 busy workers (2 replicas x 4), got 9');
   expectProblem(snap({ cart: { replicasUp: 2, busy: [1, 5] } }), 'nodes.cart.busy[1]', 'expected at most 4 busy workers per replica');
   expectProblem(snap({ cart: { replicasUp: 2, busy: [1] } }), 'nodes.cart.busy', 'one value per up replica (2), got 1');

@@ -43,8 +43,9 @@ export interface StateSnapshot {
 const count = { type: 'integer', minimum: 0, maximum: LIMITS.queue };
 /** Replicas of a node: bounded before the per-replica arrays are allocated. */
 const replicaCount = { type: 'integer', minimum: 0, maximum: LIMITS.replicas };
+// The description replaces the branches' own errors (twins/definition/validate.ts): it states the bound too.
 const countOrList = {
-  description: 'a non-negative integer (total) or a list with one non-negative integer per up replica',
+  description: `a non-negative integer up to ${LIMITS.queue} (total) or a list with one non-negative integer up to ${LIMITS.queue} per up replica`,
   anyOf: [count, { type: 'array', items: count }],
 };
 const size = {

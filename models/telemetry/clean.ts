@@ -136,6 +136,10 @@ export function cleanSeries(s: RawSeries): Series {
     prev = k;
   }
 
+  // The latest observed value is the one at the last grid point (a trailing gap is filled with it).
+  let latest = -1;
+  for (const i of keep) if (!Number.isNaN(s.values[i]!)) latest = i;
+  const lastAt: Location = s.jsonPath ? { file: s.file, column: `${s.column}[${s.lines[latest]}][1]` } : where(s, latest);
   const notes = [...s.notes];
   if (backwards > 0) notes.push(`${backwards} rows were out of time order; sorted`);
   if (duplicates > 0) notes.push(`${duplicates} duplicate timestamps dropped (kept the last row of each)`);
@@ -144,7 +148,7 @@ export function cleanSeries(s: RawSeries): Series {
   if (nFilled > 0.2 * slots) notes.push(`warning: more than 20 % of the series is filled`);
   return {
     node: s.node, metric: s.metric, file: s.file, startMs: t0, stepMs: step, values, filled,
-    allowNegative: s.allowNegative, notes,
+    allowNegative: s.allowNegative, notes, lastAt,
     ...(s.limit !== undefined ? { limit: s.limit } : {}), ...(s.bounds !== undefined ? { bounds: s.bounds } : {}),
   };
 }

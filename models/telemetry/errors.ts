@@ -11,13 +11,17 @@ export interface Location {
   readonly column?: string;
 }
 
+/** `file: line N: column C`, as every telemetry message starts. */
+export function locationText(location: Location): string {
+  return [location.file, location.line !== undefined ? `line ${location.line}` : '', location.column !== undefined ? `column ${location.column}` : '']
+    .filter(Boolean)
+    .join(': ');
+}
+
 export class TelemetryError extends Error {
   readonly location: Location;
   constructor(location: Location, expected: string, got?: string) {
-    const where = [location.file, location.line !== undefined ? `line ${location.line}` : '', location.column !== undefined ? `column ${location.column}` : '']
-      .filter(Boolean)
-      .join(': ');
-    super(`${where}: expected ${expected}${got !== undefined ? `, got ${got}` : ''}`);
+    super(`${locationText(location)}: expected ${expected}${got !== undefined ? `, got ${got}` : ''}`);
     this.name = 'TelemetryError';
     this.location = location;
   }

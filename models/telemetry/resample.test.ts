@@ -22,6 +22,8 @@ test('downsampling: bucket means of the observed points, aligned to the epoch; a
   const allFilled = resampleSeries(series([1, 2, 3, 4], 60_000, 0, [0, 0, 1, 1]), 120_000);
   assert.equal(Array.from(allFilled.filled), [0, 1]);
   assert.match(allFilled.notes.at(-1)!, /resampled from a 60 s to a 120 s step .*1 of 2 points without an observation/);
+  // The last point is now a mean: where the last value was read no longer says where this one came from.
+  assert.is(resampleSeries({ ...s, lastAt: { file: 'f.csv', line: 10, column: 'v' } }, 300_000).lastAt, undefined);
 });
 
 test('upsampling: linear interpolation, the new points flagged as filled', () => {

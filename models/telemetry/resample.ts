@@ -50,8 +50,9 @@ export function resampleSeries(s: Series, stepMs: number): Series {
     }
   }
   const how = stepMs > s.stepMs ? 'bucket means of observed points' : 'linear interpolation, new points flagged as filled';
+  const { lastAt: _lastRead, ...kept } = s;
   return {
-    ...s, startMs: start, stepMs, values, filled,
+    ...kept, startMs: start, stepMs, values, filled,
     notes: [...s.notes, `resampled from a ${s.stepMs / 1000} s to a ${stepMs / 1000} s step (${how}; ${nFilled} of ${m} points without an observation)`],
   };
 }

@@ -1,4 +1,5 @@
 import type { Bounds } from './bounds.js';
+import type { Location } from './errors.js';
 
 /**
  * What the readers produce (raw observations per node/metric, in file order)
@@ -50,6 +51,13 @@ export interface Series {
   readonly bounds?: Bounds;
   /** What cleaning did (duplicates dropped, gaps filled), for the forecast notes. */
   readonly notes: string[];
+  /**
+   * Where the value at the last grid point was read (the latest observed row;
+   * a trailing gap carries its value): a state snapshot taken from the series
+   * names it. Absent once the grid is resampled (the last point is then a mean
+   * or an interpolation).
+   */
+  readonly lastAt?: Location;
 }
 
 /** Metric names are non-negative unless they plainly measure a change. */

@@ -1,7 +1,13 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { TelemetryError } from '../../models/telemetry/errors.js';
+import { readTelemetry } from '../../models/telemetry/read.js';
 import type { Series } from '../../models/telemetry/series.js';
 import { loadTwinFile } from '../../twins/definition/load.js';
+import { exampleFile } from '../../twins/examples/paths.js';
+import { withTempDir } from '../test-support.js';
 import { stateFromTelemetry } from './state-from-telemetry.js';
 import { SHOP_TWIN } from './test-support.js';
 
@@ -26,12 +32,40 @@ test('the snapshot is the last value of each node state series; what the twin ca
     cart: { replicasUp: 1, busy: 3 },
   });
   assert.is(s.document.takenAt, '2026-01-01T00:05:00.000Z');
-  assert.is(s.warnings.length, 2);
-  assert.match(s.warnings[0]!, 'productcatalog/queue is 500, more than 1 replica(s) hold (200): clamped');
-  assert.match(s.warnings[1]!, 'productcatalog/memory');
+  assert.is(s.warnings.length, 3);
+  assert.match(s.warnings[0]!, 'productcatalog/busy is 2.4 (x.csv), not a whole number: rounded to 2');
+  assert.match(s.warnings[1]!, 'productcatalog/queue is 500 (x.csv), more than 1 replica(s) hold (200): clamped to 200');
+  assert.match(s.warnings[2]!, 'productcatalog/memory is');
   const pc = twin.indexOf.get('productcatalog')!;
   assert.equal(Array.from(s.snapshot.nodes[pc]!.queue), [200]);
   assert.is(s.snapshot.nodes[twin.indexOf.get('currency')!], null, 'no series: starts empty');
 });
+
+test('state from a telemetry file: rounding and clamping quote the value as read and its line; a count over docs/limits.md is refused there', () =>
+  withTempDir('state', async (dir) => {
+    const twin = await loadTwinFile(exampleFile('jackson.yaml')); // single servers, unbounded queues
+    const T = 1_700_000_000;
+    const night = async (lastRow: string) => {
+      const rows = ['timestamp,node,metric,value'];
+      for (let i = 0; i < 6; i++) rows.push(`${T + 300 * i},s1,replicas,1`, `${T + 300 * i},s1,busy,1`, `${T + 300 * i},s2,queue,${i}`);
+      rows.push(lastRow); // line 20: a later sample of one series
+      const file = join(dir, 'tel.csv');
+      await writeFile(file, rows.join('\n') + '\n');
+      return stateFromTelemetry(twin, await readTelemetry([file]), (T + 1800) * 1000);
+    };
+    const rounded = await night(`${T + 1800},s1,replicas,1.7`);
+    assert.is(rounded.document.nodes.s1!.replicasUp, 2);
+    assert.ok(rounded.warnings.some((w) => w.includes('state: s1/replicas is 1.7 (') && /tel\.csv: line 20: column value\), not a whole number: rounded to 2/.test(w)), rounded.warnings.join('\n'));
+    const busy = await night(`${T + 1800},s1,busy,2.5`);
+    assert.is(busy.document.nodes.s1!.busy, 1);
+    assert.ok(busy.warnings.some((w) => /state: s1\/busy is 2\.5 \(.*tel\.csv: line 20: column value\), more than 1 replica\(s\) hold \(1\): clamped to 1/.test(w)), busy.warnings.join('\n'));
+    try {
+      await night(`${T + 1800},s2,queue,1e9`);
+      assert.unreachable('a queue of 1e9 accepted');
+    } catch (e) {
+      assert.instance(e, TelemetryError);
+      assert.match((e as Error).message, /tel\.csv: line 20: column value: expected s2\/queue at most 10000000 for the nightly's state snapshot \(the limit of docs\/limits\.md on a snapshot's queue count; the twin does not bound it lower\), got 1000000000/);
+    }
+  }));
 
 test.run();

@@ -4,10 +4,16 @@
  * `/busy`, `/queue` and `/memory` (bytes per replica) for the twin's nodes,
  * written as a shadowcast-state/1 document and validated by twins/state.ts
  * like a snapshot file. A value the twin cannot hold (more busy workers than
- * the replicas have, a queue over capacity) is clamped to what it can, with a
- * warning: telemetry is scraped at slightly different instants per series,
- * and one odd sample must not stop the night's run.
+ * the replicas have, a queue over capacity) is clamped to what it can, and a
+ * fractional count is rounded, each with a warning quoting the value as read
+ * and where: telemetry is scraped at slightly different instants per series
+ * (and gauges are often averaged), and one odd sample must not stop the
+ * night's run. A count that nothing clamps and that is over the bounds of
+ * docs/limits.md (a queue of 1e9 on a node with an unbounded queue) is a
+ * typo-sized value: refused, naming the telemetry file and line.
  */
+import { LIMITS } from '../../engine/limits.js';
+import { locationText, TelemetryError } from '../../models/telemetry/errors.js';
 import type { Series } from '../../models/telemetry/series.js';
 import type { Twin } from '../../twins/definition/types.js';
 import { STATE_FORMAT, stateFromObject, type StateSnapshot } from '../../twins/state.js';
@@ -23,6 +29,33 @@ export interface TelemetryState {
 
 const last = (s: Series): number => s.values[s.values.length - 1]!;
 const lastTime = (s: Series): number => s.startMs + (s.values.length - 1) * s.stepMs;
+/** Where the snapshot's value of `s` was read: `file: line N: column C` (the file alone for a resampled series). */
+const readAt = (s: Series): string => locationText(s.lastAt ?? { file: s.file });
+
+/** The bounds of docs/limits.md on a snapshot's counts (twins/state.ts checks the same). */
+const COUNT_LIMIT = { replicas: LIMITS.replicas, starting: LIMITS.replicas, busy: LIMITS.queue, queue: LIMITS.queue } as const;
+const LIMIT_WHAT = { replicas: "a snapshot's replicasUp", starting: "a snapshot's starting", busy: "a snapshot's busy count", queue: "a snapshot's queue count" } as const;
+
+/**
+ * The snapshot's value of a count series: its last value rounded, at least 0,
+ * at most `cap` (the reason for a cap names what the twin can hold). One
+ * warning says what was done, quoting the value as read and where; a result
+ * over the bound of docs/limits.md is refused there.
+ */
+function countOf(s: Series, name: string, m: keyof typeof COUNT_LIMIT, warnings: string[], cap?: { readonly max: number; readonly why: string }): number {
+  const raw = last(s);
+  let v = Math.max(0, Math.round(raw));
+  let done = v === raw ? null : raw < 0 ? 'below 0: taken as 0' : `not a whole number: rounded to ${v}`;
+  if (cap && v > cap.max) {
+    done = `${cap.why}: clamped to ${cap.max}`;
+    v = cap.max;
+  }
+  if (done !== null) warnings.push(`state: ${name}/${m} is ${raw} (${readAt(s)}), ${done}`);
+  if (v > COUNT_LIMIT[m]) {
+    throw new TelemetryError(s.lastAt ?? { file: s.file }, `${name}/${m} at most ${COUNT_LIMIT[m]} for the nightly's state snapshot (the limit of docs/limits.md on ${LIMIT_WHAT[m]}; the twin does not bound it lower)`, String(raw));
+  }
+  return v;
+}
 
 /** `takenAtMs`: the snapshot's instant (the end of the telemetry the forecast starts after). */
 export function stateFromTelemetry(twin: Twin, series: readonly Series[], takenAtMs: number): TelemetryState {
@@ -36,22 +69,17 @@ export function stateFromTelemetry(twin: Twin, series: readonly Series[], takenA
       const s = found[m];
       if (s && Math.abs(lastTime(s) - takenAtMs) > 2 * s.stepMs) warnings.push(`state: ${node.id}/${m} ends at ${new Date(lastTime(s)).toISOString()}, not at the snapshot time ${new Date(takenAtMs).toISOString()}: its last value is used anyway`);
     }
-    let replicas = found.replicas ? Math.round(last(found.replicas)) : node.replicas;
-    if (node.autoscale && replicas > node.autoscale.max) {
-      warnings.push(`state: ${node.id} reports ${replicas} replicas, more than its autoscale.max ${node.autoscale.max}: clamped`);
-      replicas = node.autoscale.max;
-    }
+    const max = node.autoscale?.max;
+    const replicas = found.replicas ? countOf(found.replicas, node.id, 'replicas', warnings, max !== undefined ? { max, why: `more than its autoscale.max ${max}` } : undefined) : node.replicas;
     const entry: Record<string, number> = { replicasUp: replicas };
-    const starting = found.starting ? Math.max(0, Math.round(last(found.starting))) : 0;
-    if (starting > 0) entry.starting = node.autoscale ? Math.min(starting, node.autoscale.max - replicas) : starting;
+    const starting = found.starting ? countOf(found.starting, node.id, 'starting', warnings, max !== undefined ? { max: max - replicas, why: `more than autoscale.max ${max} leaves beside ${replicas} up` } : undefined) : 0;
+    if (starting > 0) entry.starting = starting;
     const station = node.service !== null;
     const clamp = (m: 'busy' | 'queue', cap: number | null) => {
       const s = found[m];
       if (!s) return;
-      const v = Math.max(0, Math.round(last(s)));
-      const max = !station ? 0 : cap === null ? Infinity : cap * replicas;
-      if (v > max) warnings.push(`state: ${node.id}/${m} is ${v}, more than ${replicas} replica(s) hold (${max}): clamped`);
-      entry[m] = Math.min(v, max);
+      const most = !station ? 0 : cap === null ? Infinity : cap * replicas;
+      entry[m] = countOf(s, node.id, m, warnings, { max: most, why: !station ? `a pass-through router holds none` : `more than ${replicas} replica(s) hold (${most})` });
     };
     clamp('busy', node.servers);
     clamp('queue', node.queue);
@@ -59,7 +87,7 @@ export function stateFromTelemetry(twin: Twin, series: readonly Series[], takenA
       const limit = node.resources?.memLimit;
       let v = Math.max(0, last(found.memory));
       if (limit !== undefined && v >= limit) {
-        warnings.push(`state: ${node.id}/memory ${v} is at its memLimit ${limit}: taken as just below it`);
+        warnings.push(`state: ${node.id}/memory is ${v} (${readAt(found.memory)}), at its memLimit ${limit}: taken as just below it`);
         v = limit * 0.99;
       }
       entry.memory = v;
