@@ -5,8 +5,9 @@
  * written as a shadowcast-state/1 document and validated by twins/state.ts
  * like a snapshot file. A value the twin cannot hold (more busy workers than
  * the replicas have, a queue over capacity) is clamped to what it can, and a
- * fractional count is rounded, each with a warning quoting the value as read
- * and where: telemetry is scraped at slightly different instants per series
+ * fractional replica count is rounded, each with a warning quoting the value
+ * as read and where (fractional busy and queue gauges, averages, are rounded
+ * without one): telemetry is scraped at slightly different instants per series
  * (and gauges are often averaged), and one odd sample must not stop the
  * night's run. A count that nothing clamps and that is over the bounds of
  * docs/limits.md (a queue of 1e9 on a node with an unbounded queue) is a
@@ -45,7 +46,11 @@ const LIMIT_WHAT = { replicas: "a snapshot's replicasUp", starting: "a snapshot'
 function countOf(s: Series, name: string, m: keyof typeof COUNT_LIMIT, warnings: string[], cap?: { readonly max: number; readonly why: string }): number {
   const raw = last(s);
   let v = Math.max(0, Math.round(raw));
-  let done = v === raw ? null : raw < 0 ? 'below 0: taken as 0' : `not a whole number: rounded to ${v}`;
+  // Busy and queue are gauges that exporters average over the scrape interval, so a fraction there is routine (the
+  // bundled shop telemetry ends with busy 0.11): rounded without a word. A replica count is a count of pods, so a
+  // fraction there says the series is not what the name claims (an average over a scale-up, a ratio): said.
+  const whole = m === 'replicas' || m === 'starting';
+  let done = v === raw ? null : raw < 0 ? 'below 0: taken as 0' : whole ? `not a whole number: rounded to ${v}` : null;
   if (cap && v > cap.max) {
     done = `${cap.why}: clamped to ${cap.max}`;
     v = cap.max;
