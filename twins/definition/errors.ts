@@ -88,9 +88,9 @@ export class Problems {
     const text = bounded(message);
     this.list.push(pos ? { path: bounded(pathToString(path), 200), message: text, line: pos.line, column: pos.column } : { path: bounded(pathToString(path), 200), message: text });
   }
-  /** For problems that are not inside the document (a whole file, a CSV line). */
-  raw(path: string, message: string): void {
-    this.list.push({ path: bounded(path, 200), message: bounded(message) });
+  /** For problems that are not inside the document (a whole file, a CSV line: `line` then gives `file:line:` in the message). */
+  raw(path: string, message: string, line?: number): void {
+    this.list.push({ path: bounded(path, 200), message: bounded(message), ...(line !== undefined ? { line } : {}) });
   }
   get size(): number {
     return this.list.length;

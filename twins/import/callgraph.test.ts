@@ -158,4 +158,29 @@ test('bad trace rows name the line', async () => {
   }
 });
 
+test('a parent cycle (a span its own ancestor) is refused at the line of its first span, not taken for a call', async () => {
+  const head = 'TraceID,SpanID,ParentID,PodName,OperationName,StartTimeUnixNano,EndTimeUnixNano';
+  const roots = ['t1,r,root,front-aaaaaaa-bbbbb,/x,1000,2000', 't2,r,root,front-aaaaaaa-bbbbb,/x,3000,4000'];
+  const refused = async (rows: string[]): Promise<TwinSpecError> => {
+    try {
+      await callGraphFromTrace([head, ...rows].join('\n'), 'cyc.csv');
+    } catch (e) {
+      assert.instance(e, TwinSpecError);
+      return e as TwinSpecError;
+    }
+    throw new Error('expected the trace to be refused');
+  };
+  // Its own parent, on line 3 (within one service: the walk up never ended before).
+  const self = await refused([roots[0]!, 't1,a,a,front-aaaaaaa-bbbbb,op,1100,1200', roots[1]!]);
+  assert.equal(self.problems.map((q) => [q.line, q.path]), [[3, 'ParentID']]);
+  assert.match(self.message, /^1 problem in cyc\.csv\n {2}cyc\.csv:3: ParentID: span a of trace t1 is its own ancestor \(parent cycle: its ParentID is its own SpanID\)/);
+  // a -> b -> a across two services (would look like calls back and forth): one problem, at the first span's line.
+  const two = await refused([roots[0]!, 't1,b,a,back-ccccccc-ddddd,op,1100,1200', 't1,a,b,front-aaaaaaa-bbbbb,op,1100,1200', roots[1]!]);
+  assert.equal(two.problems.map((q) => [q.line, q.path]), [[3, 'ParentID']]);
+  assert.match(two.message, /cyc\.csv:3: ParentID: span b of trace t1 is its own ancestor \(parent cycle: parent chain b -> a -> b, lines 3, 4\)/);
+  // Spans below a cycle are not cycles themselves: still one problem.
+  const below = await refused([roots[0]!, 't1,a,b,front-aaaaaaa-bbbbb,op,1,2', 't1,b,a,front-aaaaaaa-bbbbb,op,1,2', 't1,c,a,back-ccccccc-ddddd,op,1,2', roots[1]!]);
+  assert.is(below.problems.length, 1);
+});
+
 test.run();

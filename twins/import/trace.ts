@@ -134,11 +134,44 @@ async function readSpans(text: string, file: string): Promise<Span[]> {
   return spans;
 }
 
+/**
+ * Refuses spans that are their own ancestors (ParentID = own SpanID, or
+ * A -> B -> A): such a chain has no root, so the walk up to an invocation
+ * would never end and the services on it would look like callers of each
+ * other (a wrong "no entry point" further on). One problem per cycle, at the
+ * line of its first span in the file. Each span is walked once (state: 0 new,
+ * 1 on the current walk, 2 done).
+ */
+function parentCycles(spans: readonly Span[], parentOf: (s: Span) => Span | undefined, file: string): void {
+  const p = new Problems();
+  const state = new Map<Span, 1 | 2>();
+  for (const start of spans) {
+    const walk: Span[] = [];
+    let cur: Span | undefined = start;
+    while (cur && !state.has(cur)) {
+      state.set(cur, 1);
+      walk.push(cur);
+      cur = parentOf(cur);
+    }
+    if (cur && state.get(cur) === 1) {
+      const cycle = walk.slice(walk.indexOf(cur));
+      const first = cycle.reduce((a, b) => (b.line < a.line ? b : a));
+      const from = cycle.indexOf(first);
+      const chain = [...cycle.slice(from), ...cycle.slice(0, from), first].map((s) => s.id);
+      const how = cycle.length === 1 ? `its ParentID is its own SpanID` : `parent chain ${chain.join(' -> ')}, lines ${cycle.map((s) => s.line).sort((a, b) => a - b).join(', ')}`;
+      p.raw('ParentID', `span ${first.id} of trace ${first.trace} is its own ancestor (parent cycle: ${how}); expected a chain of parents that ends at a root span (ParentID "root")`, first.line);
+    }
+    for (const s of walk) state.set(s, 2);
+  }
+  p.throwIfAny(file);
+}
+
 /** Derives the call graph (services with rates and service times, calls per request) from a trace CSV's text. */
 export async function callGraphFromTrace(text: string, file: string): Promise<{ graph: CallGraphJson; report: TraceImportReport }> {
   const spans = await readSpans(text, file);
   const byKey = new Map<string, Span>(spans.map((s) => [`${s.trace}/${s.id}`, s]));
   const parentOf = (s: Span): Span | undefined => (s.parent === null ? undefined : byKey.get(`${s.trace}/${s.parent}`));
+  parentCycles(spans, parentOf, file);
   // Invocation top of every span (memoised walk up the parent chain).
   const top = new Map<Span, Span>();
   const topOf = (s: Span): Span => {
@@ -151,7 +184,8 @@ export async function callGraphFromTrace(text: string, file: string): Promise<{ 
       if (t) break;
       chain.push(cur);
       const par = parentOf(cur);
-      if (!par || par.service !== cur.service || chain.length > spans.length) break;
+      // Ends: parentCycles has refused every chain that does not reach a root or an orphan.
+      if (!par || par.service !== cur.service) break;
       cur = par;
     }
     const result = top.get(cur) ?? cur;
