@@ -76,12 +76,27 @@ export function reachableFromEntries(twin: Twin, g: TwinGraph = buildTwinGraph(t
  * cycle would hold workers forever: a call graph needs none.
  */
 export function syncCallCycles(twin: Twin): string[][] {
-  const n = twin.nodes.length;
-  const state = new Uint8Array(n); // 0 new, 1 on stack, 2 done
-  const cycles: string[][] = [];
-  const found = new Set<string>();
   // Sync targets of each node, in edge order.
   const targets = twin.nodes.map((node) => node.callGroups.flatMap((g) => g.calls.filter((c) => c.mode === 'sync').map((c) => c.to)));
+  return directedCycles(targets).map((cyc) => cyc.map((i) => twin.nodes[i]!.id));
+}
+
+/** The message of a sync-call cycle, for the twin loader and the call-graph importer alike. */
+export function syncCycleMessage(ids: readonly string[]): string {
+  return `sync calls form a cycle: ${[...ids, ids[0]].join(' -> ')} (a call graph needs none; make one call async or remove it)`;
+}
+
+/**
+ * Cycles of a directed graph given by the targets of each vertex (vertex
+ * numbers, first = last omitted), each set of vertices once, by depth-first
+ * search from each vertex in order. Shared by syncCallCycles and the
+ * call-graph importer, which reports a cycle at the call that closes it.
+ */
+export function directedCycles(targets: readonly (readonly number[])[]): number[][] {
+  const n = targets.length;
+  const state = new Uint8Array(n); // 0 new, 1 on stack, 2 done
+  const cycles: number[][] = [];
+  const found = new Set<string>();
   // Iterative depth-first search (a call chain can be thousands deep): the path, and the next edge of each node on it.
   const path: number[] = [];
   const next: number[] = [];
@@ -102,8 +117,8 @@ export function syncCallCycles(twin: Twin): string[][] {
       next[next.length - 1] = k + 1;
       const w = targets[v]![k]!;
       if (state[w] === 1) {
-        const cyc = path.slice(path.indexOf(w)).map((i) => twin.nodes[i]!.id);
-        const sig = [...cyc].sort().join('\u0000');
+        const cyc = path.slice(path.indexOf(w));
+        const sig = [...cyc].sort((a, b) => a - b).join(',');
         if (!found.has(sig)) {
           found.add(sig);
           cycles.push(cyc);

@@ -8,7 +8,7 @@ import { Problems, type Locator, type PathSegments } from './errors.js';
 import * as F from './fields.js';
 import type { CallEdgeInput, EntryInput, NodeInput, TwinInput } from './input.js';
 import type { ArrivalSpec, CallEdge, CallGroup, FlowPath, RouteEdge, Twin, TwinEntry, TwinNode } from './types.js';
-import { routeTraps, syncCallCycles, reachableFromEntries, buildTwinGraph, deepestSyncChain } from './graph.js';
+import { routeTraps, syncCallCycles, syncCycleMessage, reachableFromEntries, buildTwinGraph, deepestSyncChain } from './graph.js';
 import { LIMITS } from '../../engine/limits.js';
 import { buildNetwork } from '../network/build.js';
 import { cutOffWarnings } from '../network/demand.js';
@@ -225,7 +225,7 @@ export function normalizeTwin(input: TwinInput, opts: NormalizeOptions): Twin {
   };
   const cycles = syncCallCycles(twin);
   for (const cyc of cycles) {
-    p.at(edgeOfCall(cyc[cyc.length - 1]!, cyc[0]!), `sync calls form a cycle: ${[...cyc, cyc[0]].join(' -> ')} (a call graph needs none; make one call async or remove it)`);
+    p.at(edgeOfCall(cyc[cyc.length - 1]!, cyc[0]!), syncCycleMessage(cyc));
   }
   if (cycles.length === 0) {
     const chain = deepestSyncChain(twin);

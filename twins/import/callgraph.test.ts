@@ -71,11 +71,32 @@ test('call-graph JSON: bad input names the path', () => {
   assert.ok(bad((g) => ({ ...g, services: g.services.map((s) => (s.id === 'web' ? { ...s, rate: undefined } : s)) })).some((p) => p.startsWith('services[0].rate: required for a service no call reaches')));
   assert.ok(bad((g) => ({ ...g, services: g.services.map((s) => (s.id === 'web' ? { ...s, rate: -1 } : s)) })).some((p) => p.startsWith('services[0].rate: expected a number > 0')));
   assert.ok(bad((g) => ({ ...g, calls: [...g.calls, { from: 'db', to: 'web', perRequest: 1 }] })).some((p) => p.startsWith('services: no entry point')));
-  // A sync cycle is caught when the twin is built.
+  // A sync cycle is named at the call that closes it, in the call graph's own terms (the twin's edges[i] is not in this file).
   const cyc = { name: 'c', services: [{ id: 'a', rate: 1 }, { id: 'b' }, { id: 'c' }], calls: [{ from: 'a', to: 'b', perRequest: 1 }, { from: 'b', to: 'c', perRequest: 1 }, { from: 'c', to: 'b', perRequest: 0.5 }] };
-  const { input } = callGraphTwinInput(cyc, 'c.json');
+  assert.equal(problems(cyc), ['calls[2]: sync calls form a cycle: b -> c -> b (a call graph needs none; make one call async or remove it)']);
+  // An async call closes no cycle: the graph imports.
+  const asyncBack = { ...cyc, calls: [...cyc.calls.slice(0, 2), { ...cyc.calls[2]!, mode: 'async' }] };
+  const { input } = callGraphTwinInput(asyncBack, 'c.json');
   assert.equal(input.entries.map((e) => e.node), ['a']);
-  assert.throws(() => twinFromObject(input, { source: 'c.json' }), (e: unknown) => e instanceof TwinSpecError && /edges\[2\]: sync calls form a cycle: b -> c -> b/.test(e.message));
+  twinFromObject(input, { source: 'c.json' });
+});
+
+test('call-graph file: a sync cycle is refused at its call\'s line (calls[i], as unknown services are)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cg-'));
+  try {
+    const file = join(dir, 'g4.json');
+    const calls = [...shopGraph.calls, { from: 'db', to: 'api', perRequest: 1 }];
+    await writeFile(file, `{ "name": "mini",\n  "services": ${JSON.stringify(shopGraph.services)},\n  "calls": [\n${calls.map((c) => `    ${JSON.stringify(c)}`).join(',\n')}\n  ] }\n`);
+    try {
+      await importCallGraphFile(file);
+      assert.unreachable('a sync cycle should be refused');
+    } catch (e) {
+      assert.instance(e, TwinSpecError);
+      assert.equal((e as TwinSpecError).problems.map((q) => [q.line, q.path, q.message]), [[7, 'calls[3]', 'sync calls form a cycle: api -> db -> api (a call graph needs none; make one call async or remove it)']]);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('pod names map to their deployment', () => {

@@ -17,6 +17,7 @@ import { Problems, TwinSpecError, type Locator } from '../definition/errors.js';
 import type { RateProfile } from '../definition/normalize.js';
 import { readRateProfile } from '../definition/profile.js';
 import type { CallEdgeInput, NodeFields, NodeInput, RetriesInput, TwinInput } from '../definition/input.js';
+import { directedCycles, syncCycleMessage } from '../definition/graph.js';
 import { readSpecText, twinFromObject, validateDocument } from '../definition/load.js';
 import { idSchema, nodeFieldProperties } from '../definition/schema.js';
 import type { Twin } from '../definition/types.js';
@@ -130,6 +131,16 @@ export function callGraphTwinInput(data: unknown, source: string, opts: CallGrap
     if (!index.has(c.to)) p.at(['calls', i, 'to'], `unknown service ${JSON.stringify(c.to)}`);
   });
   p.throwIfAny(source);
+  // Sync cycles are refused here, at the call that closes each (calls[i] and its line), as the twin loader
+  // would refuse them: its edges[i] and no line would point at nothing in this file.
+  const isSync = (c: CallRecord): boolean => (c.mode ?? 'sync') === 'sync';
+  const targets = g.services.map((): number[] => []);
+  for (const c of g.calls) if (isSync(c)) targets[index.get(c.from)!]!.push(index.get(c.to)!);
+  for (const cyc of directedCycles(targets)) {
+    const ids = cyc.map((k) => g.services[k]!.id);
+    const closing = g.calls.findIndex((c) => isSync(c) && c.from === ids[ids.length - 1] && c.to === ids[0]);
+    p.at(['calls', closing], syncCycleMessage(ids));
+  }
 
   // Rates: own rate, else the sum of call rates into the service. Iterative (a call chain
   // can be thousands deep) and cycle-safe: a service on a cycle without an own rate is unknown (null).
