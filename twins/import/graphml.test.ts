@@ -90,4 +90,18 @@ test('every problem of a file is listed at once, nodes and edges together', () =
   assert.equal(got.map((p) => p.line), [9, 10, 11]);
 });
 
+test('a file cut short: "the document ends before </graphml>" at its last line, not the errors about what follows', () => {
+  const whole = graphml(node('a'), node('b'), '<edge source="a" target="b"/>', '<edge source="b" target="a"/>');
+  const cut = whole.slice(0, whole.indexOf('<edge source="b"') + 12); // ends inside the second edge's start tag, on line 12
+  const got = problems(cut);
+  assert.equal(got.map((p) => [p.line, p.path]), [[12, '(xml)']]);
+  assert.is(got[0]!.message, 'malformed XML: the document ends before </graphml> (the <graphml> at line 2, column 1 is never closed: is the file cut short?)');
+  // Cut after a whole line, the trailing newline left: the last line with text.
+  const atLine = problems(whole.split('\n').slice(0, 11).join('\n') + '\n');
+  assert.equal(atLine.map((p) => [p.line, p.message.startsWith('malformed XML: the document ends before </graphml>')]), [[11, true]]);
+  // An element inside that is never closed is named at its own line.
+  const inner = problems(graphml(node('a'), node('b'), '<edge source="a" target="b"/>', '<node id="c">'));
+  assert.equal(inner.map((p) => [p.line, p.path, p.message]), [[12, '<node>', 'malformed XML: <node> is never closed (no </node> follows it)']]);
+});
+
 test.run();

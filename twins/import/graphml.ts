@@ -79,6 +79,27 @@ function xmlProblem(message: string): TwinProblem {
   return at && Number(at[1]) > 0 ? { ...problem, line: Number(at[1]), column: Number(at[2]) } : problem;
 }
 
+/**
+ * An element never closed (the first in the file): the document element
+ * (a file cut short, where every open element lacks its end tag) is reported
+ * at the last line, as the end of the document came before its end tag; an
+ * element inside, at its own start tag.
+ */
+function unclosedProblem(xml: string, doc: Document | undefined, warning: string): TwinProblem {
+  const at = /@#\[line:(\d+),col:(\d+)\]/.exec(warning);
+  const line = at ? Number(at[1]) : 0;
+  const column = at ? Number(at[2]) : 0;
+  const lines = xml.split(/\r\n?|\n/);
+  const name = /^<([^\s/>]+)/.exec(lines[line - 1]?.slice(column - 1) ?? '')?.[1];
+  if (!name) return { path: '(xml)', message: 'malformed XML: an element is never closed' };
+  const root = doc?.documentElement ? position(doc.documentElement) : {};
+  if (root.line === line && root.column === column) {
+    const last = xml.replace(/\s+$/, '').split(/\r\n?|\n/).length;
+    return { path: '(xml)', message: `malformed XML: the document ends before </${name}> (the <${name}> at line ${line}, column ${column} is never closed: is the file cut short?)`, line: last };
+  }
+  return { path: `<${name}>`, message: `malformed XML: <${name}> is never closed (no </${name}> follows it)`, line, column };
+}
+
 /** Line and column of an element (xmldom's locator sets them). */
 function position(el: Element): { line?: number; column?: number } {
   const pos = el as unknown as { lineNumber?: number; columnNumber?: number };
@@ -94,8 +115,14 @@ function position(el: Element): { line?: number; column?: number } {
 function parseXml(xml: string, file: string): Document {
   if (xml.trim() === '') throw new TwinSpecError(file, [{ path: '(file)', message: 'expected a GraphML document, got an empty file' }]);
   const errors: string[] = [];
+  const unclosed: string[] = [];
   const keep = (m: string): void => { errors.push(m); };
-  const doc = new DOMParser({ locator: {}, errorHandler: { warning: () => undefined, error: keep, fatalError: keep } }).parseFromString(xml, 'application/xml');
+  // xmldom's warning "unclosed xml attribute" means: a start tag with no end tag anywhere after it.
+  const warn = (m: string): void => { if (/unclosed xml attribute/.test(m)) unclosed.push(m); };
+  const doc = new DOMParser({ locator: {}, errorHandler: { warning: warn, error: keep, fatalError: keep } }).parseFromString(xml, 'application/xml');
+  // Checked first: xmldom then closes the element on the spot and its errors that follow are about
+  // what comes after it ("Only one element can be added ..."), not about the cause.
+  if (unclosed.length > 0) throw new TwinSpecError(file, [unclosedProblem(xml, doc, unclosed[0]!)]);
   if (errors.length > 0) throw new TwinSpecError(file, [xmlProblem(errors[0]!)]);
   if (!doc || doc.getElementsByTagName('graph').length === 0) {
     throw new TwinSpecError(file, [{ path: '(graphml)', message: 'expected a GraphML document with a <graph> element' }]);
