@@ -40,6 +40,29 @@ export function checkFinite(value: unknown, path: (string | number)[], p: Proble
   }
 }
 
+/**
+ * checkFinite, then the schema, for readers that list the schema's problems
+ * beside the non-finite numbers (validateDocument stops after them): ajv
+ * takes Infinity and NaN for no number at all, and a message shows them as
+ * JSON's null, so what it says at a spot checkFinite has reported (or inside
+ * it) is the same bad value a second time, with a bogus `got null`; that is
+ * left out. Returns whether every number was finite and whether the schema
+ * passed.
+ */
+export function checkFiniteAndSchema(schema: Parameters<typeof validateWithSchema>[0], data: unknown, p: Problems): { finite: boolean; valid: boolean } {
+  const before = p.size;
+  checkFinite(data, [], p);
+  const bad = p.list.slice(before).map((q) => q.path);
+  const mid = p.size;
+  const valid = validateWithSchema(schema, data, p);
+  if (bad.length > 0) {
+    const reported = (path: string): boolean => bad.some((b) => path === b || path.startsWith(`${b}.`) || path.startsWith(`${b}[`));
+    const kept = p.list.slice(mid).filter((q) => !reported(q.path));
+    p.list.splice(mid, p.list.length - mid, ...kept);
+  }
+  return { finite: bad.length === 0, valid };
+}
+
 export interface FromObjectOptions {
   readonly source: string;
   readonly locate?: Locator;

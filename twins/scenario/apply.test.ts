@@ -174,4 +174,15 @@ test('a typed list from code is checked the same way', () => {
   }
 });
 
+test('.inf and .nan are reported once each, without the schema\'s second line ("expected number, got null")', () => {
+  assert.equal(problems([{ op: 'serviceScale', node: 'productcatalog', factor: Infinity }, { op: 'loadScale', factor: Number.NaN }]), [
+    '[0].factor: expected a finite number, got Infinity',
+    '[1].factor: expected a finite number, got NaN',
+  ]);
+  assert.equal(problems({ deltas: [{ op: 'loadScale', factor: -Infinity }] }), ['deltas[0].factor: expected a finite number, got -Infinity']);
+  // The schema's other problems are still listed beside them.
+  assert.equal(problems([{ op: 'loadScale', factor: Infinity, extra: 1 }]).length, 2);
+  assert.equal(problems(Infinity), ['(root): expected a list of deltas, or {"deltas": [...]}, got Infinity']);
+});
+
 test.run();

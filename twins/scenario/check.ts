@@ -10,7 +10,7 @@
 import { Problems, type PathSegments } from '../definition/errors.js';
 import * as F from '../definition/fields.js';
 import type { NodeFields } from '../definition/input.js';
-import { checkFinite } from '../definition/load.js';
+import { checkFinite, checkFiniteAndSchema } from '../definition/load.js';
 import type { Twin, TwinNode } from '../definition/types.js';
 import { validateWithSchema } from '../definition/validate.js';
 import { didYouMean } from '../../engine/did-you-mean.js';
@@ -155,22 +155,20 @@ function checkDelta(twin: Twin, d: RawDelta, at: (field: string) => PathSegments
 
 /** Problems go to `p`; the deltas returned are those without any. */
 export function checkDeltas(twin: Twin, data: unknown, p: Problems): CheckedDeltas {
-  const before = p.size;
-  checkFinite(data, [], p);
-  const finite = p.size === before;
   let base: PathSegments;
   let items: unknown[];
+  let finite: boolean;
   if (Array.isArray(data)) {
     base = [];
     items = data;
-    validateWithSchema(deltaListSchema, data, p);
+    ({ finite } = checkFiniteAndSchema(deltaListSchema, data, p));
   } else if (data !== null && typeof data === 'object') {
     base = ['deltas'];
-    validateWithSchema(deltaDocumentSchema, data, p);
+    ({ finite } = checkFiniteAndSchema(deltaDocumentSchema, data, p));
     const list = (data as { deltas?: unknown }).deltas;
     items = Array.isArray(list) ? list : [];
   } else {
-    p.at([], `expected a list of deltas, or {"deltas": [...]}, got ${JSON.stringify(data)}`);
+    p.at([], `expected a list of deltas, or {"deltas": [...]}, got ${typeof data === 'number' ? String(data) : JSON.stringify(data)}`);
     return { base: [], deltas: [] };
   }
   const deltas: IndexedDelta[] = [];

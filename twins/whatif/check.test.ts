@@ -161,4 +161,16 @@ test('the state snapshot is checked against each cell\'s twin', async () => {
   assert.match(list[0]!.message, /^cell productcatalog.servers=1: the snapshot does not fit this cell's twin: .*shop-state.json:7:\d+: nodes.productcatalog.busy\[0\]: expected at most 1 busy workers per replica, got 4$/);
 });
 
+test('.inf and .nan: one line per bad value, where it is written (not again by the schema or the scenario rules)', () => {
+  const text = 'twin: shop.yaml\nreplications: .inf\nhorizon: .nan\naxes:\n  load: [1, .inf]\n  productcatalog.replicas: [.nan, 2]\n  slow:\n    a: [{ op: serviceScale, node: productcatalog, factor: .inf }]\n';
+  const list = problems(() => checkBatch(doc(text), shop));
+  assert.equal(list.map((q) => [q.line, q.path, q.message]), [
+    [2, 'replications', 'expected a finite number, got Infinity'],
+    [3, 'horizon', 'expected a finite number, got NaN'],
+    [5, 'axes.load[1]', 'expected a finite number, got Infinity'],
+    [6, 'axes["productcatalog.replicas"][0]', 'expected a finite number, got NaN'],
+    [8, 'axes.slow.a[0].factor', 'expected a finite number, got Infinity'],
+  ]);
+});
+
 test.run();

@@ -14,9 +14,8 @@
  */
 import { Problems, TwinSpecError, type Locator, type PathSegments } from '../definition/errors.js';
 import * as F from '../definition/fields.js';
-import { checkFinite } from '../definition/load.js';
+import { checkFinite, checkFiniteAndSchema } from '../definition/load.js';
 import type { Twin } from '../definition/types.js';
-import { validateWithSchema } from '../definition/validate.js';
 import { applyScenario } from '../scenario/apply.js';
 import { axisMeaning } from './axes.js';
 import { BATCH_DEFAULTS, batchSchema, type BatchInput } from './schema.js';
@@ -137,10 +136,22 @@ function holdsWithSomeCompanion(twin: Twin, deltas: readonly unknown[], others: 
   return false;
 }
 
+/** Whether every number in the deltas is finite: a value with .inf or .nan is reported by readBatchShape, where it is written, once. */
+function allFinite(deltas: readonly unknown[]): boolean {
+  const scratch = new Problems();
+  checkFinite(deltas, [], scratch);
+  return scratch.size === 0;
+}
+
 function checkAxis(twin: Twin, axis: WrittenAxis, others: readonly WrittenAxis[], p: Problems, source: string): Axis | null {
   const before = p.size;
   const values: AxisValue[] = [];
+  let nonFinite = false;
   for (const v of axis.values) {
+    if (!allFinite(v.deltas)) {
+      nonFinite = true;
+      continue;
+    }
     const alone = deltaProblems(twin, v.deltas, v.map, source);
     if (alone.length === 0 || holdsWithSomeCompanion(twin, v.deltas, others, source)) {
       values.push({ label: v.label, value: v.value, deltas: v.deltas as WrittenDelta[] });
@@ -148,7 +159,7 @@ function checkAxis(twin: Twin, axis: WrittenAxis, others: readonly WrittenAxis[]
       for (const q of alone) p.at(q.at, q.message);
     }
   }
-  return p.size > before || axis.repeated ? null : { name: axis.name, replicasOf: axis.replicasOf, values };
+  return p.size > before || axis.repeated || nonFinite ? null : { name: axis.name, replicasOf: axis.replicasOf, values };
 }
 
 function settingsOf(input: BatchInput, p: Problems): BatchSettings {
@@ -194,8 +205,7 @@ export interface BatchShape {
  */
 export function readBatchShape(doc: BatchDocument): BatchShape {
   const p = new Problems(doc.locate);
-  checkFinite(doc.data, [], p);
-  validateWithSchema(batchSchema, doc.data, p);
+  checkFiniteAndSchema(batchSchema, doc.data, p);
   if (p.size > 0 && !axesReadable(doc.data)) p.throwIfAny(doc.source);
   const input = doc.data as BatchInput;
   // Settings are read from a clean shape only: a value the schema refused would be refused twice.
