@@ -10,7 +10,7 @@ import { setMaxListeners } from 'node:events';
 import { forecastCoverageWarnings } from '../../twins/forecast-refs.js';
 import { dirname, resolve } from 'node:path';
 import { ForecastFormatError } from '../../models/forecast-file.js';
-import { TwinSpecError } from '../../twins/definition/errors.js';
+import { Problems, TwinSpecError } from '../../twins/definition/errors.js';
 import { loadTwinFile, readSpecText } from '../../twins/definition/load.js';
 import { twinContentHash } from '../../twins/definition/content-hash.js';
 import { sloWindowWarnings } from '../../twins/risk.js';
@@ -98,14 +98,34 @@ async function readBeside(batchFile: string, path: string): Promise<StateDocumen
   return { source: file, data, locate };
 }
 
+/**
+ * Reads a file the batch names at `key`. When the file itself cannot be read
+ * (missing, a folder, not a .yaml/.yml/.json name), the mistake is in the
+ * batch: it is reported there, at the key's line, with the path resolved and
+ * beside the batch's other problems (`p`, the shape's so far), as nightly.yaml
+ * reports its twin. A file that reads but is wrong keeps its own report, with
+ * its own lines.
+ */
+async function namedFile<T>(doc: BatchDocument, p: Problems, key: 'twin' | 'state', file: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (!(e instanceof TwinSpecError) || e.file !== file || !e.problems.every((q) => q.path === '(file)' && q.line === undefined)) throw e;
+    for (const q of e.problems) p.at([key], `${file}: ${q.message}`);
+    p.list.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
+    throw new TwinSpecError(doc.source, p.list);
+  }
+}
+
 export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<WhatifOutcome> {
   await checkOutputFolder(args.out, '--out', { replacedWhole: true, files: WHATIF_FILES });
   const { data, locate } = await readSpecText(args.batch);
   const doc: BatchDocument = { source: args.batch, data, locate };
   // The twin's path comes from the batch: the shape is checked before anything is loaded.
-  const shape = readBatchShape(doc).input;
+  const { input: shape, problems: shapeProblems } = readBatchShape(doc);
   const beside = (path: string | undefined) => (path === undefined ? null : resolve(dirname(args.batch), path));
-  const twin = await loadTwinFile(beside(shape.twin)!, { allowOutsidePaths: args.allowOutsidePaths ?? false });
+  const twinFile = beside(shape.twin)!;
+  const twin = await namedFile(doc, shapeProblems, 'twin', twinFile, () => loadTwinFile(twinFile, { allowOutsidePaths: args.allowOutsidePaths ?? false }));
   // A forecast that cannot be used is one more problem of the batch, reported with the axes' problems, not before them.
   let base: RunBase | null = null;
   const forecastProblems: { at: string[]; message: string }[] = [];
@@ -123,7 +143,8 @@ export async function whatif(args: WhatifArgs, signal?: AbortSignal): Promise<Wh
   if (size > args.maxCells && !args.yes) {
     throw usageError(WHATIF, `the grid of ${args.batch} has ${size} cells (${batch.axes.map((a) => `${a.values.length} ${a.name}`).join(' × ')}), more than --max-cells ${args.maxCells}: that is ${size * batch.settings.replications} replications; add --yes to run it`);
   }
-  const state = batch.files.state ? await readBeside(args.batch, batch.files.state) : null;
+  const stateFile = batch.files.state;
+  const state = stateFile ? await namedFile(doc, new Problems(doc.locate), 'state', resolve(dirname(args.batch), stateFile), () => readBeside(args.batch, stateFile)) : null;
   const cells = prepareCells(batch, doc, base.twin, state);
   const baseCell = prepareBase(base.twin, state, args.batch);
 

@@ -51,6 +51,25 @@ test('a bad batch: exit 3, every problem at once with file, line and place, no c
   assert.match(r.stderr, /replicatons: unknown property \(did you mean "replications"\?\)/);
 }));
 
+test('a twin or state file that cannot be read is the batch\'s problem: at its key\'s line, path resolved, with the others', () => withTempDir('whatif-cli', async (dir) => {
+  const batch = join(dir, 'w13.yaml');
+  await writeFile(batch, `twin: nothere.yaml\n${TINY}targt: 0.1\naxes:\n  load: [1]\n`);
+  const out = join(dir, 'out');
+  let r = await cli(['--batch', batch, '--out', out]);
+  assert.is(r.code, 3, r.stderr);
+  assert.is(r.stderr.trim(), [
+    `shadowcast whatif: 2 problems in ${batch}`,
+    `  ${batch}:1:7: twin: ${join(dir, 'nothere.yaml')}: cannot read: no such file`,
+    `  ${batch}:5:8: targt: unknown property (did you mean "target"?)`,
+  ].join('\n'));
+  // The state is read once the batch is checked: named the same way, nothing run or written.
+  const withState = await writeBatch(dir, '  svc.replicas: [4]\n', `${TINY}state: no-state.json\n`);
+  r = await cli(['--batch', withState, '--out', out, '--workers', '0']);
+  assert.is(r.code, 3, r.stderr);
+  assert.match(r.stderr, /^shadowcast whatif: 1 problem in .*batch\.yaml\n {2}.*batch\.yaml:6:8: state: .*no-state\.json: cannot read: no such file\n$/);
+  assert.not.ok(await exists(out));
+}));
+
 test('--find with no cell under the target exits 1 and says why', () => withTempDir('whatif-cli', async (dir) => {
   const batch = await writeBatch(dir, '  svc.replicas: [1, 2]\n', TINY);
   const r = await cli(['--batch', batch, '--out', join(dir, 'out'), '--find', '--workers', '0']);
