@@ -34,7 +34,8 @@ export async function run(argv: string[]): Promise<number> {
   const file = resolve(v.store);
   // Reading must not create a store where there was none.
   if (!existsSync(file)) throw new InputError(`${file}: no run store there (a nightly run creates it; --store names another)`);
-  const store = new RunStore(file);
+  // Read-only: a file that is not a store (an empty one too) is refused, not given the store's tables.
+  const store = new RunStore(file, undefined, { readOnly: true });
   try {
     const runs = store.runs({ limit: v.limit });
     const ids = new Set(runs.map((r) => r.id));

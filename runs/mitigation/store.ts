@@ -59,10 +59,40 @@ interface ProposalRow { id: string; proposer: string; content_hash: string; body
 interface ApprovalRow { proposal_id: string; proposal_hash: string; by: string; role: string; decision: 'approve' | 'reject'; reason: string; at: string }
 interface ApplicationRow { proposal_id: string; kind: 'apply' | 'rollback'; applier: string; at: string; by: string; detail: string }
 
+/** The tables of a proposal store: a file without them is not one (an empty file, another SQLite database). */
+const STORE_TABLES = ['proposals', 'approvals', 'applications', 'states'] as const;
+
+/** Refuses, without writing to it, a file that does not hold a proposal store. */
+function checkHoldsStore(file: string): void {
+  let missing: string[];
+  try {
+    const ro = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const have = new Set((ro.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+      missing = STORE_TABLES.filter((t) => !have.has(t));
+    } finally {
+      ro.close();
+    }
+  } catch (e) {
+    throw new StoreError(`${file}: not a proposal store (${(e as Error).message}); the file was not changed`);
+  }
+  if (missing.length > 0) {
+    const what = missing.length === STORE_TABLES.length ? 'none of its tables: an empty file or another SQLite database' : `tables missing: ${missing.join(', ')}`;
+    throw new StoreError(`${file}: not a proposal store (${what}); 'mitigate propose' creates one; the file was not changed`);
+  }
+}
+
 export class MitigationStore {
   private readonly db: Database.Database;
 
-  constructor(readonly file: string, busyTimeoutMs = 10_000) {
+  /**
+   * Opens the store, creating it when needed, except with `existing` (every
+   * command but `propose`): then the file must hold a store already, and one
+   * that does not is refused before anything writes to it (the schema is not
+   * planted into a file the user named by mistake).
+   */
+  constructor(readonly file: string, busyTimeoutMs = 10_000, options: { readonly existing?: boolean } = {}) {
+    if (options.existing) checkHoldsStore(file);
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file, { timeout: busyTimeoutMs });
     this.db.pragma('journal_mode = WAL');

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { exitCodeFor } from '../errors.js';
-import { withTempDir } from '../test-support.js';
+import { runCli, withTempDir } from '../test-support.js';
 import { RunStore, STORE_SCHEMA_VERSION, type RunRecord } from './run-store.js';
 
 const run = (id: string, night: string, twin = 'shop'): RunRecord => ({
@@ -68,6 +68,38 @@ test('a file that is not a store is refused by name, unchanged', () => withTempD
   const before = sha(file);
   assert.throws(() => new RunStore(file), (e: Error) => e.message.includes(file) && e.message.includes('not a run store'));
   assert.is(sha(file), before);
+}));
+
+test('history (read-only) refuses an empty file or another SQLite database, unchanged, and reads a store without writing', () => withTempDir('store-read', async (dir) => {
+  const empty = join(dir, 'empty.db');
+  writeFileSync(empty, '');
+  const other = join(dir, 'other.db');
+  const o = new Database(other);
+  o.exec('CREATE TABLE t (x INTEGER)');
+  o.close();
+  for (const file of [empty, other]) {
+    const before = sha(file);
+    assert.throws(() => new RunStore(file, undefined, { readOnly: true }), (e: Error) => exitCodeFor(e) === 3 && e.message === `${file}: not a run store (none of its tables: an empty file or another SQLite database); a nightly run creates one; the file was not changed`);
+    const r = await runCli(['history', '--store', file]);
+    assert.is(r.code, 3, r.stderr);
+    assert.match(r.stderr, /^shadowcast history: .*: not a run store \(none of its tables/);
+    assert.is(sha(file), before, `${file} unchanged`);
+  }
+  // A real store: read, and the reader cannot write.
+  const file = join(dir, 'runs.db');
+  const w = new RunStore(file);
+  w.recordNight(run('r1', '2026-01-01'), [], [], []);
+  w.close();
+  const ro = new RunStore(file, undefined, { readOnly: true });
+  try {
+    assert.equal(ro.runs().map((x) => x.id), ['r1']);
+    assert.throws(() => ro.recordNight(run('r2', '2026-01-02'), [], [], []), /readonly/);
+  } finally {
+    ro.close();
+  }
+  const r = await runCli(['history', '--store', file, '--json']);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as { runs: { id: string }[] }).runs.map((x) => x.id), ['r1']);
 }));
 
 test('four processes writing at once: every night of every writer is recorded', () => withTempDir('store-race', async (dir) => {

@@ -99,14 +99,25 @@ interface NodeRow { run_id: string; night: string; node: string; p_fail: number;
 interface ForecastRow { run_id: string; series: string; start_ms: number; step_ms: number; mase_scale: number; quantiles: string }
 interface ScoreRow { run_id: string; night: string; scored_run_id: string; scored_night: string; series: string; points: number; coverage80: number; coverage95: number; mase: number | null }
 
-/** Reads the schema version of an existing file without writing to it; refuses a newer one or a file that is not a store. */
-function checkVersion(file: string): void {
+/** The tables of a run store: a file without them is not one (an empty file, another SQLite database). */
+const STORE_TABLES = ['runs', 'node_risk', 'forecasts', 'forecast_scores'] as const;
+
+/**
+ * Reads the schema version of an existing file without writing to it; refuses
+ * a newer one or a file that is not a store. `mustHoldStore` (a reader): an
+ * SQLite file without the store's tables is refused too, instead of being
+ * given them.
+ */
+function checkVersion(file: string, mustHoldStore: boolean): void {
   if (!existsSync(file)) return;
   let version: number;
+  let missing: string[];
   try {
     const ro = new Database(file, { readonly: true, fileMustExist: true });
     try {
       version = ro.pragma('user_version', { simple: true }) as number;
+      const have = new Set((ro.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+      missing = STORE_TABLES.filter((t) => !have.has(t));
     } finally {
       ro.close();
     }
@@ -116,14 +127,27 @@ function checkVersion(file: string): void {
   if (version > STORE_SCHEMA_VERSION) {
     throw new InputError(`${file}: run store schema version ${version} is newer than this shadowcast reads (${STORE_SCHEMA_VERSION}); use a newer shadowcast or another --store. The file was not changed`);
   }
+  if (mustHoldStore && missing.length > 0) {
+    const what = missing.length === STORE_TABLES.length ? 'none of its tables: an empty file or another SQLite database' : `tables missing: ${missing.join(', ')}`;
+    throw new InputError(`${file}: not a run store (${what}); a nightly run creates one; the file was not changed`);
+  }
 }
 
 export class RunStore {
   private readonly db: Database.Database;
 
-  constructor(readonly file: string, busyTimeoutMs = 10_000) {
+  /**
+   * Opens the store, creating it (or its tables) when needed, except with
+   * `readOnly` (`history`): then the file must be a store already, and it is
+   * opened read-only, so a query never writes into a file the user named.
+   */
+  constructor(readonly file: string, busyTimeoutMs = 10_000, options: { readonly readOnly?: boolean } = {}) {
     const path = resolve(file);
-    checkVersion(path);
+    checkVersion(path, options.readOnly === true);
+    if (options.readOnly) {
+      this.db = new Database(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+      return;
+    }
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { timeout: busyTimeoutMs });
     try {

@@ -94,4 +94,18 @@ test('approve, apply (dry-run default), list and audit verify through the CLI; r
   }
 });
 
+test('list (and every command but propose) refuses a mitigation.db that holds no store, leaving it unchanged', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mitigate-cli-'));
+  try {
+    writeFileSync(storeFile(dir), '');
+    const r = await cli(['mitigate', 'list', '--state', dir]);
+    assert.is(r.code, 3, r.stderr);
+    assert.is(r.stderr.trim(), `shadowcast mitigate list: ${storeFile(dir)}: not a proposal store (none of its tables: an empty file or another SQLite database); 'mitigate propose' creates one; the file was not changed`);
+    assert.is(readFileSync(storeFile(dir)).length, 0, 'still empty');
+    assert.not.ok(existsSync(`${storeFile(dir)}-wal`), 'no WAL file left');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

@@ -24,7 +24,8 @@ export async function withState<T>(dir: string, body: (store: MitigationStore, a
   if (!options.create && !(await access(storeFile(dir)).then(() => true, () => false))) {
     throw new InputError(`--state ${dir}: no proposal store there (${storeFile(dir)} does not exist; 'mitigate propose' creates it)`);
   }
-  const store = new MitigationStore(storeFile(dir));
+  // Only propose starts a store: for the others the file must already hold one (refused unchanged otherwise).
+  const store = new MitigationStore(storeFile(dir), undefined, { existing: !options.create });
   try {
     return await body(store, auditFile(dir));
   } finally {
