@@ -11,6 +11,7 @@ import type { ArrivalSpec, CallEdge, CallGroup, FlowPath, RouteEdge, Twin, TwinE
 import { routeTraps, syncCallCycles, syncCycleMessage, reachableFromEntries, buildTwinGraph, deepestSyncChain } from './graph.js';
 import { LIMITS } from '../../engine/limits.js';
 import { buildNetwork } from '../network/build.js';
+import { checkPathSteps, linkTopology } from '../network/fixed-paths.js';
 import { cutOffWarnings } from '../network/demand.js';
 import { routedLoads } from '../network/loads.js';
 import type { MatrixRow } from '../network/matrix.js';
@@ -167,6 +168,7 @@ export function normalizeTwin(input: TwinInput, opts: NormalizeOptions): Twin {
   }
 
   // Entries.
+  const topology = linkTopology(input);
   const entryIds = new Map<string, number>();
   const perNode = new Map<string, number>();
   const entries: TwinEntry[] = [];
@@ -189,6 +191,7 @@ export function normalizeTwin(input: TwinInput, opts: NormalizeOptions): Twin {
         const idx = q.path.map((nid, m) => resolve([...at, m], nid, 'path node') ?? -1);
         if (q.path[0] !== e.node) p.at([...at, 0], `expected the path to start at the entry node ${JSON.stringify(e.node)}, got ${JSON.stringify(q.path[0])}`);
         for (let m = 1; m < q.path.length; m++) if (q.path[m] === q.path[m - 1]) p.at([...at, m], `node ${JSON.stringify(q.path[m])} repeated back to back`);
+        if (topology) checkPathSteps(q.path, at, topology, p);
         cum += q.weight / total;
         return { id: q.id ?? `${id}/${j}`, nodes: Int32Array.from(idx), probability: q.weight / total, cumulative: j === e.paths!.length - 1 ? 1 : cum };
       });
