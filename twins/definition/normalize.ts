@@ -168,7 +168,8 @@ export function normalizeTwin(input: TwinInput, opts: NormalizeOptions): Twin {
   }
 
   // Entries.
-  const topology = linkTopology(input);
+  // Only fixed paths need it; a routed backbone's thousands of links go without.
+  const topology = input.entries.some((e) => (e.paths?.length ?? 0) > 0) ? linkTopology(input) : null;
   const entryIds = new Map<string, number>();
   const perNode = new Map<string, number>();
   const entries: TwinEntry[] = [];
