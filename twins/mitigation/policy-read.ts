@@ -6,10 +6,9 @@
  * auto-approve rules only for actions that change a bounded field). Every
  * problem is a TwinSpecError, so the CLI reports it as invalid input (exit 3).
  */
-import { readFile } from 'node:fs/promises';
 import type { SchemaObject } from 'ajv';
-import { Problems, TwinSpecError, type Locator } from '../definition/errors.js';
-import { parseTwinText, validateDocument } from '../definition/load.js';
+import { Problems, type Locator } from '../definition/errors.js';
+import { parseTwinText, readSpecText, validateDocument } from '../definition/load.js';
 import { DURATION_PATTERN, parseDuration } from '../definition/units.js';
 import { BOUNDED_FIELDS, WEEKDAYS, type AutoApproveRule, type Bound, type BoundedField, type ChangeWindow, type NodeRules, type Policy, type Weekday } from './policy.js';
 import { DEFAULT_PRICES, type CostPrices } from './cost.js';
@@ -188,13 +187,12 @@ export function parsePolicyText(text: string, source: string): Policy {
   return policyFromObject(data, source, locate);
 }
 
-/** Reads a policy file; a file that cannot be read is a TwinSpecError too. */
+/**
+ * Reads a policy file the way every reader opens its input (readSpecText:
+ * regular files only, size-limited, UTF-8; strict JSON for .json); a file
+ * that cannot be read is a TwinSpecError too.
+ */
 export async function loadPolicyFile(file: string): Promise<Policy> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new TwinSpecError(file, [{ path: '(file)', message: `cannot read the policy: ${(e as Error).message}` }]);
-  }
-  return parsePolicyText(text, file);
+  const { data, locate } = await readSpecText(file);
+  return policyFromObject(data, file, locate);
 }

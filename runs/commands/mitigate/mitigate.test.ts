@@ -1,7 +1,7 @@
 /** The `mitigate` and `audit` commands through the real CLI: exit codes, messages, the audit trail. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,10 +18,12 @@ import { auditFile, storeFile } from './shared.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CLI = join(HERE, '..', '..', 'cli.js');
 const POLICY = resolve(HERE, '../../../../twins/examples/policy.yaml');
+const SHOP = resolve(HERE, '../../../../twins/examples/shop.yaml');
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    // A time limit: a reader that waits on a FIFO must fail the test, not hang it.
+    execFile(process.execPath, [CLI, ...args], { timeout: 30_000 }, (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
 }
 
@@ -103,6 +105,27 @@ test('list (and every command but propose) refuses a mitigation.db that holds no
     assert.is(r.stderr.trim(), `shadowcast mitigate list: ${storeFile(dir)}: not a proposal store (none of its tables: an empty file or another SQLite database); 'mitigate propose' creates one; the file was not changed`);
     assert.is(readFileSync(storeFile(dir)).length, 0, 'still empty');
     assert.not.ok(existsSync(`${storeFile(dir)}-wal`), 'no WAL file left');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the policy and the command template are opened like every input: a FIFO or /dev/zero is refused at once (exit 3)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mitigate-inputs-'));
+  try {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const policy of [fifo, '/dev/zero']) {
+      const r = await cli(['mitigate', 'propose', '--twin', SHOP, '--result', join(dir, 'no-result'), '--policy', policy, '--out', join(dir, 'out'), '--state', join(dir, 'state')]);
+      assert.is(r.code, 3, `${policy}: ${r.stderr}`);
+      assert.match(r.stderr, /: \(file\): cannot read: not a regular file/);
+      assert.not.ok(existsSync(join(dir, 'state')), 'no store started');
+    }
+    for (const template of [fifo, '/dev/zero']) {
+      const r = await cli(['mitigate', 'apply', 'p-1', '--applier', 'command', '--command', template, '--state', dir]);
+      assert.is(r.code, 3, `${template}: ${r.stderr}`);
+      assert.match(r.stderr, /: \(file\): cannot read: not a regular file/);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,6 @@
  * choice, and the proposal: stored with its evidence and expiry, judged by
  * the policy (auto-approval or not), audited, and written to --out.
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readForecast } from '../../../models/forecast-file.js';
 import { loadTwinFile } from '../../../twins/definition/load.js';
@@ -16,7 +15,7 @@ import { zOf } from '../../../twins/mitigation/evaluate-stats.js';
 import { targetLook } from '../../../twins/mitigation/race.js';
 import { riskAnomalies } from '../../../twins/mitigation/detect.js';
 import { rulesFor, type Policy } from '../../../twins/mitigation/policy.js';
-import { parsePolicyText } from '../../../twins/mitigation/policy-read.js';
+import { loadPolicyFile } from '../../../twins/mitigation/policy-read.js';
 import type { Strategy } from '../../../twins/mitigation/types.js';
 import { checkResultTwin } from '../../../twins/shadow/plan.js';
 import { readSimulationResult } from '../../../twins/shadow/result-files.js';
@@ -27,7 +26,6 @@ import { proposeMitigations, type ProposeResult } from '../../mitigation/propose
 import { recordProposal } from '../../mitigation/workflow.js';
 import { writeFileAtomically } from '../../report/atomic-file.js';
 import { checkOutputFolder } from '../../report/atomic.js';
-import { InputError } from '../../usage-error.js';
 import { STATE_FLAGS, withState } from './shared.js';
 import { CONFIRM_FLAGS, confirmIfShadow } from './confirm-flags.js';
 import { EXECUTOR_FLAGS, executorChoice, openExecutor } from '../../executors/choose.js';
@@ -53,16 +51,6 @@ export const MITIGATE_PROPOSE = defineCommand({
   },
   notes: 'Exit 0 with or without a proposal (the table says why none); 3 when an input is wrong.',
 });
-
-async function readPolicy(file: string) {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`${file}: cannot read the policy (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'mitigate propose');
-  }
-  return parsePolicyText(text, file);
-}
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -103,7 +91,7 @@ export async function run(argv: string[]): Promise<number> {
   const v = parsed.values;
   const choice = executorChoice(MITIGATE_PROPOSE, v, v.workers);
   await checkOutputFolder(v.out);
-  const policy = await readPolicy(v.policy);
+  const policy = await loadPolicyFile(v.policy);
   const twin = await loadTwinFile(v.twin, { allowOutsidePaths: v['allow-outside-paths'] });
   const result = await readSimulationResult(v.result);
   const warnings = checkResultTwin(twin, result.summary, join(v.result, 'summary.json'));

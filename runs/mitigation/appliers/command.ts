@@ -13,7 +13,7 @@
  * change sets that field) {proposal}.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readInputText, twinFileError } from '../../../twins/definition/read-input.js';
 import { promisify } from 'node:util';
 import { ApplierRefusal, requireField, type Applier, type Change } from './applier.js';
 import { InputError } from '../../usage-error.js';
@@ -49,9 +49,11 @@ export function checkTemplate(t: CommandTemplate, source: string): CommandTempla
 }
 
 export async function readCommandTemplate(file: string): Promise<CommandTemplate> {
+  // Opened like every input (regular files only, size-limited): a FIFO would hang, /dev/zero fill the memory.
+  const text = await readInputText(file, twinFileError(file));
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
     throw new InputError(`${file}: cannot read the command template (${(e as Error).message}); expected JSON {"apply": [argv...], "rollback": [argv...]}`);
   }
