@@ -8,7 +8,7 @@ import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { LIMITS } from '../../engine/limits.js';
 import { jsonProblem } from '../../models/telemetry/json-position.js';
 import { readInputText, twinFileError } from './read-input.js';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { bounded, Problems, TwinSpecError, type Locator, type PathSegments } from './errors.js';
 import type { TwinInput } from './input.js';
 import { normalizeTwin, type RateProfile } from './normalize.js';
@@ -95,6 +95,28 @@ export function twinFromObject(data: unknown, opts: FromObjectOptions): Twin {
   return normalizeTwin(input, opts);
 }
 
+/**
+ * Where the key of a mapping entry is: `nodes.cart` of a block mapping is the
+ * line `cart:`, while locatorFor gives where its value starts (the line
+ * after). For problems about a key itself (an unknown id used as a key); an
+ * index or a path that is not a mapping's key falls back to locatorFor.
+ */
+function keyLocatorFor(doc: Document, lines: LineCounter, value: Locator): Locator {
+  return (path: PathSegments) => {
+    const key = path[path.length - 1];
+    const parent = path.length > 0 && typeof key === 'string' ? doc.getIn(path.slice(0, -1), true) : undefined;
+    if (isMap(parent)) {
+      for (const pair of parent.items) {
+        if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) {
+          const pos = lines.linePos(pair.key.range[0]);
+          return { line: pos.line, column: pos.col };
+        }
+      }
+    }
+    return value(path);
+  };
+}
+
 function locatorFor(doc: Document, lines: LineCounter): Locator {
   return (path: PathSegments) => {
     for (let n = path.length; n >= 0; n--) {
@@ -108,8 +130,15 @@ function locatorFor(doc: Document, lines: LineCounter): Locator {
   };
 }
 
+/** A parsed document of the twin family and where its parts are: `locate` a value, `locateKey` a mapping's key (keyLocatorFor). */
+export interface ParsedSpec {
+  readonly data: unknown;
+  readonly locate: Locator;
+  readonly locateKey: Locator;
+}
+
 /** Reads and parses a YAML or JSON file of the twin family (twin, call graph, snapshot); a file that cannot be read is a TwinSpecError. */
-export async function readSpecText(file: string): Promise<{ data: unknown; locate: Locator }> {
+export async function readSpecText(file: string): Promise<ParsedSpec> {
   const text = await readInputText(file, twinFileError(file));
   return parseTwinText(text, file, /\.json$/i.test(file) ? 'json' : 'yaml');
 }
@@ -177,7 +206,7 @@ function bracketDepth(text: string, syntax: 'yaml' | 'json'): { depth: number; o
  * trailing commas and comments in them). Nesting deeper than
  * LIMITS.nestingDepth is refused before parsing: the parser recurses.
  */
-export function parseTwinText(text: string, source: string, syntax: 'yaml' | 'json' = 'yaml'): { data: unknown; locate: Locator } {
+export function parseTwinText(text: string, source: string, syntax: 'yaml' | 'json' = 'yaml'): ParsedSpec {
   const deep = bracketDepth(text, syntax);
   if (deep.depth > LIMITS.nestingDepth) {
     throw new TwinSpecError(source, [{ path: '(syntax)', message: `nested more than ${LIMITS.nestingDepth} levels deep (the limit of docs/limits.md)`, ...positionOf(text, deep.offset) }]);
@@ -194,8 +223,9 @@ export function parseTwinText(text: string, source: string, syntax: 'yaml' | 'js
     // Valid, strict JSON: JSON.parse is ~100x faster than composing a YAML document (a 1000-router network
     // twin is megabytes). Line numbers are only needed when validation finds a problem, so the document
     // that locates them is composed then, once.
-    let located: Locator | undefined;
-    return { data: JSON.parse(text) as unknown, locate: (path) => (located ??= parseTwinText(text, source, 'yaml').locate)(path) };
+    let located: ParsedSpec | undefined;
+    const composed = () => (located ??= parseTwinText(text, source, 'yaml'));
+    return { data: JSON.parse(text) as unknown, locate: (path) => composed().locate(path), locateKey: (path) => composed().locateKey(path) };
   }
   const lines = new LineCounter();
   let doc: Document;
@@ -222,7 +252,8 @@ export function parseTwinText(text: string, source: string, syntax: 'yaml' | 'js
     const why = e instanceof RangeError ? `nested too deeply to read (the limit is ${LIMITS.nestingDepth} levels, docs/limits.md)` : bounded((e as Error).message.split('\n')[0]!, 200);
     throw new TwinSpecError(source, [{ path: '(syntax)', message: why }]);
   }
-  return { data, locate: locatorFor(doc, lines) };
+  const locate = locatorFor(doc, lines);
+  return { data, locate, locateKey: keyLocatorFor(doc, lines, locate) };
 }
 
 /** How a twin file's own paths (rate profiles) may point. */

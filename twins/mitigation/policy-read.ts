@@ -7,6 +7,7 @@
  * problem is a TwinSpecError, so the CLI reports it as invalid input (exit 3).
  */
 import type { SchemaObject } from 'ajv';
+import { didYouMean } from '../../engine/did-you-mean.js';
 import { Problems, type Locator } from '../definition/errors.js';
 import { parseTwinText, readSpecText, validateDocument } from '../definition/load.js';
 import { DURATION_PATTERN, parseDuration } from '../definition/units.js';
@@ -120,12 +121,32 @@ export const PROPOSAL_LIFETIME_SECONDS = 3600;
 /** Defaults of the verify section: watch 10 minutes, at least 20 points, no data rolls back. */
 export const VERIFY_DEFAULTS = { windowSeconds: 600, minPoints: 20, onNoData: 'rollback' } as const;
 
+/** The node ids of the twin a policy is used with (a twin's `indexOf`, or a set). */
+export interface KnownNodes {
+  has(id: string): boolean;
+  keys(): Iterable<string>;
+}
+
+export interface PolicyReadOptions {
+  /**
+   * The twin's node ids: a key of `nodes` that is neither one of them nor
+   * `*` is a problem, since rulesFor would never find it and the node meant
+   * (a misspelt id) would silently get the `*` rules instead.
+   */
+  readonly nodes?: KnownNodes;
+  /** Where a mapping's key is (parseTwinText's locateKey), for the unknown node ids; default `locate`. */
+  readonly locateKey?: Locator;
+}
+
 /** A policy from a parsed document; throws TwinSpecError listing every problem with its path (and line, given a locator). */
-export function policyFromObject(data: unknown, source: string, locate?: Locator): Policy {
+export function policyFromObject(data: unknown, source: string, locate?: Locator, options: PolicyReadOptions = {}): Policy {
   const input = validateDocument<PolicyInput>(policySchema, data, source, locate);
   const p = new Problems(locate);
+  const keys = new Problems(options.locateKey ?? locate);
   const nodes: Record<string, NodeRules> = {};
   for (const [id, rules] of Object.entries(input.nodes)) {
+    const known = options.nodes;
+    if (known !== undefined && id !== '*' && !known.has(id)) keys.at(['nodes', id], `unknown node id ${JSON.stringify(id)}${didYouMean(id, known.keys())}: the twin has no such node, so these rules would never apply (nodes not listed get the "*" rules)`);
     for (const [field, b] of Object.entries(rules.bounds ?? {})) {
       if (b.min > b.max) p.at(['nodes', id, 'bounds', field, 'min'], `min ${b.min} is above max ${b.max}`);
     }
@@ -165,6 +186,7 @@ export function policyFromObject(data: unknown, source: string, locate?: Locator
       p.at(['approvals', 'expiresAfter'], `expected a positive duration like 30m or 4h, got ${JSON.stringify(input.approvals.expiresAfter)}`);
     }
   }
+  p.list.unshift(...keys.list);
   p.throwIfAny(source);
   return {
     nodes,
@@ -182,17 +204,18 @@ export function policyFromObject(data: unknown, source: string, locate?: Locator
 }
 
 /** A policy from YAML or JSON text. */
-export function parsePolicyText(text: string, source: string): Policy {
-  const { data, locate } = parseTwinText(text, source);
-  return policyFromObject(data, source, locate);
+export function parsePolicyText(text: string, source: string, options: Pick<PolicyReadOptions, 'nodes'> = {}): Policy {
+  const { data, locate, locateKey } = parseTwinText(text, source);
+  return policyFromObject(data, source, locate, { ...options, locateKey });
 }
 
 /**
  * Reads a policy file the way every reader opens its input (readSpecText:
  * regular files only, size-limited, UTF-8; strict JSON for .json); a file
- * that cannot be read is a TwinSpecError too.
+ * that cannot be read is a TwinSpecError too. With the twin's `nodes`, a
+ * policy key naming no node of it is a problem.
  */
-export async function loadPolicyFile(file: string): Promise<Policy> {
-  const { data, locate } = await readSpecText(file);
-  return policyFromObject(data, file, locate);
+export async function loadPolicyFile(file: string, options: Pick<PolicyReadOptions, 'nodes'> = {}): Promise<Policy> {
+  const { data, locate, locateKey } = await readSpecText(file);
+  return policyFromObject(data, file, locate, { ...options, locateKey });
 }

@@ -31,6 +31,18 @@ test('problems are located: path, line and column', () => {
   assert.match(msg, /p\.yaml:4:\d+: approvals\.required/);
 });
 
+test('with the twin\'s node ids, a key naming no node is a problem at the key\'s line, with a did-you-mean; "*" is not a node', () => {
+  const text = 'nodes:\n  cart:\n    actions: [scaleOut]\n  recomendation:\n    actions: [scaleUp]\n  "*":\n    actions: [scaleOut]\napprovals: { roles: [sre], required: 1 }\nmaxChangesPerHour: 2\n';
+  const nodes = new Set(['cart', 'recommendation', 'frontend']);
+  assert.throws(() => parsePolicyText(text, 'p.yaml', { nodes }), /p\.yaml:4:3: nodes\.recomendation: unknown node id "recomendation" \(did you mean "recommendation"\?\)/);
+  // Without the twin (a policy read on its own) the key cannot be checked.
+  assert.ok(parsePolicyText(text, 'p.yaml').nodes.recomendation);
+  assert.ok(parsePolicyText(text.replace('recomendation', 'recommendation'), 'p.yaml', { nodes }).nodes.recommendation);
+  // JSON too, located the same way.
+  const json = JSON.stringify({ nodes: { cart: { actions: ['scaleOut'] }, zzz: { actions: ['scaleOut'] } }, approvals: { roles: ['sre'], required: 1 }, maxChangesPerHour: 2 }, null, 1);
+  assert.throws(() => parsePolicyText(json, 'p.json', { nodes }), /p\.json:8:3: nodes\.zzz: unknown node id "zzz": the twin has no such node/);
+});
+
 test('semantic rules: min above max, a window that ends before it starts, auto-approval of an unbounded action', () => {
   const text = `nodes:\n  cart:\n    actions: [scaleOut]\n    bounds: { replicas: { min: 5, max: 2 } }\napprovals: { roles: [sre], required: 1 }\nautoApprove:\n  - { name: r, action: rateLimit, maxStep: 1 }\nchangeWindows:\n  - { days: [mon], from: "18:00", to: "08:00" }\nmaxChangesPerHour: 2\n`;
   try {

@@ -131,4 +131,20 @@ test('the policy and the command template are opened like every input: a FIFO or
   }
 });
 
+test('propose refuses a policy key that names no node of the twin (exit 3), with its line and a did-you-mean', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mitigate-policy-'));
+  try {
+    const text = readFileSync(POLICY, 'utf8');
+    assert.match(text, /^  recommendation:$/m);
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, text.replace(/^  recommendation:$/m, '  recomendation:'));
+    const line = text.split('\n').indexOf('  recommendation:') + 1;
+    const r = await cli(['mitigate', 'propose', '--twin', SHOP, '--result', join(dir, 'no-result'), '--policy', policy, '--out', join(dir, 'out'), '--state', join(dir, 'state')]);
+    assert.is(r.code, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`policy\\.yaml:${line}:3: nodes\\.recomendation: unknown node id "recomendation" \\(did you mean "recommendation"\\?\\)`));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

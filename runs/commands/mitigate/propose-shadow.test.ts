@@ -11,9 +11,8 @@ import * as assert from 'uvu/assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { exampleFile } from '../../../twins/examples/paths.js';
 import type { Proposal } from '../../../twins/mitigation/types.js';
-import { SATURATED_TWIN } from '../../mitigation/test-twins.js';
+import { SATURATED_TWIN, saturatedPolicy } from '../../mitigation/test-twins.js';
 import { readState } from '../../shadow/materialise-state.js';
 import { shadowDown } from '../../shadow/materialise.js';
 import { quiet, withTempDir } from '../../test-support.js';
@@ -25,6 +24,7 @@ test('propose --shadow: the chosen scale-out is confirmed on the running shadow 
   withTempDir('mitigate-propose-shadow', async (dir) => {
     const twin = join(dir, 'saturated.yaml');
     await writeFile(twin, stringify(SATURATED_TWIN));
+    const policy = await saturatedPolicy(dir);
     const sim = join(dir, 'sim');
     await simulate(parseSimulateArgs(['--twin', twin, '--out', sim, '--replications', '30', '--horizon', '5m', '--window', '1m', '--seed', '7', '--workers', '0', '--quiet'])!);
     const shadow = join(dir, 'shadow');
@@ -37,7 +37,7 @@ test('propose --shadow: the chosen scale-out is confirmed on the running shadow 
         return JSON.parse(await readFile(p.config, 'utf8')).spec.replicas as number;
       };
       const before = await specOfRec();
-      const proposed = await quiet(() => mitigate(['propose', '--twin', twin, '--result', sim, '--policy', exampleFile('policy.yaml'), '--out', join(dir, 'out'), '--state', join(dir, 'state'),
+      const proposed = await quiet(() => mitigate(['propose', '--twin', twin, '--result', sim, '--policy', policy, '--out', join(dir, 'out'), '--state', join(dir, 'state'),
         '--threshold', '0.1', '--target', '0.15', '--max-candidates', '1', '--workers', '0', '--shadow', shadow, '--shadow-window', '8s']));
       assert.is(proposed.value, 0, proposed.out);
       const p = JSON.parse(await readFile(join(dir, 'out', 'proposal.json'), 'utf8')) as Proposal;

@@ -91,8 +91,9 @@ export async function run(argv: string[]): Promise<number> {
   const v = parsed.values;
   const choice = executorChoice(MITIGATE_PROPOSE, v, v.workers);
   await checkOutputFolder(v.out);
-  const policy = await loadPolicyFile(v.policy);
   const twin = await loadTwinFile(v.twin, { allowOutsidePaths: v['allow-outside-paths'] });
+  // Read with the twin's node ids: a policy key naming no node (a misspelt id) would silently leave that node to the "*" rules.
+  const policy = await loadPolicyFile(v.policy, { nodes: twin.indexOf });
   const result = await readSimulationResult(v.result);
   const warnings = checkResultTwin(twin, result.summary, join(v.result, 'summary.json'));
   const run = result.summary.run;
