@@ -95,10 +95,18 @@ export class MitigationStore {
     if (options.existing) checkHoldsStore(file);
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file, { timeout: busyTimeoutMs });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`busy_timeout = ${Math.round(busyTimeoutMs)}`);
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(SCHEMA);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`busy_timeout = ${Math.round(busyTimeoutMs)}`);
+      this.db.pragma('synchronous = FULL');
+      this.db.exec(SCHEMA);
+    } catch (e) {
+      this.db.close();
+      // A file that is not SQLite (or is damaged) fails at the first statement, before anything is written: said as bad input naming the file, as the run store does.
+      const code = (e as { code?: unknown }).code;
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new StoreError(`${file}: not a proposal store (${(e as Error).message}); the file was not changed`);
+      throw e;
+    }
   }
 
   close(): void {

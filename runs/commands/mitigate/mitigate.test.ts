@@ -147,4 +147,20 @@ test('propose refuses a policy key that names no node of the twin (exit 3), with
   }
 });
 
+test('a state folder whose mitigation.db is not SQLite: exit 3 naming the file, which is left as it was', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mitigate-notdb-'));
+  try {
+    writeFileSync(storeFile(dir), 'garbage\n');
+    for (const argv of [['mitigate', 'list'], ['mitigate', 'apply', 'p-1']]) {
+      const r = await cli([...argv, '--state', dir]);
+      assert.is(r.code, 3, r.stderr);
+      assert.match(r.stderr, /mitigation\.db: not a proposal store \(file is not a database\); the file was not changed/);
+    }
+    assert.is(readFileSync(storeFile(dir), 'utf8'), 'garbage\n');
+    assert.not.ok(existsSync(`${storeFile(dir)}-wal`));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
