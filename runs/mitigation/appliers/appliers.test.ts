@@ -1,12 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testProposal } from '../../../twins/mitigation/decide-test-support.js';
 import { FakeKubeApi } from '../../shadow/kubernetes-fake-api.js';
 import { changeOf } from './applier.js';
-import { checkTemplate, commandApplier, commandArgv } from './command.js';
+import { checkTemplate, commandApplier, commandArgv, readCommandTemplate } from './command.js';
+import { TwinSpecError } from '../../../twins/definition/errors.js';
 import { kubernetesApplier } from './kubernetes.js';
 import { InputError } from '../../usage-error.js';
 
@@ -26,6 +27,32 @@ test('command: placeholders per argument, run without a shell; metacharacters re
       assert.throws(() => commandArgv(t, { ...change, target: node }, 'apply'), /does not match/);
     }
     assert.throws(() => checkTemplate({ apply: ['x', '{evil}'], rollback: ['x'] }, 't.json'), /unknown placeholder \{evil\}/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('command: the template file is held to JSON at line:column; unknown keys and placeholders get a did-you-mean at their line', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cmd-template-'));
+  const read = async (text: string): Promise<string> => {
+    const file = join(dir, 't.json');
+    await writeFile(file, text);
+    try {
+      await readCommandTemplate(file);
+    } catch (e) {
+      assert.instance(e, TwinSpecError, 'bad input: exit 3');
+      return (e as Error).message;
+    }
+    return 'read';
+  };
+  try {
+    assert.is(await read('{"apply": ["scale", "{node}"], "rollback": ["back"], "timeoutSeconds": 30}'), 'read');
+    const misspelt = await read('{"apply": ["x"],\n "rollbak": ["y"]}');
+    assert.match(misspelt, /t\.json:2:\d+: rollbak: unknown property \(did you mean "rollback"\?\)/);
+    assert.match(misspelt, /t\.json:1:1: rollback: required/);
+    assert.match(await read('{"apply": ["x",}'), /t\.json:1:16: \(syntax\): invalid JSON at "}"/);
+    assert.match(await read('{"apply": ["x"],\n "rollback": ["scale", "{nod}"]}'), /t\.json:2:\d+: rollback\[1\]: unknown placeholder \{nod\} \(did you mean "node"\?\)/);
+    assert.match(await read('{"apply": ["x"], "rollback": [""], "timeoutSeconds": 0}'), /rollback\[0\]: expected a non-empty string[\s\S]*timeoutSeconds: expected a number > 0/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

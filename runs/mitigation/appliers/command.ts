@@ -6,17 +6,21 @@
  * with a shell metacharacter, a space or anything else outside the pattern is
  * refused before anything runs. The template itself is the operator's
  * configuration (a JSON file: {"apply": [argv...], "rollback": [argv...]});
- * unknown placeholders in it are refused when it is read.
+ * unknown keys and placeholders in it are refused when it is read, each at
+ * its line and column with a "did you mean".
  *
  * Placeholders: {node} {field} {value} (the value set: new on apply, old on
  * rollback) {from} {to} {replicas} {servers} (each the value set, when the
  * change sets that field) {proposal}.
  */
 import { execFile } from 'node:child_process';
-import { readInputText, twinFileError } from '../../../twins/definition/read-input.js';
 import { promisify } from 'node:util';
+import type { SchemaObject } from 'ajv';
+import { didYouMean } from '../../../engine/did-you-mean.js';
+import { Problems, type Locator } from '../../../twins/definition/errors.js';
+import { parseTwinText, validateDocument } from '../../../twins/definition/load.js';
+import { readInputText, twinFileError } from '../../../twins/definition/read-input.js';
 import { ApplierRefusal, requireField, type Applier, type Change } from './applier.js';
-import { InputError } from '../../usage-error.js';
 
 const PATTERNS: Readonly<Record<string, RegExp>> = {
   node: /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/,
@@ -33,31 +37,46 @@ export interface CommandTemplate {
   readonly timeoutSeconds?: number;
 }
 
-export function checkTemplate(t: CommandTemplate, source: string): CommandTemplate {
+const argvSchema = { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 };
+
+/** The template file's shape; unknown keys are refused with a "did you mean" (validateDocument). */
+export const commandTemplateSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    apply: argvSchema,
+    rollback: argvSchema,
+    // Node's timers hold at most ~24.8 days and turn anything longer into 1 ms: a day is more than any scaling command needs.
+    timeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 86_400 },
+  },
+  required: ['apply', 'rollback'],
+  additionalProperties: false,
+};
+
+/** A template from a parsed document: its shape, then every placeholder known. Throws TwinSpecError listing every problem (located, given `locate`). */
+export function checkTemplate(data: unknown, source: string, locate?: Locator): CommandTemplate {
+  const t = validateDocument<CommandTemplate>(commandTemplateSchema, data, source, locate);
+  const p = new Problems(locate);
+  const known = Object.keys(PATTERNS);
   for (const key of ['apply', 'rollback'] as const) {
-    const argv = t[key];
-    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string' && a !== '')) {
-      throw new InputError(`${source}: ${key}: expected a non-empty array of non-empty strings (argv, no shell)`);
-    }
-    for (const arg of argv) {
+    t[key].forEach((arg, i) => {
       for (const m of arg.matchAll(PLACEHOLDER)) {
-        if (!Object.hasOwn(PATTERNS, m[1]!)) throw new InputError(`${source}: ${key}: unknown placeholder {${m[1]}} (known: ${Object.keys(PATTERNS).map((k) => `{${k}}`).join(' ')})`);
+        if (!Object.hasOwn(PATTERNS, m[1]!)) p.at([key, i], `unknown placeholder {${m[1]}}${didYouMean(m[1]!, known)} (known: ${known.map((k) => `{${k}}`).join(' ')})`);
       }
-    }
+    });
   }
+  p.throwIfAny(source);
   return t;
 }
 
+/**
+ * Reads a template file: opened like every input (regular files only,
+ * size-limited: a FIFO would hang, /dev/zero fill the memory), held to JSON
+ * with errors at line:column, then checkTemplate.
+ */
 export async function readCommandTemplate(file: string): Promise<CommandTemplate> {
-  // Opened like every input (regular files only, size-limited): a FIFO would hang, /dev/zero fill the memory.
   const text = await readInputText(file, twinFileError(file));
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: cannot read the command template (${(e as Error).message}); expected JSON {"apply": [argv...], "rollback": [argv...]}`);
-  }
-  return checkTemplate(data as CommandTemplate, file);
+  const { data, locate } = parseTwinText(text, file, 'json');
+  return checkTemplate(data, file, locate);
 }
 
 /** The argv for one direction, every placeholder value checked against its pattern; throws ApplierRefusal naming the bad value. */
