@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -66,6 +66,34 @@ test('a torn last line is reported, and appending after it is refused', () => wi
   setLines(file, lines(file).slice(0, 3));
   writeFileSync(file, readFileSync(file, 'utf8').slice(0, -1));
   assert.is(verifyAudit(file).problem?.kind, 'torn');
+}));
+
+test('held to the head the store recorded: cut off, emptied, deleted or rewritten is reported; one unrecorded record past the head is accepted', () => withLog((file) => {
+  const records = [0, 1, 2, 3].map((i) => appendAudit(file, entry(i)));
+  const head = { records: 4, lastHash: records[3]!.hash };
+  assert.equal(verifyAudit(file, head), { ok: true, records: 4, problem: null });
+  const all = lines(file);
+  setLines(file, all.slice(0, 2));
+  assert.equal(verifyAudit(file), { ok: true, records: 2, problem: null }, 'the chain alone cannot see it');
+  const cut = verifyAudit(file, head);
+  assert.equal([cut.ok, cut.problem?.kind, cut.problem?.line], [false, 'truncated', 3]);
+  assert.match(cut.problem!.message, /audit\.jsonl:3: the log ends after 2 record\(s\), but the store recorded 4 record\(s\), the last with hash [0-9a-f]{12}: records 2\.\.3 were cut off/);
+  writeFileSync(file, '');
+  assert.match(verifyAudit(file, head).problem!.message, /the log is empty, but the store recorded 4 record\(s\)/);
+  rmSync(file);
+  assert.throws(() => verifyAudit(file), /cannot read the audit log \(ENOENT\)/);
+  assert.match(verifyAudit(file, head).problem!.message, /the log is gone, but the store recorded 4 record\(s\)/);
+  // The last record rewritten as a new, self-consistent chain: the chain is intact, the head is not.
+  setLines(file, all.slice(0, 3));
+  appendAudit(file, { ...entry(3), why: 'rewritten' });
+  const replaced = verifyAudit(file, head);
+  assert.equal([replaced.problem?.kind, replaced.problem?.line], ['replaced', 4]);
+  // One record past the head: a step that stopped between its append and its commit. Two: written around the store.
+  setLines(file, all);
+  appendAudit(file, entry(4));
+  assert.equal(verifyAudit(file, head), { ok: true, records: 5, problem: null });
+  appendAudit(file, entry(5));
+  assert.equal([verifyAudit(file, head).problem?.kind, verifyAudit(file, head).problem?.line], ['unrecorded', 6]);
 }));
 
 test('parallel appenders from 4 processes: every record kept, the chain intact', () => withLog(async (file) => {

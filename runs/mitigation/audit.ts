@@ -16,8 +16,11 @@
  * has looked at it (the message says how to set it aside).
  *
  * What a hash chain cannot show without an anchor outside the file: that the
- * newest records were cut off. The proposal store keeps its own history,
- * which `mitigate list` shows beside it.
+ * newest records were cut off (or the whole log emptied, deleted, or
+ * replaced by a shorter chain). The anchor is the proposal store: it records
+ * the log's head (how many records, the last one's hash) in the same
+ * transaction as each append (runs/mitigation/workflow.ts, appendAudited),
+ * and `verifyAudit(file, head)` holds the log to it.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync, constants, fstatSync } from 'node:fs';
@@ -177,7 +180,21 @@ export function appendAudit(file: string, entry: AuditEntry, now: Date = new Dat
   });
 }
 
-export type AuditProblemKind = 'edited' | 'deleted' | 'reordered' | 'torn' | 'malformed';
+/**
+ * What the proposal store recorded of the log after its last append: how many
+ * records it had, and the `hash` of the last one.
+ */
+export interface AuditHead {
+  readonly records: number;
+  readonly lastHash: string;
+}
+
+/**
+ * `truncated`: fewer records than the store's head (cut off, emptied,
+ * deleted); `replaced`: the record at the head is another one (the log was
+ * rewritten from there); `unrecorded`: more than one record past the head.
+ */
+export type AuditProblemKind = 'edited' | 'deleted' | 'reordered' | 'torn' | 'malformed' | 'truncated' | 'replaced' | 'unrecorded';
 
 export interface AuditVerdict {
   readonly ok: boolean;
@@ -187,19 +204,36 @@ export interface AuditVerdict {
   readonly problem: { readonly line: number; readonly seq: number | null; readonly kind: AuditProblemKind; readonly message: string } | null;
 }
 
-/** Checks the whole chain; names the first record that was edited, deleted or reordered, or a torn last line. */
-export function verifyAudit(file: string): AuditVerdict {
+const short = (hash: string): string => hash.slice(0, 12);
+
+/**
+ * Checks the whole chain; names the first record that was edited, deleted or
+ * reordered, or a torn last line. Given the head the store recorded, the log
+ * must also reach it: at least that many records, the one at the head with
+ * its hash. One record past the head is accepted (a step that stopped between
+ * its append and its commit: the store records the new head at the next
+ * append); more are not.
+ */
+export function verifyAudit(file: string, head: AuditHead | null = null): AuditVerdict {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new AuditError(`${file}: cannot read the audit log (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && head !== null) {
+      return { ok: false, records: 0, problem: { line: 1, seq: null, kind: 'truncated', message: `${file}: the log is gone, but the store recorded ${head.records} record(s), the last with hash ${short(head.lastHash)}: it was deleted or moved` } };
+    }
+    throw new AuditError(`${file}: cannot read the audit log (${code ?? (e as Error).message})`);
   }
-  if (text === '') return { ok: true, records: 0, problem: null };
+  if (text === '') {
+    if (head !== null && head.records > 0) return { ok: false, records: 0, problem: { line: 1, seq: null, kind: 'truncated', message: `${file}: the log is empty, but the store recorded ${head.records} record(s), the last with hash ${short(head.lastHash)}: it was emptied` } };
+    return { ok: true, records: 0, problem: null };
+  }
   const complete = text.endsWith('\n');
   const lines = (complete ? text.slice(0, -1) : text).split('\n');
   let prev = GENESIS;
   const fail = (i: number, seq: number | null, kind: AuditProblemKind, message: string): AuditVerdict => ({ ok: false, records: i, problem: { line: i + 1, seq, kind, message: `${file}:${i + 1}: ${message}` } });
+  let headHash: string | null = null;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const torn = i === lines.length - 1 && !complete;
@@ -223,8 +257,23 @@ export function verifyAudit(file: string): AuditVerdict {
     }
     if (r.prev !== prev) return fail(i, r.seq, 'edited', `record ${r.seq} does not follow the line before it (its prev hash differs): record ${i - 1} was edited or replaced`);
     prev = sha256(line);
+    if (head !== null && i === head.records - 1) headHash = hash;
   }
-  return { ok: true, records: lines.length, problem: null };
+  const records = lines.length;
+  if (head !== null && head.records > 0) {
+    const recorded = `the store recorded ${head.records} record(s), the last with hash ${short(head.lastHash)}`;
+    if (records < head.records) {
+      return fail(records, null, 'truncated', `the log ends after ${records} record(s), but ${recorded}: record${head.records - records > 1 ? `s ${records}..${head.records - 1} were` : ` ${records} was`} cut off`);
+    }
+    if (headHash !== head.lastHash) {
+      return fail(head.records - 1, head.records - 1, 'replaced', `record ${head.records - 1} has hash ${short(headHash ?? '')}, but ${recorded}: the log was replaced or rewritten from there`);
+    }
+    if (records > head.records + 1) {
+      const extra = records - 1 > head.records + 1 ? `records ${head.records + 1}..${records - 1} were` : `record ${head.records + 1} was`;
+      return fail(head.records + 1, head.records + 1, 'unrecorded', `${extra} written around the workflow: ${recorded}, and only one more (a step stopped between its append and its commit) is accepted`);
+    }
+  }
+  return { ok: true, records, problem: null };
 }
 
 /** Every complete record, for `mitigate list` and tests; the chain is not checked here. */

@@ -6,6 +6,11 @@
  * transaction (the write lock is taken before the state is read), so two
  * commands racing to apply the same proposal cannot both see it unapplied:
  * exactly one wins, the other is refused with the state the winner wrote.
+ *
+ * It also keeps the audit log's head (records and the last one's hash),
+ * written in the transaction of each append (workflow.ts, appendAudited):
+ * the anchor outside the log that shows records cut off its end. A store
+ * made before heads were kept has none until its next append.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,6 +18,7 @@ import Database from 'better-sqlite3';
 import type { ApprovalRecord, Decision } from '../../twins/mitigation/decide.js';
 import type { Policy } from '../../twins/mitigation/policy.js';
 import type { Proposal, ProposalState } from '../../twins/mitigation/types.js';
+import type { AuditHead } from './audit.js';
 
 export interface StoredProposal {
   readonly proposal: Proposal;
@@ -47,12 +53,20 @@ CREATE TABLE IF NOT EXISTS applications (
   applier TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, detail TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS states (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, proposal_id TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, why TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1), records INTEGER NOT NULL, last_hash TEXT NOT NULL, at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS approvals_by_proposal ON approvals(proposal_id);
 CREATE INDEX IF NOT EXISTS applications_at ON applications(at);
 `;
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';
+}
+
+/** A file that is not SQLite, or is damaged, as bad input naming it (as the run store says it); any other error as it is. */
+function openError(file: string, e: unknown): unknown {
+  const code = (e as { code?: unknown }).code;
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' ? new StoreError(`${file}: not a proposal store (${(e as Error).message}); the file was not changed`) : e;
 }
 
 interface ProposalRow { id: string; proposer: string; content_hash: string; body: string; policy: string; state: string; updated_at: string }
@@ -102,10 +116,8 @@ export class MitigationStore {
       this.db.exec(SCHEMA);
     } catch (e) {
       this.db.close();
-      // A file that is not SQLite (or is damaged) fails at the first statement, before anything is written: said as bad input naming the file, as the run store does.
-      const code = (e as { code?: unknown }).code;
-      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new StoreError(`${file}: not a proposal store (${(e as Error).message}); the file was not changed`);
-      throw e;
+      // A file that is not SQLite (or is damaged) fails at the first statement, before anything is written.
+      throw openError(file, e);
     }
   }
 
@@ -183,6 +195,18 @@ export class MitigationStore {
     return (this.db.prepare('SELECT at FROM applications WHERE at > ? ORDER BY at').all(since.toISOString()) as Array<{ at: string }>).map((r) => new Date(r.at));
   }
 
+  /** The audit log's head as of the last append this store recorded; null for a store made before heads were kept (or with no append yet). */
+  auditHead(): AuditHead | null {
+    const row = this.db.prepare('SELECT records, last_hash FROM audit_head WHERE id = 1').get() as { records: number; last_hash: string } | undefined;
+    return row === undefined ? null : { records: row.records, lastHash: row.last_hash };
+  }
+
+  /** Records the log's head after an append; call inside the transaction that appended. */
+  setAuditHead(head: AuditHead, now: Date): void {
+    this.db.prepare('INSERT INTO audit_head (id, records, last_hash, at) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET records = excluded.records, last_hash = excluded.last_hash, at = excluded.at')
+      .run(head.records, head.lastHash, now.toISOString());
+  }
+
   /**
    * Decides and claims in one IMMEDIATE transaction: `decide` sees the state
    * as no other command can change it; when it allows, `claim` writes the new
@@ -199,5 +223,25 @@ export class MitigationStore {
 
   private fromRow(r: ProposalRow): StoredProposal {
     return { proposal: JSON.parse(r.body) as Proposal, hash: r.content_hash, proposer: r.proposer, policy: JSON.parse(r.policy) as Policy, state: r.state as ProposalState, updatedAt: r.updated_at };
+  }
+}
+
+/**
+ * The audit head a store file recorded, read without writing to it (`audit
+ * verify` checks; it changes nothing): null when the store keeps none (made
+ * before heads were kept). A file that is not SQLite is a StoreError.
+ */
+export function readAuditHead(file: string): AuditHead | null {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'").get();
+    if (table === undefined) return null;
+    const row = db.prepare('SELECT records, last_hash FROM audit_head WHERE id = 1').get() as { records: number; last_hash: string } | undefined;
+    return row === undefined ? null : { records: row.records, lastHash: row.last_hash };
+  } catch (e) {
+    throw openError(file, e);
+  } finally {
+    db?.close();
   }
 }

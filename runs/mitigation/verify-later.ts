@@ -19,12 +19,12 @@
  * refusal, audited.
  */
 import { changeOf, type Applier } from './appliers/applier.js';
-import { appendAudit, readAudit } from './audit.js';
+import { readAudit } from './audit.js';
 import type { MetricWatch } from './metric-watch.js';
 import { MitigationRefusedError } from './refusal.js';
 import type { MitigationStore, StoredProposal } from './store.js';
 import { median, predictedFromConfirmation, verifyApplied, type VerifyJudgement, type VerifySpec } from './verify.js';
-import { ENGINE } from './workflow.js';
+import { appendAudited, ENGINE } from './workflow.js';
 
 export interface VerifyLaterOptions {
   readonly metric: string;
@@ -90,7 +90,7 @@ export async function verifyLater(store: MitigationStore, audit: string, id: str
   const s = store.require(id);
   if (s.state !== 'applied' && s.state !== 'verified') {
     const reason = `proposal ${id} is ${s.state}: only an applied change is verified`;
-    appendAudit(audit, { who: o.by ?? ENGINE, what: 'verify', proposal: id, why: reason, evidence: { code: 'wrong-state', state: s.state }, decision: 'refused' }, now());
+    appendAudited(store, audit, { who: o.by ?? ENGINE, what: 'verify', proposal: id, why: reason, evidence: { code: 'wrong-state', state: s.state }, decision: 'refused' }, now());
     throw new MitigationRefusedError(`verify refused: ${reason}`, 'wrong-state');
   }
   const node = changeOf(s.proposal).target;

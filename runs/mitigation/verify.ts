@@ -17,11 +17,10 @@
  * `applyAndVerify` is the whole step: before-window, apply, after-window,
  * judgement.
  */
-import { appendAudit } from './audit.js';
 import { changeOf, type Applier } from './appliers/applier.js';
 import type { MetricWatch } from './metric-watch.js';
 import type { MitigationStore } from './store.js';
-import { applyProposal, ENGINE, rollbackProposal, wouldApply, type ApplyResult } from './workflow.js';
+import { appendAudited, applyProposal, ENGINE, rollbackProposal, wouldApply, type ApplyResult } from './workflow.js';
 
 export interface VerifySpec {
   readonly node: string;
@@ -94,7 +93,7 @@ export async function verifyApplied(store: MitigationStore, audit: string, id: s
   const judged = judgeWindow(values, spec, minPoints, onNoData);
   const j = failure === null ? judged : { ...judged, reason: `${judged.reason} (the metric source failed: ${failure})` };
   const at = now();
-  appendAudit(audit, { who: ENGINE, what: 'verify', proposal: id, why: j.reason, evidence: { source: watch.source, metric: spec.metric, node: spec.node, points: j.points, median: j.median, predicted: spec.predicted, before: spec.before, ...(spec.beforeSource !== undefined ? { beforeSource: spec.beforeSource } : {}), windowSeconds }, decision: `${j.verdict}: ${j.action}` }, at);
+  appendAudited(store, audit, { who: ENGINE, what: 'verify', proposal: id, why: j.reason, evidence: { source: watch.source, metric: spec.metric, node: spec.node, points: j.points, median: j.median, predicted: spec.predicted, before: spec.before, ...(spec.beforeSource !== undefined ? { beforeSource: spec.beforeSource } : {}), windowSeconds }, decision: `${j.verdict}: ${j.action}` }, at);
   if (j.action === 'keep') store.transaction(() => store.setState(id, 'verified', ENGINE, j.reason, at));
   else if (j.action === 'rollback') await rollbackProposal(store, audit, id, applier, { now: at, why: `verification ${j.verdict}: ${j.reason}` });
   return j;

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,7 +18,7 @@ import type { Proposal } from '../../twins/mitigation/types.js';
 import type { Applier } from './appliers/applier.js';
 import { commandApplier } from './appliers/command.js';
 import { dryRunApplier } from './appliers/dry-run.js';
-import { readAudit, verifyAudit } from './audit.js';
+import { appendAudit, readAudit, verifyAudit } from './audit.js';
 import { MitigationRefusedError } from './refusal.js';
 import { MitigationStore } from './store.js';
 import { applyProposal, decideOnProposal, recordProposal, rollbackProposal } from './workflow.js';
@@ -200,6 +200,61 @@ test('a tampered, deleted or reordered audit line: propose, approve and apply ar
   assert.is((await rollbackProposal(c.store, c.audit, applied.id, applier, opts)).proposal.state, 'rolledBack', 'undoing is never refused');
 }));
 
+test('a log cut short, emptied or deleted (its chain intact) stops propose, approve and apply against the head the store recorded; rollback still works', () => withStore(async (c) => {
+  const applied = testProposal({ id: 'p-applied', node: 'a' });
+  recordProposal(c.store, c.audit, applied, testPolicy(), opts);
+  const applier = recordingApplier();
+  await applyProposal(c.store, c.audit, applied.id, applier, opts);
+  const p = testProposal({ id: 'p-next', from: 1, to: 4 });
+  recordProposal(c.store, c.audit, p, testPolicy(), opts);
+  const intact = readFileSync(c.audit, 'utf8');
+  const lines = intact.trimEnd().split('\n');
+  assert.equal(c.store.auditHead(), { records: 4, lastHash: readAudit(c.audit).at(-1)!.hash }, 'the head is recorded with each append');
+  const cases: Array<[string, () => void, RegExp]> = [
+    ['emptied', () => writeFileSync(c.audit, ''), /the log is empty, but the store recorded 4 record\(s\)/],
+    ['deleted', () => rmSync(c.audit), /the log is gone, but the store recorded 4 record\(s\)/],
+    ['first line kept', () => writeFileSync(c.audit, `${lines[0]}\n`), /audit\.jsonl:2: the log ends after 1 record\(s\), but the store recorded 4/],
+  ];
+  for (const [what, cut, message] of cases) {
+    cut();
+    await refusedWith(() => approve(c, p.id, 'ann'), 'audit-broken', message);
+    await refusedWith(applyProposal(c.store, c.audit, applied.id, recordingApplier(), opts), 'audit-broken', /the audit log is broken/);
+    await refusedWith(() => recordProposal(c.store, c.audit, testProposal({ id: `p-${what.replace(/ /g, '-')}`, node: 'b' }), testPolicy(), opts), 'audit-broken', /the audit log is broken/);
+    assert.is(lastAudit(c).code, 'audit-broken', `${what}: the refusal is appended`);
+    assert.is(verifyAudit(c.audit, c.store.auditHead()).ok, false, `${what}: still broken after the refusals`);
+    assert.is(c.store.auditHead()!.records, 4, `${what}: a refusal on a broken log does not move the head`);
+  }
+  assert.equal(c.store.approvals(p.id), [], 'no approval was recorded');
+  assert.is((await rollbackProposal(c.store, c.audit, applied.id, applier, opts)).proposal.state, 'rolledBack', 'undoing is never refused');
+  // Restored from a copy: the workflow goes on, and the head follows.
+  writeFileSync(c.audit, intact);
+  approve(c, p.id, 'ann');
+  assert.is(c.store.auditHead()!.records, 5);
+  assert.ok(verifyAudit(c.audit, c.store.auditHead()).ok);
+}));
+
+test('crash consistency: one record appended without its head (a step that stopped before its commit) is accepted and its head recorded next; a store from before heads were kept starts recording', () => withStore(async (c) => {
+  const p = testProposal({ id: 'p-1', from: 1, to: 4 });
+  recordProposal(c.store, c.audit, p, testPolicy(), opts);
+  assert.is(c.store.auditHead()!.records, 1);
+  // What a crash between the append and the commit leaves: the record in the log, the head one behind.
+  appendAudit(c.audit, { who: 'ann', what: 'approve', proposal: p.id, why: 'crashed before its commit', evidence: null, decision: 'approved' });
+  assert.is(c.store.auditHead()!.records, 1);
+  approve(c, p.id, 'ann');
+  assert.equal(c.store.auditHead(), { records: 3, lastHash: readAudit(c.audit).at(-1)!.hash }, 'accepted, and the new head recorded');
+  // Two records past the head were written around the workflow: refused.
+  appendAudit(c.audit, { who: 'x', what: 'test', proposal: null, why: 'a', evidence: null, decision: 'done' });
+  appendAudit(c.audit, { who: 'x', what: 'test', proposal: null, why: 'b', evidence: null, decision: 'done' });
+  await refusedWith(() => approve(c, p.id, 'bob'), 'audit-broken', /audit\.jsonl:5: record 4 was written around the workflow/);
+  // A store made before heads were kept: no head, the log is held to its chain alone, and the next append records one.
+  const legacy = new Database(c.db);
+  legacy.exec('DELETE FROM audit_head');
+  legacy.close();
+  assert.is(c.store.auditHead(), null);
+  approve(c, p.id, 'bob');
+  assert.equal(c.store.auditHead(), { records: 7, lastHash: readAudit(c.audit).at(-1)!.hash });
+}));
+
 test('four processes race to apply one proposal: exactly one wins, the others are refused as already applied', () => withStore(async (c) => {
   const p = testProposal();
   recordProposal(c.store, c.audit, p, testPolicy(), opts);
@@ -209,7 +264,8 @@ test('four processes race to apply one proposal: exactly one wins, the others ar
   const results = outs.map((o) => o.stdout.trim()).sort();
   assert.equal(results, ['refused already-applied', 'refused already-applied', 'refused already-applied', 'won']);
   assert.is(c.store.applications(p.id).length, 1);
-  assert.ok(verifyAudit(c.audit).ok);
+  assert.ok(verifyAudit(c.audit, c.store.auditHead()).ok);
+  assert.is(c.store.auditHead()!.records, readAudit(c.audit).length, 'every racer recorded the head of its own append');
 }));
 
 test.run();

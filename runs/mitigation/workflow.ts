@@ -6,6 +6,8 @@
  * appended to the audit log. An allowed step's audit record is written inside
  * its transaction (a failed append undoes the state change); a refusal's
  * after it, then MitigationRefusedError is thrown with the same reason.
+ * Every append goes through appendAudited, which records the log's new head
+ * in the store in the same transaction, so a log cut short is seen.
  */
 import { autoApprovalRule, decideApply, decideApproval, decideChangeAllowed, countedApprovers, type Decision } from '../../twins/mitigation/decide.js';
 import { proposalContentHash } from '../../twins/mitigation/decide-hash.js';
@@ -13,7 +15,7 @@ import type { Policy } from '../../twins/mitigation/policy.js';
 import type { Proposal } from '../../twins/mitigation/types.js';
 import { ApplierRefusal, changeOf, type Applier } from './appliers/applier.js';
 import { existsSync } from 'node:fs';
-import { appendAudit, verifyAudit } from './audit.js';
+import { appendAudit, verifyAudit, type AuditEntry, type AuditRecord, type AuditVerdict } from './audit.js';
 import { MitigationApplyError, MitigationRefusedError } from './refusal.js';
 import type { MitigationStore, StoredProposal } from './store.js';
 
@@ -24,24 +26,56 @@ export interface StepOptions {
   readonly now?: Date;
 }
 
-function refused(audit: string, who: string, what: string, proposal: string | null, d: Decision & { allowed: false }, evidence: unknown, now: Date): never {
-  appendAudit(audit, { who, what, proposal, why: d.reason, evidence: { code: d.code, ...(evidence as object) }, decision: 'refused' }, now);
+/**
+ * The log checked against the head the store recorded (verifyAudit); null
+ * when there is nothing to check: no log yet and no head (a new state folder).
+ * A store made before heads were kept has none: its log is held to its chain
+ * alone until the next append records one.
+ */
+function auditVerdict(store: MitigationStore, audit: string): AuditVerdict | null {
+  const head = store.auditHead();
+  if (head === null && !existsSync(audit)) return null;
+  return verifyAudit(audit, head);
+}
+
+/**
+ * Appends a record and records the log's new head in the store, in one
+ * IMMEDIATE transaction (nested in the step's own when there is one), so
+ * no other step appends in between. The record is written (and synced)
+ * before the transaction commits: a crash in between leaves the log one
+ * record past the head, which verifyAudit accepts and the next append
+ * records. A log that does not match the head (or whose chain is broken) is
+ * still appended to, e.g. the refusal that says so, but its head is not
+ * moved: the log stays broken until it is restored.
+ */
+export function appendAudited(store: MitigationStore, audit: string, entry: AuditEntry, now?: Date): AuditRecord {
+  return store.transaction(() => {
+    const v = auditVerdict(store, audit);
+    const record = appendAudit(audit, entry, now);
+    if (v === null || v.ok) store.setAuditHead({ records: record.seq + 1, lastHash: record.hash }, now ?? new Date());
+    return record;
+  });
+}
+
+function refused(store: MitigationStore, audit: string, who: string, what: string, proposal: string | null, d: Decision & { allowed: false }, evidence: unknown, now: Date): never {
+  appendAudited(store, audit, { who, what, proposal, why: d.reason, evidence: { code: d.code, ...(evidence as object) }, decision: 'refused' }, now);
   throw new MitigationRefusedError(`${what} refused: ${d.reason}`, d.code);
 }
 
 /**
- * A log whose chain is broken (a record edited, deleted or reordered) is no
- * trail to act on: proposing, approving and applying are refused until a
- * person restores it, and the refusal itself is appended (it chains from the
- * last line, so `audit verify` still names the first broken record). A torn
- * last line is left to appendAudit, which refuses every append after it.
- * Rollback is never refused: undoing must always be possible.
+ * A log whose chain is broken (a record edited, deleted or reordered), or
+ * that no longer reaches the head the store recorded (records cut off its
+ * end, emptied, deleted, rewritten), is no trail to act on: proposing,
+ * approving and applying are refused until a person restores it, and the
+ * refusal itself is appended (it chains from the last line, so `audit
+ * verify` still names the first broken record). A torn last line is left to
+ * appendAudit, which refuses every append after it. Rollback is never
+ * refused: undoing must always be possible.
  */
-function requireIntactAudit(audit: string, who: string, what: string, proposal: string | null, now: Date): void {
-  if (!existsSync(audit)) return;
-  const v = verifyAudit(audit);
-  if (v.ok || v.problem === null || v.problem.kind === 'torn') return;
-  refused(audit, who, what, proposal, { allowed: false, code: 'audit-broken', reason: `the audit log is broken: ${v.problem.message}; nothing is changed until it is restored from a copy ('shadowcast audit verify' names the record; the store keeps its own history of every state change)` }, { line: v.problem.line, kind: v.problem.kind }, now);
+function requireIntactAudit(store: MitigationStore, audit: string, who: string, what: string, proposal: string | null, now: Date): void {
+  const v = auditVerdict(store, audit);
+  if (v === null || v.ok || v.problem === null || v.problem.kind === 'torn') return;
+  refused(store, audit, who, what, proposal, { allowed: false, code: 'audit-broken', reason: `the audit log is broken: ${v.problem.message}; nothing is changed until it is restored from a copy ('shadowcast audit verify' names the record; the store keeps its own history of every state change)` }, { line: v.problem.line, kind: v.problem.kind }, now);
 }
 
 /**
@@ -53,7 +87,7 @@ function requireIntactAudit(audit: string, who: string, what: string, proposal: 
 export function recordProposal(store: MitigationStore, audit: string, proposal: Proposal, policy: Policy, options: StepOptions & { readonly proposer?: string } = {}): StoredProposal {
   const now = options.now ?? new Date();
   const proposer = options.proposer ?? ENGINE;
-  requireIntactAudit(audit, proposer, 'propose', proposal.id, now);
+  requireIntactAudit(store, audit, proposer, 'propose', proposal.id, now);
   const allowed = decideChangeAllowed(policy, proposal);
   const auto = allowed.allowed ? autoApprovalRule(policy, proposal) : null;
   const stored: Proposal = { ...proposal, autoApproved: auto !== null && auto.rule !== null ? { rule: auto.rule } : null };
@@ -63,7 +97,7 @@ export function recordProposal(store: MitigationStore, audit: string, proposal: 
     const state = !allowed.allowed ? 'rejected' : stored.autoApproved !== null ? 'approved' : 'proposed';
     store.insertProposal(stored, hash, proposer, policy, state, now);
     const why = !allowed.allowed ? allowed.reason : stored.autoApproved !== null ? `auto-approved by rule '${stored.autoApproved.rule}'` : `awaiting ${policy.approvals.required} approval(s): ${auto !== null && auto.rule === null ? auto.why : ''}`;
-    appendAudit(audit, { who: proposer, what: 'propose', proposal: stored.id, why, evidence: { ...evidence, choice: stored.choice }, decision: !allowed.allowed ? 'refused' : stored.autoApproved !== null ? 'auto-approved' : 'proposed' }, now);
+    appendAudited(store, audit, { who: proposer, what: 'propose', proposal: stored.id, why, evidence: { ...evidence, choice: stored.choice }, decision: !allowed.allowed ? 'refused' : stored.autoApproved !== null ? 'auto-approved' : 'proposed' }, now);
   });
   if (!allowed.allowed) throw new MitigationRefusedError(`proposal ${stored.id} refused: ${allowed.reason}`, allowed.code);
   return store.require(stored.id);
@@ -82,7 +116,7 @@ export interface ApprovalInput {
 /** Approves or rejects; the proposal becomes approved once enough distinct approvers have approved it, rejected on any rejection. */
 export function decideOnProposal(store: MitigationStore, audit: string, input: ApprovalInput, options: StepOptions = {}): StoredProposal {
   const now = options.now ?? new Date();
-  requireIntactAudit(audit, input.by, input.decision, input.id, now);
+  requireIntactAudit(store, audit, input.by, input.decision, input.id, now);
   let refusal: (Decision & { allowed: false }) | null = null;
   store.transaction(() => {
     const s = store.require(input.id);
@@ -99,9 +133,9 @@ export function decideOnProposal(store: MitigationStore, audit: string, input: A
       if (approvers.length >= s.policy.approvals.required && s.state === 'proposed') store.setState(input.id, 'approved', input.by, `approved by ${approvers.join(', ')}`, now);
       else if (s.state === 'proposed') decision = `approval ${approvers.length} of ${s.policy.approvals.required}`;
     }
-    appendAudit(audit, { who: input.by, what: input.decision, proposal: input.id, why: input.reason, evidence: { role: input.role, hash: req.proposalHash, basis: d.basis }, decision }, now);
+    appendAudited(store, audit, { who: input.by, what: input.decision, proposal: input.id, why: input.reason, evidence: { role: input.role, hash: req.proposalHash, basis: d.basis }, decision }, now);
   });
-  if (refusal !== null) refused(audit, input.by, input.decision, input.id, refusal, { role: input.role }, now);
+  if (refusal !== null) refused(store, audit, input.by, input.decision, input.id, refusal, { role: input.role }, now);
   return store.require(input.id);
 }
 
@@ -125,7 +159,8 @@ export function wouldApply(store: MitigationStore, audit: string, id: string, ap
   } catch {
     return false;
   }
-  if (existsSync(audit) && !verifyAudit(audit).ok) return false;
+  const v = auditVerdict(store, audit);
+  if (v !== null && !v.ok) return false;
   return applyDecision(store, store.require(id), now).allowed;
 }
 
@@ -145,7 +180,7 @@ export interface ApplyResult {
 export async function applyProposal(store: MitigationStore, audit: string, id: string, applier: Applier, options: StepOptions & { readonly by?: string } = {}): Promise<ApplyResult> {
   const now = options.now ?? new Date();
   const by = options.by ?? ENGINE;
-  requireIntactAudit(audit, by, 'apply', id, now);
+  requireIntactAudit(store, audit, by, 'apply', id, now);
   const first = store.require(id);
   const change = changeOf(first.proposal);
   let description: string;
@@ -153,31 +188,31 @@ export async function applyProposal(store: MitigationStore, audit: string, id: s
     description = applier.describe(change, 'apply');
   } catch (e) {
     if (!(e instanceof ApplierRefusal)) throw e;
-    refused(audit, by, 'apply', id, { allowed: false, code: 'applier-refused', reason: e.message }, { applier: applier.name }, now);
+    refused(store, audit, by, 'apply', id, { allowed: false, code: 'applier-refused', reason: e.message }, { applier: applier.name }, now);
   }
   const decide = (s: StoredProposal): Decision => applyDecision(store, s, now);
   if (!applier.changesSomething) {
     const d = decide(first);
-    if (!d.allowed) refused(audit, by, 'apply', id, d, { applier: applier.name }, now);
+    if (!d.allowed) refused(store, audit, by, 'apply', id, d, { applier: applier.name }, now);
     const detail = await applier.apply(change);
-    appendAudit(audit, { who: by, what: 'apply', proposal: id, why: d.basis, evidence: { applier: applier.name, change: description }, decision: 'dry-run' }, now);
+    appendAudited(store, audit, { who: by, what: 'apply', proposal: id, why: d.basis, evidence: { applier: applier.name, change: description }, decision: 'dry-run' }, now);
     return { proposal: first, detail };
   }
   const d = store.decideAndClaim(id, decide, (s, ok) => {
     store.setState(id, 'applied', by, ok.basis, now);
     store.addApplication({ proposalId: id, kind: 'apply', applier: applier.name, at: now.toISOString(), by, detail: description });
-    appendAudit(audit, { who: by, what: 'apply', proposal: id, why: ok.basis, evidence: { applier: applier.name, change: description, hash: s.hash }, decision: 'allowed' }, now);
+    appendAudited(store, audit, { who: by, what: 'apply', proposal: id, why: ok.basis, evidence: { applier: applier.name, change: description, hash: s.hash }, decision: 'allowed' }, now);
   });
-  if (!d.allowed) refused(audit, by, 'apply', id, d, { applier: applier.name }, now);
+  if (!d.allowed) refused(store, audit, by, 'apply', id, d, { applier: applier.name }, now);
   try {
     const detail = await applier.apply(change);
-    appendAudit(audit, { who: by, what: 'apply', proposal: id, why: 'the applier finished', evidence: { applier: applier.name, detail }, decision: 'done' });
+    appendAudited(store, audit, { who: by, what: 'apply', proposal: id, why: 'the applier finished', evidence: { applier: applier.name, detail }, decision: 'done' });
     return { proposal: store.require(id), detail };
   } catch (e) {
     const message = (e as Error).message;
     store.transaction(() => {
       store.setState(id, 'failed', by, message, new Date());
-      appendAudit(audit, { who: by, what: 'apply', proposal: id, why: message, evidence: { applier: applier.name }, decision: 'failed' });
+      appendAudited(store, audit, { who: by, what: 'apply', proposal: id, why: message, evidence: { applier: applier.name }, decision: 'failed' });
     });
     throw new MitigationApplyError(`apply of ${id} with the ${applier.name} applier failed: ${message} (the proposal is marked failed; check the target by hand)`, { cause: e });
   }
@@ -201,18 +236,18 @@ export async function rollbackProposal(store: MitigationStore, audit: string, id
   }, () => {
     store.setState(id, 'rolledBack', by, why, now);
     store.addApplication({ proposalId: id, kind: 'rollback', applier: applier.name, at: now.toISOString(), by, detail: applier.describe(change, 'rollback') });
-    appendAudit(audit, { who: by, what: 'rollback', proposal: id, why, evidence: { applier: applier.name, change: applier.describe(change, 'rollback') }, decision: 'allowed' }, now);
+    appendAudited(store, audit, { who: by, what: 'rollback', proposal: id, why, evidence: { applier: applier.name, change: applier.describe(change, 'rollback') }, decision: 'allowed' }, now);
   });
-  if (!d.allowed) refused(audit, by, 'rollback', id, d, { applier: applier.name }, now);
+  if (!d.allowed) refused(store, audit, by, 'rollback', id, d, { applier: applier.name }, now);
   try {
     const detail = await applier.rollback(change);
-    appendAudit(audit, { who: by, what: 'rollback', proposal: id, why, evidence: { applier: applier.name, detail }, decision: 'done' });
+    appendAudited(store, audit, { who: by, what: 'rollback', proposal: id, why, evidence: { applier: applier.name, detail }, decision: 'done' });
     return { proposal: store.require(id), detail };
   } catch (e) {
     const message = (e as Error).message;
     store.transaction(() => {
       store.setState(id, 'failed', by, `rollback failed: ${message}`, new Date());
-      appendAudit(audit, { who: by, what: 'rollback', proposal: id, why: message, evidence: { applier: applier.name }, decision: 'failed' });
+      appendAudited(store, audit, { who: by, what: 'rollback', proposal: id, why: message, evidence: { applier: applier.name }, decision: 'failed' });
     });
     throw new MitigationApplyError(`rollback of ${id} with the ${applier.name} applier failed: ${message} (the proposal is marked failed; check the target by hand)`, { cause: e });
   }

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -142,6 +142,47 @@ test('propose refuses a policy key that names no node of the twin (exit 3), with
     const r = await cli(['mitigate', 'propose', '--twin', SHOP, '--result', join(dir, 'no-result'), '--policy', policy, '--out', join(dir, 'out'), '--state', join(dir, 'state')]);
     assert.is(r.code, 3, r.stderr);
     assert.match(r.stderr, new RegExp(`policy\\.yaml:${line}:3: nodes\\.recomendation: unknown node id "recomendation" \\(did you mean "recommendation"\\?\\)`));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('audit verify and apply hold the log to the head the store recorded: emptied, deleted or cut short is exit 3 / refused (exit 5)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mitigate-head-'));
+  try {
+    const policy = await loadPolicyFile(POLICY);
+    const far = new Date(Date.now() + 3600_000).toISOString();
+    const store = new MitigationStore(storeFile(dir));
+    try {
+      for (const id of ['p-1', 'p-2']) recordProposal(store, auditFile(dir), testProposal({ id, expiresAt: far, createdAt: new Date().toISOString() }), policy);
+    } finally {
+      store.close();
+    }
+    const intact = readFileSync(auditFile(dir), 'utf8');
+    const ok = await cli(['audit', 'verify', '--state', dir]);
+    assert.is(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /2 record\(s\), chain intact, as .*mitigation\.db recorded/);
+    const cuts: Array<[string, () => void, RegExp]> = [
+      ['emptied', () => writeFileSync(auditFile(dir), ''), /audit\.jsonl: the log is empty, but the store recorded 2 record\(s\)/],
+      ['deleted', () => rmSync(auditFile(dir)), /audit\.jsonl: the log is gone, but the store recorded 2 record\(s\)/],
+      ['first line kept', () => writeFileSync(auditFile(dir), intact.split('\n')[0] + '\n'), /audit\.jsonl:2: the log ends after 1 record\(s\), but the store recorded 2 record\(s\), the last with hash [0-9a-f]{12}: record 1 was cut off/],
+    ];
+    for (const [what, cut, message] of cuts) {
+      cut();
+      const verify = await cli(['audit', 'verify', '--state', dir]);
+      assert.is(verify.code, 3, `${what}: ${verify.stdout}`);
+      assert.match(verify.stderr, message);
+      const apply = await cli(['mitigate', 'apply', 'p-1', '--state', dir]);
+      assert.is(apply.code, 5, `${what}: ${apply.stdout}`);
+      assert.match(apply.stderr, /apply refused: the audit log is broken: /);
+    }
+    // A log named on its own is held to the store beside it; a copy elsewhere to its chain alone, and said so.
+    writeFileSync(auditFile(dir), intact);
+    assert.match((await cli(['audit', 'verify', auditFile(dir)])).stdout, /chain intact, as .*mitigation\.db recorded/);
+    const copy = join(dir, 'copy', 'audit.jsonl');
+    mkdirSync(dirname(copy));
+    writeFileSync(copy, intact.split('\n')[0] + '\n');
+    assert.match((await cli(['audit', 'verify', copy])).stdout, /1 record\(s\), chain intact; no proposal store at .* to hold its length to/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
