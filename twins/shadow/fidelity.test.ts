@@ -51,6 +51,10 @@ test('an exhausted budget lowers fidelity, naming the dropped nodes, even when a
   assert.is(d.value, 0.4);
   assert.match(d.reason, /budget exhausted \(dropped productcatalog, catalogdb; used 100.0 % of the budget\): fidelity lowered/);
   assert.is(adjustFidelity({ ...base, current: 0.05, budgetUse: 1.2 }).value, 0);
+  // At 0 the rule cannot lower any further, and says so instead of "lowered".
+  const floor = adjustFidelity({ ...base, current: 0, dropped: ['catalogdb'], budgetUse: 1 });
+  assert.is(floor.value, 0);
+  assert.match(floor.reason, /budget exhausted \(dropped catalogdb; used 100.0 % of the budget\): fidelity already 0, only a larger budget helps$/);
 });
 
 test('the fidelity.jsonl record holds old, new, inputs, policy and reason on one line', () => {

@@ -94,7 +94,9 @@ export function adjustFidelity(inputs: FidelityInputs, policy: FidelityPolicy = 
   if (inputs.dropped.length > 0 || (use !== null && use > 1)) {
     const value = round3(Math.max(0, f - policy.step));
     const what = inputs.dropped.length > 0 ? `dropped ${inputs.dropped.join(', ')}` : 'nothing dropped';
-    return { value, reason: `budget exhausted (${what}${use !== null ? `; used ${pct(use)} of the budget` : ''}): fidelity lowered` };
+    // At 0 there is nothing left to lower: only a larger budget helps, and the log must not claim otherwise.
+    const outcome = value < f ? 'fidelity lowered' : 'fidelity already 0, only a larger budget helps';
+    return { value, reason: `budget exhausted (${what}${use !== null ? `; used ${pct(use)} of the budget` : ''}): ${outcome}` };
   }
   const off: string[] = [];
   if (inputs.coverageError !== null && inputs.coverageError > policy.coverageTolerance) off.push(`backtest coverage off by ${pct(inputs.coverageError)} (tolerance ${pct(policy.coverageTolerance)})`);

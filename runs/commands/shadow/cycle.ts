@@ -22,7 +22,7 @@ export const SHADOW_CYCLE = defineCommand({
     'keep-up': { kind: 'boolean', help: 'leave the shadow running after the comparison' },
     'initial-fidelity': { kind: 'custom', value: 'F', default: String(INITIAL_FIDELITY), parse: parseFidelityValue, help: 'the fidelity of the first turn, when DIR has no fidelity.jsonl yet' },
   },
-  notes: 'A shadow still running in DIR from an earlier turn is stopped first.',
+  notes: 'A shadow still running in DIR from an earlier turn is stopped first. Exit 3 when the budget cannot hold the critical set (unless --allow-partial): nothing is started, and the fidelity is lowered for the next turn (logged in DIR/fidelity.jsonl).',
 });
 
 export async function run(argv: string[]): Promise<number> {
@@ -31,7 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   const v = parsed.values;
   const decision = await decideFidelity(v.dir, v.backtest ?? null, v['initial-fidelity']);
   console.log(`fidelity ${decision.record.old} -> ${decision.value}: ${decision.reason}`);
-  const { plan } = await makePlan({ flags: v, fidelity: decision.value, fidelityAuto: { reason: decision.reason }, target: 'local' }, SHADOW_CYCLE);
+  const { plan } = await makePlan({ flags: v, fidelity: decision.value, fidelityAuto: { reason: decision.reason }, target: 'local', history: { dir: v.dir, record: decision.record } }, SHADOW_CYCLE);
   console.log(`${formatPlanTable(plan)}\n`);
   const before = await shadowStatus(v.dir);
   if (before && before.processes.some((p) => p.alive)) await shadowDown(v.dir);

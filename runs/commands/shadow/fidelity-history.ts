@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { simToRealError, type ShadowComparison } from '../../../twins/shadow/compare.js';
 import { adjustFidelity, fidelityLine, fidelityRecord, type FidelityDecision, type FidelityInputs, type FidelityRecord } from '../../../twins/shadow/fidelity.js';
 import { budgetUse, removedByBudget } from '../../../twins/shadow/plan.js';
+import type { ShadowPlan } from '../../../twins/shadow/plan-types.js';
 import { InputError } from '../../usage-error.js';
 import { PLAN_FILE, readPlanFile } from './shared.js';
 
@@ -72,13 +73,31 @@ export async function fidelityInputs(dir: string, backtestFile: string | null, i
   };
 }
 
-/** Decides the next fidelity from DIR's history and appends the decision (old, new, inputs, reason) to DIR/fidelity.jsonl. */
-export async function decideFidelity(dir: string, backtestFile: string | null, initial = INITIAL_FIDELITY, now = new Date()): Promise<FidelityDecision & { readonly record: FidelityRecord }> {
-  const inputs = await fidelityInputs(dir, backtestFile, initial);
+export type LoggedDecision = FidelityDecision & { readonly record: FidelityRecord };
+
+/** The rule applied to `inputs`, appended to DIR/fidelity.jsonl. */
+async function logDecision(dir: string, inputs: FidelityInputs, now: Date): Promise<LoggedDecision> {
   const decision = adjustFidelity(inputs);
   const record = fidelityRecord(now.toISOString(), inputs, decision);
   await mkdir(dir, { recursive: true });
   // One write of one line: appends of whole lines do not interleave.
   await appendFile(join(dir, FIDELITY_LOG), fidelityLine(record));
   return { ...decision, record };
+}
+
+/** Decides the next fidelity from DIR's history and appends the decision (old, new, inputs, reason) to DIR/fidelity.jsonl. */
+export async function decideFidelity(dir: string, backtestFile: string | null, initial = INITIAL_FIDELITY, now = new Date()): Promise<LoggedDecision> {
+  return logDecision(dir, await fidelityInputs(dir, backtestFile, initial), now);
+}
+
+/**
+ * A plan made at `previous.new` that the budget refused: it is never written
+ * to DIR (nothing runs), so the next decision would not see its drops and
+ * would plan the same refused plan again. The refusal is decided at once
+ * instead, from the same inputs with this plan's budget use and drops (rule
+ * 1: the fidelity is lowered), and appended to DIR/fidelity.jsonl, where the
+ * next turn starts from it.
+ */
+export async function decideAfterBudgetRefusal(dir: string, previous: FidelityRecord, plan: ShadowPlan, now = new Date()): Promise<LoggedDecision> {
+  return logDecision(dir, { ...previous.inputs, current: previous.new, budgetUse: budgetUse(plan), dropped: removedByBudget(plan) }, now);
 }

@@ -4,7 +4,7 @@
  * simulation result (twins/shadow/plan.ts decides; this file reads the inputs
  * and writes plan.json).
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readForecast } from '../../../models/forecast-file.js';
 import { TwinSpecError } from '../../../twins/definition/errors.js';
 import { loadTwinFile } from '../../../twins/definition/load.js';
@@ -18,7 +18,8 @@ import { defineCommand, flagTable, OUTSIDE_PATHS_FLAG, parseFlags, usageError, t
 import { writeFileAtomically } from '../../report/atomic-file.js';
 import { checkOutputFile } from '../../report/atomic.js';
 import { InputError } from '../../usage-error.js';
-import { decideFidelity } from './fidelity-history.js';
+import type { FidelityRecord } from '../../../twins/shadow/fidelity.js';
+import { decideAfterBudgetRefusal, decideFidelity, FIDELITY_LOG } from './fidelity-history.js';
 import { writeManifests } from './kubernetes.js';
 import { parseBudget } from './shared.js';
 
@@ -66,7 +67,7 @@ export const SHADOW_PLAN = defineCommand({
     namespace: { kind: 'string', value: 'NS', absent: 'shadowcast-shadow-<twin name>', help: "with --target kubernetes: the shadow's namespace" },
     out: { kind: 'path', value: 'FILE', required: true, help: 'plan.json to write (docs/shadow.md)' },
   },
-  notes: 'Exit 3 when the budget cannot hold the critical set (the dropped nodes are named), unless --allow-partial.',
+  notes: 'Exit 3 when the budget cannot hold the critical set (the dropped nodes are named), unless --allow-partial; with --fidelity auto the refusal is logged in DIR/fidelity.jsonl with a lowered fidelity for the next plan.',
 });
 
 export type PlanFlagValues = FlagValues<typeof PLAN_FLAGS>;
@@ -76,6 +77,8 @@ export interface PlanRequest {
   readonly fidelity: number;
   readonly fidelityAuto: { readonly reason: string } | null;
   readonly target: 'local' | 'kubernetes';
+  /** The shadow folder whose history set the fidelity, and the decision logged there: a budget refusal is logged after it. */
+  readonly history?: { readonly dir: string; readonly record: FidelityRecord };
 }
 
 /** Reads the inputs and plans (no file written). Throws InputError when the budget drops critical nodes and partial plans are not allowed. */
@@ -116,7 +119,13 @@ export async function makePlan(req: PlanRequest, spec: CommandSpec<FlagTable>): 
     work: v.work, createdAt: new Date().toISOString(), allowOutsidePaths: v['allow-outside-paths'],
   }, spec);
   if (plan.dropped.length > 0 && !v['allow-partial']) {
-    throw new InputError(`the budget (${v.budget.processes} processes, ${v.budget.cores} cores, ${(v.budget.memoryBytes / 2 ** 20).toFixed(0)} MiB) cannot hold the critical set: dropped ${plan.dropped.join(', ')}; raise --budget or pass --allow-partial\n\n${formatPlanTable(plan)}`, command);
+    let next = '';
+    if (req.history) {
+      // The fidelity loop learns from this refusal too: the next turn plans lower instead of planning this again.
+      const d = await decideAfterBudgetRefusal(req.history.dir, req.history.record, plan);
+      next = `fidelity ${d.record.old} -> ${d.value} for the next turn: ${d.reason} (logged in ${join(req.history.dir, FIDELITY_LOG)}); `;
+    }
+    throw new InputError(`the budget (${v.budget.processes} processes, ${v.budget.cores} cores, ${(v.budget.memoryBytes / 2 ** 20).toFixed(0)} MiB) cannot hold the critical set: dropped ${plan.dropped.join(', ')}; ${next}raise --budget or pass --allow-partial\n\n${formatPlanTable(plan)}`, command);
   }
   return { plan, twin };
 }
@@ -126,17 +135,18 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed) return -1;
   const v = parsed.values;
   await checkOutputFile(v.out);
-  let fidelity: number, fidelityAuto: { reason: string } | null = null;
+  let fidelity: number, fidelityAuto: { reason: string } | null = null, history: PlanRequest['history'];
   if (v.fidelity === 'auto') {
     if (!v.dir) throw usageError(SHADOW_PLAN, '--fidelity auto needs --dir DIR (the shadow folder whose history sets it)');
     const d = await decideFidelity(v.dir, v.backtest ?? null);
     fidelity = d.value;
     fidelityAuto = { reason: d.reason };
+    history = { dir: v.dir, record: d.record };
     console.log(`fidelity ${d.record.old} -> ${d.value}: ${d.reason} (logged in ${v.dir}/fidelity.jsonl)`);
   } else {
     fidelity = v.fidelity;
   }
-  const { plan, twin } = await makePlan({ flags: v, fidelity, fidelityAuto, target: v.target }, SHADOW_PLAN);
+  const { plan, twin } = await makePlan({ flags: v, fidelity, fidelityAuto, target: v.target, ...(history ? { history } : {}) }, SHADOW_PLAN);
   const written = [await writeFileAtomically(resolve(v.out), JSON.stringify(plan, null, 1) + '\n')];
   if (v.target === 'kubernetes') written.push(await writeManifests(plan, twin, resolve(v.out), v.image, v.namespace));
   console.log(formatPlanTable(plan));

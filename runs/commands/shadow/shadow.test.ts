@@ -134,6 +134,26 @@ test('cycle: fidelity decided and logged, shadow up, traffic, comparison written
   assert.ok(log[1]!.reason.length > 0);
 });
 
+test('cycle with a budget too small for the critical set: exit 3, nothing started, and the refusal logged so the next turn plans lower', async () => {
+  const shadowDir = join(dir, 'tight');
+  const cycle = ['cycle', '--twin', shop, '--result', sim(), '--dir', shadowDir, '--budget', 'processes=2,cores=1,memory=1Gi', '--initial-fidelity', '0.9', '--inject', '1s'];
+  const first = await cmd(cycle);
+  assert.is(first.code, 3, first.error);
+  assert.match(first.error, /cannot hold the critical set: dropped \S+.*; fidelity 0\.9 -> 0\.8 for the next turn: budget exhausted \(dropped .*\): fidelity lowered \(logged in .*fidelity\.jsonl\); raise --budget or pass --allow-partial/);
+  assert.is(await shadowStatus(shadowDir), null, 'nothing was started');
+  type Line = { old: number; new: number; inputs: { dropped: string[]; budgetUse: number | null }; reason: string };
+  const read = async () => (await readFile(join(shadowDir, 'fidelity.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Line);
+  let log = await read();
+  assert.is(log.length, 2, 'the turn\'s decision, then the refusal');
+  assert.equal([log[1]!.old, log[1]!.new], [0.9, 0.8]);
+  assert.ok(log[1]!.inputs.dropped.length > 0 && log[1]!.inputs.budgetUse !== null, JSON.stringify(log[1]!.inputs));
+  // The next turn starts where the refusal left it.
+  const second = await cmd(cycle);
+  log = await read();
+  assert.is(log[2]!.old, 0.8, second.error);
+  assert.is(log[2]!.new, 0.8);
+});
+
 test('kubernetes target: plan writes manifests.yaml; up applies them (dry run first) to the cluster KUBECONFIG names; down deletes the namespace', async () => {
   const plan = join(dir, 'k8s', 'plan.json');
   const planned = await cmd(['plan', '--twin', shop, '--result', sim(), '--fidelity', '0.2', '--target', 'kubernetes', '--image', 'registry.local/shadowcast:test', '--out', plan]);
