@@ -11,7 +11,7 @@ import { defineCommand, parseFlags } from '../../flags.js';
 import { decideFidelity, INITIAL_FIDELITY } from './fidelity-history.js';
 import { statusTable, up } from './lifecycle.js';
 import { makePlan, parseFidelityValue, PLAN_FLAGS } from './plan.js';
-import { compare, inject, injectSummary } from './traffic.js';
+import { compare, compareExitCode, inject, injectSummary } from './traffic.js';
 
 export const SHADOW_CYCLE = defineCommand({
   command: 'shadow cycle',
@@ -22,7 +22,7 @@ export const SHADOW_CYCLE = defineCommand({
     'keep-up': { kind: 'boolean', help: 'leave the shadow running after the comparison' },
     'initial-fidelity': { kind: 'custom', value: 'F', default: String(INITIAL_FIDELITY), parse: parseFidelityValue, help: 'the fidelity of the first turn, when DIR has no fidelity.jsonl yet' },
   },
-  notes: 'A shadow still running in DIR from an earlier turn is stopped first. Exit 3 when the budget cannot hold the critical set (unless --allow-partial): nothing is started, and the fidelity is lowered for the next turn (logged in DIR/fidelity.jsonl).',
+  notes: 'A shadow still running in DIR from an earlier turn is stopped first. Exit 1 when some duplicated node is outside tolerance, as shadow compare. Exit 3 when the budget cannot hold the critical set (unless --allow-partial): nothing is started, and the fidelity is lowered for the next turn (logged in DIR/fidelity.jsonl).',
 });
 
 export async function run(argv: string[]): Promise<number> {
@@ -36,16 +36,19 @@ export async function run(argv: string[]): Promise<number> {
   const before = await shadowStatus(v.dir);
   if (before && before.processes.some((p) => p.alive)) await shadowDown(v.dir);
   let keep = false;
+  let code: 0 | 1;
   try {
     console.log(statusTable(await up(plan, v.dir)));
     const report = await inject({ dir: v.dir, ...(v.inject !== undefined ? { durationShadowSeconds: v.inject } : {}) });
     console.log(`\n${injectSummary(report)}`);
     const c = await compare(v.dir);
     console.log(`\n${c.table}`);
+    code = compareExitCode(c);
     keep = v['keep-up'];
   } finally {
     if (!keep) await shadowDown(v.dir);
   }
   console.log(`\n${keep ? `shadow left running in ${v.dir}` : 'shadow stopped'}; the next 'shadow cycle --dir ${v.dir}' adjusts the fidelity from this turn`);
-  return 0;
+  // A turn whose comparison says "no" is exit 1, as `shadow compare` alone: a cron job sees it without reading the table.
+  return code;
 }

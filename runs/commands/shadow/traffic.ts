@@ -123,6 +123,10 @@ export async function runCompare(argv: string[]): Promise<number> {
   const r = await compare(parsed.values.dir, parsed.values.replications);
   console.log(r.table);
   console.log(`\n${r.comparison.pass ? 'every duplicated node within tolerance' : 'NOT all within tolerance (see above)'}; written: ${r.file}`);
-  // The answer "no" is exit 1, as nightly's "at risk" (README, Exit codes): a script cannot read the table.
+  return compareExitCode(r);
+}
+
+/** The answer "no" is exit 1, as nightly's "at risk" (README, Exit codes): a script cannot read the table. Shared by `compare` and `cycle`. */
+export function compareExitCode(r: CompareResult): 0 | 1 {
   return r.comparison.pass ? 0 : 1;
 }
