@@ -26,6 +26,8 @@ const JITTER = 0.25;
 const MAX_GAP_STEPS = 1000;
 const MAX_GAP_PER_ROW = 10;
 const MIXED_SHARE = 0.05;
+/** The fewest distinct timestamps a series may have (writers of telemetry, such as the shadow's, make at least this many). */
+export const MIN_TIMESTAMPS = 3;
 
 function where(s: RawSeries, i: number): Location {
   return s.jsonPath ? { file: s.file, column: `${s.column}[${s.lines[i]}]` } : { file: s.file, line: s.lines[i]!, column: s.column };
@@ -71,7 +73,7 @@ export function cleanSeries(s: RawSeries): Series {
     if (Array.isArray(s.bounds) && v > s.bounds[1]) throw new TelemetryError(where(s, i), `a value within the declared bounds ${boundsLabel(s.bounds)} of ${label(s)}`, String(v));
   }
   if (observed === 0) throw new EmptySeriesError({ file: s.file, column: s.column }, `at least one numeric value for ${label(s)}`, `all ${keep.length} values NaN or empty`);
-  if (keep.length < 3) throw new TelemetryError({ file: s.file, column: s.column }, `at least 3 distinct timestamps for ${label(s)}`, `${keep.length}`);
+  if (keep.length < MIN_TIMESTAMPS) throw new TelemetryError({ file: s.file, column: s.column }, `at least ${MIN_TIMESTAMPS} distinct timestamps for ${label(s)}`, `${keep.length}`);
 
   // 4. step detection and snapping.
   const gaps: number[] = [];

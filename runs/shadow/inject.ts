@@ -17,7 +17,7 @@ import type { MeasuredNode } from '../../twins/shadow/compare.js';
 import { writeFileAtomically } from '../report/atomic-file.js';
 import { loopbackUrl } from './inject-loopback.js';
 import { planArrivals, shadowRate } from './inject-schedule.js';
-import { ShadowScraper, telemetryCsv } from './telemetry.js';
+import { ShadowScraper, telemetryCsv, telemetryInterval, type TelemetryInterval } from './telemetry.js';
 
 export const INJECT_FORMAT = 'shadowcast-shadow-inject/1';
 export const INJECT_FILE = 'inject.json';
@@ -51,7 +51,7 @@ export interface InjectOptions {
   /** Sockets of the keep-alive agent (default 512): an open loop needs one per outstanding request. */
   readonly maxSockets?: number;
   readonly method?: 'GET' | 'POST';
-  /** Production seconds per telemetry row (default 60: one row per production minute). */
+  /** Production seconds per telemetry row (default 60: one row per production minute); shortened to tile the window (telemetryInterval). */
   readonly intervalSeconds?: number;
   /** Epoch ms of production time at the shadow's start (default: now). */
   readonly productionStartMs?: number;
@@ -117,6 +117,8 @@ export interface InjectReport {
   readonly targets: readonly TargetReport[];
   /** Whole-window figures per scraped node, production units (what `shadow compare` reads). */
   readonly nodes: Readonly<Record<string, MeasuredNode>>;
+  /** The rows of telemetry.csv: interval (shorter than requested when the window needed it) and count; null without scraping. */
+  readonly telemetry: TelemetryInterval | null;
 }
 
 type Histogram = ReturnType<typeof hdr.build>;
@@ -163,9 +165,10 @@ export async function injectTraffic(o: InjectOptions): Promise<InjectReport> {
   const arrivals = planArrivals(schedules, o.k, o.durationShadowSeconds, o.maxRequests, o.seed);
   for (const i of arrivals.target) targets[i]!.scheduled++;
   const rates = schedules.map((s) => shadowRate(s, o.k));
-  const scraper = o.metricsUrls && Object.keys(o.metricsUrls).length > 0
-    ? new ShadowScraper({ metricsUrls: o.metricsUrls, k: o.k, intervalSeconds: o.intervalSeconds ?? 60, productionStartMs: o.productionStartMs ?? Date.now() })
-    : null;
+  const scraping = o.metricsUrls !== undefined && Object.keys(o.metricsUrls).length > 0;
+  // The grid tiles the send window (production seconds), so telemetry.csv has whole rows from start to end.
+  const interval = scraping ? telemetryInterval(arrivals.windowSeconds / o.k, o.intervalSeconds ?? 60) : null;
+  const scraper = interval ? new ShadowScraper({ metricsUrls: o.metricsUrls!, k: o.k, intervalSeconds: interval.seconds, productionStartMs: o.productionStartMs ?? Date.now() }) : null;
   const productionStartMs = scraper?.options.productionStartMs ?? o.productionStartMs ?? Date.now();
 
   const agent = new Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 512, maxFreeSockets: o.maxSockets ?? 512 });
@@ -293,11 +296,12 @@ export async function injectTraffic(o: InjectOptions): Promise<InjectReport> {
     production: { rate: { expected: (arrivals.expected / window) * o.k, achieved: achieved * o.k }, latency: summarize(all, o.k) },
     targets: targets.map((t) => ({ entry: t.entry, url: t.url.href, scheduled: t.scheduled, sent: t.sent, ok: t.ok, errors: t.errors, failed: t.failed, timeouts: t.timeouts, latency: summarize(t.latency) })),
     nodes: scraper ? Object.fromEntries(scraper.measured()) : {},
+    telemetry: interval,
   };
   for (const h of [all, lag, ...targets.map((t) => t.latency)]) h.destroy();
   if (o.outDir) {
     // Telemetry first: inject.json's presence says the pair is complete (compare reads inject.json).
-    if (scraper) await writeFileAtomically(join(o.outDir, TELEMETRY_FILE), telemetryCsv(scraper.samples(), o.k, productionStartMs, scraper.options.intervalSeconds));
+    if (scraper && interval) await writeFileAtomically(join(o.outDir, TELEMETRY_FILE), telemetryCsv(scraper.windowSamples(interval.rows), o.k, productionStartMs, interval.seconds));
     await writeFileAtomically(join(o.outDir, INJECT_FILE), JSON.stringify(report, null, 1) + '\n');
   }
   return report;

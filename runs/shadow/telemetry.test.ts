@@ -9,6 +9,8 @@ import { constantSchedule, startServer } from './inject-test-support.js';
 import { ShadowMetrics } from './emulator-metrics.js';
 import { IN_FLIGHT, LATENCY_SECONDS, NODE_LABEL, OUTCOME_LABEL, REQUESTS_TOTAL } from './metric-names.js';
 import { measuredNode, readingOf, type NodeSample } from './telemetry-figures.js';
+import { telemetryInterval } from './telemetry.js';
+import { injectSummary } from '../commands/shadow/traffic.js';
 import { histogramQuantile, parsePrometheusText, Scrape } from './telemetry-prom.js';
 
 /** A stand-in for an emulator: answers after 20 ms and exposes the emulator's own metrics (ShadowMetrics), so scraper and emulator are checked together. */
@@ -38,18 +40,20 @@ test('telemetry written while injecting is read back by models/telemetry, in pro
   const { server, metrics } = await fakeEmulator();
   try {
     const k = 2, t0 = Date.UTC(2024, 0, 1, 12);
-    // Production 200 req/s, shadow 100 req/s; one production row per 0.25 s = one scrape per 0.5 shadow s; 2.6 s gives 5 rows.
+    // Production 200 req/s, shadow 100 req/s; one production row per 0.25 s = one scrape per 0.5 shadow s; 2.5 s gives 5 rows.
     const r = await injectTraffic({
       targets: [{ entry: 'in', url: `http://127.0.0.1:${server.port}/work`, schedule: constantSchedule(200) }],
-      metricsUrls: { api: metrics }, k, durationShadowSeconds: 2.6, maxRequests: 10_000, seed: 4, outDir: dir, intervalSeconds: 0.25, productionStartMs: t0, lagBoundMs: 200,
+      metricsUrls: { api: metrics }, k, durationShadowSeconds: 2.5, maxRequests: 10_000, seed: 4, outDir: dir, intervalSeconds: 0.25, productionStartMs: t0, lagBoundMs: 200,
     });
+    assert.equal(r.telemetry, { seconds: 0.25, rows: 5, requested: 0.25 });
     const series = await readTelemetry([join(dir, TELEMETRY_FILE)]);
     const byMetric = new Map(series.map((s) => [s.metric, s]));
     for (const m of ['rate', 'errors', 'latency_p50_s', 'latency_p95_s', 'in_flight', 'busy_workers']) assert.ok(byMetric.has(m), `missing ${m}`);
     assert.ok(series.every((s) => s.node === 'api'));
     const rate = byMetric.get('rate')!;
     assert.is(rate.stepMs, 250);
-    assert.ok(rate.values.length >= 4, `${rate.values.length} rows`);
+    // The window's last interval is closed by the window-end scrape: every row is there, none after the window.
+    assert.is(rate.values.length, 5);
     assert.ok(Math.abs(rate.startMs - (t0 + 250)) < 60, `first row at ${rate.startMs - t0} ms after t0`);
     // Production rate ≈ 200/s: per row ~50 shadow requests (sd ~7, 4 sd ≈ 28 → ±56 % of one row); the mean over rows is tighter.
     const mean = rate.values.reduce((a, b) => a + b, 0) / rate.values.length;
@@ -65,6 +69,40 @@ test('telemetry written while injecting is read back by models/telemetry, in pro
       assert.ok(node.meanLatency! > 0.009 && node.meanLatency! < 0.02, `mean ${node.meanLatency}`);
       assert.ok(Math.abs(node.productionSeconds - 1.3) < 0.2, `window ${node.productionSeconds}`);
     }
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the telemetry interval: kept when whole rows (at least 3) fill the window, else the largest shorter one that does', () => {
+  assert.equal(telemetryInterval(300, 60), { seconds: 60, rows: 5, requested: 60 });
+  // A dilated window divided back by k is not always whole to the last bit.
+  assert.equal(telemetryInterval((300 * 1.37) / 1.37, 60), { seconds: 60, rows: 5, requested: 60 });
+  assert.equal(telemetryInterval(180, 60), { seconds: 60, rows: 3, requested: 60 });
+  assert.equal(telemetryInterval(90, 60), { seconds: 30, rows: 3, requested: 60 });
+  assert.equal(telemetryInterval(1.3, 0.25), { seconds: 1.3 / 6, rows: 6, requested: 0.25 });
+  assert.equal(telemetryInterval(8, 60), { seconds: 8 / 3, rows: 3, requested: 60 });
+  assert.throws(() => telemetryInterval(0, 60), /send window must be > 0 s/);
+});
+
+test('a send window shorter than the interval still gives a telemetry file the readers read back, on one regular step', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'shadow-telemetry-'));
+  const { server, metrics } = await fakeEmulator();
+  try {
+    const t0 = Date.UTC(2024, 0, 1, 12);
+    // The default interval of a production minute, over 0.6 s: three rows of 0.2 s, not a header alone.
+    const r = await injectTraffic({
+      targets: [{ entry: 'in', url: `http://127.0.0.1:${server.port}/work`, schedule: constantSchedule(100) }],
+      metricsUrls: { api: metrics }, k: 1, durationShadowSeconds: 0.6, maxRequests: 10_000, seed: 2, outDir: dir, productionStartMs: t0, lagBoundMs: 200,
+    });
+    assert.equal({ ...r.telemetry!, seconds: Number(r.telemetry!.seconds.toFixed(12)) }, { seconds: 0.2, rows: 3, requested: 60 });
+    const series = await readTelemetry([join(dir, TELEMETRY_FILE)]);
+    const rate = series.find((s) => s.metric === 'rate')!;
+    assert.is(rate.stepMs, 200);
+    assert.is(rate.values.length, 3);
+    assert.is(rate.startMs, t0 + 200);
+    assert.match(injectSummary(r), /\nwarning: telemetry\.csv has 3 rows per node and metric, 0\.2s apart instead of --interval 1m: the 0\.6s of production traffic hold fewer than 3 intervals/);
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });

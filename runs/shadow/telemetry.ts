@@ -11,6 +11,36 @@ import { loopbackUrl } from './inject-loopback.js';
 import { intervalFigures, measuredNode, readingOf, TELEMETRY_METRICS, type NodeSample } from './telemetry-figures.js';
 import { Scrape } from './telemetry-prom.js';
 import type { MeasuredNode } from '../../twins/shadow/compare.js';
+import { MIN_TIMESTAMPS } from '../../models/telemetry/clean.js';
+
+export interface TelemetryInterval {
+  /** Production seconds per row. */
+  readonly seconds: number;
+  /** Rows per node and metric: the window is exactly rows × seconds. */
+  readonly rows: number;
+  /** The interval asked for (--interval). */
+  readonly requested: number;
+}
+
+/**
+ * The row interval of telemetry.csv over a send window of `windowSeconds`
+ * (production): the requested one when the window holds a whole number of
+ * them, at least MIN_TIMESTAMPS; else the largest shorter one that does.
+ * Rows then tile the window on one regular step: none is dropped at the end
+ * (a partial last interval, or a window shorter than one interval, used to
+ * leave it out: a header-only file), and no short last row breaks the step
+ * the telemetry readers infer, while the readers' minimum of timestamps per
+ * series is met.
+ */
+export function telemetryInterval(windowSeconds: number, requested: number): TelemetryInterval {
+  if (!(windowSeconds > 0) || !Number.isFinite(windowSeconds)) throw new RangeError(`send window must be > 0 s, got ${windowSeconds}`);
+  if (!(requested > 0) || !Number.isFinite(requested)) throw new RangeError(`telemetry interval must be > 0 s, got ${requested}`);
+  // A window of k·duration / k is not always the duration to the last bit: whole within a relative 1e-9.
+  const whole = windowSeconds / requested;
+  const rows = Math.max(MIN_TIMESTAMPS, Math.ceil(whole - 1e-9));
+  const seconds = Math.abs(whole - rows) <= 1e-9 * rows ? requested : windowSeconds / rows;
+  return { seconds, rows, requested };
+}
 
 /** GET a loopback /metrics and parse it; rejects on a non-200, a timeout or a parse error. */
 export function fetchMetrics(url: URL, agent: Agent, timeoutMs: number): Promise<Scrape> {
@@ -114,6 +144,22 @@ export class ShadowScraper {
   samples(): ReadonlyMap<string, readonly NodeSample[]> {
     const out = new Map<string, NodeSample[]>();
     for (const [node, list] of this.grid) out.set(node, [...list].sort((a, b) => a.atMs - b.atMs));
+    return out;
+  }
+
+  /**
+   * The samples that bound `rows` intervals of a window the grid tiles
+   * (telemetryInterval): grid samples 0 .. rows − 1, then the window-end
+   * sample, which closes the last interval whether or not the grid's own
+   * sample there came before it. Grid samples after the window (while
+   * answers drain) make no rows.
+   */
+  windowSamples(rows: number): ReadonlyMap<string, readonly NodeSample[]> {
+    const out = new Map<string, NodeSample[]>();
+    for (const [node, list] of this.samples()) {
+      const end = this.windowEnd.get(node);
+      out.set(node, end ? [...list.filter((s) => s.atMs < end.atMs).slice(0, rows), end] : list.slice(0, rows + 1));
+    }
     return out;
   }
 

@@ -9,6 +9,8 @@ import type { ShadowPlan, TrafficSchedule } from '../../../twins/shadow/plan-typ
 import { trafficSchedules } from '../../../twins/shadow/traffic.js';
 import { compareShadowRun, type CompareResult } from '../../shadow/compare.js';
 import { injectTraffic, type InjectReport } from '../../shadow/inject.js';
+import type { TelemetryInterval } from '../../shadow/telemetry.js';
+import { MIN_TIMESTAMPS } from '../../../models/telemetry/clean.js';
 import { shadowStatus } from '../../shadow/materialise.js';
 import { defineCommand, parseFlags, usageError } from '../../flags.js';
 import { formatDuration } from '../../format.js';
@@ -26,7 +28,7 @@ export const SHADOW_INJECT = defineCommand({
     path: { kind: 'nonNegativeInt', value: 'I', help: "forecast entries follow sample path I instead of the plan's choice" },
     quantile: { kind: 'level', value: 'Q', help: "forecast entries follow quantile Q instead of the plan's choice" },
     'max-requests': { kind: 'positiveInt', value: 'N', absent: `the plan's expected requests × 2, at most ${MAX_INJECTED_REQUESTS.toLocaleString('en-US')}`, help: 'stop after N requests' },
-    interval: { kind: 'duration', value: 'DUR', default: '60s', help: 'production time per telemetry row (telemetry.csv)' },
+    interval: { kind: 'duration', value: 'DUR', default: '60s', help: 'production time per telemetry row (telemetry.csv); shortened, with a warning, so that whole rows (at least 3) fill the window' },
     seed: { kind: 'int', value: 'S', absent: "the plan's simulation seed", help: 'seed of the arrival times' },
   },
   notes: 'Writes DIR/inject.json (rates, latency without coordinated omission, saturation) and DIR/telemetry.csv (per node and interval, production units).',
@@ -91,7 +93,17 @@ export function injectSummary(r: InjectReport): string {
     `rate: ${r.rate.achieved.toFixed(1)} req/s achieved of ${r.rate.scheduled.toFixed(1)} scheduled (production ${r.production.rate.achieved.toFixed(1)} of ${r.production.rate.expected.toFixed(1)} req/s)`,
     `latency (production time, from the scheduled send): mean ${ms(r.production.latency.mean)}, p50 ${ms(r.production.latency.p50)}, p95 ${ms(r.production.latency.p95)}, p99 ${ms(r.production.latency.p99)}`,
     r.saturated ? `SATURATED: ${r.saturation.reasons.join('; ')}${r.saturation.at !== null ? ` (from shadow second ${r.saturation.at}, target ${r.saturation.targetRateAt?.toFixed(0)} req/s)` : ''}` : `injector kept its schedule (send lag p99 ${r.lag.p99.toFixed(1)} ms)`,
+    ...(r.telemetry && r.telemetry.seconds !== r.telemetry.requested ? [telemetryIntervalWarning(r.telemetry, r.windowSeconds / r.k)] : []),
   ].join('\n');
+}
+
+/** The telemetry interval had to shrink to give whole rows over the window (runs/shadow/telemetry.ts, telemetryInterval). */
+function telemetryIntervalWarning(t: TelemetryInterval, windowSeconds: number): string {
+  const d = (s: number) => formatDuration(Number(s.toPrecision(4)));
+  const why = windowSeconds < t.requested * MIN_TIMESTAMPS
+    ? `hold fewer than ${MIN_TIMESTAMPS} intervals (the fewest timestamps a telemetry reader accepts)`
+    : 'are not a whole number of intervals (the last would be cut short)';
+  return `warning: telemetry.csv has ${t.rows} rows per node and metric, ${d(t.seconds)} apart instead of --interval ${d(t.requested)}: the ${d(windowSeconds)} of production traffic ${why}`;
 }
 
 export async function runInject(argv: string[]): Promise<number> {
