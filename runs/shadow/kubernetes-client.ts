@@ -31,7 +31,7 @@ export function connect(options: KubernetesConnectionOptions): Connection {
   const fromEnv = process.env.KUBECONFIG;
   const file = options.kubeconfig ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined);
   if (file === undefined) {
-    throw new KubernetesTargetError('KUBECONFIG is not set: the Kubernetes target talks only to a cluster named by a kubeconfig; set KUBECONFIG=/path/to/kubeconfig (or pass the kubeconfig path)');
+    throw new KubernetesTargetError('KUBECONFIG is not set: the Kubernetes target talks only to a cluster named by a kubeconfig; set KUBECONFIG=/path/to/kubeconfig, or pass --kubeconfig FILE');
   }
   const kc = new KubeConfig();
   try {

@@ -10,6 +10,7 @@ import type { Applier } from '../../mitigation/appliers/applier.js';
 import { commandApplier, readCommandTemplate } from '../../mitigation/appliers/command.js';
 import { dryRunApplier } from '../../mitigation/appliers/dry-run.js';
 import { kubernetesApplier } from '../../mitigation/appliers/kubernetes.js';
+import { KUBECONFIG_FLAG, kubeconfigOption } from '../shadow/kubernetes.js';
 import { shadowApplier } from '../../mitigation/appliers/shadow.js';
 import { applyProposal, rollbackProposal } from '../../mitigation/workflow.js';
 import { metricWatchFor, reportVerification, verifyAfterApply, VERIFY_FLAGS } from './verify-flags.js';
@@ -21,7 +22,8 @@ export const applierFlags = {
   ...STATE_FLAGS,
   as: { kind: 'string', value: 'NAME', default: 'shadowcast', help: 'who applies, for the audit log' },
   command: { kind: 'path', value: 'FILE', help: 'command applier: JSON {"apply": [argv], "rollback": [argv]} with placeholders {node} {replicas} ...' },
-  namespace: { kind: 'string', value: 'NS', default: 'default', help: 'kubernetes applier: namespace of the Deployment named like the node (cluster from KUBECONFIG)' },
+  namespace: { kind: 'string', value: 'NS', default: 'default', help: 'kubernetes applier: namespace of the Deployment named like the node (cluster from --kubeconfig or KUBECONFIG)' },
+  ...KUBECONFIG_FLAG,
   shadow: { kind: 'path', value: 'DIR', help: "shadow applier: the running shadow ('shadowcast shadow up --dir DIR'); also where verification reads the metric" },
 } as const;
 
@@ -38,9 +40,11 @@ export const MITIGATE_ROLLBACK = defineCommand({
   flags: { ...applierFlags, applier: { kind: 'choice', choices: APPLIERS, default: 'dry-run', help: 'must be the applier that applied it' }, reason: { kind: 'string', value: 'TEXT', default: 'rollback requested', help: 'why, for the audit log' } },
 });
 
-export async function applierFor(spec: CommandSpec<FlagTable>, name: (typeof APPLIERS)[number], command: string | undefined, namespace: string, shadow: string | undefined): Promise<Applier> {
+export async function applierFor(spec: CommandSpec<FlagTable>, name: (typeof APPLIERS)[number], command: string | undefined, namespace: string, shadow: string | undefined, kubeconfig: string | undefined): Promise<Applier> {
+  if (name === 'kubernetes') return kubernetesApplier({ namespace, ...kubeconfigOption(kubeconfig) });
+  // A flag that is parsed and ignored is a bug: the cluster is only the kubernetes applier's.
+  if (kubeconfig !== undefined) throw usageError(spec, `--kubeconfig names the cluster of the kubernetes applier, and the applier is ${name}`);
   if (name === 'dry-run') return dryRunApplier;
-  if (name === 'kubernetes') return kubernetesApplier({ namespace });
   if (name === 'shadow') {
     if (shadow === undefined) throw usageError(spec, '--applier shadow needs --shadow DIR');
     return shadowApplier(shadow);
@@ -56,7 +60,7 @@ export async function runApply(argv: string[]): Promise<number> {
   const parsed = parseFlags(MITIGATE_APPLY, argv);
   if (parsed === null) return -1;
   const v = parsed.values;
-  const applier = await applierFor(MITIGATE_APPLY, v.applier, v.command, v.namespace, v.shadow);
+  const applier = await applierFor(MITIGATE_APPLY, v.applier, v.command, v.namespace, v.shadow, v.kubeconfig);
   if (!applier.changesSomething) {
     // A flag that is parsed and ignored is a bug: the dry-run applier changes nothing, so there is nothing to verify.
     const given = VERIFY_ONLY.filter((f) => argv.some((a) => a === `--${f}` || a.startsWith(`--${f}=`)));
@@ -80,7 +84,7 @@ export async function runRollback(argv: string[]): Promise<number> {
   const parsed = parseFlags(MITIGATE_ROLLBACK, argv);
   if (parsed === null) return -1;
   const v = parsed.values;
-  const applier = await applierFor(MITIGATE_ROLLBACK, v.applier, v.command, v.namespace, v.shadow);
+  const applier = await applierFor(MITIGATE_ROLLBACK, v.applier, v.command, v.namespace, v.shadow, v.kubeconfig);
   return withState(v.state, async (store, audit) => {
     const r = await rollbackProposal(store, audit, parsed.positionals[0]!, applier, { by: v.as, why: v.reason });
     console.log(r.detail);

@@ -49,7 +49,7 @@ export async function runVerify(argv: string[]): Promise<number> {
     // applier is used, so the dry-run stand-in is never called.
     const recorded = store.applications(id).filter((a) => a.kind === 'apply').at(-1)?.applier;
     const name = v.applier ?? (recorded as (typeof APPLIERS)[number] | undefined) ?? 'dry-run';
-    const applier = await applierFor(MITIGATE_VERIFY, name, v.command, v.namespace, v.shadow);
+    const applier = await applierFor(MITIGATE_VERIFY, name, v.command, v.namespace, v.shadow, v.kubeconfig);
     const window = v.window ?? store.require(id).policy.verify.windowSeconds;
     const watch = makeWatch(v.step ?? window / 60);
     const r = await verifyLater(store, audit, id, applier, watch, {

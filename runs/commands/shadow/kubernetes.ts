@@ -1,7 +1,8 @@
 /**
  * The Kubernetes target of `shadow plan | up | down`: manifests beside the
  * plan, applied (server-side dry run first) only to a cluster named by
- * KUBECONFIG, the namespace recorded in DIR so `down` deletes exactly it.
+ * --kubeconfig or KUBECONFIG, the namespace recorded in DIR so `down` deletes
+ * exactly it.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -9,8 +10,16 @@ import { kubernetesManifests, manifestsYaml, parseManifestsYaml, type KubeObject
 import type { Twin } from '../../../twins/definition/types.js';
 import type { ShadowPlan } from '../../../twins/shadow/plan-types.js';
 import { writeFileAtomically } from '../../report/atomic-file.js';
-import { applyShadowManifests, deleteShadowNamespace, type ApplyReport } from '../../shadow/kubernetes.js';
+import { applyShadowManifests, deleteShadowNamespace, type ApplyReport, type KubernetesConnectionOptions } from '../../shadow/kubernetes.js';
 import { InputError } from '../../usage-error.js';
+
+/** The cluster of the commands that talk to one (shadow up and down, mitigate's kubernetes applier): a kubeconfig named here or by KUBECONFIG, never guessed. */
+export const KUBECONFIG_FLAG = {
+  kubeconfig: { kind: 'path', value: 'FILE', absent: 'the KUBECONFIG environment variable', help: 'kubeconfig of the cluster to talk to (the Kubernetes target never falls back to ~/.kube/config)' },
+} as const;
+
+/** The adapter's connection options for a --kubeconfig value (absent: KUBECONFIG decides). */
+export const kubeconfigOption = (file: string | undefined): KubernetesConnectionOptions => (file !== undefined ? { kubeconfig: file } : {});
 
 /** Written beside plan.json by `shadow plan --target kubernetes`. */
 export const MANIFESTS_FILE = 'manifests.yaml';
@@ -34,14 +43,19 @@ async function readManifests(file: string): Promise<KubeObject[]> {
   return parseManifestsYaml(text, file);
 }
 
-export async function upOnKubernetes(planFile: string, dir: string, dryRunOnly: boolean): Promise<ApplyReport> {
-  const report = await applyShadowManifests(await readManifests(manifestsBeside(planFile)), { dryRunOnly });
+export async function upOnKubernetes(planFile: string, dir: string, dryRunOnly: boolean, kubeconfig?: string): Promise<ApplyReport> {
+  const report = await applyShadowManifests(await readManifests(manifestsBeside(planFile)), { dryRunOnly, ...kubeconfigOption(kubeconfig) });
   if (!dryRunOnly) await writeFileAtomically(join(dir, KUBERNETES_RECORD), JSON.stringify({ namespace: report.namespace, server: report.server }, null, 1) + '\n');
   return report;
 }
 
+/** Whether DIR holds a shadow `up` started on the Kubernetes target (its namespace record). */
+export async function hasKubernetesRecord(dir: string): Promise<boolean> {
+  return readFile(join(dir, KUBERNETES_RECORD), 'utf8').then(() => true, () => false);
+}
+
 /** Deletes the namespace `up` recorded in DIR; null when DIR holds no Kubernetes shadow. */
-export async function downOnKubernetes(dir: string): Promise<{ namespace: string; deleted: boolean } | null> {
+export async function downOnKubernetes(dir: string, kubeconfig?: string): Promise<{ namespace: string; deleted: boolean } | null> {
   let text: string;
   try {
     text = await readFile(join(dir, KUBERNETES_RECORD), 'utf8');
@@ -50,7 +64,7 @@ export async function downOnKubernetes(dir: string): Promise<{ namespace: string
   }
   const { namespace } = JSON.parse(text) as { namespace?: unknown };
   if (typeof namespace !== 'string') throw new InputError(`${join(dir, KUBERNETES_RECORD)}: namespace: expected a string`, 'shadow down');
-  const r = await deleteShadowNamespace(namespace);
+  const r = await deleteShadowNamespace(namespace, kubeconfigOption(kubeconfig));
   return { namespace, deleted: r.deleted };
 }
 

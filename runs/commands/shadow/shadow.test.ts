@@ -158,7 +158,7 @@ test('cycle with a budget too small for the critical set: exit 3, nothing starte
   assert.is(log[2]!.new, 0.8);
 });
 
-test('kubernetes target: plan writes manifests.yaml; up applies them (dry run first) to the cluster KUBECONFIG names; down deletes the namespace', async () => {
+test('kubernetes target: plan writes manifests.yaml; up applies them (dry run first) to the cluster --kubeconfig names; down deletes the namespace (KUBECONFIG names it there)', async () => {
   const plan = join(dir, 'k8s', 'plan.json');
   const planned = await cmd(['plan', '--twin', shop, '--result', sim(), '--fidelity', '0.2', '--target', 'kubernetes', '--image', 'registry.local/shadowcast:test', '--out', plan]);
   assert.is(planned.code, 0, planned.error);
@@ -171,16 +171,23 @@ test('kubernetes target: plan writes manifests.yaml; up applies them (dry run fi
     delete process.env.KUBECONFIG;
     const refused = await cmd(['up', '--plan', plan, '--dir', join(dir, 'k8s-run')]);
     assert.is.not(refused.code, 0);
-    assert.match(refused.error, /KUBECONFIG is not set/);
-    process.env.KUBECONFIG = await fake.writeKubeconfig(join(dir, 'k8s'));
-    const up = await cmd(['up', '--plan', plan, '--dir', join(dir, 'k8s-run')]);
+    // The way out it names is a flag the command has.
+    assert.match(refused.error, /KUBECONFIG is not set: .*set KUBECONFIG=\/path\/to\/kubeconfig, or pass --kubeconfig FILE$/);
+    const kubeconfig = await fake.writeKubeconfig(join(dir, 'k8s'));
+    const up = await cmd(['up', '--plan', plan, '--dir', join(dir, 'k8s-run'), '--kubeconfig', kubeconfig]);
     assert.is(up.code, 0, up.error);
+    assert.ok(up.out.includes(`(context fake, kubeconfig ${kubeconfig})`), up.out);
     assert.match(up.out, /namespace shadowcast-shadow-shop \(created\)/);
     const methods = fake.requests.filter((r) => r.method === 'PATCH').map((r) => (r.query.dryRun === 'All' ? 'dry' : 'apply'));
     // The namespace is dry-run and created first (a server refuses dry runs into a missing namespace); then every object is dry-run before any is applied.
     assert.equal(methods.slice(0, 2), ['dry', 'apply'], methods.join(' '));
     const rest = methods.slice(2);
     assert.ok(rest.length > 2 && rest.indexOf('apply') > rest.lastIndexOf('dry'), `every dry run before any apply: ${methods.join(' ')}`);
+    // A --kubeconfig that nothing would use is refused before anything is stopped.
+    const local = await cmd(['down', '--dir', join(dir, 'shadow'), '--kubeconfig', kubeconfig]);
+    assert.is(local.code, 2, local.error);
+    assert.match(local.error, /--kubeconfig is for a shadow started on the Kubernetes target/);
+    process.env.KUBECONFIG = kubeconfig;
     const down = await cmd(['down', '--dir', join(dir, 'k8s-run')]);
     assert.is(down.code, 0, down.error);
     assert.match(down.out, /namespace shadowcast-shadow-shop deleted/);
