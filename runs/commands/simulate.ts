@@ -28,6 +28,9 @@ import { checkOutputFolder, writeFilesAtomically } from '../report/atomic.js';
 import { riskTable } from '../report/risk-table.js';
 import { nodesCsv, SIMULATION_FILES, summaryJson, windowsCsv } from '../report/simulation-files.js';
 
+/** Under --quiet, the least time between two progress lines (the help says it: quiet is not silent). */
+export const QUIET_PROGRESS_SECONDS = 10;
+
 export const SIMULATE = defineCommand({
   command: 'simulate',
   flags: {
@@ -52,7 +55,7 @@ export const SIMULATE = defineCommand({
     ...EXECUTOR_FLAGS,
     ...OUTSIDE_PATHS_FLAG,
     'no-resume': { kind: 'boolean', help: 'ignore chunk checkpoints of an earlier interrupted run' },
-    quiet: { kind: 'boolean', help: 'no progress and no table, only the files written' },
+    quiet: { kind: 'boolean', help: `no progress bar and no table, only the files written, and on stderr a line every ${QUIET_PROGRESS_SECONDS} s while replications still run (a long run shows it is alive)` },
   },
 });
 
@@ -108,15 +111,15 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | null 
   };
 }
 
-/** Under --quiet: one plain line on stderr at most every 10 s, so a long run still shows it is alive. */
-function quietProgress(total: number): Progress {
-  let last = performance.now();
+/** Under --quiet: one plain line on stderr at most every QUIET_PROGRESS_SECONDS, so a long run still shows it is alive. */
+export function quietProgress(total: number, write: (line: string) => void = (line) => process.stderr.write(line), clock: () => number = () => performance.now()): Progress {
+  let last = clock();
   return {
     update(done) {
-      const now = performance.now();
-      if (now - last >= 10_000 && done < total) {
+      const now = clock();
+      if (now - last >= QUIET_PROGRESS_SECONDS * 1000 && done < total) {
         last = now;
-        process.stderr.write(`simulate: ${done}/${total} replications\n`);
+        write(`simulate: ${done}/${total} replications\n`);
       }
     },
     stop() {},
