@@ -40,6 +40,8 @@ export interface EntryRisk {
   readonly meanLatency: Estimate;
   readonly p99: Estimate;
   readonly arrivals: Estimate;
+  /** Arrivals refused by the entry's rate limit per replication (counted in the failed ones too; 0 without a rate limit). */
+  readonly shed: Estimate;
   /** End-to-end latency quantiles pooled over all replications (seconds). */
   readonly latency: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null };
 }
@@ -119,6 +121,7 @@ export function assessRisk(s: ChunkSummary, level = 0.95): RiskReport {
     meanLatency: estimate(e.meanLatency, level),
     p99: estimate(e.p99, level),
     arrivals: estimate(e.arrivals, level),
+    shed: estimate(e.shed, level),
     latency: quantiles(LogHistogram.fromJSON(e.hist)),
   }));
   const windows: WindowRisk[] = [];

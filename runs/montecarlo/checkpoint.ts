@@ -19,7 +19,8 @@ import { writeFileAtomically } from '../report/atomic-file.js';
 import { contentHash } from '../../twins/definition/content-hash.js';
 import type { ChunkSummary } from '../../twins/flow/summary.js';
 
-export const CHECKPOINT_FORMAT = 'shadowcast-chunk/2';
+/** 3: entry chunks carry `shed`; a chunk of format 2 lacks it and is recomputed (with a warning), never merged. */
+export const CHECKPOINT_FORMAT = 'shadowcast-chunk/3';
 
 export function runKey(parts: unknown): string {
   return contentHash(parts).slice(0, 16);

@@ -9,6 +9,8 @@ import { assertCovers } from '../../engine/test-support.js';
 import { applyScenario } from '../scenario/apply.js';
 import type { ScenarioDelta } from '../scenario/types.js';
 import { runTwinReplication, simulateChunk } from './simulate.js';
+import { mergeChunks } from './summary.js';
+import { assessRisk } from '../risk.js';
 import { twinOf } from './test-twins.js';
 
 const fast = { type: 'deterministic', value: 0.001 };
@@ -33,6 +35,25 @@ test('rate limit: deterministic arrivals at 2r through a bucket (r, b) admit b +
   const l = runTwinReplication(late, { horizon: T, reportWindow: T, seed: 1 }, 0).entries[0]!;
   const lateAdmitted = l.arrivals - l.shed;
   assert.ok(Math.abs(lateAdmitted - (20 * 50 + b + r * 50)) <= 1, `admitted ${lateAdmitted} with the limit from 50 s`);
+});
+
+test('rate limit: the shed count reaches the chunk summary per replication, survives a merge, and the risk report gives its mean', () => {
+  const twin = twinOf({
+    nodes: [{ id: 'api', kind: 'service', replicas: 1, servers: 100, service: fast }],
+    entries: [{ id: 'in', node: 'api', rate: 20, process: 'deterministic' }],
+  });
+  const limited = applyScenario(twin, [{ op: 'rateLimit', entry: 'in', rate: 10, burst: 5 }]);
+  const settings = { horizon: 100, reportWindow: 100, seed: 1 };
+  const shedOf = (i: number) => runTwinReplication(limited, settings, i).entries[0]!.shed;
+  const merged = mergeChunks([simulateChunk(limited, settings, 0, 1), simulateChunk(limited, settings, 1, 2)]);
+  assert.equal(merged.entries[0]!.shed, [shedOf(0), shedOf(1), shedOf(2)]);
+  assert.ok(merged.entries[0]!.shed.every((n) => Math.abs(n - (2000 - 1005)) <= 1), `shed ${merged.entries[0]!.shed.join(', ')}`);
+  const risk = assessRisk(merged);
+  assert.is(risk.entries[0]!.shed.mean, (shedOf(0) + shedOf(1) + shedOf(2)) / 3);
+  assert.is(risk.entries[0]!.shed.n, 3);
+  // Without a rate limit nothing is shed, and the figures the summary had before are the same.
+  const free = assessRisk(simulateChunk(twin, settings, 0, 2));
+  assert.equal(free.entries[0]!.shed, { mean: 0, lo: 0, hi: 0, n: 2 });
 });
 
 test('shed optional calls: the callee of an optional call gets (1 − p) of its calls, the mandatory callee all of them', () => {

@@ -45,6 +45,8 @@ export interface EntryChunk {
   readonly meanLatency: number[];
   readonly p99: number[];
   readonly arrivals: number[];
+  /** Arrivals refused by the entry's rate limit (a part of the failed ones), per replication. */
+  readonly shed: number[];
   readonly hist: HistogramJson;
 }
 
@@ -122,7 +124,7 @@ export class ChunkBuilder {
     });
     model.entries.forEach((e, i) => {
       if (!this.entries[i]) {
-        this.entries[i] = { id: e.id, successRate: [], meanLatency: [], p99: [], arrivals: [], hist: new LogHistogram().toJSON() };
+        this.entries[i] = { id: e.id, successRate: [], meanLatency: [], p99: [], arrivals: [], shed: [], hist: new LogHistogram().toJSON() };
         this.entryHists[i] = new LogHistogram(e.hist.alpha);
       }
       const c = this.entries[i]!;
@@ -130,6 +132,7 @@ export class ChunkBuilder {
       c.meanLatency.push(e.hist.count > 0 ? e.hist.mean : NaN);
       c.p99.push(e.hist.count > 0 ? e.hist.quantile(0.99) : NaN);
       c.arrivals.push(e.arrivals);
+      c.shed.push(e.shed);
       this.entryHists[i]!.merge(e.hist);
     });
     this.events += model.events;
@@ -185,6 +188,7 @@ export function mergeChunks(chunks: readonly ChunkSummary[]): ChunkSummary {
           meanLatency: e.meanLatency.concat(f.meanLatency),
           p99: e.p99.concat(f.p99),
           arrivals: e.arrivals.concat(f.arrivals),
+          shed: e.shed.concat(f.shed),
           hist: mergeHist(e.hist, f.hist),
         };
       }),

@@ -46,7 +46,8 @@ export function sloViolationMinutes(s: ChunkSummary, twin: Twin): number[] {
  * Per replication: requests that failed at the entries (summed over entries),
  * arrivals × (1 − success rate). The success rate is over requests that
  * finished, so requests still in flight at the horizon are counted as their
- * finished share; there is no separate shed count in the summary today.
+ * finished share. Arrivals a rate limit shed are among them (the chunk's
+ * entry `shed` counts those alone).
  */
 export function requestsFailed(s: ChunkSummary): number[] {
   const out: number[] = new Array(s.count).fill(0);

@@ -38,6 +38,20 @@ test('a summary without twinHash reads with twinHash null', async () => {
   assert.is(parseSummary(summaryText(twin, risk, { twinHash: null }), 's.json').run.twinHash, null);
 });
 
+test('entries carry shed when simulate wrote it, and read with shed null from a summary written before it did', async () => {
+  const { twin, risk } = await shopFixture();
+  const current = parseSummary(summaryText(twin, risk), 's.json');
+  assert.equal(current.entries[0]!.shed, risk.entries[0]!.shed);
+  const old = JSON.parse(summaryText(twin, risk)) as { entries: Record<string, unknown>[] };
+  for (const e of old.entries) delete e.shed;
+  const before = parseSummary(JSON.stringify(old, null, 1), 's.json');
+  assert.is(before.entries[0]!.shed, null);
+  assert.equal(before.entries[0]!.arrivals, current.entries[0]!.arrivals);
+  old.entries[0]!.shed = { mean: 'many' };
+  const list = problems(() => parseSummary(JSON.stringify(old, null, 1), 's.json'));
+  has(list, 'entries[0].shed');
+});
+
 test('bad summaries name the field and what was expected', async () => {
   const { twin, risk } = await shopFixture();
   const good = JSON.parse(summaryText(twin, risk)) as { run: Record<string, unknown>; nodes: Record<string, unknown>[]; format: string };

@@ -60,6 +60,8 @@ export interface ResultEntry {
   readonly id: string;
   readonly successRate: ResultEstimate;
   readonly arrivals: ResultEstimate;
+  /** Arrivals refused by the entry's rate limit per replication; null in results written before simulate reported it. */
+  readonly shed: ResultEstimate | null;
   readonly latency: ResultQuantiles;
 }
 
@@ -154,7 +156,8 @@ export const summarySchema: SchemaObject = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { id: { type: 'string', minLength: 1 }, successRate: estimateSchema, arrivals: estimateSchema, latency: quantilesSchema },
+        // shed is optional: summaries written before simulate reported it have none.
+        properties: { id: { type: 'string', minLength: 1 }, successRate: estimateSchema, arrivals: estimateSchema, shed: estimateSchema, latency: quantilesSchema },
         required: ['id', 'successRate', 'arrivals', 'latency'],
       },
     },
@@ -166,7 +169,7 @@ interface RawSummary {
   format: typeof SIMULATION_FORMAT;
   run: Omit<ResultRun, 'twinHash' | 'forecast' | 'state' | 'scenario'> & { twinHash?: string; forecast?: string | null; state?: string | null; scenario?: string | null };
   nodes: ResultNode[];
-  entries: ResultEntry[];
+  entries: Array<Omit<ResultEntry, 'shed'> & { shed?: ResultEstimate }>;
 }
 
 /** Parses and validates summary.json text; `source` names the file in errors. Throws TwinSpecError. */
@@ -196,7 +199,7 @@ export function parseSummary(text: string, source: string): SimulationSummary {
       id: n.id, pFail: n.pFail, failures: n.failures, replications: n.replications, mainCondition: n.mainCondition,
       timeToFailure: n.timeToFailure, latency: n.latency, figures: n.figures,
     })),
-    entries: raw.entries.map((e) => ({ id: e.id, successRate: e.successRate, arrivals: e.arrivals, latency: e.latency })),
+    entries: raw.entries.map((e) => ({ id: e.id, successRate: e.successRate, arrivals: e.arrivals, shed: e.shed ?? null, latency: e.latency })),
   };
 }
 
