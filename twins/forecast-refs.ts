@@ -11,8 +11,10 @@ import { Problems } from './definition/errors.js';
 import type { Twin } from './definition/types.js';
 
 export interface ForecastBinding {
-  /** Non-fatal findings about the bound series (negative sample-path values). */
+  /** Non-fatal findings about the bound series (negative sample-path values), or that nothing follows the forecast. */
   readonly warnings: readonly string[];
+  /** Whether some entry follows the forecast; when none does, a run has no use for it (and must not record it as used). */
+  readonly used: boolean;
 }
 
 /**
@@ -28,8 +30,16 @@ export function forecastCoverageWarnings(twin: Twin, bundle: ForecastBundle, hor
   return [`the forecast covers ${covered} s (${bundle.steps} steps of ${bundle.stepMs / 1000} s) and the run ${horizon} s: from ${covered} s on, ${driven.join(', ')} ${driven.length === 1 ? 'stays' : 'stay'} at the last step's rate (forecast further, or shorten the horizon)`];
 }
 
-/** Throws TwinSpecError (paths `entries[k].forecast`) when a referenced series is missing. */
+/**
+ * Throws TwinSpecError (paths `entries[k].forecast`) when a referenced series
+ * is missing. A twin with no forecast-driven entry binds nothing: that is
+ * said (a forecast given for nothing is a mistake worth a word, as a run
+ * outliving the forecast is), not refused.
+ */
 export function bindForecast(twin: Twin, bundle: ForecastBundle, forecastSource: string): ForecastBinding {
+  if (!twin.entries.some((e) => e.arrival.kind === 'forecast')) {
+    return { used: false, warnings: [`the forecast ${forecastSource} is not used: no entry of ${twin.source} follows a forecast (an entry's forecast: {node, metric}, docs/twin-spec.md), so every rate is the twin's own`] };
+  }
   const p = new Problems();
   const warnings: string[] = [];
   twin.entries.forEach((e, k) => {
@@ -45,5 +55,5 @@ export function bindForecast(twin: Twin, bundle: ForecastBundle, forecastSource:
     if (negative > 0) warnings.push(`entries[${k}] (${e.id}): ${negative} negative sample-path value(s) in ${s.node}/${s.metric}, to be read as rate 0`);
   });
   p.throwIfAny(twin.source);
-  return { warnings };
+  return { warnings, used: true };
 }

@@ -142,13 +142,20 @@ export async function loadRunBase(twinFile: string, forecastDir: string | null, 
   return withForecast(twin, forecastDir, missingForecast);
 }
 
-/** A loaded twin with its forecast read and bound (a twin whose entries follow a forecast needs one). */
+/**
+ * A loaded twin with its forecast read and bound (a twin whose entries follow
+ * a forecast needs one). A forecast no entry follows is read (a broken one is
+ * still an error) but not kept: `forecast` is null and a warning says so, so
+ * the run neither uses nor records it.
+ */
 export async function withForecast(twin: Twin, forecastDir: string | null, missingForecast: (what: string) => Error): Promise<RunBase> {
   let forecast: ForecastBundle | null = null;
   let forecastWarnings: readonly string[] = [];
   if (forecastDir) {
-    forecast = await readForecast(forecastDir);
-    forecastWarnings = bindForecast(twin, forecast, forecastDir).warnings;
+    const bundle = await readForecast(forecastDir);
+    const binding = bindForecast(twin, bundle, forecastDir);
+    forecastWarnings = binding.warnings;
+    if (binding.used) forecast = bundle;
   } else if (twin.entries.some((e) => e.arrival.kind === 'forecast')) {
     throw missingForecast(`entries of ${twin.source} are driven by a forecast (from 'shadowcast forecast')`);
   }
@@ -206,7 +213,8 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
   const info = {
     twin: twin.name, source: twin.source, twinHash: twinContentHash(twin), seed: args.seed, replications: result.replications, stopping: result.stopping, horizon: args.horizon, warmup: args.warmup, confidence: args.confidence, windowSeconds: args.window,
     workers: result.workers, seconds, events, resumedChunks: result.resumedChunks,
-    forecast: args.forecast, state: args.state, scenario: args.scenario, warnings,
+    // Only a forecast some entry follows is recorded as the run's (an unused one is named in the warnings).
+    forecast: forecast ? args.forecast : null, state: args.state, scenario: args.scenario, warnings,
     ...(fidelity ? { fidelity } : {}),
   };
   const files = await writeFilesAtomically(args.out, {

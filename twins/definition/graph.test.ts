@@ -48,9 +48,18 @@ test('forecast entries bind to series by node and metric', () => {
   const twin = twinFromObject(parseTwinText(text, 'f.yaml').data, { source: 'f.yaml' });
   assert.equal(twin.entries[1]!.arrival, { kind: 'forecast', node: 'web', metric: 'rate', scale: 0.5 });
   const ok = bindForecast(twin, bundle('web', 'rate', [1, -2, 3]), 'fc/');
+  assert.is(ok.used, true);
   // Only the forecast-driven entry (entries[1]) is bound: its negative value is reported, the constant entry is skipped.
   assert.equal(ok.warnings, ['entries[1] (web#1): 1 negative sample-path value(s) in web/rate, to be read as rate 0']);
   assert.throws(() => bindForecast(twin, bundle('web', 'cpu', [1]), 'fc/'), (e: unknown) => e instanceof TwinSpecError && /entries\[1\]\.forecast: no series web\/rate in forecast fc\/ \(it has: web\/cpu\)/.test(e.message));
+});
+
+test('a forecast bound to a twin with no forecast-driven entry is not used, and says so', () => {
+  const twin = twinFromObject(parseTwinText('name: f\nnodes:\n  - { id: web, service: { type: exponential, mean: 1 } }\nentries:\n  - { node: web, rate: 3 }\n', 'f.yaml').data, { source: 'f.yaml' });
+  assert.equal(bindForecast(twin, bundle('web', 'rate', [1, 2]), 'fc/'), {
+    used: false,
+    warnings: ["the forecast fc/ is not used: no entry of f.yaml follows a forecast (an entry's forecast: {node, metric}, docs/twin-spec.md), so every rate is the twin's own"],
+  });
 });
 
 test('a run longer than the forecast is said once, naming the entries that stay at the last rate', () => {
