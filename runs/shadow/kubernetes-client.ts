@@ -15,6 +15,12 @@ export interface KubernetesConnectionOptions {
 
 export class KubernetesTargetError extends Error {
   override readonly name = 'KubernetesTargetError';
+  /** Set when objects were applied before the failure: the namespace that holds them (what `shadow down` deletes). */
+  readonly partialNamespace: string | null;
+  constructor(message: string, partialNamespace: string | null = null) {
+    super(message);
+    this.partialNamespace = partialNamespace;
+  }
 }
 
 export interface Connection {

@@ -7,13 +7,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kubernetesManifests, type KubeObject } from '../../twins/shadow/manifests.js';
+import { kubernetesManifests, manifestsYaml, type KubeObject } from '../../twins/shadow/manifests.js';
 import { IMAGE, NS, smallPlan, smallTwin } from '../../twins/shadow/manifests-test-fixture.js';
 import { FakeKubeApi, type FakeKubeApiOptions, type RecordedRequest } from './kubernetes-fake-api.js';
 import { applyShadowManifests, deleteShadowNamespace, scaleDeployment } from './kubernetes.js';
+import { downOnKubernetes, KUBERNETES_RECORD, MANIFESTS_FILE, upOnKubernetes } from '../commands/shadow/kubernetes.js';
 
 const objects = (): KubeObject[] => {
   const twin = smallTwin();
@@ -213,6 +214,31 @@ test('deleteShadowNamespace deletes the namespace and everything in it, and is i
     assert.is((await deleteShadowNamespace(NS, { kubeconfig })).deleted, false);
     assert.equal(fake.calls.map(step), [`GET /api/v1/namespaces/${NS}`]);
   });
+});
+
+test('an apply that fails after some objects: the namespace holding them is recorded in DIR, so shadow down deletes it', async () => {
+  // The dry run passes; the real apply of one Deployment is refused (a quota, say) after the objects before it were applied.
+  const reject: FakeKubeApiOptions['reject'] = (r) => (r.method === 'PATCH' && r.query.dryRun === undefined && r.path.endsWith('/deployments/cart')
+    ? { code: 403, reason: 'Forbidden', message: 'exceeded quota: compute-resources', details: { name: 'cart', group: 'apps', kind: 'Deployment' } }
+    : undefined);
+  await withFake(async (fake, kubeconfig) => {
+    const dir = await mkdtemp(join(tmpdir(), 'shadowcast-k8s-up-'));
+    try {
+      await writeFile(join(dir, MANIFESTS_FILE), manifestsYaml(objects()));
+      const err = await upOnKubernetes(join(dir, 'plan.json'), dir, false, kubeconfig).then(() => null, (e: Error) => e);
+      assert.ok(err, 'up must fail');
+      assert.match(err!.message, /exceeded quota/);
+      assert.match(err!.message, new RegExp(`applied before it: Namespace ${NS}`));
+      assert.match(err!.message, new RegExp(`'shadowcast shadow down --dir ${dir}' deletes namespace ${NS}`));
+      assert.not.match(err!.message, /--target kubernetes/);
+      assert.is((JSON.parse(await readFile(join(dir, KUBERNETES_RECORD), 'utf8')) as { namespace: string }).namespace, NS);
+      assert.ok(fake.objects.size > 0, 'the objects applied before the failure are on the cluster');
+      assert.equal(await downOnKubernetes(dir, kubeconfig), { namespace: NS, deleted: true });
+      assert.is(fake.objects.size, 0, 'shadow down removed them');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, { reject });
 });
 
 test('manifests with no Namespace, or objects outside it, are refused before any request', async () => {

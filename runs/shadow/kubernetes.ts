@@ -126,7 +126,7 @@ export async function applyShadowManifests(objects: readonly KubeObject[], optio
     if (namespaceCreated) {
       cleanup = await deleteNamespace(conn, core, name).then(
         () => `; the namespace ${name} created for the dry run was deleted again`,
-        (e: unknown) => `; the namespace ${name} created for the dry run could not be deleted (${(e as Error).message}): run shadow down --target kubernetes`,
+        (e: unknown) => `; the namespace ${name} created for the dry run could not be deleted (${(e as Error).message}): delete it with kubectl delete namespace ${name}`,
       );
     }
     throw new KubernetesTargetError(`the server-side dry run refused ${failures.length} object(s), nothing was applied${cleanup}: ${failures.join('; ')}`);
@@ -138,7 +138,7 @@ export async function applyShadowManifests(objects: readonly KubeObject[], optio
     try {
       await apply(conn, api, o, false);
     } catch (e) {
-      throw new KubernetesTargetError(`${(e as Error).message}; applied before it: ${applied.join(', ') || 'nothing'}; shadow down --target kubernetes removes them`);
+      throw new KubernetesTargetError(`${(e as Error).message}; applied before it: ${applied.join(', ') || 'nothing'}`, applied.length > 0 ? name : null);
     }
     applied.push(describeObject(o));
   }

@@ -11,6 +11,7 @@ import type { Twin } from '../../../twins/definition/types.js';
 import type { ShadowPlan } from '../../../twins/shadow/plan-types.js';
 import { writeFileAtomically } from '../../report/atomic-file.js';
 import { applyShadowManifests, deleteShadowNamespace, type ApplyReport, type KubernetesConnectionOptions } from '../../shadow/kubernetes.js';
+import { KubernetesTargetError } from '../../shadow/kubernetes-client.js';
 import { InputError } from '../../usage-error.js';
 
 /** The cluster of the commands that talk to one (shadow up and down, mitigate's kubernetes applier): a kubeconfig named here or by KUBECONFIG, never guessed. */
@@ -44,8 +45,20 @@ async function readManifests(file: string): Promise<KubeObject[]> {
 }
 
 export async function upOnKubernetes(planFile: string, dir: string, dryRunOnly: boolean, kubeconfig?: string): Promise<ApplyReport> {
-  const report = await applyShadowManifests(await readManifests(manifestsBeside(planFile)), { dryRunOnly, ...kubeconfigOption(kubeconfig) });
-  if (!dryRunOnly) await writeFileAtomically(join(dir, KUBERNETES_RECORD), JSON.stringify({ namespace: report.namespace, server: report.server }, null, 1) + '\n');
+  const record = (namespace: string, server: string | null) => writeFileAtomically(join(dir, KUBERNETES_RECORD), JSON.stringify({ namespace, server }, null, 1) + '\n');
+  let report: ApplyReport;
+  try {
+    report = await applyShadowManifests(await readManifests(manifestsBeside(planFile)), { dryRunOnly, ...kubeconfigOption(kubeconfig) });
+  } catch (e) {
+    // Objects applied before the failure stay on the cluster: recorded like a shadow that came up, so that
+    // `shadow down --dir DIR` deletes their namespace (without the record it would find nothing to delete).
+    if (e instanceof KubernetesTargetError && e.partialNamespace !== null) {
+      await record(e.partialNamespace, null);
+      throw new KubernetesTargetError(`${e.message}; recorded in ${join(dir, KUBERNETES_RECORD)}: 'shadowcast shadow down --dir ${dir}' deletes namespace ${e.partialNamespace} and them`, e.partialNamespace);
+    }
+    throw e;
+  }
+  if (!dryRunOnly) await record(report.namespace, report.server);
   return report;
 }
 
