@@ -12,7 +12,7 @@
  * the anchor outside the log that shows records cut off its end. A store
  * made before heads were kept has none until its next append.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ApprovalRecord, Decision } from '../../twins/mitigation/decide.js';
@@ -96,6 +96,32 @@ function checkHoldsStore(file: string): void {
   }
 }
 
+/**
+ * Refuses, without writing to it, a file where `propose` would start a store
+ * but that is somebody else's: not SQLite, or a SQLite database with tables
+ * and none of the store's. A missing file, an empty database, or a store
+ * (complete or not) passes. `propose` calls it before its simulation, so a
+ * wrong --state is said at once, not after minutes of work.
+ */
+export function checkStoreFileForCreate(file: string): void {
+  if (!existsSync(file)) return;
+  let tables: string[];
+  try {
+    const ro = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      tables = (ro.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+    } finally {
+      ro.close();
+    }
+  } catch (e) {
+    throw new StoreError(`${file}: not a proposal store (${(e as Error).message}); the file was not changed`);
+  }
+  const ours = new Set<string>(STORE_TABLES);
+  if (tables.length > 0 && !tables.some((t) => ours.has(t))) {
+    throw new StoreError(`${file}: not a proposal store (another SQLite database: tables ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); the file was not changed; name another --state folder`);
+  }
+}
+
 export class MitigationStore {
   private readonly db: Database.Database;
 
@@ -107,6 +133,7 @@ export class MitigationStore {
    */
   constructor(readonly file: string, busyTimeoutMs = 10_000, options: { readonly existing?: boolean } = {}) {
     if (options.existing) checkHoldsStore(file);
+    else checkStoreFileForCreate(file);
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file, { timeout: busyTimeoutMs });
     try {

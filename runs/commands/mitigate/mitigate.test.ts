@@ -131,6 +131,24 @@ test('the policy and the command template are opened like every input: a FIFO or
   }
 });
 
+test("propose refuses a --state whose mitigation.db is somebody else's SQLite database before any work, leaving it unchanged", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mitigate-foreign-'));
+  try {
+    const state = join(dir, 'state');
+    mkdirSync(state);
+    execFileSync(process.execPath, ['-e', `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(storeFile(state))}); db.exec('CREATE TABLE invoices (id INTEGER)'); db.close();`], { cwd: dirname(fileURLToPath(import.meta.url)) });
+    const before = readFileSync(storeFile(state));
+    // The result does not exist: the refusal must come before it is read (and long before any simulation).
+    const r = await cli(['mitigate', 'propose', '--twin', SHOP, '--result', join(dir, 'no-result'), '--policy', POLICY, '--out', join(dir, 'out'), '--state', state]);
+    assert.is(r.code, 3, r.stderr);
+    assert.match(r.stderr, /mitigation\.db: not a proposal store \(another SQLite database: tables invoices\); the file was not changed/);
+    assert.ok(readFileSync(storeFile(state)).equals(before), 'the file is unchanged');
+    assert.not.ok(existsSync(join(dir, 'out')), 'nothing written');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('propose refuses a policy key that names no node of the twin (exit 3), with its line and a did-you-mean', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mitigate-policy-'));
   try {

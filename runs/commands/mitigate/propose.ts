@@ -26,7 +26,8 @@ import { proposeMitigations, type ProposeResult } from '../../mitigation/propose
 import { recordProposal } from '../../mitigation/workflow.js';
 import { writeFileAtomically } from '../../report/atomic-file.js';
 import { checkOutputFolder } from '../../report/atomic.js';
-import { STATE_FLAGS, withState } from './shared.js';
+import { STATE_FLAGS, storeFile, withState } from './shared.js';
+import { checkStoreFileForCreate } from '../../mitigation/store.js';
 import { CONFIRM_FLAGS, confirmIfShadow } from './confirm-flags.js';
 import { EXECUTOR_FLAGS, executorChoice, openExecutor } from '../../executors/choose.js';
 
@@ -91,6 +92,8 @@ export async function run(argv: string[]): Promise<number> {
   const v = parsed.values;
   const choice = executorChoice(MITIGATE_PROPOSE, v, v.workers);
   await checkOutputFolder(v.out);
+  // The store is written only at the end: a --state that holds somebody else's database is said now, not after the simulation.
+  checkStoreFileForCreate(storeFile(v.state));
   const twin = await loadTwinFile(v.twin, { allowOutsidePaths: v['allow-outside-paths'] });
   // Read with the twin's node ids: a policy key naming no node (a misspelt id) would silently leave that node to the "*" rules.
   const policy = await loadPolicyFile(v.policy, { nodes: twin.indexOf });
