@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { contentHash } from '../../twins/definition/content-hash.js';
 import type { StoppingReport } from '../montecarlo/stopping.js';
@@ -31,6 +31,12 @@ export interface StepRecord {
   readonly finishedAt: string;
   /** One line on what it did (skipped: why). */
   readonly note: string;
+  /**
+   * sha256 of each output that is a file, by path (folders are not hashed: the simulation's has its own
+   * checks). A resumed step whose file differs (edited by hand, replaced) is recomputed rather than trusted.
+   * Absent in manifests written before it was kept.
+   */
+  readonly outputHashes?: Readonly<Record<string, string>>;
 }
 
 export interface Manifest {
@@ -99,7 +105,9 @@ export class StepRunner {
     const done = this.manifest.steps[name];
     const t0 = performance.now();
     if (done && done.inputHash === inputHash && outputs.every((o) => existsSync(join(this.dir, o)))) {
-      try {
+      const changed = await this.changedOutputs(done);
+      if (changed.length > 0) this.log(`${name}: recomputed (${changed.join(', ')} changed since the step wrote ${changed.length === 1 ? 'it' : 'them'})`);
+      else try {
         const value = await load();
         this.manifest.steps[name] = { ...done, resumed: true };
         this.log(`${name}: resumed (inputs unchanged, outputs present)`);
@@ -111,10 +119,27 @@ export class StepRunner {
     delete this.manifest.steps[name];
     const { value, note } = await work();
     const seconds = (performance.now() - t0) / 1000;
-    this.manifest.steps[name] = { inputHash, outputs: [...outputs], seconds, resumed: false, finishedAt: new Date().toISOString(), note };
+    this.manifest.steps[name] = { inputHash, outputs: [...outputs], seconds, resumed: false, finishedAt: new Date().toISOString(), note, outputHashes: await this.hashes(outputs) };
     await this.save();
     this.log(`${name}: ${note} (${seconds.toFixed(1)} s)`);
     return value;
+  }
+
+  /** sha256 of each of `outputs` that is a file. */
+  private async hashes(outputs: readonly string[]): Promise<Record<string, string>> {
+    const found: Record<string, string> = {};
+    for (const o of outputs) {
+      const file = join(this.dir, o);
+      if ((await stat(file).catch(() => null))?.isFile()) found[o] = await fileHash(file);
+    }
+    return found;
+  }
+
+  /** The outputs of a finished step whose content is no longer what it wrote (none when it kept no hashes). */
+  private async changedOutputs(done: StepRecord): Promise<string[]> {
+    if (!done.outputHashes) return [];
+    const now = await this.hashes(Object.keys(done.outputHashes));
+    return Object.entries(done.outputHashes).filter(([o, h]) => now[o] !== h).map(([o]) => o);
   }
 
   rel(file: string): string {
