@@ -36,6 +36,11 @@ test('common random numbers: a node no axis can reach has identical figures in e
     assert.is(o.vsBase.utilization.mean, 0);
     assert.is(o.vsBase.pFail.mean, 0);
   }
+  // The cell equal to the base (svc 1 replica, load 1) shares its run: exactly no change, not an interval around 0.
+  assert.equal(file.cells[0]!.id, 'svc.replicas=1 a.load=1');
+  for (const n of file.cells[0]!.nodes) assert.equal([n.vsBase.pFail.lo, n.vsBase.pFail.hi], [0, 0], n.node);
+  // Another cell, where `other` behaves the same, still carries the paired interval (nothing shows the twins equal there).
+  assert.ok(other[1]!.vsBase.pFail.hi > 0, JSON.stringify(other[1]!.vsBase.pFail));
   // ... while the node the axes reach does change: saturated at 1 and 2 replicas, not at 4.
   assert.is(svc[0]!.failures, 12, file.cells[0]!.id);
   assert.is(svc[4]!.failures, 0, file.cells[4]!.id);

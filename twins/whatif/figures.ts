@@ -71,6 +71,7 @@ export function cellFigures(run: CellRun, base: CellRun, level: number, warmup: 
   // Without stopping both ran every replication; with it, the common first ones pair up.
   if (s.count !== base.summary.count && !(run.stopping && base.stopping)) throw new RangeError(`cell ${run.cell.id}: ${s.count} replications against the base's ${base.summary.count}`);
   const paired = Math.min(s.count, base.summary.count);
+  const sameRun = s === base.summary;
   const firstOf = <T>(xs: readonly T[]): readonly T[] => (xs.length === paired ? xs : xs.slice(0, paired));
   const risk = assessRisk(s, level);
   const hours = (s.horizon - warmup) / 3600;
@@ -79,11 +80,14 @@ export function cellFigures(run: CellRun, base: CellRun, level: number, warmup: 
     const b = base.summary.nodes[i]!;
     if (b.id !== n.id) throw new RangeError(`cell ${run.cell.id}: node ${i} is ${n.id}, ${b.id} in the base`);
     const replicaHours = mean(n.metrics.meanReplicas) * hours;
+    // A cell whose twin and settings equal the base's shares its run (runs/whatif/run-cells.ts): its change against
+    // the base is exactly none, not an interval around 0 (Newcombe's gives ±14.5 points at n = 16 for identical outcomes).
+    const none = (): PairedDifference => ({ mean: 0, lo: 0, hi: 0, n: paired });
     return {
       node: n.id, pFail: r.pFail, failures: r.failures, condition: r.mainCondition,
       utilization: r.figures.utilization, p99: r.figures.p99,
       replicaHours, coreHours: replicaHours * coresPerReplica(twin, i),
-      vsBase: {
+      vsBase: sameRun ? { pFail: none(), utilization: none(), p99: none() } : {
         pFail: newcombeDifference(pairedTable(firstOf(failed(b)), firstOf(failed(n))), level),
         utilization: pairedMeanDifference(firstOf(b.metrics.utilization), firstOf(n.metrics.utilization), level),
         p99: pairedMeanDifference(firstOf(b.metrics.p99), firstOf(n.metrics.p99), level),
