@@ -10,6 +10,7 @@ import { duration } from '../report/report-numbers.js';
 import { resolve } from 'node:path';
 import { readNightlyConfig } from '../nightly/config.js';
 import { NIGHTLY_FILES, runNightly, type NightlyResult } from '../nightly/pipeline.js';
+import type { NightlyReportData } from '../nightly/report-data.js';
 import { DEFAULT_STORE } from '../store/run-store.js';
 import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageText } from '../flags.js';
 import { checkOutputFolder } from '../report/atomic.js';
@@ -49,11 +50,8 @@ export async function nightly(argv: readonly string[]): Promise<NightlyResult | 
   if (!v.quiet) console.log(`nightly: ${config.twin.name} from ${config.file} -> ${out}`);
   const r = await runNightly({ config, out, store, ...(v.workers !== undefined ? { workers: v.workers } : {}), ...(executor.kind === 'bullmq' ? { executor } : {}), ...(log ? { log } : {}), progress: !v.quiet });
   if (!v.quiet) {
-    const rows = r.data.nodes.filter((n) => n.pFail.mean > 0 || n.pFail.hi > r.data.run.threshold).map((n) => [
-      n.node, `${(100 * n.pFail.mean).toFixed(1)} % [${(100 * n.pFail.lo).toFixed(1)}, ${(100 * n.pFail.hi).toFixed(1)}]`, n.mainCondition ?? '-',
-      n.timeToFailure ? duration(n.timeToFailure.p50) : '-', n.pFail.hi > r.data.run.threshold ? 'at risk' : '',
-    ]);
-    if (rows.length) console.log(`\n${table(['node', 'P(fail) [95%]', 'condition', 'ttf p50', ''], rows)}\n`);
+    const t = riskTable(r.data);
+    if (t) console.log(`\n${t}\n`);
     console.log(r.atRisk.length ? `${r.atRisk.length} node(s) above the risk threshold ${r.data.run.threshold}: ${r.atRisk.join(', ')}` : `no node above the risk threshold ${r.data.run.threshold}`);
     // The report lists them too; a reader of the summary must not have to open it to learn that a verdict is weak.
     for (const w of r.data.warnings) console.log(`warning: ${w}`);
@@ -61,6 +59,21 @@ export async function nightly(argv: readonly string[]): Promise<NightlyResult | 
   console.log(`report: ${r.report}`);
   return r;
 }
+
+/**
+ * The terminal's table of the nodes that failed or are at risk, or null when
+ * none; the interval column is headed by the run's own level (risk.level).
+ */
+export function riskTable(d: Pick<NightlyReportData, 'nodes' | 'run'>): string | null {
+  const rows = d.nodes.filter((n) => n.pFail.mean > 0 || n.pFail.hi > d.run.threshold).map((n) => [
+    n.node, `${(100 * n.pFail.mean).toFixed(1)} % [${(100 * n.pFail.lo).toFixed(1)}, ${(100 * n.pFail.hi).toFixed(1)}]`, n.mainCondition ?? '-',
+    n.timeToFailure ? duration(n.timeToFailure.p50) : '-', n.pFail.hi > d.run.threshold ? 'at risk' : '',
+  ]);
+  return rows.length ? table(['node', `P(fail) [${levelLabel(d.run.level)}]`, 'condition', 'ttf p50', ''], rows) : null;
+}
+
+/** An interval level as a header says it: 0.95 -> "95%", 0.975 -> "97.5%". */
+export const levelLabel = (level: number): string => `${Number((100 * level).toPrecision(4))}%`;
 
 export async function run(argv: string[]): Promise<number> {
   // Every step's outputs and the simulation's chunks are written whole as they finish: on Ctrl-C, say so and stop (130).
