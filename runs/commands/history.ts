@@ -23,6 +23,8 @@ export const HISTORY = defineCommand({
 });
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}`;
+/** A run's interval level: "95 %", or "unknown" for a run recorded before the store kept it. */
+const levelText = (level: number | null) => (level === null ? 'unknown' : `${Number((100 * level).toPrecision(4))} %`);
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseFlags(HISTORY, argv);
@@ -49,10 +51,20 @@ export async function run(argv: string[]): Promise<number> {
       console.log(JSON.stringify({ store: file, runs: runs.map(({ manifest: _m, ...r }) => r), nodeRisk: risk, scores }, null, 1));
       return 0;
     }
-    console.log(`runs (${file}):\n${table(['night', 'run', 'twin', 'replications', 'at risk', 'exit', 'created'], runs.map((r) => [r.night, r.id, r.twin, String(r.replications), String(r.atRisk), String(r.exitCode), r.createdAt]), 3)}`);
-    const shown = v.node !== undefined ? risk : risk.filter((r) => r.pFail > 0 || r.hi > (runs.find((x) => x.id === r.runId)?.threshold ?? 1));
-    console.log(`\nP(fail) per node${v.node !== undefined ? ` (${v.node})` : ' (nodes that failed or were above the threshold)'}, % with 95 % interval:\n${table(['night', 'node', 'P(fail)', 'lo', 'hi', 'condition', 'ttf p50'], shown.map((r) => [r.night, r.node, pct(r.pFail), pct(r.lo), pct(r.hi), r.condition ?? '-', r.timeToFailure ? duration(r.timeToFailure.p50) : '-']), 2)}`);
-    console.log(`\nforecast calibration (each night's score of the night before's forecast):\n${table(['night', 'scored night', 'series', 'points', 'cover 80 %', 'cover 95 %', 'MASE'], scores.map((s) => [s.night, s.scoredNight, s.series, String(s.points), pct(s.coverage80), pct(s.coverage95), s.mase === null ? '-' : s.mase.toFixed(3)]), 3)}`);
+    const runOf = new Map(runs.map((r) => [r.id, r]));
+    // Runs of one night are told apart by their id, in the runs table's order (newest night, then newest run, first) in every table.
+    console.log(`runs (${file}):\n${table(['night', 'run', 'twin', 'replications', 'level', 'at risk', 'exit', 'created'], runs.map((r) => [r.night, r.id, r.twin, String(r.replications), levelText(r.level), String(r.atRisk), String(r.exitCode), r.createdAt]), 3)}`);
+    const shown = v.node !== undefined ? risk : risk.filter((r) => r.pFail > 0 || r.hi > (runOf.get(r.runId)?.threshold ?? 1));
+    // The interval's level is each run's own (risk.level): one in the header when the rows agree, else one per row.
+    const levels = [...new Set(shown.map((r) => runOf.get(r.runId)?.level ?? null))];
+    const oneLevel = levels.length <= 1 ? (levels[0] ?? null) : undefined;
+    const intervalSays = oneLevel === undefined ? 'with each run\'s interval (its level in the level column)' : oneLevel === null ? 'with an interval of unknown level (recorded before the store kept it)' : `with ${levelText(oneLevel)} interval`;
+    const riskHeader = ['night', 'run', 'node', 'P(fail)', 'lo', 'hi', ...(oneLevel === undefined ? ['level'] : []), 'condition', 'ttf p50'];
+    const riskRows = shown.map((r) => [r.night, r.runId, r.node, pct(r.pFail), pct(r.lo), pct(r.hi), ...(oneLevel === undefined ? [levelText(runOf.get(r.runId)?.level ?? null)] : []), r.condition ?? '-', r.timeToFailure ? duration(r.timeToFailure.p50) : '-']);
+    console.log(`\nP(fail) per node${v.node !== undefined ? ` (${v.node})` : ' (nodes that failed or were above the threshold)'}, % ${intervalSays}:\n${table(riskHeader, riskRows, 3)}`);
+    const order = new Map(runs.map((r, i) => [r.id, i]));
+    const scored = [...scores].sort((a, b) => order.get(a.runId)! - order.get(b.runId)! || a.series.localeCompare(b.series));
+    console.log(`\nforecast calibration (each night's score of the night before's forecast):\n${table(['night', 'run', 'scored night', 'scored run', 'series', 'points', 'cover 80 %', 'cover 95 %', 'MASE'], scored.map((s) => [s.night, s.runId, s.scoredNight, s.scoredRunId, s.series, String(s.points), pct(s.coverage80), pct(s.coverage95), s.mase === null ? '-' : s.mase.toFixed(3)]), 5)}`);
     return 0;
   } finally {
     store.close();

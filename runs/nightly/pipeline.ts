@@ -258,7 +258,7 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     manifest.exitCode = exitCode;
     await runner.step('store', hashOf({ reportIn, store: store.file }), [], async () => {
       store.recordNight(
-        { id: runId, night, twin: twin.name, createdAt: manifest.createdAt, seed: config.simulation.seed, replications: sim.risk.replications, horizonSeconds: config.horizon, threshold: config.risk.threshold, atRisk: atRisk.length, exitCode, outDir: out, manifest: JSON.stringify(manifest) },
+        { id: runId, night, twin: twin.name, createdAt: manifest.createdAt, seed: config.simulation.seed, replications: sim.risk.replications, horizonSeconds: config.horizon, threshold: config.risk.threshold, level: sim.risk.level, atRisk: atRisk.length, exitCode, outDir: out, manifest: JSON.stringify(manifest) },
         sim.risk.nodes.map((n) => ({ runId, night, node: n.id, pFail: n.pFail.mean, lo: n.pFail.lo, hi: n.pFail.hi, condition: n.mainCondition, timeToFailure: n.timeToFailure })),
         bundle.series.map((s) => storedForecast(runId, s, bundle.startMs, bundle.stepMs, history.find((h) => h.node === s.node && h.metric === s.metric)!)),
         scores,

@@ -12,7 +12,7 @@ import { runCli, withTempDir } from '../test-support.js';
 import { RunStore, STORE_SCHEMA_VERSION, type RunRecord } from './run-store.js';
 
 const run = (id: string, night: string, twin = 'shop'): RunRecord => ({
-  id, night, twin, createdAt: `${night}T01:00:00.000Z`, seed: 1, replications: 20, horizonSeconds: 86400, threshold: 0.2, atRisk: 1, exitCode: 1, outDir: '/out', manifest: '{"m":1}',
+  id, night, twin, createdAt: `${night}T01:00:00.000Z`, seed: 1, replications: 20, horizonSeconds: 86400, threshold: 0.2, level: 0.95, atRisk: 1, exitCode: 1, outDir: '/out', manifest: '{"m":1}',
 });
 
 test('records nights and answers trend, previous-night and calibration queries; a resumed run replaces its own rows', () => withTempDir('store', async (dir) => {
@@ -100,6 +100,88 @@ test('history (read-only) refuses an empty file or another SQLite database, unch
   const r = await runCli(['history', '--store', file, '--json']);
   assert.is(r.code, 0, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { runs: { id: string }[] }).runs.map((x) => x.id), ['r1']);
+}));
+
+/** The store's tables as shadowcast wrote them before runs had a level column. */
+const SCHEMA_WITHOUT_LEVEL = `
+CREATE TABLE runs (id TEXT PRIMARY KEY, night TEXT NOT NULL, twin TEXT NOT NULL, created_at TEXT NOT NULL, seed INTEGER NOT NULL,
+  replications INTEGER NOT NULL, horizon_seconds REAL NOT NULL, threshold REAL NOT NULL, at_risk INTEGER NOT NULL,
+  exit_code INTEGER NOT NULL, out_dir TEXT NOT NULL, manifest TEXT NOT NULL);
+CREATE TABLE node_risk (run_id TEXT NOT NULL, night TEXT NOT NULL, node TEXT NOT NULL, p_fail REAL NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL,
+  condition TEXT, ttf_p10 REAL, ttf_p50 REAL, ttf_p90 REAL, PRIMARY KEY (run_id, node));
+CREATE TABLE forecasts (run_id TEXT NOT NULL, series TEXT NOT NULL, start_ms INTEGER NOT NULL, step_ms INTEGER NOT NULL, mase_scale REAL NOT NULL,
+  quantiles TEXT NOT NULL, PRIMARY KEY (run_id, series));
+CREATE TABLE forecast_scores (run_id TEXT NOT NULL, night TEXT NOT NULL, scored_run_id TEXT NOT NULL, scored_night TEXT NOT NULL, series TEXT NOT NULL,
+  points INTEGER NOT NULL, coverage80 REAL NOT NULL, coverage95 REAL NOT NULL, mase REAL, PRIMARY KEY (run_id, series));
+INSERT INTO runs VALUES ('old1', '2026-01-01', 'shop', '2026-01-01T01:00:00.000Z', 1, 20, 86400, 0.2, 1, 1, '/out', '{}');
+INSERT INTO node_risk VALUES ('old1', '2026-01-01', 'db', 0.1, 0.02, 0.3, NULL, NULL, NULL, NULL);
+PRAGMA user_version = 1;
+`;
+
+test('each run keeps its interval level; a store from before the level column is read as it is (level unknown) and migrated by a writer', () => withTempDir('store-level', async (dir) => {
+  const file = join(dir, 'runs.db');
+  const old = new Database(file);
+  old.exec(SCHEMA_WITHOUT_LEVEL);
+  old.close();
+  // A reader does not change the file: the old run reads with an unknown level.
+  const before = sha(file);
+  const ro = new RunStore(file, undefined, { readOnly: true });
+  try {
+    assert.equal(ro.runs().map((r) => [r.id, r.level]), [['old1', null]]);
+  } finally {
+    ro.close();
+  }
+  assert.is(sha(file), before, 'a reader leaves an old store as it is');
+  const h0 = await runCli(['history', '--store', file]);
+  assert.is(h0.code, 0, h0.stderr);
+  assert.match(h0.stdout, 'interval of unknown level');
+  // A writer adds the column; the old row stays unknown, a new one has its level.
+  const w = new RunStore(file);
+  try {
+    w.recordNight({ ...run('new1', '2026-01-02'), level: 0.9 }, [{ runId: 'new1', night: '2026-01-02', node: 'db', pFail: 0, lo: 0, hi: 0.3, condition: null, timeToFailure: null }], [], []);
+    assert.equal(w.runs().map((r) => [r.id, r.level]), [['new1', 0.9], ['old1', null]]);
+  } finally {
+    w.close();
+  }
+  const h = await runCli(['history', '--store', file]);
+  assert.is(h.code, 0, h.stderr);
+  assert.match(h.stdout, "with each run's interval");
+  assert.match(h.stdout, /new1 +db +0\.0 +0\.0 +30\.0 +90 %/);
+  assert.match(h.stdout, /old1 +db +10\.0 +2\.0 +30\.0 +unknown/);
+  assert.not.match(h.stdout, '95 % interval');
+  const j = await runCli(['history', '--store', file, '--json']);
+  assert.equal((JSON.parse(j.stdout) as { runs: { id: string; level: number | null }[] }).runs.map((r) => [r.id, r.level]), [['new1', 0.9], ['old1', null]]);
+  // One level for every row shown: said once, in the header.
+  const one = join(dir, 'one.db');
+  const s = new RunStore(one);
+  try {
+    s.recordNight({ ...run('a', '2026-01-01'), level: 0.9 }, [{ runId: 'a', night: '2026-01-01', node: 'db', pFail: 0, lo: 0, hi: 0.3, condition: null, timeToFailure: null }], [], []);
+  } finally {
+    s.close();
+  }
+  const h1 = await runCli(['history', '--store', one]);
+  assert.match(h1.stdout, '% with 90 % interval');
+}));
+
+test('history tells two runs of one night apart by their id, in the same order in every table', () => withTempDir('store-same-night', async (dir) => {
+  const file = join(dir, 'runs.db');
+  const s = new RunStore(file);
+  const risk = (id: string, night: string) => [{ runId: id, night, node: 'ad', pFail: 0.1, lo: 0.02, hi: 0.4, condition: null, timeToFailure: null }];
+  const score = (id: string) => [{ runId: id, night: '2026-11-23', scoredRunId: 'prev000000', scoredNight: '2026-11-22', series: 'web/rate', points: 2, coverage80: 0.5, coverage95: 1, mase: 0.7 }];
+  try {
+    // Recorded in this order, created the other way round: the later-created run is listed first everywhere.
+    s.recordNight({ ...run('aaaa11112222', '2026-11-23'), createdAt: '2026-11-23T03:00:00.000Z' }, risk('aaaa11112222', '2026-11-23'), [], score('aaaa11112222'));
+    s.recordNight({ ...run('bbbb33334444', '2026-11-23'), createdAt: '2026-11-23T01:00:00.000Z' }, risk('bbbb33334444', '2026-11-23'), [], score('bbbb33334444'));
+  } finally {
+    s.close();
+  }
+  const h = await runCli(['history', '--store', file]);
+  assert.is(h.code, 0, h.stderr);
+  const [runsPart, riskPart, calPart] = h.stdout.split('\n\n');
+  const ids = (text: string) => [...text!.matchAll(/(aaaa11112222|bbbb33334444)/g)].map((m) => m[1]);
+  assert.equal(ids(runsPart!), ['aaaa11112222', 'bbbb33334444']);
+  assert.equal(ids(riskPart!), ['aaaa11112222', 'bbbb33334444']);
+  assert.equal(ids(calPart!), ['aaaa11112222', 'bbbb33334444']);
 }));
 
 test('four processes writing at once: every night of every writer is recorded', () => withTempDir('store-race', async (dir) => {

@@ -26,7 +26,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY, night TEXT NOT NULL, twin TEXT NOT NULL, created_at TEXT NOT NULL, seed INTEGER NOT NULL,
   replications INTEGER NOT NULL, horizon_seconds REAL NOT NULL, threshold REAL NOT NULL, at_risk INTEGER NOT NULL,
-  exit_code INTEGER NOT NULL, out_dir TEXT NOT NULL, manifest TEXT NOT NULL);
+  exit_code INTEGER NOT NULL, out_dir TEXT NOT NULL, manifest TEXT NOT NULL, level REAL);
 CREATE TABLE IF NOT EXISTS node_risk (
   run_id TEXT NOT NULL, night TEXT NOT NULL, node TEXT NOT NULL, p_fail REAL NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL,
   condition TEXT, ttf_p10 REAL, ttf_p50 REAL, ttf_p90 REAL, PRIMARY KEY (run_id, node));
@@ -50,6 +50,11 @@ export interface RunRecord {
   readonly replications: number;
   readonly horizonSeconds: number;
   readonly threshold: number;
+  /**
+   * The level of the run's P(fail) intervals (the config's risk.level, e.g.
+   * 0.95); null for a run recorded before the store kept it (level unknown).
+   */
+  readonly level: number | null;
   /** Nodes whose P(fail) upper bound exceeded the threshold. */
   readonly atRisk: number;
   readonly exitCode: number;
@@ -94,7 +99,7 @@ export interface ScoreRecord {
   readonly mase: number | null;
 }
 
-interface RunRow { id: string; night: string; twin: string; created_at: string; seed: number; replications: number; horizon_seconds: number; threshold: number; at_risk: number; exit_code: number; out_dir: string; manifest: string }
+interface RunRow { id: string; night: string; twin: string; created_at: string; seed: number; replications: number; horizon_seconds: number; threshold: number; at_risk: number; exit_code: number; out_dir: string; manifest: string; level?: number | null }
 interface NodeRow { run_id: string; night: string; node: string; p_fail: number; lo: number; hi: number; condition: string | null; ttf_p10: number | null; ttf_p50: number | null; ttf_p90: number | null }
 interface ForecastRow { run_id: string; series: string; start_ms: number; step_ms: number; mase_scale: number; quantiles: string }
 interface ScoreRow { run_id: string; night: string; scored_run_id: string; scored_night: string; series: string; points: number; coverage80: number; coverage95: number; mase: number | null }
@@ -159,6 +164,9 @@ export class RunStore {
         const v = this.db.pragma('user_version', { simple: true }) as number;
         if (v > STORE_SCHEMA_VERSION) throw new InputError(`${file}: run store schema version ${v} is newer than this shadowcast reads (${STORE_SCHEMA_VERSION}); the file was not changed`);
         this.db.exec(SCHEMA);
+        // A store written before runs had a level column: add it (nullable; those runs' level stays unknown).
+        const columns = (this.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name);
+        if (!columns.includes('level')) this.db.exec('ALTER TABLE runs ADD COLUMN level REAL');
         if (v < STORE_SCHEMA_VERSION) this.db.pragma(`user_version = ${STORE_SCHEMA_VERSION}`);
       });
     } catch (e) {
@@ -180,8 +188,8 @@ export class RunStore {
   recordNight(run: RunRecord, nodes: readonly NodeRiskRecord[], forecasts: readonly StoredForecast[], scores: readonly ScoreRecord[]): void {
     this.transaction(() => {
       for (const t of ['node_risk', 'forecasts', 'forecast_scores']) this.db.prepare(`DELETE FROM ${t} WHERE run_id = ?`).run(run.id);
-      this.db.prepare('INSERT OR REPLACE INTO runs (id, night, twin, created_at, seed, replications, horizon_seconds, threshold, at_risk, exit_code, out_dir, manifest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)')
-        .run(run.id, run.night, run.twin, run.createdAt, run.seed, run.replications, run.horizonSeconds, run.threshold, run.atRisk, run.exitCode, run.outDir, run.manifest);
+      this.db.prepare('INSERT OR REPLACE INTO runs (id, night, twin, created_at, seed, replications, horizon_seconds, threshold, at_risk, exit_code, out_dir, manifest, level) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)')
+        .run(run.id, run.night, run.twin, run.createdAt, run.seed, run.replications, run.horizonSeconds, run.threshold, run.atRisk, run.exitCode, run.outDir, run.manifest, run.level);
       const node = this.db.prepare('INSERT INTO node_risk (run_id, night, node, p_fail, lo, hi, condition, ttf_p10, ttf_p50, ttf_p90) VALUES (?,?,?,?,?,?,?,?,?,?)');
       for (const n of nodes) node.run(n.runId, n.night, n.node, n.pFail, n.lo, n.hi, n.condition, n.timeToFailure?.p10 ?? null, n.timeToFailure?.p50 ?? null, n.timeToFailure?.p90 ?? null);
       const fc = this.db.prepare('INSERT INTO forecasts (run_id, series, start_ms, step_ms, mase_scale, quantiles) VALUES (?,?,?,?,?,?)');
@@ -222,9 +230,9 @@ export class RunStore {
     }));
   }
 
-  /** Scores of past forecasts, newest night first; of one twin's runs when given. */
+  /** Scores of past forecasts, newest night first (ties: newest run first, as runs()); of one twin's runs when given. */
   scores(opts: { readonly twin?: string; readonly limit?: number } = {}): ScoreRecord[] {
-    const rows = this.db.prepare(`SELECT forecast_scores.* FROM forecast_scores JOIN runs ON runs.id = forecast_scores.run_id ${opts.twin !== undefined ? 'WHERE runs.twin = @twin' : ''} ORDER BY forecast_scores.night DESC, series LIMIT @limit`)
+    const rows = this.db.prepare(`SELECT forecast_scores.* FROM forecast_scores JOIN runs ON runs.id = forecast_scores.run_id ${opts.twin !== undefined ? 'WHERE runs.twin = @twin' : ''} ORDER BY forecast_scores.night DESC, runs.created_at DESC, series LIMIT @limit`)
       .all({ ...(opts.twin !== undefined ? { twin: opts.twin } : {}), limit: opts.limit ?? -1 }) as ScoreRow[];
     return rows.map((r) => ({ runId: r.run_id, night: r.night, scoredRunId: r.scored_run_id, scoredNight: r.scored_night, series: r.series, points: r.points, coverage80: r.coverage80, coverage95: r.coverage95, mase: r.mase }));
   }
@@ -233,6 +241,6 @@ export class RunStore {
 function fromRunRow(r: RunRow): RunRecord {
   return {
     id: r.id, night: r.night, twin: r.twin, createdAt: r.created_at, seed: r.seed, replications: r.replications, horizonSeconds: r.horizon_seconds,
-    threshold: r.threshold, atRisk: r.at_risk, exitCode: r.exit_code, outDir: r.out_dir, manifest: r.manifest,
+    threshold: r.threshold, level: r.level ?? null, atRisk: r.at_risk, exitCode: r.exit_code, outDir: r.out_dir, manifest: r.manifest,
   };
 }
