@@ -9,6 +9,8 @@ import { maseScale, scoreWindow } from '../../models/metrics.js';
 import type { Series } from '../../models/telemetry/series.js';
 import type { NodeRiskRecord, StoredForecast } from '../store/run-store.js';
 import type { ReportChange, ReportInterval } from './report-data.js';
+import { wilsonInterval } from '../../engine/index.js';
+import { zOf } from '../../twins/mitigation/evaluate-stats.js';
 
 /** The quantile levels a later night needs to score a forecast: those scoreWindow reads (the required ones for its pinball loss, and the 95 % bounds). */
 export const SCORED_LEVELS: readonly number[] = [...new Set([0.025, ...REQUIRED_QUANTILES, 0.975])].sort((a, b) => a - b);
@@ -54,23 +56,49 @@ export function scoreForecast(f: StoredForecast, actual: Series): ForecastScore 
   return { points: picked.length, coverage80: s.cover80, coverage95: s.cover95, mase: Number.isFinite(s.mase) ? s.mase : null };
 }
 
+/** Last night as the comparison needs it: its node risk, its replication count and its interval level (null: recorded before the store kept it). */
+export interface NightBefore {
+  readonly nodes: readonly NodeRiskRecord[];
+  readonly replications: number;
+  readonly level: number | null;
+}
+
 /**
- * How each node's P(fail) moved since `before` (null: the first night):
- * crossing the threshold (upper bound) is a new risk or a resolved one;
- * otherwise intervals that overlap are "same", and only disjoint ones are
- * "higher" or "lower", so noise between nights is not reported as change.
+ * How each node's P(fail) moved since `before` (null: the first night). A
+ * change is claimed only on evidence: each night's failure count gives a
+ * Wilson interval at tonight's level (tonight's is the one reported), and
+ * only intervals that do not overlap are "higher" or "lower" ("new risk" or
+ * "resolved" when the upper bound also crossed the threshold), so noise
+ * between nights is not reported as change, and 0 failures against 0
+ * failures never is. Otherwise a node is "same"; "bound moved" when its
+ * upper bound crossed the threshold without such evidence (the replication
+ * count or the level changed, or noise); "levels differ" when last night's
+ * interval was at another level than tonight's.
  */
-export function changesSince(before: readonly NodeRiskRecord[] | null, now: ReadonlyArray<{ node: string; pFail: ReportInterval }>, threshold: number): ReportChange[] | null {
+export function changesSince(
+  before: NightBefore | null,
+  now: ReadonlyArray<{ node: string; pFail: ReportInterval; failures: number; replications: number }>,
+  threshold: number,
+  level: number,
+): ReportChange[] | null {
   if (before === null) return null;
-  return now.map(({ node, pFail }) => {
-    const b = before.find((r) => r.node === node);
+  const z = zOf(level);
+  const levelsDiffer = before.level !== null && Math.abs(before.level - level) > 1e-12;
+  return now.map(({ node, pFail, failures, replications }) => {
+    const b = before.nodes.find((r) => r.node === node);
     const prev: ReportInterval | null = b ? { mean: b.pFail, lo: b.lo, hi: b.hi } : null;
-    const wasRisk = prev !== null && prev.hi > threshold, isRisk = pFail.hi > threshold;
+    const isRisk = pFail.hi > threshold;
+    if (b === undefined || prev === null) return { node, before: null, now: pFail, change: isRisk ? 'new risk' : 'same' };
+    const wasRisk = prev.hi > threshold;
+    // Both nights at tonight's level, from their counts: the comparison never mixes levels.
+    const then = wilsonInterval(Math.round(b.pFail * before.replications), before.replications, z);
+    const tonight = wilsonInterval(failures, replications, z);
     let change: ReportChange['change'];
-    if (isRisk && !wasRisk) change = 'new risk';
-    else if (wasRisk && !isRisk) change = 'resolved';
-    else if (prev === null || (pFail.lo <= prev.hi && prev.lo <= pFail.hi)) change = 'same';
-    else change = pFail.lo > prev.hi ? 'higher' : 'lower';
+    if (tonight.lo > then.hi) change = isRisk && !wasRisk ? 'new risk' : 'higher';
+    else if (tonight.hi < then.lo) change = wasRisk && !isRisk ? 'resolved' : 'lower';
+    else if (isRisk !== wasRisk) change = 'bound moved';
+    else if (levelsDiffer) change = 'levels differ';
+    else change = 'same';
     return { node, before: prev, now: pFail, change };
   });
 }

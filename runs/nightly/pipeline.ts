@@ -240,7 +240,9 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
       ...scores,
       ...store.scores({ twin: twin.name, limit: 60 }).filter((s) => s.runId !== runId),
     ].map((s) => ({ night: s.scoredNight, series: s.series, coverage80: s.coverage80, coverage95: s.coverage95, mase: s.mase }));
-    const changes = changesSince(previous ? store.nodeRisk({ runId: previous.id }) : null, sim.risk.nodes.map((n) => ({ node: n.id, pFail: n.pFail })), config.risk.threshold);
+    const changes = changesSince(
+      previous ? { nodes: store.nodeRisk({ runId: previous.id }), replications: previous.replications, level: previous.level } : null,
+      sim.risk.nodes.map((n) => ({ node: n.id, pFail: n.pFail, failures: n.failures, replications: n.replications })), config.risk.threshold, sim.risk.level);
     const reportIn = hashOf({ mitigationIn, previous: previous?.id ?? null, scores, calibration });
     const data = await runner.step('report', reportIn, ['report-data.json', 'report.html'], async () => {
       const d = buildReportData({

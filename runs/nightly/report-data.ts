@@ -89,8 +89,13 @@ export interface ReportChange {
   readonly node: string;
   readonly before: ReportInterval | null;
   readonly now: ReportInterval;
-  /** 'new risk' / 'resolved' / 'higher' / 'lower' / 'same' (intervals overlap). */
-  readonly change: 'new risk' | 'resolved' | 'higher' | 'lower' | 'same';
+  /**
+   * 'higher' / 'lower' when the two nights' intervals (both at tonight's level, from their failure counts) do not overlap,
+   * 'new risk' / 'resolved' when, besides, the upper bound crossed the threshold; else 'same', or 'bound moved' when the
+   * upper bound crossed the threshold without evidence of a change (the replication count or level changed, or noise),
+   * or 'levels differ' when last night's interval was at another level.
+   */
+  readonly change: 'new risk' | 'resolved' | 'higher' | 'lower' | 'same' | 'bound moved' | 'levels differ';
 }
 
 export interface NightlyReportData {

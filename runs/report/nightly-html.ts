@@ -167,7 +167,11 @@ async function changes(d: NightlyReportData): Promise<string> {
   if (d.changes === null) return section('changes', title, emptyNote('First night: there is no previous run to compare with.'));
   const moved = movedNodes(d.changes);
   const same = d.changes.length - moved.length;
-  const note = `${moved.length} node${moved.length === 1 ? '' : 's'} changed; ${same} unchanged (last night's and tonight's intervals overlap).`;
+  const bound = d.changes.filter((c) => c.change === 'bound moved').map((c) => c.node);
+  const levels = d.changes.some((c) => c.change === 'levels differ');
+  const note = `${moved.length} node${moved.length === 1 ? '' : 's'} changed; ${same} unchanged (last night's and tonight's intervals, both at tonight's ${percent(d.run.level)} level from their failure counts, overlap).`
+    + (bound.length ? ` Unchanged although the upper bound crossed the threshold (the bound moved with the replication count or the level, not with evidence): ${bound.join(', ')}.` : '')
+    + (levels ? " Last night's intervals were at another level than tonight's: they are shown as recorded, and compared at tonight's level." : '');
   if (moved.length === 0) return section('changes', title, emptyNote(`Nothing changed: ${note}`));
   const rows = moved.map((c) => [c.node, c.change, changeCell(c.before), percentInterval(c.now)]);
   return section('changes', title, [

@@ -49,7 +49,7 @@ export const reportDataSchema: SchemaObject = object({
     // costUnit is optional: reports written before costs were priced have none (their cost is core-hours).
   }, ['id', 'description', 'riskHi', 'cost', 'verdict', 'pareto', 'chosen'])),
   calibration: list(object({ night: name, series: name, coverage80: probability, coverage95: probability, mase: { type: ['number', 'null'], minimum: 0 } })),
-  changes: orNull(list(object({ node: name, before: orNull(interval), now: interval, change: { enum: ['new risk', 'resolved', 'higher', 'lower', 'same'] } }))),
+  changes: orNull(list(object({ node: name, before: orNull(interval), now: interval, change: { enum: ['new risk', 'resolved', 'higher', 'lower', 'same', 'bound moved', 'levels differ'] } }))),
   warnings: list(text),
 });
 

@@ -10,10 +10,10 @@ import { CHART_CONFIG, CHART_WIDTH, probabilityAxisMax, ROW_STEP, type VegaLiteS
 const KINDS = ['new risk', 'higher', 'lower', 'resolved'] as const;
 const KIND_COLOURS = ['#d62728', '#ff7f0e', '#2ca02c', '#17becf'];
 
-/** The changes worth drawing ('same' left out), largest move first; ties by name. */
+/** The changes worth drawing (unchanged ones left out: 'same', 'bound moved', 'levels differ'), largest move first; ties by name. */
 export function movedNodes(changes: readonly ReportChange[]): ReportChange[] {
   const move = (c: ReportChange) => Math.abs(c.now.mean - (c.before?.mean ?? 0));
-  return changes.filter((c) => c.change !== 'same').sort((a, b) => move(b) - move(a) || a.node.localeCompare(b.node));
+  return changes.filter((c) => (KINDS as readonly string[]).includes(c.change)).sort((a, b) => move(b) - move(a) || a.node.localeCompare(b.node));
 }
 
 export function changesChartSpec(moved: readonly ReportChange[]): VegaLiteSpec {
