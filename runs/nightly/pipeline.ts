@@ -33,7 +33,7 @@ import { changesSince, scoreForecast, storedForecast } from './compare-nights.js
 import type { NightlyConfig } from './config.js';
 import { breachHeatmap } from './heatmap.js';
 import { fileHash, hashOf, MANIFEST_FORMAT, readManifest, shadowcastVersion, StepRunner, type Manifest } from './manifest.js';
-import { mitigateNight, type NightlyMitigation } from './mitigation.js';
+import { mitigateNight, mitigationSummary, type NightlyMitigation } from './mitigation.js';
 import { buildReportData } from './report-build.js';
 import { REPORT_DATA_FORMAT, type NightlyReportData, type ReportCalibrationNight, type ReportHeatCell } from './report-data.js';
 import { stateFromTelemetry } from './state-from-telemetry.js';
@@ -247,7 +247,8 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     const data = await runner.step('report', reportIn, ['report-data.json', 'report.html'], async () => {
       const d = buildReportData({
         runId, twin, createdAt: manifest.createdAt, seed: config.simulation.seed, threshold: config.risk.threshold, bundle, history,
-        risk: sim.risk, heatmap: sim.heatmap, mitigations: mitigation.candidates, calibration, changes, warnings,
+        risk: sim.risk, heatmap: sim.heatmap, mitigations: mitigation.candidates,
+        ...(config.mitigation.enabled ? { mitigation: mitigationSummary(mitigation, config) } : {}), calibration, changes, warnings,
       });
       const html = await renderNightlyReport(d);
       await writeFileAtomically(join(out, 'report-data.json'), JSON.stringify(d) + '\n');

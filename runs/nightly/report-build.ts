@@ -8,7 +8,7 @@ import type { ForecastBundle } from '../../models/forecast.js';
 import type { Series } from '../../models/telemetry/series.js';
 import type { Twin } from '../../twins/definition/types.js';
 import type { RiskReport } from '../../twins/risk.js';
-import { REPORT_DATA_FORMAT, type NightlyReportData, type ReportCalibrationNight, type ReportChange, type ReportForecast, type ReportHeatCell, type ReportMitigation, type ReportNodeRisk, type ReportTopology } from './report-data.js';
+import { REPORT_DATA_FORMAT, type NightlyReportData, type ReportCalibrationNight, type ReportChange, type ReportForecast, type ReportHeatCell, type ReportMitigation, type ReportMitigationSummary, type ReportNodeRisk, type ReportTopology } from './report-data.js';
 
 /** History shown before each fan: two days, or the horizon if longer (enough to see the daily cycle, small enough for the 2 MB report). */
 const HISTORY_SECONDS = 2 * 86_400;
@@ -59,6 +59,7 @@ export interface ReportInputs {
   readonly risk: RiskReport;
   readonly heatmap: readonly ReportHeatCell[];
   readonly mitigations: readonly ReportMitigation[];
+  readonly mitigation?: ReportMitigationSummary;
   readonly calibration: readonly ReportCalibrationNight[];
   readonly changes: readonly ReportChange[] | null;
   readonly warnings: readonly string[];
@@ -73,6 +74,7 @@ export function buildReportData(i: ReportInputs): NightlyReportData {
     heatmap: i.heatmap,
     topology: topologySection(i.twin, i.risk),
     mitigations: i.mitigations,
+    ...(i.mitigation ? { mitigation: i.mitigation } : {}),
     calibration: i.calibration,
     changes: i.changes,
     warnings: i.warnings,

@@ -72,6 +72,33 @@ export interface ReportMitigation {
   readonly verdict: 'better' | 'worse' | 'inconclusive';
   readonly pareto: boolean;
   readonly chosen: boolean;
+  /**
+   * Candidate − baseline P(fail), paired per replication (common random numbers), of its least improving addressed node,
+   * with its interval at the run's level (docs/mitigation.md, "Evaluation"); null when it addresses no node. Absent in
+   * data written before the report carried it.
+   */
+  readonly change?: { readonly node: string; readonly mean: number; readonly lo: number; readonly hi: number } | null;
+  /** Paired replications it was judged on (racing stops some early); absent in older data. */
+  readonly replications?: number;
+  /** Why its evaluation stopped where it did (the race's reason); absent when not raced or in older data. */
+  readonly reason?: string;
+}
+
+/** The mitigation step as a whole: why a candidate was (or none was) chosen, and over what its figures are. */
+export interface ReportMitigationSummary {
+  /** The choice's explanation (the objective, what met it), or why nothing was evaluated. */
+  readonly explanation: string;
+  /** The horizon the candidates were simulated over (the config's mitigation.horizon), seconds: their P(fail) is within it. */
+  readonly horizonSeconds: number;
+  /** The full count of paired replications per candidate. */
+  readonly replications: number;
+  /** The upper bound a chosen candidate must bring its nodes under. */
+  readonly target: number;
+  /**
+   * When `replications` cannot bring any upper bound under the target (a candidate with no failure at all still
+   * has a Wilson bound at or above it): the count that could; else null.
+   */
+  readonly replicationsNeeded: number | null;
 }
 
 /** How well a past night's forecast covered what then happened. */
@@ -116,6 +143,8 @@ export interface NightlyReportData {
   readonly heatmap: readonly ReportHeatCell[];
   readonly topology: ReportTopology;
   readonly mitigations: readonly ReportMitigation[];
+  /** Absent in data written before the report carried it, and when mitigation is disabled. */
+  readonly mitigation?: ReportMitigationSummary;
   readonly calibration: readonly ReportCalibrationNight[];
   /** Null on the first night (nothing to compare with). */
   readonly changes: readonly ReportChange[] | null;

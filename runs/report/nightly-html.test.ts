@@ -68,6 +68,31 @@ test('the mitigation costs carry their unit: the table header, the chosen line, 
   assert.ok(old.includes('<th scope="col">cost (core-hours)</th>'));
 });
 
+test('the mitigations say why none was chosen, when the replications cannot meet the target, over what horizon, with each paired change and its replications', async () => {
+  const base = buildReportData();
+  const data: NightlyReportData = {
+    ...base,
+    run: { ...base.run, horizonSeconds: 86_400, level: 0.95, threshold: 0.3 },
+    mitigations: [{ id: 'scale-ad', description: 'scale ad to 3 replicas', riskHi: 0.324, cost: 1.5, costUnit: 'USD', verdict: 'better', pareto: true, chosen: false, change: { node: 'ad', mean: -0.875, lo: -1, hi: -0.6 }, replications: 8 }],
+    mitigation: { explanation: 'Objective: the cheapest better strategy under 30.0 %. None met it: the best better one, scale-ad, leaves the upper bound at 32.4 %; nothing is proposed.', horizonSeconds: 6 * 3600, replications: 8, target: 0.3, replicationsNeeded: 9 },
+  };
+  const m = sectionOf(await renderNightlyReport(data), 'mitigations');
+  assert.match(m, 'No candidate was chosen. Objective: the cheapest better strategy under 30.0 %. None met it: the best better one, scale-ad, leaves the upper bound at 32.4 %');
+  assert.match(m, 'The target cannot be met with 8 replications');
+  assert.match(m, 'about 9 replications are needed');
+  assert.match(m, 'mitigation horizon of 6.0h');
+  assert.match(m, 'not the night&#39;s P(fail) over the forecast horizon of 24.0h');
+  assert.match(m, '<th scope="col">paired change [95 %]</th>');
+  assert.match(m, '<th scope="col">replications</th>');
+  assert.match(m, '−87.5 pp [−100.0, −60.0] (ad)');
+  assert.match(m, '<td class="num">8</td>');
+  // Data written before these fields: still drawn, the cells left empty.
+  const { mitigation: _, ...old } = data;
+  const o = sectionOf(await renderNightlyReport({ ...old, mitigations: old.mitigations.map(({ change: _c, replications: _r, ...rest }) => rest) }), 'mitigations');
+  assert.match(o, 'No candidate was chosen.');
+  assert.not.match(o, 'cannot be met');
+});
+
 test('empty sections say so instead of drawing an empty chart', async () => {
   const full = buildReportData();
   const data: NightlyReportData = {

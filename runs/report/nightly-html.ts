@@ -130,20 +130,50 @@ async function topology(d: NightlyReportData): Promise<string> {
 /** The candidates' cost unit (the policy's); data written before costs were priced has none and means core-hours. */
 const costUnitOf = (ms: NightlyReportData['mitigations']): string => [...new Set(ms.map((m) => m.costUnit ?? 'core-hours'))].join(' / ');
 
+/** A paired change in percentage points with its interval: "−12.5 pp [−25.0, −2.1]". */
+const pointsInterval = (c: { mean: number; lo: number; hi: number }): string => {
+  const pp = (x: number) => (100 * x).toFixed(1).replace(/^-/, '−');
+  return `${pp(c.mean)} pp [${pp(c.lo)}, ${pp(c.hi)}]`;
+};
+
+/** What the candidates' figures are about: the horizon they ran (not the night's), the pairing, the level; and a target this count cannot reach. */
+function mitigationContext(d: NightlyReportData): string {
+  const m = d.mitigation;
+  const ci = `${Math.round(d.run.level * 100)} %`;
+  const parts: string[] = [];
+  if (m) {
+    parts.push(`Each candidate was simulated over the mitigation horizon of ${duration(m.horizonSeconds)} from the start, on up to ${m.replications} replications paired with the baseline's (common random numbers): its P(fail) is within those ${duration(m.horizonSeconds)}, not the night's P(fail) over the forecast horizon of ${duration(d.run.horizonSeconds)} in the sections above.`);
+  } else {
+    parts.push("Each candidate was simulated over the config's mitigation horizon, paired with the baseline (common random numbers): its P(fail) is within that horizon, not over the night's forecast horizon.");
+  }
+  parts.push(`The paired change is candidate − baseline P(fail) of its least improving addressed node, with its ${ci} interval (negative is better).`);
+  if (m && m.replicationsNeeded !== null) {
+    parts.push(`The target cannot be met with ${m.replications} replications: a candidate that removes every failure (0 failures in ${m.replications}) still has a ${ci} upper bound at or above the target of ${percent(m.target)}; about ${m.replicationsNeeded} replications are needed (mitigation.replications).`);
+  }
+  return `<p>${escapeHtml(parts.join(' '))}</p>`;
+}
+
 async function mitigations(d: NightlyReportData): Promise<string> {
-  if (d.mitigations.length === 0) return section('mitigations', 'Mitigations', emptyNote('No mitigation was evaluated in this run.'));
+  if (d.mitigations.length === 0) {
+    return section('mitigations', 'Mitigations', emptyNote(d.mitigation ? `No mitigation was evaluated in this run: ${d.mitigation.explanation}` : 'No mitigation was evaluated in this run.'));
+  }
   const rows = [...d.mitigations]
     .sort((a, b) => Number(b.chosen) - Number(a.chosen) || a.riskHi - b.riskHi || a.cost - b.cost || a.id.localeCompare(b.id))
-    .map((m) => [m.id, m.description, percent(m.riskHi), figure(m.cost), m.verdict, m.pareto ? 'yes' : 'no', m.chosen ? 'chosen' : null]);
+    .map((m) => [
+      m.id, m.description, percent(m.riskHi), m.change ? `${pointsInterval(m.change)} (${m.change.node})` : null,
+      m.replications === undefined ? null : String(m.replications), figure(m.cost), m.verdict, m.pareto ? 'yes' : 'no', m.chosen ? 'chosen' : null,
+    ]);
   const chosen = d.mitigations.find((m) => m.chosen);
   const unit = costUnitOf(d.mitigations);
+  const horizon = d.mitigation ? ` within ${duration(d.mitigation.horizonSeconds)}` : '';
   const lead = chosen
-    ? `<p>Chosen: <strong>${escapeHtml(chosen.id)}</strong>: ${escapeHtml(chosen.description)} (worst P(fail) upper bound ${percent(chosen.riskHi)}, cost ${figure(chosen.cost)} ${escapeHtml(unit)}).</p>`
-    : emptyNote('No candidate was chosen.');
+    ? `<p>Chosen: <strong>${escapeHtml(chosen.id)}</strong>: ${escapeHtml(chosen.description)} (worst P(fail) upper bound${horizon} ${percent(chosen.riskHi)}${chosen.change ? `, paired change ${pointsInterval(chosen.change)}` : ''}, cost ${figure(chosen.cost)} ${escapeHtml(unit)}).</p>`
+    : emptyNote(d.mitigation ? `No candidate was chosen. ${d.mitigation.explanation}` : 'No candidate was chosen.');
   return section('mitigations', 'Mitigations', [
     lead,
+    mitigationContext(d),
     await chart('mitigations', 'mitigation candidates: risk against cost, Pareto front', paretoChartSpec(d.mitigations, d.run.threshold, `extra cost (${unit})`)),
-    htmlTable(['candidate', 'what it does', 'worst P(fail) upper', `cost (${unit})`, 'verdict', 'Pareto', ''], rows, undefined, 2),
+    htmlTable(['candidate', 'what it does', `worst P(fail) upper${horizon}`, `paired change [${Math.round(d.run.level * 100)} %]`, 'replications', `cost (${unit})`, 'verdict', 'Pareto', ''], rows, undefined, 2),
   ].join('\n'));
 }
 

@@ -101,4 +101,21 @@ test('another file given by mistake is named in one line: an HTML page, another 
   assert.equal(await problemsOf([1, 2]), ['1: (root): expected a nightly\'s report-data.json (format "shadowcast-nightly-report/1"), got a document without a format field']);
 });
 
+test("the mitigations' paired change, replications, reason and summary are read back; data without them (older reports) still reads", () => withTempDir('report-data-mitigation', async (dir) => {
+  const base = buildReportData();
+  const data = {
+    ...base,
+    mitigations: base.mitigations.map((m) => ({ ...m, change: { node: 'n1', mean: -0.5, lo: -0.8, hi: -0.2 }, replications: 8, reason: 'ran all 8 replications: better' })),
+    mitigation: { explanation: 'None met it.', horizonSeconds: 21_600, replications: 8, target: 0.3, replicationsNeeded: 9 },
+  };
+  const file = join(dir, 'report-data.json');
+  await writeFile(file, JSON.stringify(data));
+  const read = await readReportDataFile(file);
+  assert.equal(read.mitigation, data.mitigation);
+  assert.equal(read.mitigations[0]!.change, { node: 'n1', mean: -0.5, lo: -0.8, hi: -0.2 });
+  assert.is(read.mitigations[0]!.replications, 8);
+  await writeFile(file, JSON.stringify(base));
+  assert.is((await readReportDataFile(file)).mitigation, undefined);
+}));
+
 test.run();

@@ -46,12 +46,19 @@ export const reportDataSchema: SchemaObject = object({
   mitigations: list(object({
     id: name, description: text, riskHi: probability, cost: { type: 'number' }, costUnit: name,
     verdict: { enum: ['better', 'worse', 'inconclusive'] }, pareto: { type: 'boolean' }, chosen: { type: 'boolean' },
-    // costUnit is optional: reports written before costs were priced have none (their cost is core-hours).
+    change: orNull(object({ node: name, mean: { type: 'number', minimum: -1, maximum: 1 }, lo: { type: 'number', minimum: -1, maximum: 1 }, hi: { type: 'number', minimum: -1, maximum: 1 } })),
+    replications: { type: 'integer', minimum: 1 }, reason: text,
+    // costUnit, change, replications and reason are optional: reports written before they were carried have none (cost then is core-hours).
   }, ['id', 'description', 'riskHi', 'cost', 'verdict', 'pareto', 'chosen'])),
+  // Optional: reports written before it was carried have none.
+  mitigation: object({
+    explanation: text, horizonSeconds: { type: 'number', exclusiveMinimum: 0 }, replications: { type: 'integer', minimum: 1 }, target: probability,
+    replicationsNeeded: { type: ['integer', 'null'], minimum: 1 },
+  }),
   calibration: list(object({ night: name, series: name, coverage80: probability, coverage95: probability, mase: { type: ['number', 'null'], minimum: 0 } })),
   changes: orNull(list(object({ node: name, before: orNull(interval), now: interval, change: { enum: ['new risk', 'resolved', 'higher', 'lower', 'same', 'bound moved', 'levels differ'] } }))),
   warnings: list(text),
-});
+}, ['format', 'run', 'forecasts', 'nodes', 'heatmap', 'topology', 'mitigations', 'calibration', 'changes', 'warnings']);
 
 function checkInterval(i: ReportInterval, at: PathSegments, p: Problems): void {
   if (!(i.lo <= i.mean && i.mean <= i.hi)) p.at(at, `expected lo <= mean <= hi, got lo ${i.lo}, mean ${i.mean}, hi ${i.hi}`);
