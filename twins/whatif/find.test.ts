@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CellFigures, NodeFigures } from './figures.js';
-import { cellVerdict, chooseCheapest, findCell, searchAxis } from './find.js';
+import { cellVerdict, chooseCheapest, findCell, misses, searchAxis } from './find.js';
 import { cellAt, gridSize, indexOf } from './grid.js';
 import type { Axis } from './types.js';
 
@@ -144,6 +144,16 @@ test('nodes that never failed are not listed as failing: few replications leave 
   const r = chooseCheapest([few], 0.05, 12, 0.95);
   assert.match(r.explanation, /The closest is s\.replicas=1: s upper bound 90\.0 % \(10 failures, utilization\), 2 nodes that never failed but whose upper bound is still 24\.0 % after 12 replications\./);
   assert.not.match(r.explanation, /\bt upper bound|\bv\b/);
+});
+
+test('a cell that misses counts its failures in the right number: 1 failure, 2 failures', () => {
+  const node = (id: string, failures: number, lo: number, hi: number) => ({ node: id, failures, pFail: { mean: failures / 16, lo, hi }, condition: null });
+  const cell = { replications: 16, nodes: [node('ad', 1, 0.01, 0.28), node('cart', 2, 0.03, 0.36), node('db', 1, 0.31, 0.5)] } as unknown as Parameters<typeof misses>[0];
+  const text = misses(cell, 0.2);
+  assert.match(text, 'ad [1.0 %, 28.0 %] holds the target (1 failure in 16)');
+  assert.match(text, '(2 failures in 16)');
+  assert.match(text, 'db upper bound 50.0 % (1 failure)');
+  assert.not.match(text, '1 failures');
 });
 
 test.run();

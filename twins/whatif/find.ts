@@ -72,18 +72,21 @@ export function cellVerdict(c: CellFigures, target: number): Verdict {
  * are few (a Wilson upper bound with no failure is z²/(n + z²)): they are
  * counted apart, not listed as if they had failed.
  */
-function misses(c: CellFigures, target: number): string {
+export function misses(c: CellFigures, target: number): string {
   const over = c.nodes.filter((n) => n.pFail.hi >= target).sort((a, b) => b.pFail.hi - a.pFail.hi || b.failures - a.failures);
   const failed = over.filter((n) => n.failures > 0), clean = over.filter((n) => n.failures === 0);
   const shown = failed.slice(0, 3).map((n) => n.pFail.lo > target
-    ? `${n.node} upper bound ${pct(n.pFail.hi)} (${n.failures} failures${n.condition ? `, ${n.condition}` : ''})`
-    : `${n.node} [${pct(n.pFail.lo)}, ${pct(n.pFail.hi)}] holds the target (${n.failures} failures in ${c.replications})`);
+    ? `${n.node} upper bound ${pct(n.pFail.hi)} (${failuresText(n.failures)}${n.condition ? `, ${n.condition}` : ''})`
+    : `${n.node} [${pct(n.pFail.lo)}, ${pct(n.pFail.hi)}] holds the target (${failuresText(n.failures)} in ${c.replications})`);
   const more = failed.length > 3 ? [`${failed.length - 3} more that failed`] : [];
   const unsettled = clean.length
     ? [`${clean.length} node${clean.length === 1 ? '' : 's'} that never failed but whose upper bound is still ${pct(clean[0]!.pFail.hi)} after ${c.replications} replications`]
     : [];
   return [...shown, ...more, ...unsettled].join(', ');
 }
+
+/** "1 failure", "2 failures". */
+const failuresText = (k: number): string => `${k} failure${k === 1 ? '' : 's'}`;
 
 /** A cell that missed, or is undecided, with why. */
 function whyNot(c: CellFigures, target: number): string {
