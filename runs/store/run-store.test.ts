@@ -169,9 +169,9 @@ test('history tells two runs of one night apart by their id, in the same order i
   const risk = (id: string, night: string) => [{ runId: id, night, node: 'ad', pFail: 0.1, lo: 0.02, hi: 0.4, condition: null, timeToFailure: null }];
   const score = (id: string) => [{ runId: id, night: '2026-11-23', scoredRunId: 'prev000000', scoredNight: '2026-11-22', series: 'web/rate', points: 2, coverage80: 0.5, coverage95: 1, mase: 0.7 }];
   try {
-    // Recorded in this order, created the other way round: the later-created run is listed first everywhere.
-    s.recordNight({ ...run('aaaa11112222', '2026-11-23'), createdAt: '2026-11-23T03:00:00.000Z' }, risk('aaaa11112222', '2026-11-23'), [], score('aaaa11112222'));
-    s.recordNight({ ...run('bbbb33334444', '2026-11-23'), createdAt: '2026-11-23T01:00:00.000Z' }, risk('bbbb33334444', '2026-11-23'), [], score('bbbb33334444'));
+    // The later-created run (later in the alphabet too, so no table lists it first by accident of its key) is listed first everywhere.
+    s.recordNight({ ...run('aaaa11112222', '2026-11-23'), createdAt: '2026-11-23T01:00:00.000Z' }, risk('aaaa11112222', '2026-11-23'), [], score('aaaa11112222'));
+    s.recordNight({ ...run('bbbb33334444', '2026-11-23'), createdAt: '2026-11-23T03:00:00.000Z' }, risk('bbbb33334444', '2026-11-23'), [], score('bbbb33334444'));
   } finally {
     s.close();
   }
@@ -179,9 +179,9 @@ test('history tells two runs of one night apart by their id, in the same order i
   assert.is(h.code, 0, h.stderr);
   const [runsPart, riskPart, calPart] = h.stdout.split('\n\n');
   const ids = (text: string) => [...text!.matchAll(/(aaaa11112222|bbbb33334444)/g)].map((m) => m[1]);
-  assert.equal(ids(runsPart!), ['aaaa11112222', 'bbbb33334444']);
-  assert.equal(ids(riskPart!), ['aaaa11112222', 'bbbb33334444']);
-  assert.equal(ids(calPart!), ['aaaa11112222', 'bbbb33334444']);
+  assert.equal(ids(runsPart!), ['bbbb33334444', 'aaaa11112222']);
+  assert.equal(ids(riskPart!), ['bbbb33334444', 'aaaa11112222']);
+  assert.equal(ids(calPart!), ['bbbb33334444', 'aaaa11112222']);
 }));
 
 test('four processes writing at once: every night of every writer is recorded', () => withTempDir('store-race', async (dir) => {
