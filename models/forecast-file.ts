@@ -3,9 +3,12 @@
  *   DIR/forecast.json  metadata + quantiles (human readable, diffable)
  *   DIR/paths.f32      all sample paths, little-endian float32,
  *                      series-major, then path, then step
- * Both are written to temp files and renamed, so a reader never sees half a forecast.
+ * Both are written to temp files and renamed; the old forecast.json is removed
+ * before the new paths go in and the new one is renamed in last, so a
+ * forecast.json is always beside its own paths (a write stopped half way
+ * leaves no forecast.json, never the old one over the new paths).
  */
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ForecastBundle, ForecastSeries } from './forecast.js';
 import { REQUIRED_QUANTILES } from './forecast.js';
@@ -54,7 +57,14 @@ export class ForecastFormatError extends Error {
   }
 }
 
-export async function writeForecast(dir: string, bundle: ForecastBundle): Promise<void> {
+export interface WriteForecastOptions {
+  /** Files written with the forecast (name -> text), e.g. exhaustion.json: complete and of this forecast whenever forecast.json is there. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** Called after everything but forecast.json is in place (tests stop a write there). */
+  readonly beforeMeta?: () => Promise<void>;
+}
+
+export async function writeForecast(dir: string, bundle: ForecastBundle, options: WriteForecastOptions = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   const meta: ForecastJson = {
     format: FORECAST_FORMAT,
@@ -83,11 +93,25 @@ export async function writeForecast(dir: string, bundle: ForecastBundle): Promis
   });
   const pathsTmp = join(dir, `paths.f32.${process.pid}.tmp`);
   const metaTmp = join(dir, `forecast.json.${process.pid}.tmp`);
-  await writeFile(pathsTmp, buf);
-  await writeFile(metaTmp, JSON.stringify(meta, null, 1) + '\n');
-  // Paths first: forecast.json's presence means the pair is complete.
-  await rename(pathsTmp, join(dir, 'paths.f32'));
-  await rename(metaTmp, join(dir, 'forecast.json'));
+  const extra = Object.entries(options.files ?? {}).map(([name, body]) => ({ name, body, temp: join(dir, `${name}.${process.pid}.tmp`) }));
+  const temps = [pathsTmp, metaTmp, ...extra.map((e) => e.temp)];
+  try {
+    await writeFile(pathsTmp, buf);
+    for (const e of extra) await writeFile(e.temp, e.body);
+    await writeFile(metaTmp, JSON.stringify(meta, null, 1) + '\n');
+    // forecast.json goes first and comes back last, so its presence means the
+    // set (paths and the extra files) is complete and of one forecast: an
+    // earlier forecast's forecast.json never stands beside the new paths.
+    await rm(join(dir, 'forecast.json'), { force: true });
+    for (const e of extra) await rm(join(dir, e.name), { force: true });
+    await rename(pathsTmp, join(dir, 'paths.f32'));
+    for (const e of extra) await rename(e.temp, join(dir, e.name));
+    await options.beforeMeta?.();
+    await rename(metaTmp, join(dir, 'forecast.json'));
+  } catch (e) {
+    for (const t of temps) await rm(t, { force: true });
+    throw e;
+  }
 }
 
 function need(cond: boolean, file: string, field: string, expected: string): asserts cond {

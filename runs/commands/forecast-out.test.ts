@@ -1,7 +1,7 @@
 /**
  * `shadowcast forecast --out DIR` over a folder that holds an earlier
  * forecast of the other layout (one forecast, or one per step): the earlier
- * files go once the new ones are in place, so `simulate --forecast DIR`
+ * files go once the new forecast is made (before it is written), so `simulate --forecast DIR`
  * never reads the old forecast beside the new one; anything else in the
  * folder stays. An --out that is a file is refused before any work.
  */

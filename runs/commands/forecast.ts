@@ -98,10 +98,10 @@ async function removeStale(out: string, keep: ReadonlySet<string>): Promise<void
 }
 
 async function writeGroup(dir: string, result: TelemetryForecast, count: number, paths: number): Promise<void> {
-  await writeForecast(dir, result.bundle);
   const exhaustion = exhaustionReport(result.bundle);
-  const exFile = join(dir, 'exhaustion.json');
-  await writeFileAtomically(exFile, JSON.stringify({ start: new Date(result.bundle.startMs).toISOString(), stepSeconds: result.bundle.stepMs / 1000, steps: result.bundle.steps, paths: result.bundle.paths, series: exhaustion }, null, 1) + '\n');
+  const exhaustionText = JSON.stringify({ start: new Date(result.bundle.startMs).toISOString(), stepSeconds: result.bundle.stepMs / 1000, steps: result.bundle.steps, paths: result.bundle.paths, series: exhaustion }, null, 1) + '\n';
+  // exhaustion.json goes in with the pair, before forecast.json: never one of an earlier forecast beside it.
+  await writeForecast(dir, result.bundle, { files: { 'exhaustion.json': exhaustionText } });
 
   console.log(`forecast: ${count} series, ${result.bundle.steps} steps of ${result.bundle.stepMs / 1000} s from ${new Date(result.bundle.startMs).toISOString()}, ${paths} paths -> ${dir}`);
   if (result.lstm) console.log(`lstm: backend ${result.lstm.backend}, ${result.lstm.samples} windows, s/epoch ${result.lstm.secondsPerEpoch.map((s) => s.toFixed(2)).join(' ')}${result.lstm.note ? ` (${result.lstm.note})` : ''}`);
@@ -144,7 +144,8 @@ export async function run(argv: string[]): Promise<number> {
   };
   // One folder per step: the simulator reads one time axis, so series of different steps cannot share a forecast.
   const dirs = groups.length === 1 ? [values.out] : groups.map((g) => join(values.out, stepFolder(g.stepMs)));
-  for (const [k, g] of groups.entries()) {
+  const results: TelemetryForecast[] = [];
+  for (const g of groups) {
     // A horizon between two steps is rounded up: say so, or a 7m horizon on 5-minute data silently forecasts 10 minutes.
     if ('ms' in horizon && horizon.ms % g.stepMs !== 0) {
       const steps = horizonSteps(horizon, g.stepMs);
@@ -157,10 +158,16 @@ export async function run(argv: string[]): Promise<number> {
     } finally {
       bar.stop();
     }
-    await writeGroup(dirs[k]!, result, g.series.length, paths);
+    results.push(result);
   }
-  // The new forecast is in place before the old one goes: a failed run leaves the earlier output whole.
+  // Nothing is written before every forecast is made: a failed forecast leaves the earlier output whole.
+  // Then the index goes first and comes back last, and the earlier forecast's files that this one does not
+  // rewrite go before the new ones are written: a run stopped half way never leaves an index, or a top
+  // forecast.json, beside a mix of the earlier forecast and this one (forecast.json of each folder is
+  // removed before its new files go in and renamed in last, see writeForecast).
+  await rm(join(values.out, FORECAST_GROUPS_FILE), { force: true });
   await removeStale(values.out, new Set(groups.length === 1 ? FORECAST_FILES : [FORECAST_GROUPS_FILE, ...dirs.map((d) => relative(values.out, d))]));
+  for (const [k, g] of groups.entries()) await writeGroup(dirs[k]!, results[k]!, g.series.length, paths);
   if (groups.length > 1) {
     const index = { format: FORECAST_GROUPS_FORMAT, groups: groups.map((g, k) => ({ stepSeconds: g.stepMs / 1000, folder: stepFolder(g.stepMs), series: g.series.map((s) => `${s.node}/${s.metric}`) })) };
     await writeFileAtomically(join(values.out, FORECAST_GROUPS_FILE), JSON.stringify(index, null, 1) + '\n');
