@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { ForecastBundle, ForecastSeries } from './forecast.js';
 import { REQUIRED_QUANTILES } from './forecast.js';
 import { LIMITS } from '../engine/limits.js';
+import { removeDeadTemps } from '../engine/temp-files.js';
 import { parseCalendarTime } from './telemetry/calendar-time.js';
 import { parseDecimal } from './telemetry/decimal.js';
 import { BOUNDS_EXPECTED, boundsFromValue } from './telemetry/bounds.js';
@@ -95,6 +96,8 @@ export async function writeForecast(dir: string, bundle: ForecastBundle, options
   const metaTmp = join(dir, `forecast.json.${process.pid}.tmp`);
   const extra = Object.entries(options.files ?? {}).map(([name, body]) => ({ name, body, temp: join(dir, `${name}.${process.pid}.tmp`) }));
   const temps = [pathsTmp, metaTmp, ...extra.map((e) => e.temp)];
+  // Temp files of a writer that was killed here earlier would stay forever: remove those whose process is gone.
+  for (const name of ['paths.f32', 'forecast.json', ...extra.map((e) => e.name)]) await removeDeadTemps(dir, name);
   try {
     await writeFile(pathsTmp, buf);
     for (const e of extra) await writeFile(e.temp, e.body);

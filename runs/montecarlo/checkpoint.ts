@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from '../report/atomic-file.js';
+import { writerAlive } from '../../engine/temp-files.js';
 import { contentHash } from '../../twins/definition/content-hash.js';
 import type { ChunkSummary } from '../../twins/flow/summary.js';
 
@@ -68,16 +69,6 @@ export function readCheckpointText(text: string, chunk: number): { summary: Chun
   }
 }
 
-/** Whether a process with this id is running (a temp file of a live process must not be swept). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export class ChunkStore {
   private swept = false;
 
@@ -100,7 +91,7 @@ export class ChunkStore {
     }
     for (const name of names) {
       const m = /^\.?chunk-\d+\.json\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
-      if (m && !alive(Number(m[1]))) await rm(join(this.dir, name), { force: true });
+      if (m && !writerAlive(Number(m[1]))) await rm(join(this.dir, name), { force: true });
     }
   }
 
