@@ -5,9 +5,10 @@
  * input can never pick up stale chunks.
  *
  * A checkpoint is trusted only when it proves itself: the file is a header
- * line `{"format", "chunk", "sha256"}` and the chunk's JSON, and the header
- * must name this format version and this chunk, and the SHA-256 of the JSON
- * text must match. Anything else (an edit, a truncation, an older format) is
+ * line `{"format", "build", "chunk", "sha256"}` and the chunk's JSON, and the
+ * header must name this format version, this build (codeVersion(), the code
+ * version BullMQ jobs carry: another build could compute the chunk
+ * differently) and this chunk, and the SHA-256 of the JSON text must match. Anything else (an edit, a truncation, an older format) is
  * named in a warning and the chunk is recomputed, never merged. Temp files
  * left by a process that died mid-write are removed when the folder is next
  * used.
@@ -17,11 +18,12 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from '../report/atomic-file.js';
 import { writerAlive } from '../../engine/temp-files.js';
+import { codeVersion } from '../executors/bullmq-version.js';
 import { contentHash } from '../../twins/definition/content-hash.js';
 import type { ChunkSummary } from '../../twins/flow/summary.js';
 
-/** 3: entry chunks carry `shed`; a chunk of format 2 lacks it and is recomputed (with a warning), never merged. */
-export const CHECKPOINT_FORMAT = 'shadowcast-chunk/3';
+/** 3: entry chunks carry `shed`; 4: the header names the build. A chunk of an older format is recomputed (with a warning), never merged. */
+export const CHECKPOINT_FORMAT = 'shadowcast-chunk/4';
 
 export function runKey(parts: unknown): string {
   return contentHash(parts).slice(0, 16);
@@ -29,6 +31,7 @@ export function runKey(parts: unknown): string {
 
 interface Header {
   readonly format: string;
+  readonly build: string;
   readonly chunk: number;
   readonly sha256: string;
 }
@@ -38,15 +41,15 @@ function sha256(text: string): string {
 }
 
 /** A checkpoint file's text for a chunk (exported for tests). */
-export function checkpointText(chunk: number, summary: ChunkSummary): string {
+export function checkpointText(chunk: number, summary: ChunkSummary, build: string): string {
   // NaN (a figure with no observations) must survive the round trip.
   const body = JSON.stringify(summary, (_k, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v));
-  const header: Header = { format: CHECKPOINT_FORMAT, chunk, sha256: sha256(body) };
+  const header: Header = { format: CHECKPOINT_FORMAT, build, chunk, sha256: sha256(body) };
   return `${JSON.stringify(header)}\n${body}`;
 }
 
 /** The chunk summary in a checkpoint's text, or why it cannot be trusted. */
-export function readCheckpointText(text: string, chunk: number): { summary: ChunkSummary } | { invalid: string } {
+export function readCheckpointText(text: string, chunk: number, build: string): { summary: ChunkSummary } | { invalid: string } {
   const cut = text.indexOf('\n');
   if (cut < 0) return { invalid: 'no header line (an older format, or a truncated file)' };
   let header: Partial<Header>;
@@ -57,6 +60,7 @@ export function readCheckpointText(text: string, chunk: number): { summary: Chun
   }
   if (header === null || typeof header !== 'object') return { invalid: 'the header line is not an object' };
   if (header.format !== CHECKPOINT_FORMAT) return { invalid: `format ${JSON.stringify(header.format)}, expected ${JSON.stringify(CHECKPOINT_FORMAT)}` };
+  if (header.build !== build) return { invalid: `written by build ${JSON.stringify(header.build)}, this is build ${JSON.stringify(build)}` };
   if (header.chunk !== chunk) return { invalid: `it is for chunk ${JSON.stringify(header.chunk)}` };
   const body = text.slice(cut + 1);
   if (sha256(body) !== header.sha256) return { invalid: 'its content hash does not match (edited or damaged)' };
@@ -72,8 +76,15 @@ export function readCheckpointText(text: string, chunk: number): { summary: Chun
 export class ChunkStore {
   private swept = false;
 
-  /** `warn` receives one line per checkpoint that was refused (default: stderr). */
-  constructor(readonly dir: string, private readonly warn: (line: string) => void = (line) => console.error(`warning: ${line}`)) {}
+  /**
+   * `warn` receives one line per checkpoint that was refused (default: stderr);
+   * `build` is the code version checkpoints are written with and must carry to be used (default: codeVersion()).
+   */
+  constructor(
+    readonly dir: string,
+    private readonly warn: (line: string) => void = (line) => console.error(`warning: ${line}`),
+    private readonly build: Promise<string> | string = codeVersion(),
+  ) {}
 
   private file(chunk: number): string {
     return join(this.dir, `chunk-${String(chunk).padStart(5, '0')}.json`);
@@ -104,7 +115,7 @@ export class ChunkStore {
     } catch {
       return null;
     }
-    const read = readCheckpointText(text, chunk);
+    const read = readCheckpointText(text, chunk, await this.build);
     if ('invalid' in read) {
       this.warn(`checkpoint ${file} not used (${read.invalid}): chunk ${chunk} is recomputed`);
       await rm(file, { force: true });
@@ -114,6 +125,6 @@ export class ChunkStore {
   }
 
   async save(chunk: number, summary: ChunkSummary): Promise<void> {
-    await writeFileAtomically(this.file(chunk), checkpointText(chunk, summary));
+    await writeFileAtomically(this.file(chunk), checkpointText(chunk, summary, await this.build));
   }
 }
