@@ -37,6 +37,11 @@ export interface StepRecord {
    * Absent in manifests written before it was kept.
    */
   readonly outputHashes?: Readonly<Record<string, string>>;
+  /**
+   * The warnings the step gave (the state snapshot's clamped values), returned again when it is resumed,
+   * so a resumed run reports what an uninterrupted one does. Absent for steps that keep none, and in older manifests.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface Manifest {
@@ -99,16 +104,17 @@ export class StepRunner {
   /**
    * Runs `work` (which writes `outputs` and returns its value), or, when the
    * manifest says this step finished on the same inputs and its outputs are
-   * all there, `load` instead.
+   * all there, `load` instead (given the step's record, whose `warnings` are
+   * the ones `work` gave).
    */
-  async step<T>(name: StepName, inputHash: string, outputs: readonly string[], work: () => Promise<{ value: T; note: string }>, load: () => Promise<T>): Promise<T> {
+  async step<T>(name: StepName, inputHash: string, outputs: readonly string[], work: () => Promise<{ value: T; note: string; warnings?: readonly string[] }>, load: (done: StepRecord) => Promise<T>): Promise<T> {
     const done = this.manifest.steps[name];
     const t0 = performance.now();
     if (done && done.inputHash === inputHash && outputs.every((o) => existsSync(join(this.dir, o)))) {
       const changed = await this.changedOutputs(done);
       if (changed.length > 0) this.log(`${name}: recomputed (${changed.join(', ')} changed since the step wrote ${changed.length === 1 ? 'it' : 'them'})`);
       else try {
-        const value = await load();
+        const value = await load(done);
         this.manifest.steps[name] = { ...done, resumed: true };
         this.log(`${name}: resumed (inputs unchanged, outputs present)`);
         return value;
@@ -117,9 +123,12 @@ export class StepRunner {
       }
     }
     delete this.manifest.steps[name];
-    const { value, note } = await work();
+    const { value, note, warnings } = await work();
     const seconds = (performance.now() - t0) / 1000;
-    this.manifest.steps[name] = { inputHash, outputs: [...outputs], seconds, resumed: false, finishedAt: new Date().toISOString(), note, outputHashes: await this.hashes(outputs) };
+    this.manifest.steps[name] = {
+      inputHash, outputs: [...outputs], seconds, resumed: false, finishedAt: new Date().toISOString(), note, outputHashes: await this.hashes(outputs),
+      ...(warnings ? { warnings: [...warnings] } : {}),
+    };
     await this.save();
     this.log(`${name}: ${note} (${seconds.toFixed(1)} s)`);
     return value;

@@ -162,8 +162,12 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
   const state = await runner.step('state', stateIn, ['state.json'], async () => {
     const s = stateFromTelemetry(twin, telemetry.series, takenAtMs);
     await writeFileAtomically(join(out, 'state.json'), JSON.stringify(s.document, null, 1) + '\n');
-    return { value: { snapshot: s.snapshot, warnings: s.warnings }, note: `${Object.keys(s.document.nodes).length} node(s) from telemetry at ${s.document.takenAt}` };
-  }, async () => ({ snapshot: stateFromObject(await readJson(join(out, 'state.json')), twin, join(out, 'state.json')) as StateSnapshot, warnings: [] as string[] }));
+    return { value: { snapshot: s.snapshot, warnings: s.warnings }, note: `${Object.keys(s.document.nodes).length} node(s) from telemetry at ${s.document.takenAt}`, warnings: s.warnings };
+  }, async (done) => ({
+    snapshot: stateFromObject(await readJson(join(out, 'state.json')), twin, join(out, 'state.json')) as StateSnapshot,
+    // The clamped values it warned about, as the step recorded them (a manifest from before they were kept: found again).
+    warnings: done.warnings ?? stateFromTelemetry(twin, telemetry.series, takenAtMs).warnings,
+  }));
   warnings.push(...state.warnings);
 
   // 4. Monte Carlo of the forecast future from that state (chunk checkpoints in DIR/.chunks while it runs).
@@ -243,7 +247,7 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     const changes = changesSince(
       previous ? { nodes: store.nodeRisk({ runId: previous.id }), replications: previous.replications, level: previous.level } : null,
       sim.risk.nodes.map((n) => ({ node: n.id, pFail: n.pFail, failures: n.failures, replications: n.replications })), config.risk.threshold, sim.risk.level);
-    const reportIn = hashOf({ mitigationIn, previous: previous?.id ?? null, scores, calibration });
+    const reportIn = hashOf({ mitigationIn, previous: previous?.id ?? null, scores, calibration, warnings });
     const data = await runner.step('report', reportIn, ['report-data.json', 'report.html'], async () => {
       const d = buildReportData({
         runId, twin, createdAt: manifest.createdAt, seed: config.simulation.seed, threshold: config.risk.threshold, bundle, history,
