@@ -46,9 +46,12 @@ export interface StepRecord {
 
 export interface Manifest {
   readonly format: typeof MANIFEST_FORMAT;
-  /** Fixed by the first invocation, kept by resumed ones. */
+  /**
+   * Fixed by the first invocation, kept by the ones that resume it (unfinished, same config and run id); a
+   * finished run whose steps are reused, or a changed config, is a new run with its own (and its own versions).
+   */
   readonly createdAt: string;
-  /** End of the telemetry range asked for (epoch seconds): a resumed run asks Prometheus for the same range. */
+  /** End of the telemetry range asked for (epoch seconds): a resumed (unfinished) run asks Prometheus for the same range. */
   readonly telemetryEnd: number;
   readonly config: { readonly file: string; readonly hash: string };
   readonly versions: { readonly shadowcast: string; readonly node: string; readonly report: string };

@@ -103,6 +103,7 @@ test('an interrupted run resumes: finished steps are not recomputed, changed inp
   const first = readData(out);
   // As if it had stopped after the mitigation step.
   await rm(join(out, 'report.html'));
+  await writeFile(join(out, 'manifest.json'), JSON.stringify({ ...readManifestFile(out), exitCode: null }));
   const lines: string[] = [];
   await runNightly({ config: await readNightlyConfig(configFile), out, store, log: (l) => lines.push(l) });
   const m = readManifestFile(out);
@@ -119,6 +120,39 @@ test('an interrupted run resumes: finished steps are not recomputed, changed inp
   assert.is(readData(out).run.threshold, 0.6);
   // Upper bounds of 0/4 are 49 %, so with 0.6 only nodes that failed in some replication can be at risk.
   assert.ok(r.atRisk.every((id) => readData(out).nodes.find((n) => n.node === id)!.pFail.mean > 0));
+}));
+
+test('a later run into a finished run\'s folder is a new run: its own createdAt and versions; a resumed one keeps them', () => withTempDir('nightly-new-run', async (dir) => {
+  const out = join(dir, 'out');
+  const store = join(dir, 'runs.db');
+  const configFile = await writeSmallNight(dir, 3, {}, '');
+  await writeFile(configFile, readFileSync(configFile, 'utf8').replace('mitigation: {', 'mitigation: { enabled: false,'));
+  const night = (iso: string) => readNightlyConfig(configFile).then((config) => runNightly({ config, out, store, now: new Date(iso) }));
+  await night('2030-01-01T00:00:00.000Z');
+  // As if an older shadowcast had written it.
+  await writeFile(join(out, 'manifest.json'), JSON.stringify({ ...readManifestFile(out), versions: { shadowcast: 'old', node: 'old', report: 'old' } }));
+  const createdAt = () => ({ data: readData(out).run.createdAt, manifest: readManifestFile(out).createdAt });
+  // The same config again, reusing the finished run's steps.
+  const again = await night('2030-01-02T00:00:00.000Z');
+  assert.ok(again.manifest.steps.simulate!.resumed, 'the steps are reused');
+  assert.equal(createdAt(), { data: '2030-01-02T00:00:00.000Z', manifest: '2030-01-02T00:00:00.000Z' });
+  assert.is.not(readManifestFile(out).versions.shadowcast, 'old');
+  // Another config: a new run id, created now.
+  await writeFile(configFile, readFileSync(configFile, 'utf8').replace('threshold: 0.2', 'threshold: 0.6'));
+  const other = await night('2030-01-03T00:00:00.000Z');
+  assert.equal(createdAt(), { data: '2030-01-03T00:00:00.000Z', manifest: '2030-01-03T00:00:00.000Z' });
+  const s = new RunStore(store);
+  try {
+    assert.is(s.runs().find((r) => r.id === other.data.run.id)!.createdAt, '2030-01-03T00:00:00.000Z');
+  } finally {
+    s.close();
+  }
+  // Interrupted (unfinished) and resumed later: still the run that started.
+  await rm(join(out, 'report.html'));
+  await writeFile(join(out, 'manifest.json'), JSON.stringify({ ...readManifestFile(out), exitCode: null, versions: { shadowcast: 'old', node: 'old', report: 'old' } }));
+  await night('2030-01-04T00:00:00.000Z');
+  assert.equal(createdAt(), { data: '2030-01-03T00:00:00.000Z', manifest: '2030-01-03T00:00:00.000Z' });
+  assert.is(readManifestFile(out).versions.shadowcast, 'old');
 }));
 
 test.run();

@@ -111,10 +111,16 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
   const configHash = hashOf({ config: await fileHash(config.file), twin: await fileHash(config.twinFile) });
   const now = o.now ?? new Date();
   const found = await readManifest(out, config.telemetry.kind === 'files');
-  const manifest: Manifest = found ? { ...found, config: { file: config.file, hash: configHash }, seed: config.simulation.seed, exitCode: null } : {
-    format: MANIFEST_FORMAT, createdAt: now.toISOString(), telemetryEnd: Math.floor(now.getTime() / 1000),
-    config: { file: config.file, hash: configHash },
-    versions: { shadowcast: shadowcastVersion(), node: process.version, report: REPORT_DATA_FORMAT },
+  // What a new run gets. An unfinished run being resumed keeps its own (the Prometheus range it asked for, above all);
+  // a finished one reused for its steps is a new run, and so is an unfinished one whose config or run id changed (below).
+  const newRun = { createdAt: now.toISOString(), versions: { shadowcast: shadowcastVersion(), node: process.version, report: REPORT_DATA_FORMAT } };
+  const telemetryEnd = Math.floor(now.getTime() / 1000);
+  const resuming = found !== null && found.exitCode === null;
+  const manifest: Manifest = found ? {
+    ...found, ...(resuming && found.config.hash === configHash ? {} : newRun), ...(resuming ? {} : { telemetryEnd }),
+    config: { file: config.file, hash: configHash }, seed: config.simulation.seed, exitCode: null,
+  } : {
+    format: MANIFEST_FORMAT, ...newRun, telemetryEnd, config: { file: config.file, hash: configHash },
     seed: config.simulation.seed, inputs: {}, runId: null, steps: {}, exitCode: null,
   };
   const runner = new StepRunner(out, manifest, log);
@@ -134,6 +140,8 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
   for (const f of telemetry.files) manifest.inputs[f] = await fileHash(f);
   const telemetryHash = hashOf(telemetry.files.map((f) => manifest.inputs[f]));
   const runId = nightlyRunId(configHash, telemetryHash, config);
+  // Resumed on other telemetry or replications: not the run that was interrupted.
+  if (resuming && found.runId !== null && found.runId !== runId) Object.assign(manifest, newRun);
   manifest.runId = runId;
   const history = entrySeries(config, telemetry.series);
 
@@ -247,7 +255,7 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
     const changes = changesSince(
       previous ? { nodes: store.nodeRisk({ runId: previous.id }), replications: previous.replications, level: previous.level } : null,
       sim.risk.nodes.map((n) => ({ node: n.id, pFail: n.pFail, failures: n.failures, replications: n.replications })), config.risk.threshold, sim.risk.level);
-    const reportIn = hashOf({ mitigationIn, previous: previous?.id ?? null, scores, calibration, warnings });
+    const reportIn = hashOf({ mitigationIn, previous: previous?.id ?? null, scores, calibration, warnings, createdAt: manifest.createdAt });
     const data = await runner.step('report', reportIn, ['report-data.json', 'report.html'], async () => {
       const d = buildReportData({
         runId, twin, createdAt: manifest.createdAt, seed: config.simulation.seed, threshold: config.risk.threshold, bundle, history,
