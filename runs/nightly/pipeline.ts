@@ -83,7 +83,29 @@ export function forecastDriven(twin: Twin, entries: NightlyConfig['entries']): T
 const readJson = async <T>(file: string): Promise<T> => JSON.parse(await readFile(file, 'utf8')) as T;
 
 /**
- * A night's id in the run store: its config and twin files, its telemetry,
+ * The hash of what in a parsed config can change a night's results: its twin (by content), telemetry source,
+ * bounds, entries, forecast, horizon, simulation, risk and mitigation. Left out: where files are (the
+ * telemetry files count by content, in the run id), the run store and output folder, the Prometheus
+ * timeout and the simulation's worker count, none of which changes a figure; comments and layout of the
+ * files are not in a parsed config at all.
+ */
+export function nightlyConfigHash(config: NightlyConfig): string {
+  const simulation = simulationContent(config);
+  const telemetry = config.telemetry.kind === 'files' ? { kind: 'files' } : (({ timeout: _timeout, ...t }) => t)(config.telemetry);
+  return hashOf({
+    twin: twinContentHash(config.twin), telemetry, bounds: config.bounds, entries: config.entries, forecast: config.forecast, horizon: config.horizon,
+    simulation, risk: config.risk, mitigation: config.mitigation,
+  });
+}
+
+/** The simulation settings that can change its results (the worker count cannot). */
+const simulationContent = (config: NightlyConfig): Omit<NightlyConfig['simulation'], 'workers'> => {
+  const { workers: _workers, ...rest } = config.simulation;
+  return rest;
+};
+
+/**
+ * A night's id in the run store: its config (nightlyConfigHash), its telemetry,
  * its seed and the settings a flag may override (--replications), so that
  * one id never names two different results.
  */
@@ -108,7 +130,7 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
   const { config, out } = o;
   const log = o.log ?? (() => undefined);
   const workers = o.workers ?? config.simulation.workers ?? undefined;
-  const configHash = hashOf({ config: await fileHash(config.file), twin: await fileHash(config.twinFile) });
+  const configHash = nightlyConfigHash(config);
   const now = o.now ?? new Date();
   const found = await readManifest(out, config.telemetry.kind === 'files');
   // What a new run gets. An unfinished run being resumed keeps its own (the Prometheus range it asked for, above all);
@@ -180,7 +202,7 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyResult> {
 
   // 4. Monte Carlo of the forecast future from that state (chunk checkpoints in DIR/.chunks while it runs).
   const settings = { seed: config.simulation.seed, horizon: config.horizon, reportWindow: config.simulation.window, warmup: 0, state: state.snapshot, forecast: bundle as ForecastBundle | null };
-  const simIn = hashOf({ forecastIn, stateIn, twin: twinContentHash(twin), simulation: config.simulation, horizon: config.horizon, level: config.risk.level });
+  const simIn = hashOf({ forecastIn, stateIn, twin: twinContentHash(twin), simulation: simulationContent(config), horizon: config.horizon, level: config.risk.level });
   const simDir = join(out, 'simulation');
   const sim = await runner.step('simulate', simIn, ['simulation/summary.json', 'simulation/risk.json', 'simulation/heatmap.json'], async () => {
     const bar = o.progress ? createProgress('simulate', config.simulation.replications) : null;

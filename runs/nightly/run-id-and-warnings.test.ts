@@ -6,7 +6,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { wilsonInterval } from '../../engine/index.js';
-import { nightlyRunId, tooFewReplications } from './pipeline.js';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { withTempDir } from '../test-support.js';
+import { readNightlyConfig } from './config.js';
+import { nightlyConfigHash, nightlyRunId, runNightly, tooFewReplications } from './pipeline.js';
+import { writeSmallNight } from './test-support.js';
 
 test('the warning names the nodes, the bound at n and the count that brings it under the threshold', () => {
   const node = (id: string) => ({ id, replications: 4, pFail: { hi: wilsonInterval(0, 4).hi } });
@@ -24,5 +30,22 @@ test('the run id changes with the replications (a --replications override), not 
   assert.is.not(a, nightlyRunId('c', 't', config(10, 40)));
   assert.match(a, /^[0-9a-f]{12}$/);
 });
+
+test('the run id and the steps do not depend on the worker count, comments or layout of the config', () => withTempDir('nightly-run-id', async (dir) => {
+  const a = await writeSmallNight(dir, 3, {}, '');
+  await writeFile(a, readFileSync(a, 'utf8').replace('mitigation: {', 'mitigation: { enabled: false,'));
+  const b = join(dir, 'other.yaml');
+  await writeFile(b, '# the same night on two workers\n' + readFileSync(a, 'utf8').replace('workers: 0', 'workers: 2').replace('risk: { threshold: 0.2 }', 'risk:\n  threshold: 0.2   # the default'));
+  const [ca, cb] = [await readNightlyConfig(a), await readNightlyConfig(b)];
+  assert.is(nightlyConfigHash(ca), nightlyConfigHash(cb));
+  assert.is.not(nightlyConfigHash(ca), nightlyConfigHash({ ...ca, risk: { ...ca.risk, threshold: 0.3 } }));
+  assert.is.not(nightlyConfigHash(ca), nightlyConfigHash({ ...ca, simulation: { ...ca.simulation, seed: 4 } }));
+  const out = join(dir, 'out');
+  const first = await runNightly({ config: ca, out, store: join(dir, 'runs.db') });
+  // --workers 0 keeps the test in this thread; the config still says 2.
+  const second = await runNightly({ config: cb, workers: 0, out, store: join(dir, 'runs.db') });
+  assert.is(second.data.run.id, first.data.run.id);
+  assert.ok(second.manifest.steps.simulate!.resumed, 'the simulation is not redone for another worker count');
+}));
 
 test.run();
