@@ -16,6 +16,7 @@ import { defineCommand, OUTSIDE_PATHS_FLAG, parseFlags, usageText } from '../fla
 import { checkOutputFolder } from '../report/atomic.js';
 import { EXECUTOR_FLAGS, executorChoice } from '../executors/choose.js';
 import { table } from '../format.js';
+import { ignoreLateSigint } from '../late-sigint.js';
 
 export const NIGHTLY = defineCommand({
   command: 'nightly',
@@ -86,6 +87,8 @@ export async function run(argv: string[]): Promise<number> {
     const r = await nightly(argv);
     return r ? r.exitCode : 0;
   } finally {
+    // Handled until the process exits: a Ctrl-C after the work is done is not an interrupted run.
     process.off('SIGINT', onSigint);
+    ignoreLateSigint('nightly');
   }
 }

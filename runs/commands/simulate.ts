@@ -3,6 +3,7 @@
  * nodes fail in them, how likely and when.
  */
 import { InterruptedError } from '../usage-error.js';
+import { ignoreLateSigint } from '../late-sigint.js';
 import { forecastCoverageWarnings } from '../../twins/forecast-refs.js';
 import { resolve } from 'node:path';
 import { readForecast } from '../../models/forecast-file.js';
@@ -202,7 +203,9 @@ export async function simulate(args: SimulateArgs): Promise<{ files: string[]; t
     ? runScreened(twin, { ...mcOptions, entryRates: entryHighRates(twin, forecast, { ...DEFAULT_LOAD, margin: args.screened.margin, horizon: args.horizon }).map((r) => r.rate), pilotReplications: args.screened.pilot, level: args.confidence })
     : null;
   const outcome = await (screenedRun ?? runMonteCarlo(twin, mcOptions).then((main) => ({ main, risk: assessRisk(main.summary, args.confidence), fidelity: null, pilot: null }))).finally(() => {
+    // The replications are done (or stopped): a Ctrl-C during the final write must not kill it with a bare 130.
     process.off('SIGINT', onSigint);
+    ignoreLateSigint('simulate');
     progress.stop();
     return executor.close();
   });

@@ -7,6 +7,7 @@
  * twins/whatif/; running the cells and the files are in runs/whatif/.
  */
 import { setMaxListeners } from 'node:events';
+import { ignoreLateSigint } from '../late-sigint.js';
 import { forecastCoverageWarnings } from '../../twins/forecast-refs.js';
 import { dirname, resolve } from 'node:path';
 import { ForecastFormatError } from '../../models/forecast-file.js';
@@ -217,7 +218,11 @@ export async function run(argv: string[]): Promise<number> {
   setMaxListeners(0, interrupt.signal);
   const onSigint = (): void => interrupt.abort(new InterruptedError(`interrupted: finished chunks are checkpointed${args.resume ? ` under ${resolve(args.out, '.chunks')}; run the same command again to resume` : ' nowhere (--no-resume)'}`));
   process.once('SIGINT', onSigint);
-  const outcome = await whatif(args, interrupt.signal).finally(() => process.off('SIGINT', onSigint));
+  const outcome = await whatif(args, interrupt.signal).finally(() => {
+    // Handled until the process exits: a Ctrl-C after the work is done is not an interrupted run.
+    process.off('SIGINT', onSigint);
+    ignoreLateSigint('whatif');
+  });
   if (!args.quiet) console.log(`${outcome.summary}\n`);
   console.log(`written: ${outcome.files.join(', ')}`);
   return args.find && !outcome.find?.chosen ? 1 : 0;
