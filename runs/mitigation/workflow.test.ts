@@ -43,6 +43,18 @@ function recordingApplier(): Applier & { calls: string[] } {
 }
 
 const opts = { now: TEST_NOW };
+
+/** A store with one proposal applied (with the applier that applied it) and one more proposed; the audit log as it then is. */
+async function appliedThenProposed(c: Ctx) {
+  const applied = testProposal({ id: 'p-applied', node: 'a' });
+  recordProposal(c.store, c.audit, applied, testPolicy(), opts);
+  const applier = recordingApplier();
+  await applyProposal(c.store, c.audit, applied.id, applier, opts);
+  const p = testProposal({ id: 'p-next', from: 1, to: 4 });
+  recordProposal(c.store, c.audit, p, testPolicy(), opts);
+  const intact = readFileSync(c.audit, 'utf8');
+  return { applied, applier, p, intact, lines: intact.trimEnd().split('\n') };
+}
 const approve = (c: Ctx, id: string, by: string, role = 'sre') => decideOnProposal(c.store, c.audit, { id, by, role, reason: 'looks right', decision: 'approve' }, opts);
 
 async function refusedWith(promise: Promise<unknown> | (() => unknown), code: string, message: RegExp): Promise<void> {
@@ -173,14 +185,7 @@ test('the hourly limit counts applies and rollbacks', () => withStore(async (c) 
 }));
 
 test('a tampered, deleted or reordered audit line: propose, approve and apply are refused and audited; rollback still works', () => withStore(async (c) => {
-  const applied = testProposal({ id: 'p-applied', node: 'a' });
-  recordProposal(c.store, c.audit, applied, testPolicy(), opts);
-  const applier = recordingApplier();
-  await applyProposal(c.store, c.audit, applied.id, applier, opts);
-  const p = testProposal({ id: 'p-next', from: 1, to: 4 });
-  recordProposal(c.store, c.audit, p, testPolicy(), opts);
-  const intact = readFileSync(c.audit, 'utf8');
-  const lines = intact.trimEnd().split('\n');
+  const { applied, applier, p, lines } = await appliedThenProposed(c);
   const cases: Array<[string, string[], RegExp]> = [
     ['edited', lines.map((l, i) => (i === 1 ? l.replace('"decision":"allowed"', '"decision":"refused"') : l)), /audit\.jsonl:2: record 1 was edited/],
     ['deleted', lines.filter((_, i) => i !== 1), /audit\.jsonl:2: record 1 deleted before record 2/],
@@ -201,14 +206,7 @@ test('a tampered, deleted or reordered audit line: propose, approve and apply ar
 }));
 
 test('a log cut short, emptied or deleted (its chain intact) stops propose, approve and apply against the head the store recorded; rollback still works', () => withStore(async (c) => {
-  const applied = testProposal({ id: 'p-applied', node: 'a' });
-  recordProposal(c.store, c.audit, applied, testPolicy(), opts);
-  const applier = recordingApplier();
-  await applyProposal(c.store, c.audit, applied.id, applier, opts);
-  const p = testProposal({ id: 'p-next', from: 1, to: 4 });
-  recordProposal(c.store, c.audit, p, testPolicy(), opts);
-  const intact = readFileSync(c.audit, 'utf8');
-  const lines = intact.trimEnd().split('\n');
+  const { applied, applier, p, intact, lines } = await appliedThenProposed(c);
   assert.equal(c.store.auditHead(), { records: 4, lastHash: readAudit(c.audit).at(-1)!.hash }, 'the head is recorded with each append');
   const cases: Array<[string, () => void, RegExp]> = [
     ['emptied', () => writeFileSync(c.audit, ''), /the log is empty, but the store recorded 4 record\(s\)/],
