@@ -76,20 +76,24 @@ interface ApplicationRow { proposal_id: string; kind: 'apply' | 'rollback'; appl
 /** The tables of a proposal store: a file without them is not one (an empty file, another SQLite database). */
 const STORE_TABLES = ['proposals', 'approvals', 'applications', 'states'] as const;
 
-/** Refuses, without writing to it, a file that does not hold a proposal store. */
-function checkHoldsStore(file: string): void {
-  let missing: string[];
+/** The tables of an existing SQLite file, read without writing to it; a file that is not SQLite is refused as no store. */
+function tablesOf(file: string): string[] {
   try {
     const ro = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      const have = new Set((ro.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
-      missing = STORE_TABLES.filter((t) => !have.has(t));
+      return (ro.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
     } finally {
       ro.close();
     }
   } catch (e) {
     throw new StoreError(`${file}: not a proposal store (${(e as Error).message}); the file was not changed`);
   }
+}
+
+/** Refuses, without writing to it, a file that does not hold a proposal store. */
+function checkHoldsStore(file: string): void {
+  const have = new Set(tablesOf(file));
+  const missing = STORE_TABLES.filter((t) => !have.has(t));
   if (missing.length > 0) {
     const what = missing.length === STORE_TABLES.length ? 'none of its tables: an empty file or another SQLite database' : `tables missing: ${missing.join(', ')}`;
     throw new StoreError(`${file}: not a proposal store (${what}); 'mitigate propose' creates one; the file was not changed`);
@@ -105,17 +109,7 @@ function checkHoldsStore(file: string): void {
  */
 export function checkStoreFileForCreate(file: string): void {
   if (!existsSync(file)) return;
-  let tables: string[];
-  try {
-    const ro = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      tables = (ro.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
-    } finally {
-      ro.close();
-    }
-  } catch (e) {
-    throw new StoreError(`${file}: not a proposal store (${(e as Error).message}); the file was not changed`);
-  }
+  const tables = tablesOf(file);
   const ours = new Set<string>(STORE_TABLES);
   if (tables.length > 0 && !tables.some((t) => ours.has(t))) {
     throw new StoreError(`${file}: not a proposal store (another SQLite database: tables ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); the file was not changed; name another --state folder`);
