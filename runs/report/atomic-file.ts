@@ -3,7 +3,7 @@
  * the target (same filesystem), then a rename puts it in place, so a reader
  * sees the old file or the new one, never a part. A failed write removes its
  * temporary file. The file is synced before the rename and the folder after
- * it (as atomic.ts's writeDurably), so a crash keeps the old file or the new
+ * it (writeDurably, which atomic.ts uses too), so a crash keeps the old file or the new
  * one. Temp files of this target left by a writer that died are removed
  * first (engine/temp-files.ts). (A whole output *set* is swapped by atomic.ts
  * instead.)
@@ -14,19 +14,24 @@ import { removeDeadTemps, syncFolder } from '../../engine/temp-files.js';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../usage-error.js';
 
+/** A new file (refused if it exists), written and flushed to disk: after a power cut it is whole or absent, never empty. */
+export async function writeDurably(file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(file, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function writeFileAtomically(file: string, data: string | Uint8Array): Promise<string> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
   await removeDeadTemps(dir, basename(file));
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeDurably(temp, data);
     await rename(temp, file);
     await syncFolder(dir);
   } catch (e) {

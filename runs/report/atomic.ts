@@ -20,9 +20,11 @@
  * same DIR at once are still not supported: one of them may fail.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../usage-error.js';
+// Each file of a set is written durably, so the renamed-in set is never a set of empty files after a power cut.
+import { writeDurably } from './atomic-file.js';
 
 /** Temp/old folder names this process is using right now (its own pid says "alive" for them all). */
 const inFlight = new Set<string>();
@@ -232,17 +234,6 @@ async function followLink(path: string): Promise<string> {
 async function newestFirst(paths: readonly string[]): Promise<string[]> {
   const times = await Promise.all(paths.map(async (p) => ({ p, t: (await lstat(p)).mtimeMs })));
   return times.sort((a, b) => b.t - a.t).map((x) => x.p);
-}
-
-/** Written and flushed to disk, so the renamed-in set is never a set of empty files after a power cut. */
-async function writeDurably(file: string, body: string): Promise<void> {
-  const handle = await open(file, 'wx');
-  try {
-    await handle.writeFile(body);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 async function isPresent(path: string): Promise<boolean> {
